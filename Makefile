@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: MIT
+# ptlab — one Makefile. Objects under build/, the program at ./ptlab.
+#
+#   make run      install missing build dependencies, build, run the quick suite
+#   make test     build and run the whole test suite (Check)
+#   make asan     the test suite under AddressSanitizer and UBSan
+#   make install  PREFIX=/usr/local DESTDIR=
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LOCALEDIR ?= $(PREFIX)/share/locale
+MANDIR    ?= $(PREFIX)/share/man
+VERSION   := 0.1.0
+
+CC      ?= cc
+PKGS    := jansson
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -pthread \
+	-DPTLAB_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson) -lm -pthread
+TEST_LDLIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt) $(LDLIBS)
+
+BUILD   ?= build
+SRCS    := $(sort $(wildcard src/*/*.c))
+OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
+MAIN_O  := $(BUILD)/main.o
+TSRCS   := $(filter-out tests/check_one.c,$(sort $(wildcard tests/*.c)))
+TOBJS   := $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
+POS     := $(wildcard po/*.po)
+MOS     := $(POS:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo)
+
+.PHONY: all run test asan deps install uninstall clean format format-check pot bench check-deps
+
+all: ptlab
+
+ptlab: $(BUILD)/ptlab
+	cp $< $@
+
+$(BUILD)/ptlab: $(MAIN_O) $(OBJS) $(MOS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_O) $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPTLAB_TESTING -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/ptlab-tests: $(TOBJS) $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TOBJS) $(OBJS) $(TEST_LDLIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# The tests run the real binary too (command line, exec probe): build both.
+test: ptlab $(BUILD)/tests/ptlab-tests
+	PTLAB_BIN=$(CURDIR)/ptlab $(BUILD)/tests/ptlab-tests
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		build/asan/ptlab build/asan/tests/ptlab-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		PTLAB_BIN=$(CURDIR)/build/asan/ptlab build/asan/tests/ptlab-tests
+
+deps check-deps:
+	@scripts/deps.sh
+
+run: deps
+	$(MAKE) ptlab
+	./ptlab
+
+bench: ptlab
+	bench/run.sh
+
+pot:
+	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 \
+		--package-name=ptlab --package-version=$(VERSION) \
+		-o po/ptlab.pot $(SRCS) src/main.c
+
+install: ptlab
+	install -D -m 0755 ptlab $(DESTDIR)$(BINDIR)/ptlab
+	install -D -m 0644 doc/ptlab.1 $(DESTDIR)$(MANDIR)/man1/ptlab.1
+	for mo in $(MOS); do \
+		lang=$$(basename $$(dirname $$(dirname $$mo))); \
+		install -D -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/ptlab.mo; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ptlab $(DESTDIR)$(MANDIR)/man1/ptlab.1
+
+format:
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h
+
+clean:
+	rm -rf build ptlab
+
+-include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(MAIN_O:.o=.d)

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+/*
+ * claims: the catalogue. One entry per claim of CLAIMS.md, in its order,
+ * with the seeds' own table cells where a seed's table has the claim, and
+ * for the claims an experiment feeds, the metrics that decide and the
+ * mechanism that explains the result. The judging rules are in verdict.c.
+ */
+#include "claims/claims.h"
+
+#include <string.h>
+
+#include "util/i18n.h"
+
+/* Conditions used by several claims. */
+static const char *const no_extra[] = { "extra_bytes=0", NULL };
+static const char *const create_flat[] = { "vfork", "posix_spawn", NULL };
+
+const struct claim claims[] = {
+	{
+		.id = "def.unit",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_DEFINITION,
+		.seeds = "all",
+		.text = N_("A thread runs inside a process; one process holds several threads, each "
+			   "scheduled on its own"),
+		.process_says = N_("a program in execution"),
+		.thread_says = N_("a unit of execution inside a process"),
+	},
+	{
+		.id = "mem.separate",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_MEMORY,
+		.seeds = "all",
+		.text = N_("Each process has its own address space: what one writes, another does not "
+			   "see"),
+		.process_says = N_("separate memory"),
+		.thread_says = N_("shared memory"),
+	},
+	{
+		.id = "mem.shared",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_MEMORY,
+		.seeds = "all",
+		.text = N_("Threads share globals and heap: a write by one thread is seen by the others"),
+	},
+	{
+		.id = "mem.stack",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_MEMORY,
+		.seeds = "000 001 002 003 004",
+		.text = N_("Each thread has its own stack"),
+	},
+	{
+		.id = "res.fd",
+		.kind = CLAIM_NUANCED,
+		.aspect = ASPECT_NONE,
+		.seeds = "000",
+		.text = N_("Threads share file descriptors; a process has its own"),
+	},
+	{
+		.id = "res.env",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_NONE,
+		.seeds = "000",
+		.text = N_("Environment and working directory belong to the process"),
+	},
+	{
+		.id = "iso.crash_process",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_CRASH,
+		.seeds = "all",
+		.text = N_("A crash in one process does not affect other processes"),
+		.process_says = N_("a crash stays in its process"),
+		.thread_says = N_("a crash takes down the process"),
+	},
+	{
+		.id = "iso.crash_thread",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_CRASH,
+		.seeds = "000 002 003 004",
+		.text = N_("A crash in one thread brings down the whole process and all its threads"),
+	},
+	{
+		.id = "iso.error_thread",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_CRASH,
+		.seeds = "001",
+		.text = N_("A thread that fails with a handled error leaves the other threads working"),
+	},
+	{
+		.id = "iso.corruption",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_ISOLATION,
+		.seeds = "002 004",
+		.text = N_("A memory bug in one thread can corrupt the other threads' data; a process "
+			   "cannot corrupt another's memory"),
+		.process_says = N_("isolated from other processes"),
+		.thread_says = N_("not isolated: shares memory"),
+	},
+	{
+		.id = "sec.isolation",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_ISOLATION,
+		.seeds = "000",
+		.text = N_("Processes are safer: one cannot read another's memory"),
+	},
+	{
+		.id = "create.cost",
+		.kind = CLAIM_RATIO,
+		.aspect = ASPECT_CREATION,
+		.seeds = "all",
+		.text = N_("Creating a process is heavier and slower than creating a thread"),
+		.process_says = N_("heavier and slower"),
+		.thread_says = N_("lighter and faster"),
+		.experiment = "create",
+		.a = { "fork", no_extra },
+		.b = { "pthread_create", no_extra },
+		.why = N_("fork builds a new address space: it copies the parent's page tables and "
+			  "marks every private page copy-on-write, duplicates the file table and "
+			  "signal state, and the exit tears all of it down again. pthread_create "
+			  "calls clone with CLONE_VM on a stack glibc keeps cached: nothing of the "
+			  "address space is copied. Compare clone_vm (a process that shares its "
+			  "parent's memory) with fork to see how much of the price is the memory; "
+			  "posix_spawn and vfork avoid the copy the same way, which is why they are "
+			  "the cheap way to start another program."),
+	},
+	{
+		.id = "create.memory",
+		.kind = CLAIM_TREND,
+		.aspect = ASPECT_CREATION,
+		.seeds = "000 002 003",
+		.text = N_("Process creation costs more because separate memory must be set up"),
+		.experiment = "create",
+		.a = { "fork", NULL },
+		.b = { "pthread_create", NULL },
+		.x_param = "extra_bytes",
+		.others = create_flat,
+		.why = N_("fork copies one page-table entry for every resident page of the parent "
+			  "and write-protects it for copy-on-write, so its cost grows with the "
+			  "parent's memory: the slope is that copy rate. vfork and posix_spawn "
+			  "(CLONE_VM | CLONE_VFORK) borrow the parent's address space until the "
+			  "child execs or exits, and pthread_create shares it for good: none of "
+			  "them copies anything, so they stay flat. With transparent huge pages one "
+			  "entry covers 2 MiB and the slope nearly vanishes."),
+	},
+	{
+		.id = "switch.cost",
+		.kind = CLAIM_RATIO,
+		.aspect = ASPECT_SWITCH,
+		.seeds = "all",
+		.text = N_("Switching between processes is slower than switching between threads"),
+		.process_says = N_("slower: address space changes"),
+		.thread_says = N_("faster: same address space"),
+	},
+	{
+		.id = "switch.alloc",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_SWITCH,
+		.seeds = "000",
+		.text = N_("A process switch involves memory allocation"),
+	},
+	{
+		.id = "switch.tlb",
+		.kind = CLAIM_RATIO,
+		.aspect = ASPECT_SWITCH,
+		.seeds = "003 004",
+		.text = N_("A process switch changes the whole address space; a thread switch only "
+			   "registers and stack"),
+	},
+	{
+		.id = "ipc.needed",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_COMMUNICATION,
+		.seeds = "all",
+		.text = N_("Processes cannot talk through plain memory; they need IPC"),
+		.process_says = N_("through IPC"),
+		.thread_says = N_("directly, shared memory"),
+	},
+	{
+		.id = "ipc.faster_threads",
+		.kind = CLAIM_NUANCED,
+		.aspect = ASPECT_COMMUNICATION,
+		.seeds = "all",
+		.text = N_("Threads communicate faster than processes"),
+	},
+	{
+		.id = "ipc.mechanisms",
+		.kind = CLAIM_TABLE,
+		.aspect = ASPECT_COMMUNICATION,
+		.seeds = "all",
+		.text = N_("IPC mechanisms differ in cost"),
+	},
+	{
+		.id = "sync.race",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_NONE,
+		.seeds = "000 003 004",
+		.text = N_("Threads updating shared data without synchronization lose updates"),
+	},
+	{
+		.id = "sync.cost",
+		.kind = CLAIM_TABLE,
+		.aspect = ASPECT_NONE,
+		.seeds = "004",
+		.text = N_("Mutexes, semaphores and locks prevent races, at a price"),
+	},
+	{
+		.id = "sync.process",
+		.kind = CLAIM_FACT,
+		.aspect = ASPECT_NONE,
+		.seeds = "-",
+		.text = N_("Processes that share memory have the same races and need process-shared "
+			   "locks"),
+	},
+	{
+		.id = "mem.footprint",
+		.kind = CLAIM_RATIO,
+		.aspect = ASPECT_OVERHEAD,
+		.seeds = "001 002 003",
+		.text = N_("A process costs more memory than a thread"),
+		.process_says = N_("larger (memory and time)"),
+		.thread_says = N_("smaller"),
+	},
+	{
+		.id = "par.speedup",
+		.kind = CLAIM_RATIO,
+		.aspect = ASPECT_PARALLEL,
+		.seeds = "000 003 004",
+		.text = N_("Both processes and threads run in parallel on several cores"),
+		.process_says = N_("parallel across processes"),
+		.thread_says = N_("parallel within a process"),
+	},
+	{
+		.id = "par.comm",
+		.kind = CLAIM_RATIO,
+		.aspect = ASPECT_PARALLEL,
+		.seeds = "001 004",
+		.text = N_("Threads are more efficient for closely related tasks that share data"),
+	},
+	{
+		.id = "app.server",
+		.kind = CLAIM_NUANCED,
+		.aspect = ASPECT_USE_CASE,
+		.seeds = "002 003 004",
+		.text = N_("A server handles requests with threads for efficiency, with processes for "
+			   "isolation"),
+		.process_says = N_("tasks needing isolation"),
+		.thread_says = N_("related tasks sharing data"),
+	},
+	{ .id = NULL },
+};
+
+const struct claim *claims_find(const char *id)
+{
+	for (const struct claim *c = claims; c->id; c++)
+		if (strcmp(c->id, id) == 0)
+			return c;
+	return NULL;
+}
+
+size_t claims_count(void)
+{
+	size_t n = 0;
+	while (claims[n].id)
+		n++;
+	return n;
+}
+
+void claims_judge_all(const struct run *r, struct verdict *v)
+{
+	for (size_t i = 0; claims[i].id; i++)
+		claims_judge(&claims[i], r, &v[i]);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * claims: the catalogue of CLAIMS.md and the rules that judge a claim
+ * from the result model alone. A claim is data: its id, the seeds that
+ * make it, its kind, the row of the seeds' comparison table it belongs
+ * to, the experiment and metrics that feed it, and a *why* text (the
+ * mechanism). Judging is generic per kind (ratio, trend, fact), so a new
+ * claim is a new table entry, not new code.
+ */
+#ifndef PTLAB_CLAIMS_CLAIMS_H
+#define PTLAB_CLAIMS_CLAIMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/stats.h"
+#include "model/run.h"
+
+#define CLAIM_THRESHOLD 1.25 /* T: a difference worth a choice */
+#define CLAIM_MARGIN 1.10    /* E: the equivalence margin */
+#define CLAIM_TREND_R2 0.80  /* a trend line must explain this much */
+#define CLAIM_BOOTSTRAP 2000 /* resamples for a ratio's interval */
+
+enum claim_kind {
+	CLAIM_FACT,
+	CLAIM_RATIO,
+	CLAIM_TREND,
+	CLAIM_NUANCED,
+	CLAIM_TABLE,
+};
+
+/* The rows of the seeds' comparison tables, in their order. */
+enum aspect {
+	ASPECT_NONE,
+	ASPECT_DEFINITION,
+	ASPECT_MEMORY,
+	ASPECT_ISOLATION,
+	ASPECT_CREATION,
+	ASPECT_CRASH,
+	ASPECT_PARALLEL,
+	ASPECT_SWITCH,
+	ASPECT_COMMUNICATION,
+	ASPECT_OVERHEAD,
+	ASPECT_USE_CASE,
+	ASPECT_COUNT,
+};
+
+enum verdict_status {
+	V_NOT_MEASURED,   /* no experiment feeds this claim yet */
+	V_NO_DATA,        /* an experiment does, but this run has no usable result */
+	V_HOLDS,
+	V_HOLDS_SMALL,
+	V_NEGLIGIBLE,
+	V_REVERSED_SMALL,
+	V_REVERSED,
+	V_INCONCLUSIVE,
+	V_OBSERVED,
+	V_NOT_OBSERVED,
+};
+
+/* A metric selected by name and "key=value" conditions (NULL-terminated). */
+struct metric_ref {
+	const char *metric;
+	const char *const *where;
+};
+
+struct claim {
+	const char *id;
+	enum claim_kind kind;
+	enum aspect aspect;
+	const char *seeds;          /* "000 002 003" or "all" */
+	const char *text;           /* N_(): the claim in short */
+	const char *process_says;   /* N_(): the seeds' process cell, or NULL */
+	const char *thread_says;    /* N_(): the seeds' thread cell, or NULL */
+	const char *experiment;     /* the feeding experiment, NULL while none exists */
+	const char *why;            /* N_(): the mechanism */
+	double threshold, margin;   /* 0: CLAIM_THRESHOLD / CLAIM_MARGIN */
+	/* CLAIM_RATIO: a / b, the process side over the thread side. */
+	struct metric_ref a, b;
+	/* CLAIM_TREND: a and b against x_param; also reports the others. */
+	const char *x_param;
+	const char *const *others;  /* NULL-terminated metric names, reported, not judged */
+};
+
+/* One side of a comparison, as the table shows it. */
+struct side {
+	const char *label;          /* the metric's name; points into the run */
+	const char *unit;
+	struct summary sum;
+	bool set;
+};
+
+/* One fitted line of a trend verdict: y (per-op value) against x (the x_param). */
+struct trend_line {
+	const char *label;
+	struct linear_fit fit;      /* slope in y-unit per x-unit */
+	double x0, x1;              /* smallest and largest x */
+	struct ratio_ci growth;     /* median at x1 over median at x0, 95% CI */
+	enum verdict_status grows;  /* the ratio rule applied to growth */
+};
+
+#define VERDICT_MAX_LINES 8
+
+struct verdict {
+	const struct claim *claim;
+	enum verdict_status status;
+	char reason[256];           /* why there is no verdict (V_NO_DATA), translated */
+	struct side a, b;
+	struct ratio_ci ratio;      /* CLAIM_RATIO */
+	double threshold, margin;
+	struct trend_line lines[VERDICT_MAX_LINES]; /* CLAIM_TREND: a, b, then others */
+	size_t n_lines;
+};
+
+/* The catalogue, in CLAIMS.md order, ending with an entry whose id is NULL. */
+extern const struct claim claims[];
+
+const struct claim *claims_find(const char *id);
+
+/* Judges c from r alone. Always fills v. */
+void claims_judge(const struct claim *c, const struct run *r, struct verdict *v);
+
+/* Number of claims in the catalogue. */
+size_t claims_count(void);
+
+/* Judges every claim into v[0..claims_count()) in catalogue order. */
+void claims_judge_all(const struct run *r, struct verdict *v);
+
+/*
+ * The ratio rule of CLAIMS.md: holds when ratio >= T and the CI's lower
+ * end > E; negligible when the whole CI lies in [1/E, E]; reversed when
+ * ratio <= 1/T and the upper end < 1/E; holds (small) / reversed (small)
+ * when the CI excludes 1 but the effect is below that; inconclusive
+ * otherwise.
+ */
+enum verdict_status verdict_ratio_rule(const struct ratio_ci *r, double threshold, double margin);
+
+/* Stable names for JSON ("holds", "holds_small", ...) and translated labels for people. */
+const char *verdict_status_name(enum verdict_status s);
+const char *verdict_status_label(enum verdict_status s);
+const char *claim_kind_name(enum claim_kind k);
+const char *aspect_label(enum aspect a);
+
+#endif

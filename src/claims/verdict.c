@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/*
+ * verdict: the rules that turn metrics into a verdict, one per claim kind.
+ *
+ * ratio: the ratio of the medians of the process side (a) and the thread
+ * side (b), with a 95% percentile-bootstrap interval (core/stats.h), read
+ * by verdict_ratio_rule(). The bootstrap seed is the run's, so judging a
+ * saved run again gives the same interval.
+ *
+ * trend: for a and b (and the `others`, reported only), the per-operation
+ * medians against the condition x_param are fitted to a line, and the
+ * growth from the smallest to the largest x is itself a ratio with an
+ * interval. The claim holds when the process side grows (ratio rule says
+ * holds) along a line that explains at least CLAIM_TREND_R2 of the
+ * variation, while the thread side does not.
+ */
+#include "claims/claims.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+enum verdict_status verdict_ratio_rule(const struct ratio_ci *r, double threshold, double margin)
+{
+	if (r->ratio >= threshold && r->lo > margin)
+		return V_HOLDS;
+	if (r->ratio <= 1.0 / threshold && r->hi < 1.0 / margin)
+		return V_REVERSED;
+	if (r->lo >= 1.0 / margin && r->hi <= margin)
+		return V_NEGLIGIBLE;
+	if (r->lo > 1.0)
+		return V_HOLDS_SMALL;
+	if (r->hi < 1.0)
+		return V_REVERSED_SMALL;
+	return V_INCONCLUSIVE;
+}
+
+/* Explains in v->reason why a metric of the claim is missing. */
+static void explain_missing(const struct exp_result *res, const char *metric, struct verdict *v)
+{
+	v->status = V_NO_DATA;
+	if (res->outcome != OUTCOME_OK) {
+		snprintf(v->reason, sizeof(v->reason), _("the %s experiment ended %s: %s"), res->name,
+			 outcome_name(res->outcome), res->reason ? res->reason : "-");
+		return;
+	}
+	for (size_t i = 0; i < res->n_skips; i++) {
+		size_t len = strlen(metric);
+		if (strncmp(res->skips[i].what, metric, len) == 0 &&
+		    (res->skips[i].what[len] == ' ' || res->skips[i].what[len] == '\0')) {
+			snprintf(v->reason, sizeof(v->reason), _("%s was skipped: %s"),
+				 res->skips[i].what, res->skips[i].reason);
+			return;
+		}
+	}
+	snprintf(v->reason, sizeof(v->reason), _("%s was not measured in this run"), metric);
+}
+
+static void set_side(struct side *s, const struct metric *m)
+{
+	s->label = m->name;
+	s->unit = m->unit;
+	s->sum = m->sum;
+	s->set = true;
+}
+
+/* Ratio of medians of two metrics with its interval; -EINVAL on degenerate sets. */
+static int metric_ratio(const struct metric *a, const struct metric *b, uint64_t seed,
+			struct ratio_ci *out)
+{
+	double *va = metric_values(a), *vb = metric_values(b);
+	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, CLAIM_BOOTSTRAP, out);
+	free(va);
+	free(vb);
+	return err;
+}
+
+static void judge_ratio(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			struct verdict *v)
+{
+	const struct metric *a = exp_result_find_metric(res, c->a.metric, c->a.where);
+	const struct metric *b = exp_result_find_metric(res, c->b.metric, c->b.where);
+	if (!a || !b) {
+		explain_missing(res, !a ? c->a.metric : c->b.metric, v);
+		return;
+	}
+	set_side(&v->a, a);
+	set_side(&v->b, b);
+	if (metric_ratio(a, b, seed, &v->ratio) != 0) {
+		v->status = V_INCONCLUSIVE;
+		snprintf(v->reason, sizeof(v->reason), "%s",
+			 _("the samples do not allow a ratio (a median of zero)"));
+		return;
+	}
+	v->status = verdict_ratio_rule(&v->ratio, v->threshold, v->margin);
+}
+
+/*
+ * Fits one metric name against x_param over every metric of res with that
+ * name. Returns 0, or -ENOENT with fewer than two distinct x values.
+ */
+static int fit_line(const struct exp_result *res, const char *name, const char *x_param,
+		    uint64_t seed, double threshold, double margin, struct trend_line *line)
+{
+	size_t n = 0;
+	const struct metric **pts = xcalloc(res->n_metrics, sizeof(*pts));
+	int64_t *xs = xcalloc(res->n_metrics, sizeof(*xs));
+
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		const struct mparam *x = metric_param(m, x_param);
+		if (strcmp(m->name, name) != 0 || !x || !x->is_num || m->n == 0)
+			continue;
+		/* Insertion in x order (a handful of points). */
+		size_t k = n++;
+		while (k > 0 && xs[k - 1] > x->num) {
+			xs[k] = xs[k - 1];
+			pts[k] = pts[k - 1];
+			k--;
+		}
+		xs[k] = x->num;
+		pts[k] = m;
+	}
+	int err = -ENOENT;
+	if (n >= 2 && xs[0] != xs[n - 1]) {
+		double *x = xcalloc(n, sizeof(*x)), *y = xcalloc(n, sizeof(*y));
+		for (size_t i = 0; i < n; i++) {
+			x[i] = (double)xs[i];
+			y[i] = pts[i]->sum.median;
+		}
+		err = stats_linear_fit(x, y, n, &line->fit);
+		if (err == 0) {
+			line->label = name;
+			line->x0 = x[0];
+			line->x1 = x[n - 1];
+			err = metric_ratio(pts[n - 1], pts[0], seed, &line->growth);
+			line->grows = err ? V_INCONCLUSIVE :
+					    verdict_ratio_rule(&line->growth, threshold, margin);
+			err = 0;
+		}
+		free(x);
+		free(y);
+	}
+	free(pts);
+	free(xs);
+	return err;
+}
+
+static void judge_trend(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			struct verdict *v)
+{
+	const char *names[VERDICT_MAX_LINES];
+	size_t n = 0;
+	names[n++] = c->a.metric;
+	names[n++] = c->b.metric;
+	for (const char *const *o = c->others; o && *o && n < VERDICT_MAX_LINES; o++)
+		names[n++] = *o;
+
+	for (size_t i = 0; i < n; i++) {
+		struct trend_line *line = &v->lines[v->n_lines];
+		if (fit_line(res, names[i], c->x_param, seed, v->threshold, v->margin, line) == 0) {
+			v->n_lines++;
+		} else if (i < 2) {
+			explain_missing(res, names[i], v);
+			v->n_lines = 0;
+			return;
+		}
+	}
+	const struct trend_line *a = &v->lines[0], *b = &v->lines[1];
+	v->a = (struct side){ .label = a->label, .set = true };
+	v->b = (struct side){ .label = b->label, .set = true };
+	if (a->grows == V_HOLDS && a->fit.slope > 0 && a->fit.r2 >= CLAIM_TREND_R2 &&
+	    b->grows != V_HOLDS)
+		v->status = V_HOLDS;
+	else if (a->grows == V_HOLDS || a->grows == V_HOLDS_SMALL)
+		v->status = V_HOLDS_SMALL;
+	else if (a->grows == V_NEGLIGIBLE)
+		v->status = V_NEGLIGIBLE;
+	else if (a->grows == V_REVERSED || a->grows == V_REVERSED_SMALL)
+		v->status = V_REVERSED;
+	else
+		v->status = V_INCONCLUSIVE;
+}
+
+void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->claim = c;
+	v->threshold = c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD;
+	v->margin = c->margin > 0 ? c->margin : CLAIM_MARGIN;
+	if (!c->experiment) {
+		v->status = V_NOT_MEASURED;
+		return;
+	}
+	const struct exp_result *res = run_find_result(r, c->experiment);
+	if (!res) {
+		v->status = V_NO_DATA;
+		snprintf(v->reason, sizeof(v->reason), _("the %s experiment was not part of this run"),
+			 c->experiment);
+		return;
+	}
+	switch (c->kind) {
+	case CLAIM_RATIO:
+		judge_ratio(c, res, r->seed, v);
+		break;
+	case CLAIM_TREND:
+		judge_trend(c, res, r->seed, v);
+		break;
+	default:
+		v->status = V_NOT_MEASURED;
+		break;
+	}
+}
+
+struct status_names {
+	const char *name;
+	const char *label;
+};
+
+static const struct status_names status_names[] = {
+	[V_NOT_MEASURED] = { "not_measured", N_("not measured yet") },
+	[V_NO_DATA] = { "no_data", N_("no data") },
+	[V_HOLDS] = { "holds", N_("holds") },
+	[V_HOLDS_SMALL] = { "holds_small", N_("holds (small)") },
+	[V_NEGLIGIBLE] = { "negligible", N_("negligible") },
+	[V_REVERSED_SMALL] = { "reversed_small", N_("reversed (small)") },
+	[V_REVERSED] = { "reversed", N_("reversed") },
+	[V_INCONCLUSIVE] = { "inconclusive", N_("inconclusive") },
+	[V_OBSERVED] = { "observed", N_("observed") },
+	[V_NOT_OBSERVED] = { "not_observed", N_("not observed") },
+};
+
+const char *verdict_status_name(enum verdict_status s)
+{
+	return status_names[s].name;
+}
+
+const char *verdict_status_label(enum verdict_status s)
+{
+	return _(status_names[s].label);
+}
+
+const char *claim_kind_name(enum claim_kind k)
+{
+	static const char *const names[] = {
+		[CLAIM_FACT] = "fact",	       [CLAIM_RATIO] = "ratio", [CLAIM_TREND] = "trend",
+		[CLAIM_NUANCED] = "nuanced", [CLAIM_TABLE] = "table",
+	};
+	return names[k];
+}
+
+const char *aspect_label(enum aspect a)
+{
+	static const char *const labels[ASPECT_COUNT] = {
+		[ASPECT_NONE] = "",
+		[ASPECT_DEFINITION] = N_("Definition"),
+		[ASPECT_MEMORY] = N_("Memory"),
+		[ASPECT_ISOLATION] = N_("Isolation"),
+		[ASPECT_CREATION] = N_("Creation"),
+		[ASPECT_CRASH] = N_("Crash"),
+		[ASPECT_PARALLEL] = N_("Parallelism"),
+		[ASPECT_SWITCH] = N_("Switching"),
+		[ASPECT_COMMUNICATION] = N_("Communication"),
+		[ASPECT_OVERHEAD] = N_("Overhead"),
+		[ASPECT_USE_CASE] = N_("Use case"),
+	};
+	return a == ASPECT_NONE ? "" : _(labels[a]);
+}

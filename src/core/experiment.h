@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/*
+ * experiment: what an experiment is to the engine, and the few calls an
+ * experiment makes. An experiment is one file that defines one const
+ * descriptor (name, title, method, the claims it feeds, its parameters,
+ * a run function); one line in src/experiments/catalog.c adds it.
+ *
+ * An experiment records, it never prints: exp_record() sends a metric with
+ * every raw sample, exp_observe() a fact, exp_skip() a measurement it could
+ * not take and why. Each goes to the runner at once (one JSON line over a
+ * pipe), so what was measured survives if the experiment later crashes,
+ * hangs or is interrupted.
+ */
+#ifndef PTLAB_CORE_EXPERIMENT_H
+#define PTLAB_CORE_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/clock.h"
+#include "core/param.h"
+#include "core/sampler.h"
+#include "model/run.h"
+
+/* What an experiment knows of the run; built by the runner. */
+struct exp_ctx {
+	int out_fd;                  /* results pipe to the runner */
+	enum param_preset preset;
+	uint64_t seed;
+	const int *cpus;             /* the CPUs experiments may use, ascending */
+	size_t n_cpus;
+	const char *self_exe;        /* a program that exits at once when run with PTLAB_EXEC_PROBE */
+	struct clock_info clock;
+};
+
+/* argv[1] that makes ptlab exit at once: the exec probe of `create`. */
+#define PTLAB_EXEC_PROBE "--exec-probe"
+
+/* Exit codes of an experiment process; anything else is a failure. */
+enum exp_exit {
+	EXP_EXIT_OK = 0,
+	EXP_EXIT_FAILED = 1,
+	EXP_EXIT_SKIPPED = 3,
+};
+
+struct experiment {
+	const char *name;            /* [a-z]+, unique, used on the command line */
+	const char *title;           /* N_(): one line */
+	const char *method;          /* N_(): what it measures and how, for `list` and `explain` */
+	const char *const *claims;   /* NULL-terminated claim ids it feeds */
+	const struct param *params;
+	size_t n_params;
+	size_t params_size;          /* sizeof the experiment's parameter struct */
+	/*
+	 * Runs in its own process. Returns 0, or the value of exp_fail() /
+	 * exp_unsupported().
+	 */
+	int (*run)(struct exp_ctx *ctx, const void *params);
+	uint64_t deadline_ns[2];     /* [PRESET_QUICK], [PRESET_FULL] */
+	bool quick_suite;            /* part of the default `ptlab` run */
+};
+
+/*
+ * Sends a metric: name, unit of one operation, direction, the samples
+ * (batch and raw totals) and its conditions. The caller keeps ownership.
+ */
+void exp_record(struct exp_ctx *ctx, const char *name, const char *unit, enum direction dir,
+		const struct sample_set *s, const struct mparam *params, size_t n_params);
+void exp_observe(struct exp_ctx *ctx, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void exp_skip(struct exp_ctx *ctx, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A line of progress, shown by the runner on stderr when progress is on. */
+void exp_progress(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Ends the experiment as skipped or failed with a reason; return its value from run(). */
+int exp_unsupported(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int exp_fail(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The i-th CPU the experiment may use (wrapping around the list). */
+int exp_cpu(const struct exp_ctx *ctx, size_t i);
+
+/*
+ * A sampler configuration for this run: min/max samples and the time
+ * budget per metric given by the caller (usually the experiment's own
+ * parameters), the batch target from the calibrated clock.
+ */
+struct sampler_cfg exp_sampler_cfg(const struct exp_ctx *ctx, uint32_t min_samples,
+				   uint32_t max_samples, uint64_t budget_ns, uint64_t max_batch);
+
+/* Helpers to build metric conditions on the stack. */
+struct mparam mparam_num(const char *key, int64_t v, char *buf, size_t size);
+struct mparam mparam_str(const char *key, const char *v);
+
+#endif

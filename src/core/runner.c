@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+/*
+ * runner: one experiment, one process, one deadline. See runner.h.
+ *
+ * The records arrive as JSON lines (core/experiment.c). The runner never
+ * trusts the experiment to finish: it polls the pipe with the time left to
+ * the deadline, and whatever way the process ends, it kills what is left of
+ * the group, reaps it, and sweeps named objects by the experiment's pid.
+ */
+#include "core/runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/clock.h"
+#include "core/unit.h"
+#include "core/units.h"
+#include "model/json.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+static volatile sig_atomic_t interrupt_signal;
+
+static void on_interrupt(int sig)
+{
+	interrupt_signal = sig;
+}
+
+void runner_setup(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt; /* no SA_RESTART: poll() must return */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+bool runner_interrupted(void)
+{
+	return interrupt_signal != 0;
+}
+
+int runner_interrupt_signal(void)
+{
+	return interrupt_signal;
+}
+
+/* Child side: become the experiment process, run, leave by _exit(). */
+static void __attribute__((noreturn))
+experiment_main(const struct runner_opts *opts, const struct experiment *exp, const void *params,
+		int fd, pid_t parent)
+{
+	setpgid(0, 0);
+	unit_child_setup(parent);
+	cleanup_set_owner(getpid());
+	if (opts->n_cpus) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		for (size_t i = 0; i < opts->n_cpus; i++)
+			CPU_SET(opts->cpus[i], &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	char title[16];
+	snprintf(title, sizeof(title), "ptlab-%s", exp->name);
+	prctl(PR_SET_NAME, title); /* `ps` shows what runs */
+
+	struct exp_ctx ctx = {
+		.out_fd = fd,
+		.preset = opts->preset,
+		.seed = opts->seed,
+		.cpus = opts->cpus,
+		.n_cpus = opts->n_cpus,
+		.self_exe = opts->self_exe,
+		.clock = opts->clock,
+	};
+	int r = exp->run(&ctx, params);
+	close(fd);
+	_exit(r == 0 ? EXP_EXIT_OK : r == -ENOTSUP ? EXP_EXIT_SKIPPED : EXP_EXIT_FAILED);
+}
+
+/* Applies one record line to out. Malformed lines are ignored: the experiment is ours. */
+static void take_record(const char *line, struct exp_result *out, bool progress, char **end_reason,
+			char **end_outcome)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(line, 0, &jerr);
+	if (!o)
+		return;
+	const char *t = json_string_value(json_object_get(o, "t"));
+	if (!t) {
+		json_decref(o);
+		return;
+	}
+	if (strcmp(t, "metric") == 0) {
+		struct metric m;
+		char err[256];
+		memset(&m, 0, sizeof(m));
+		if (metric_from_json(json_object_get(o, "m"), &m, err, sizeof(err)) == 0)
+			exp_result_add_metric(out, &m);
+		metric_free(&m);
+	} else if (strcmp(t, "obs") == 0) {
+		exp_result_add_obs(out, json_string_value(json_object_get(o, "name")),
+				   json_string_value(json_object_get(o, "value")));
+	} else if (strcmp(t, "skip") == 0) {
+		exp_result_add_skip(out, json_string_value(json_object_get(o, "what")),
+				    json_string_value(json_object_get(o, "reason")));
+	} else if (strcmp(t, "progress") == 0) {
+		if (progress)
+			fprintf(stderr, "  %s: %s\n", out->name,
+				json_string_value(json_object_get(o, "text")));
+	} else if (strcmp(t, "end") == 0) {
+		free(*end_reason);
+		free(*end_outcome);
+		*end_reason = xstrdup(json_string_value(json_object_get(o, "reason")));
+		*end_outcome = xstrdup(json_string_value(json_object_get(o, "outcome")));
+	}
+	json_decref(o);
+}
+
+/* Reads what is available; returns false at end of file or error. */
+static bool drain(int fd, char **buf, size_t *len, size_t *cap)
+{
+	xgrow((void **)buf, cap, *len + 65536, 1);
+	ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	*len += (size_t)n;
+	return true;
+}
+
+/* Takes every complete line out of buf. */
+static void take_lines(char *buf, size_t *len, struct exp_result *out, bool progress,
+		       char **end_reason, char **end_outcome)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < *len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		buf[i] = '\0';
+		take_record(buf + start, out, progress, end_reason, end_outcome);
+		start = i + 1;
+	}
+	memmove(buf, buf + start, *len - start);
+	*len -= start;
+}
+
+/* Kills what is left of the group and reaps every child of ours. */
+static int reap_all(pid_t pid, int *status_of_pid)
+{
+	int found = 0, status;
+	kill(-pid, SIGKILL);
+	for (;;) {
+		pid_t r = waitpid(-1, &status, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: nobody left */
+		}
+		if (r == pid) {
+			*status_of_pid = status;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+static void decode_end(struct exp_result *out, int status, bool timed_out, bool interrupted,
+		       const char *end_outcome, const char *end_reason, uint64_t deadline_ns)
+{
+	out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	out->signal = 0;
+	if (timed_out) {
+		char d[32];
+		out->outcome = OUTCOME_TIMED_OUT;
+		units_format_exact((int64_t)deadline_ns, UNIT_DURATION, d, sizeof(d));
+		char *why = xasprintf(_("killed after its deadline of %s"), d);
+		exp_result_set_reason(out, why);
+		free(why);
+	} else if (interrupted) {
+		out->outcome = OUTCOME_INTERRUPTED;
+		exp_result_set_reason(out, strsignal(runner_interrupt_signal()));
+	} else if (WIFSIGNALED(status)) {
+		out->outcome = OUTCOME_CRASHED;
+		out->signal = WTERMSIG(status);
+		char *why = xasprintf(_("killed by signal %d (%s)"), out->signal, strsignal(out->signal));
+		exp_result_set_reason(out, why);
+		free(why);
+	} else if (out->exit_code == EXP_EXIT_OK) {
+		out->outcome = OUTCOME_OK;
+	} else if (out->exit_code == EXP_EXIT_SKIPPED && end_outcome && !strcmp(end_outcome, "skipped")) {
+		out->outcome = OUTCOME_SKIPPED;
+		exp_result_set_reason(out, end_reason);
+	} else {
+		out->outcome = OUTCOME_FAILED;
+		if (end_reason) {
+			exp_result_set_reason(out, end_reason);
+		} else {
+			char *why = xasprintf(_("exited with status %d"), out->exit_code);
+			exp_result_set_reason(out, why);
+			free(why);
+		}
+	}
+}
+
+static void record_params(const struct experiment *exp, const void *params, struct exp_result *out)
+{
+	for (size_t i = 0; i < exp->n_params; i++) {
+		const struct param *p = &exp->params[i];
+		char text[512];
+		param_format(p, params, text, sizeof(text));
+		const int64_t *v = (const int64_t *)((const char *)params + p->offset);
+		exp_result_add_param(out, p->name, text, !p->is_list, p->is_list ? 0 : *v);
+	}
+}
+
+int runner_run(const struct runner_opts *opts, const struct experiment *exp, const void *params,
+	       struct exp_result *out)
+{
+	int fds[2];
+	uint64_t deadline = opts->deadline_ns ? opts->deadline_ns : exp->deadline_ns[opts->preset == PRESET_FULL];
+	uint64_t t0 = clock_now_ns();
+
+	record_params(exp, params, out);
+	if (runner_interrupted()) {
+		out->outcome = OUTCOME_NOT_RUN;
+		exp_result_set_reason(out, _("the run was interrupted before this experiment"));
+		return 0;
+	}
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		int err = -errno;
+		out->outcome = OUTCOME_FAILED;
+		exp_result_set_reason(out, strerror(-err));
+		return err;
+	}
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		out->outcome = OUTCOME_FAILED;
+		exp_result_set_reason(out, strerror(-err));
+		return err;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		experiment_main(opts, exp, params, fds[1], parent);
+	}
+	setpgid(pid, pid); /* also done by the child: whichever runs first */
+	close(fds[1]);
+
+	char *buf = NULL, *end_reason = NULL, *end_outcome = NULL;
+	size_t len = 0, cap = 0;
+	bool timed_out = false, open = true;
+	while (open) {
+		if (runner_interrupted())
+			break;
+		uint64_t now = clock_now_ns() - t0;
+		if (now >= deadline) {
+			timed_out = true;
+			break;
+		}
+		uint64_t left_ms = (deadline - now) / 1000000u + 1;
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		int r = poll(&pfd, 1, left_ms > 1000 ? 1000 : (int)left_ms);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0) {
+			open = drain(fds[0], &buf, &len, &cap);
+			take_lines(buf, &len, out, opts->progress, &end_reason, &end_outcome);
+		}
+	}
+	close(fds[0]);
+
+	int status = 0;
+	if (!timed_out && !runner_interrupted()) {
+		/* The pipe closed: the experiment is ending. Wait for it, within the deadline. */
+		while (waitpid(pid, &status, WNOHANG) == 0) {
+			if (clock_now_ns() - t0 >= deadline) {
+				timed_out = true;
+				break;
+			}
+			if (runner_interrupted())
+				break;
+			usleep(1000);
+		}
+	}
+	int pid_status = status;
+	if (reap_all(pid, &pid_status))
+		status = pid_status;
+	cleanup_sweep(pid, NULL);
+
+	out->duration_ns = clock_now_ns() - t0;
+	decode_end(out, status, timed_out, runner_interrupted(), end_outcome, end_reason, deadline);
+	free(buf);
+	free(end_reason);
+	free(end_outcome);
+	return 0;
+}

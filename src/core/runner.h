@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/*
+ * runner: runs one experiment in its own process, for the reason the seeds
+ * give: a crash or a hang in one experiment must not take ptlab down.
+ *
+ * The experiment process gets its own process group, PR_SET_PDEATHSIG, the
+ * CPUs of --cpus, and the write end of a pipe. The runner reads its records
+ * as they come (so what was measured survives a crash), enforces the
+ * deadline (SIGKILL to the whole group, outcome `timed_out`), watches for
+ * SIGINT/SIGTERM (outcome `interrupted`), reaps every process of the group
+ * (ptlab is a child subreaper, so orphans come back to it), and sweeps the
+ * named objects the experiment left (core/cleanup.h).
+ */
+#ifndef PTLAB_CORE_RUNNER_H
+#define PTLAB_CORE_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/experiment.h"
+#include "model/run.h"
+
+struct runner_opts {
+	enum param_preset preset;
+	uint64_t seed;
+	const int *cpus;          /* NULL: every CPU this process may use */
+	size_t n_cpus;
+	const char *self_exe;
+	bool progress;            /* copy progress lines to stderr */
+	uint64_t deadline_ns;     /* 0: the experiment's own for the preset */
+	struct clock_info clock;
+};
+
+/*
+ * Installs SIGINT/SIGTERM handlers that only set a flag, makes this
+ * process a child subreaper, and ignores SIGPIPE. Call once before
+ * runner_run().
+ */
+void runner_setup(void);
+
+/* True once SIGINT or SIGTERM arrived. */
+bool runner_interrupted(void);
+/* The signal that interrupted the run, or 0. */
+int runner_interrupt_signal(void);
+
+/*
+ * Runs exp with the given (already validated) parameter struct and fills
+ * out, which must be initialised with exp_result_init(). Returns 0 when
+ * the experiment ended one way or another (out->outcome says how), or
+ * -errno when it could not be started at all (out says why too).
+ */
+int runner_run(const struct runner_opts *opts, const struct experiment *exp, const void *params,
+	       struct exp_result *out);
+
+#endif

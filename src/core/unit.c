@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/*
+ * unit: start a function as a process or a thread, pin it, wait for it and
+ * say how it ended. See unit.h for the contract.
+ */
+#include "core/unit.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int unit_pin_self(int cpu)
+{
+	cpu_set_t set;
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		return -EINVAL;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) != 0)
+		return -errno;
+	return 0;
+}
+
+void unit_child_setup(pid_t parent)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		sigaction(sig, &sa, NULL); /* fails harmlessly for reserved signals */
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The parent may have died before the prctl took effect. */
+	if (getppid() != parent)
+		_exit(127);
+}
+
+static void *thread_main(void *p)
+{
+	struct unit *u = p;
+	if (u->cpu >= 0)
+		unit_pin_self(u->cpu);
+	return (void *)(intptr_t)u->fn(u->arg);
+}
+
+int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu)
+{
+	memset(u, 0, sizeof(*u));
+	u->kind = kind;
+	u->fn = fn;
+	u->arg = arg;
+	u->cpu = cpu;
+
+	if (kind == UNIT_THREAD) {
+		int err = pthread_create(&u->thread, NULL, thread_main, u);
+		if (err)
+			return -err;
+		u->running = true;
+		return 0;
+	}
+
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		unit_child_setup(parent);
+		if (cpu >= 0 && unit_pin_self(cpu) != 0)
+			_exit(126);
+		_exit(fn(arg) & 0xff);
+	}
+	u->pid = pid;
+	u->running = true;
+	return 0;
+}
+
+int unit_wait(struct unit *u, struct unit_end *end)
+{
+	memset(end, 0, sizeof(*end));
+	if (!u->running)
+		return -ECHILD;
+	if (u->kind == UNIT_THREAD) {
+		void *ret;
+		int err = pthread_join(u->thread, &ret);
+		if (err)
+			return -err;
+		u->running = false;
+		end->code = (int)(intptr_t)ret;
+		return 0;
+	}
+
+	int status;
+	pid_t r;
+	do
+		r = waitpid(u->pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	u->running = false;
+	if (WIFSIGNALED(status)) {
+		end->signalled = true;
+		end->signal = WTERMSIG(status);
+		end->code = -1;
+	} else {
+		end->code = WEXITSTATUS(status);
+	}
+	return 0;
+}
+
+const char *unit_type_name(enum unit_type k)
+{
+	return k == UNIT_PROCESS ? "process" : "thread";
+}

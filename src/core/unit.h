@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * unit: the one abstraction every process-versus-thread comparison runs
+ * through. A unit runs a function either as a process (fork) or as a
+ * thread (pthread); the caller's code is the same for both, and so is the
+ * way the end is reported. Shared state goes in an arena (core/shm.h) made
+ * before the unit starts, so one pointer works for both kinds.
+ *
+ * A process unit resets signal dispositions, asks for SIGKILL when its
+ * parent dies (PR_SET_PDEATHSIG), runs the function and leaves by
+ * _exit() with its return value: it never returns into the caller's code.
+ * Waiting decodes how it ended: an exit code, or the signal that killed it.
+ *
+ * PR_SET_PDEATHSIG fires when the parent *thread* ends, not the parent
+ * process: start process units from a thread that outlives them.
+ */
+#ifndef PTLAB_CORE_UNIT_H
+#define PTLAB_CORE_UNIT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum unit_type {
+	UNIT_PROCESS,
+	UNIT_THREAD,
+};
+
+typedef int (*unit_fn)(void *arg);
+
+struct unit {
+	enum unit_type kind;
+	pid_t pid;          /* UNIT_PROCESS */
+	pthread_t thread;   /* UNIT_THREAD */
+	unit_fn fn;
+	void *arg;
+	int cpu;            /* pinned CPU, or -1 */
+	bool running;
+};
+
+/* How a unit ended. */
+struct unit_end {
+	bool signalled;
+	int code;           /* exit code (process) or the function's return (thread) */
+	int signal;         /* the killing signal when signalled */
+};
+
+/*
+ * Starts fn(arg) as the given kind, pinned to cpu when cpu >= 0 (before
+ * fn runs). Returns 0 or -errno (-EAGAIN when the process or thread limit
+ * is reached: callers turn that into a skip).
+ */
+int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu);
+
+/* Waits for the unit to end and decodes it. Returns 0 or -errno. */
+int unit_wait(struct unit *u, struct unit_end *end);
+
+/* Pins the calling thread to one CPU. Returns 0 or -errno. */
+int unit_pin_self(int cpu);
+
+/*
+ * Prepares the calling process to be a well-behaved child: default signal
+ * dispositions, an empty signal mask, SIGKILL when the parent thread dies
+ * (and an immediate exit if the parent is already gone). Called by
+ * unit_start() in a process unit and by the runner in an experiment
+ * process.
+ */
+void unit_child_setup(pid_t parent);
+
+const char *unit_type_name(enum unit_type k);
+
+#endif

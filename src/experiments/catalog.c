@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/* catalog: the table of experiments. See catalog.h. */
+#include "experiments/catalog.h"
+
+#include <string.h>
+
+extern const struct experiment exp_create;
+
+const struct experiment *const catalog[] = {
+	&exp_create,
+	NULL,
+};
+
+const struct experiment *catalog_find(const char *name)
+{
+	for (size_t i = 0; catalog[i]; i++)
+		if (strcmp(catalog[i]->name, name) == 0)
+			return catalog[i];
+	return NULL;
+}
+
+const struct experiment *catalog_feeding(const char *claim_id)
+{
+	for (size_t i = 0; catalog[i]; i++)
+		for (const char *const *c = catalog[i]->claims; c && *c; c++)
+			if (strcmp(*c, claim_id) == 0)
+				return catalog[i];
+	return NULL;
+}

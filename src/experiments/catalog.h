@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+/*
+ * catalog: every experiment ptlab knows, in one const table ending in
+ * NULL, sorted by name. Adding an experiment is one line in catalog.c.
+ */
+#ifndef PTLAB_EXPERIMENTS_CATALOG_H
+#define PTLAB_EXPERIMENTS_CATALOG_H
+
+#include "core/experiment.h"
+
+extern const struct experiment *const catalog[];
+
+/* The experiment of that name, or NULL. */
+const struct experiment *catalog_find(const char *name);
+
+/* The experiment that feeds a claim id, or NULL while none does. */
+const struct experiment *catalog_feeding(const char *claim_id);
+
+#endif

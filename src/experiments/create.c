@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+/*
+ * create: what it costs to create a unit and see it finish.
+ *
+ * Every method is one operation timed by the sampler: start a unit that
+ * does nothing and wait until it is gone. fork + _exit + waitpid; vfork +
+ * _exit; posix_spawn and fork + execve of a program that exits at once
+ * (ptlab itself with PTLAB_EXEC_PROBE); clone(CLONE_VM | SIGCHLD), a
+ * process that shares its parent's memory; raw clone with the flags
+ * pthreads uses; and pthread_create + pthread_join. The figures include
+ * the end of the unit and the wake-up of the waiting parent: a unit that
+ * was created but never reaped is not a fair cost.
+ *
+ * Then fork, vfork, posix_spawn and pthread_create again while the parent
+ * holds more and more touched memory. fork copies the parent's page
+ * tables (and marks every page copy-on-write), so its cost grows with the
+ * parent's resident memory; vfork and posix_spawn (CLONE_VM | CLONE_VFORK
+ * in glibc) and pthread_create share the address space and stay flat. The
+ * memory is mapped with MADV_NOHUGEPAGE unless `hugepages` is on: with 2
+ * MiB pages there are 512 times fewer entries to copy and the slope all but
+ * vanishes, which is a finding of its own.
+ *
+ * Placement: with `pin` on (the default) the experiment process, and so
+ * every child it makes, runs on the first CPU of --cpus; parent and child
+ * then hand over on one CPU, as they do on a loaded machine. With it off,
+ * the scheduler may wake the child on another CPU, which in a virtual
+ * machine adds an inter-processor interrupt to every creation.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/futex.h>
+#include <pthread.h>
+
+#include "core/experiment.h"
+#include "core/procfs.h"
+#include "core/unit.h"
+#include "core/units.h"
+#include "util/i18n.h"
+
+extern char **environ;
+
+struct create_params {
+	struct param_list extra;  /* parent memory sizes for the sweep */
+	int64_t hugepages;
+	int64_t pin;
+	int64_t samples;          /* at least this many samples per metric */
+	int64_t max_samples;
+	int64_t budget_ns;        /* time per metric */
+};
+
+#define CLONE_STACK_BYTES (64 * 1024)
+
+struct create_ctx {
+	const char *exe;
+	char *stack_top;         /* for the raw clone methods */
+};
+
+/* Waits for pid and checks that it exited with 0. */
+static int reap_ok(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+static int op_fork(void *p, uint64_t n, uint64_t *elapsed)
+{
+	(void)p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0)
+			_exit(0);
+		int err = reap_ok(pid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * vfork in a frame of its own: the child borrows this stack until it
+ * exits, so nothing of the caller's loop may live in the frame it returns
+ * through.
+ */
+static pid_t __attribute__((noinline)) vfork_and_exit(void)
+{
+	pid_t pid = vfork();
+	if (pid == 0)
+		_exit(0);
+	return pid;
+}
+
+static int op_vfork(void *p, uint64_t n, uint64_t *elapsed)
+{
+	(void)p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t pid = vfork_and_exit();
+		if (pid < 0)
+			return -errno;
+		int err = reap_ok(pid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int op_posix_spawn(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct create_ctx *c = p;
+	char *argv[] = { (char *)c->exe, (char *)PTLAB_EXEC_PROBE, NULL };
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t pid;
+		int err = posix_spawn(&pid, c->exe, NULL, NULL, argv, environ);
+		if (err)
+			return -err;
+		err = reap_ok(pid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int op_fork_exec(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct create_ctx *c = p;
+	char *argv[] = { (char *)c->exe, (char *)PTLAB_EXEC_PROBE, NULL };
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			execve(c->exe, argv, environ);
+			_exit(127);
+		}
+		int err = reap_ok(pid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The body of a raw clone child: nothing, and no libc state touched. */
+static int clone_body(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static int op_clone_vm(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct create_ctx *c = p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t pid = clone(clone_body, c->stack_top, CLONE_VM | SIGCHLD, NULL);
+		if (pid < 0)
+			return -errno;
+		int err = reap_ok(pid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * A thread as pthreads makes one, minus the library: the kernel writes the
+ * new tid into `tid` and clears it (with a futex wake) when the thread
+ * exits, which is how pthread_join waits.
+ */
+static int op_clone_thread(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct create_ctx *c = p;
+	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			  CLONE_SYSVSEM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pid_t tid = 0;
+		if (clone(clone_body, c->stack_top, flags, NULL, &tid, NULL, &tid) < 0)
+			return -errno;
+		pid_t seen;
+		while ((seen = __atomic_load_n(&tid, __ATOMIC_ACQUIRE)) != 0)
+			syscall(SYS_futex, &tid, FUTEX_WAIT, seen, NULL, NULL, 0);
+	}
+	return 0;
+}
+
+static void *thread_body(void *arg)
+{
+	return arg;
+}
+
+static int op_pthread(void *p, uint64_t n, uint64_t *elapsed)
+{
+	(void)p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		pthread_t t;
+		int err = pthread_create(&t, NULL, thread_body, NULL);
+		if (err)
+			return -err;
+		pthread_join(t, NULL);
+	}
+	return 0;
+}
+
+struct method {
+	const char *name;
+	sampler_op op;
+	enum unit_type kind;   /* what the method creates */
+	bool needs_exe;
+	bool in_sweep;         /* measured again at each parent size */
+};
+
+static const struct method methods[] = {
+	{ "fork", op_fork, UNIT_PROCESS, false, true },
+	{ "vfork", op_vfork, UNIT_PROCESS, false, true },
+	{ "posix_spawn", op_posix_spawn, UNIT_PROCESS, true, true },
+	{ "fork_exec", op_fork_exec, UNIT_PROCESS, true, false },
+	{ "clone_vm", op_clone_vm, UNIT_PROCESS, false, false },
+	{ "clone_thread", op_clone_thread, UNIT_THREAD, false, false },
+	{ "pthread_create", op_pthread, UNIT_THREAD, false, true },
+};
+
+/* Measures one method with the parent holding extra bytes, and records it. */
+static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct create_ctx *c,
+		    const struct method *m, int64_t extra, uint64_t rss)
+{
+	char what[96], extra_txt[32], rss_txt[32], size[32];
+	units_format_exact(extra, UNIT_BYTES, size, sizeof(size));
+	snprintf(what, sizeof(what), "%s extra_bytes=%s", m->name, size);
+	if (m->needs_exe && !c->exe) {
+		exp_skip(ctx, what, "%s", _("no program to execute was given"));
+		return;
+	}
+	exp_progress(ctx, "%s", what);
+
+	struct sampler_cfg cfg = exp_sampler_cfg(ctx, (uint32_t)cp->samples, (uint32_t)cp->max_samples,
+						 (uint64_t)cp->budget_ns, 1000000);
+	struct sample_set s;
+	int err = sampler_run(&cfg, m->op, c, &s);
+	if (err) {
+		exp_skip(ctx, what, _("the operation failed: %s"), strerror(-err));
+		return;
+	}
+	struct mparam mp[] = {
+		mparam_num("extra_bytes", extra, extra_txt, sizeof(extra_txt)),
+		mparam_num("parent_rss_bytes", (int64_t)rss, rss_txt, sizeof(rss_txt)),
+		mparam_str("kind", unit_type_name(m->kind)),
+		mparam_str("placement", cp->pin ? "same-cpu" : "unpinned"),
+	};
+	exp_record(ctx, m->name, "ns", DIR_LOWER_IS_BETTER, &s, mp, sizeof(mp) / sizeof(mp[0]));
+	sample_set_free(&s);
+}
+
+static uint64_t parent_rss(void)
+{
+	struct procfs_mem pm;
+	return procfs_mem(0, &pm) == 0 ? pm.rss_bytes : 0;
+}
+
+/*
+ * Maps and touches `bytes` of private memory, one write per page, so that
+ * every page is resident and has its own page-table entry. NULL (with a
+ * reason in why) when memory is short.
+ */
+static void *hold_memory(int64_t bytes, bool huge, char *why, size_t whylen)
+{
+	uint64_t avail = 0;
+	char need[32], have[32];
+	/* Leave a quarter of the request plus 256 MiB for the children and the rest of the system. */
+	uint64_t want = (uint64_t)bytes + (uint64_t)bytes / 4 + (256u << 20);
+	if (procfs_meminfo("MemAvailable", &avail) == 0 && avail < want) {
+		snprintf(why, whylen, _("not enough free memory: %s needed, %s available"),
+			 units_format_bytes((double)want, need, sizeof(need)),
+			 units_format_bytes((double)avail, have, sizeof(have)));
+		return NULL;
+	}
+	char *p = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		snprintf(why, whylen, _("cannot map the memory: %s"), strerror(errno));
+		return NULL;
+	}
+	madvise(p, (size_t)bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	long page = sysconf(_SC_PAGESIZE);
+	for (int64_t off = 0; off < bytes; off += page)
+		p[off] = 1;
+	return p;
+}
+
+static int create_run(struct exp_ctx *ctx, const void *params)
+{
+	const struct create_params *cp = params;
+	struct create_ctx c = { .exe = ctx->self_exe };
+
+	if (cp->pin) {
+		int err = unit_pin_self(exp_cpu(ctx, 0));
+		if (err)
+			return exp_fail(ctx, _("cannot pin to CPU %d: %s"), exp_cpu(ctx, 0), strerror(-err));
+	}
+	char *stack = mmap(NULL, CLONE_STACK_BYTES, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return exp_fail(ctx, _("cannot map a stack: %s"), strerror(errno));
+	c.stack_top = stack + CLONE_STACK_BYTES;
+
+	exp_observe(ctx, "pinned_cpu", "%d", cp->pin ? exp_cpu(ctx, 0) : -1);
+	exp_observe(ctx, "hugepages", "%s", cp->hugepages ? "madvise-huge" : "madvise-nohuge");
+
+	uint64_t base_rss = parent_rss();
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		measure(ctx, cp, &c, &methods[i], 0, base_rss);
+
+	for (size_t k = 0; k < cp->extra.n; k++) {
+		int64_t bytes = cp->extra.v[k];
+		char why[160], what[64], size[32];
+		if (bytes == 0)
+			continue;
+		void *mem = hold_memory(bytes, cp->hugepages, why, sizeof(why));
+		if (!mem) {
+			units_format_exact(bytes, UNIT_BYTES, size, sizeof(size));
+			snprintf(what, sizeof(what), "extra_bytes=%s", size);
+			exp_skip(ctx, what, "%s", why);
+			continue;
+		}
+		uint64_t rss = parent_rss();
+		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+			if (methods[i].in_sweep)
+				measure(ctx, cp, &c, &methods[i], bytes, rss);
+		munmap(mem, (size_t)bytes);
+	}
+	munmap(stack, CLONE_STACK_BYTES);
+	return 0;
+}
+
+static const char *const create_claims[] = { "create.cost", "create.memory", NULL };
+
+static const struct param create_param_table[] = {
+	{ "extra", N_("memory the parent holds (touched) while creating, one figure per size"),
+	  UNIT_BYTES, true, offsetof(struct create_params, extra), "1MiB,16MiB,256MiB,1GiB", NULL,
+	  "1MiB,16MiB,256MiB,1GiB,4GiB", 0, (int64_t)1 << 40 },
+	{ "hugepages", N_("let the parent's memory use transparent huge pages"), UNIT_BOOL, false,
+	  offsetof(struct create_params, hugepages), "no", NULL, NULL, 0, 1 },
+	{ "pin", N_("run parent and children on the first CPU of --cpus"), UNIT_BOOL, false,
+	  offsetof(struct create_params, pin), "yes", NULL, NULL, 0, 1 },
+	{ "samples", N_("at least this many samples per figure"), UNIT_COUNT, false,
+	  offsetof(struct create_params, samples), "20", "15", "40", 3, 100000 },
+	{ "max_samples", N_("at most this many samples per figure"), UNIT_COUNT, false,
+	  offsetof(struct create_params, max_samples), "1000", "200", "5000", 3, 1000000 },
+	{ "budget", N_("time spent sampling each figure"), UNIT_DURATION, false,
+	  offsetof(struct create_params, budget_ns), "300ms", "120ms", "1s", 1000000,
+	  600000000000 },
+};
+
+const struct experiment exp_create = {
+	.name = "create",
+	.title = N_("Creating a process or a thread"),
+	.method = N_("Times creating a unit that does nothing and waiting until it is gone: fork, "
+		     "vfork, posix_spawn, fork+exec, clone(CLONE_VM), raw clone with the thread "
+		     "flags, pthread_create. Then fork, vfork, posix_spawn and pthread_create again "
+		     "while the parent holds more touched memory, to fit the cost per GiB."),
+	.claims = create_claims,
+	.params = create_param_table,
+	.n_params = sizeof(create_param_table) / sizeof(create_param_table[0]),
+	.params_size = sizeof(struct create_params),
+	.run = create_run,
+	.deadline_ns = { 120000000000ull, 900000000000ull },
+	.quick_suite = true,
+};

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptlab: the command line. Parses and validates everything before anything
+ * runs (an unknown experiment, parameter or claim, a value out of range or
+ * without a valid unit, an output file that cannot be created: one message
+ * naming the bad value and what is accepted, exit status 2), then hands
+ * over to the runner, the claims and the renderers.
+ *
+ * Exit status: 0 done; 1 an experiment failed, crashed or timed out, or a
+ * file could not be read or written; 2 bad usage; 128 + signal when the
+ * run was interrupted (the report still shows what was measured).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "claims/claims.h"
+#include "core/cleanup.h"
+#include "core/runner.h"
+#include "core/sysinfo.h"
+#include "core/units.h"
+#include "experiments/catalog.h"
+#include "model/json.h"
+#include "report/report.h"
+#include "util/i18n.h"
+#include "util/msg.h"
+#include "util/xalloc.h"
+
+#ifndef PTLAB_VERSION
+#define PTLAB_VERSION "0.0.0"
+#endif
+
+#define EXIT_USAGE 2
+#define MAX_SETS 64
+
+enum command { CMD_RUN, CMD_REPORT, CMD_LIST, CMD_CLAIMS, CMD_EXPLAIN, CMD_CLEAN };
+
+/* Which options a command takes, as a bit per option. */
+enum opt_bit {
+	OB_PRESET = 1 << 0,
+	OB_JSON = 1 << 1,
+	OB_CPUS = 1 << 2,
+	OB_SEED = 1 << 3,
+	OB_SET = 1 << 4,
+	OB_PROGRESS = 1 << 5,
+	OB_COLOR = 1 << 6,
+};
+
+struct command_info {
+	const char *name;
+	enum command cmd;
+	unsigned takes;
+	const char *usage;  /* N_() */
+	const char *help;   /* N_() */
+};
+
+static const struct command_info commands[] = {
+	{ "run", CMD_RUN, OB_PRESET | OB_JSON | OB_CPUS | OB_SEED | OB_SET | OB_PROGRESS | OB_COLOR,
+	  N_("ptlab run [EXPERIMENT...] [--quick | --full] [--json FILE] [--cpus LIST] [--seed N]\n"
+	     "          [--set EXPERIMENT.PARAM=VALUE]... [--progress] [--no-color] [--lang en|id]"),
+	  N_("Runs experiments (default: the quick suite) and prints the seeds' comparison table\n"
+	     "with this machine's numbers and a verdict per claim.") },
+	{ "report", CMD_REPORT, OB_JSON | OB_COLOR,
+	  N_("ptlab report FILE [--json FILE] [--no-color] [--lang en|id]"),
+	  N_("Judges a saved run again and prints the same report; no experiment is re-run.") },
+	{ "list", CMD_LIST, 0, N_("ptlab list [--lang en|id]"),
+	  N_("Lists the experiments, their parameters (default, quick, full, range, help) and the\n"
+	     "claims each feeds.") },
+	{ "claims", CMD_CLAIMS, 0, N_("ptlab claims [--lang en|id]"),
+	  N_("Lists every claim with its status: measured by which experiment, or not measured yet.") },
+	{ "explain", CMD_EXPLAIN, 0, N_("ptlab explain CLAIM [--lang en|id]"),
+	  N_("Explains a claim: what the seeds say, how ptlab measures it, how the verdict is\n"
+	     "decided, and the mechanism behind the result.") },
+	{ "clean", CMD_CLEAN, 0, N_("ptlab clean"),
+	  N_("Removes objects left by a run that was killed (only those whose owner is gone).") },
+};
+
+struct set_arg {
+	const struct experiment *exp;
+	const struct param *param;
+	const char *value;
+	const char *text; /* as given, for messages */
+};
+
+struct options {
+	const struct command_info *cmd;
+	enum param_preset preset;
+	const char *json_path;
+	const char *cpus_text;
+	int cpus[CPU_SETSIZE];
+	size_t n_cpus;
+	uint64_t seed;
+	struct set_arg sets[MAX_SETS];
+	size_t n_sets;
+	bool progress, no_color;
+	unsigned given;      /* OB_* bits of the options given */
+	char **args;         /* positional arguments after the command */
+	int n_args;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	char text[1024];
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	msg_error("%s", text);
+	msg_error("%s", _("try 'ptlab --help'"));
+	return EXIT_USAGE;
+}
+
+static void print_help(void)
+{
+	printf("%s\n\n", _("ptlab — processes and threads, measured on this machine"));
+	printf("%s\n", _("Usage:"));
+	printf("  ptlab                 %s\n", _("run the quick suite and print the report"));
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("  %s\n", _(commands[i].usage));
+	printf("\n%s\n", _("Options:"));
+	printf("  --quick               %s\n", _("short sampling budgets (the default)"));
+	printf("  --full                %s\n", _("long budgets, larger sizes: tighter intervals"));
+	printf("  --json FILE           %s\n", _("also write the run, every raw sample and the verdicts as JSON"));
+	printf("  --cpus LIST           %s\n", _("CPUs experiments may use, e.g. 0,2 or 0-3 (default: all allowed)"));
+	printf("  --seed N              %s\n", _("seed of the bootstrap intervals (default 1)"));
+	printf("  --set E.P=VALUE       %s\n", _("set parameter P of experiment E; values take units: 4k, 1MiB, 250ms"));
+	printf("  --progress            %s\n", _("show progress on stderr even when it is not a terminal"));
+	printf("  --no-color            %s\n", _("no colours (so does the NO_COLOR variable)"));
+	printf("  --lang en|id          %s\n", _("language of the report"));
+	printf("  -h, --help            %s\n", _("this help; 'ptlab COMMAND --help' for a command"));
+	printf("  -V, --version         %s\n", _("the version"));
+	printf("\n%s\n", _("Exit status: 0 done, 1 an experiment failed or a file could not be used, "
+			   "2 bad usage, 128+N interrupted by signal N."));
+}
+
+static void print_command_help(const struct command_info *c)
+{
+	printf("%s: %s\n\n%s\n", _("Usage"), _(c->usage), _(c->help));
+}
+
+/* Parses "0,2,4-7" into o->cpus, checking every CPU is allowed for this process. */
+static int parse_cpus(const char *text, struct options *o)
+{
+	cpu_set_t allowed, seen;
+	CPU_ZERO(&seen);
+	sched_getaffinity(0, sizeof(allowed), &allowed);
+	const char *p = text;
+	o->n_cpus = 0;
+	while (*p) {
+		char *end;
+		errno = 0;
+		long a = strtol(p, &end, 10), b;
+		if (end == p || a < 0 || errno)
+			goto bad;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a || errno)
+				goto bad;
+		}
+		for (long c = a; c <= b; c++) {
+			if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed))
+				return usage_error(_("CPU %ld in --cpus %s is not available to this "
+						     "process: %d CPUs are online"),
+						   c, text, (int)sysconf(_SC_NPROCESSORS_ONLN));
+			CPU_SET(c, &seen);
+		}
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			goto bad;
+		p = end;
+	}
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &seen))
+			o->cpus[o->n_cpus++] = c;
+	if (o->n_cpus)
+		return 0;
+bad:
+	return usage_error(_("invalid --cpus \"%s\": expected CPU numbers and ranges such as 0,2 or "
+			     "0-3"),
+			   text);
+}
+
+/* Validates "E.P=VALUE" (the value is parsed later, against the experiment's struct). */
+static int parse_set(const char *text, struct options *o)
+{
+	const char *dot = strchr(text, '.'), *eq = strchr(text, '=');
+	if (o->n_sets >= MAX_SETS)
+		return usage_error(_("too many --set options: at most %d"), MAX_SETS);
+	if (!dot || !eq || eq < dot)
+		return usage_error(_("invalid --set \"%s\": expected EXPERIMENT.PARAM=VALUE"), text);
+	char exp_name[64], param_name[64];
+	snprintf(exp_name, sizeof(exp_name), "%.*s", (int)(dot - text), text);
+	snprintf(param_name, sizeof(param_name), "%.*s", (int)(eq - dot - 1), dot + 1);
+	const struct experiment *e = catalog_find(exp_name);
+	if (!e)
+		return usage_error(_("unknown experiment \"%s\" in --set %s: see 'ptlab list'"),
+				   exp_name, text);
+	const struct param *p = param_find(e->params, e->n_params, param_name);
+	if (!p)
+		return usage_error(_("experiment %s has no parameter \"%s\" (in --set %s): see "
+				     "'ptlab list'"),
+				   exp_name, param_name, text);
+	o->sets[o->n_sets++] = (struct set_arg){ e, p, eq + 1, text };
+	return 0;
+}
+
+/* Pulls --lang out early so that every later message is already in that language. */
+static int early_lang(int argc, char **argv)
+{
+	const char *lang = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[i + 1];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	if (i18n_init(lang) != 0) {
+		i18n_init(NULL);
+		return usage_error(_("unknown language \"%s\" for --lang: accepted are en and id"),
+				   lang);
+	}
+	return 0;
+}
+
+static const struct command_info *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Checks that path can be written without creating or truncating it now. */
+static int check_writable(const char *path, const char *option)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (access(dir, W_OK | X_OK) != 0 || (access(path, F_OK) == 0 && access(path, W_OK) != 0))
+		return usage_error(_("cannot write %s \"%s\": %s"), option, path, strerror(errno));
+	return 0;
+}
+
+enum { OPT_QUICK = 256, OPT_FULL, OPT_JSON, OPT_CPUS, OPT_SEED, OPT_SET, OPT_PROGRESS,
+       OPT_NO_COLOR, OPT_LANG };
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "quick", no_argument, NULL, OPT_QUICK },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool help = false;
+	int c, err;
+
+	memset(o, 0, sizeof(*o));
+	o->preset = PRESET_QUICK;
+	o->seed = 1;
+	opterr = 0;
+	/* "+"-less: options may follow the command and its arguments. */
+	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_QUICK:
+		case OPT_FULL:
+			if ((o->given & OB_PRESET) && o->preset != (c == OPT_FULL ? PRESET_FULL : PRESET_QUICK))
+				return usage_error("%s", _("--quick and --full exclude each other"));
+			o->preset = c == OPT_FULL ? PRESET_FULL : PRESET_QUICK;
+			o->given |= OB_PRESET;
+			break;
+		case OPT_JSON:
+			o->json_path = optarg;
+			o->given |= OB_JSON;
+			break;
+		case OPT_CPUS:
+			o->cpus_text = optarg;
+			o->given |= OB_CPUS;
+			if ((err = parse_cpus(optarg, o)))
+				return err;
+			break;
+		case OPT_SEED: {
+			int64_t v;
+			if (units_parse(optarg, UNIT_COUNT, &v) != 0)
+				return usage_error(_("invalid --seed \"%s\": expected a non-negative "
+						     "integer"),
+						   optarg);
+			o->seed = (uint64_t)v;
+			o->given |= OB_SEED;
+			break;
+		}
+		case OPT_SET:
+			o->given |= OB_SET;
+			if ((err = parse_set(optarg, o)))
+				return err;
+			break;
+		case OPT_PROGRESS:
+			o->progress = true;
+			o->given |= OB_PROGRESS;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			o->given |= OB_COLOR;
+			break;
+		case OPT_LANG:
+			break; /* applied by early_lang() */
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			printf("ptlab %s\n", PTLAB_VERSION);
+			exit(0);
+		case ':':
+			return usage_error(_("option %s needs a value"), argv[optind - 1]);
+		default:
+			return usage_error(_("unknown option \"%s\""), argv[optind - 1]);
+		}
+	}
+	o->args = argv + optind;
+	o->n_args = argc - optind;
+	if (o->n_args > 0) {
+		o->cmd = find_command(o->args[0]);
+		if (!o->cmd)
+			return usage_error(_("unknown command \"%s\": accepted are run, report, list, "
+					     "claims, explain and clean"),
+					   o->args[0]);
+		o->args++;
+		o->n_args--;
+	} else {
+		o->cmd = &commands[0]; /* plain `ptlab` runs the quick suite */
+	}
+	if (help) {
+		if (argc - optind > 0)
+			print_command_help(o->cmd);
+		else
+			print_help();
+		exit(0);
+	}
+	unsigned extra = o->given & ~o->cmd->takes;
+	if (extra) {
+		static const char *const names[] = { "--quick/--full", "--json", "--cpus", "--seed",
+						     "--set", "--progress", "--no-color" };
+		for (int i = 0; i < 7; i++)
+			if (extra & (1u << i))
+				return usage_error(_("option %s does not apply to '%s'"), names[i],
+						   o->cmd->name);
+	}
+	if (o->json_path && (err = check_writable(o->json_path, "--json")))
+		return err;
+	return 0;
+}
+
+static bool use_color(const struct options *o)
+{
+	const char *nc = getenv("NO_COLOR");
+	return !o->no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
+}
+
+static void iso_now(char *buf, size_t size)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Renders r as text on stdout and, when asked, as JSON. Returns 0 or 1. */
+static int render(const struct run *r, const struct options *o)
+{
+	struct verdict *v = xcalloc(claims_count(), sizeof(*v));
+	struct report_opts ro = { .color = use_color(o), .width = 80 };
+	int status = 0;
+	claims_judge_all(r, v);
+	if (render_text.render(stdout, r, v, &ro) != 0)
+		status = 1;
+	fflush(stdout);
+	if (o->json_path) {
+		int err = report_save_json(o->json_path, r, v);
+		if (err) {
+			msg_error(_("cannot write %s: %s"), o->json_path, strerror(-err));
+			status = 1;
+		}
+	}
+	free(v);
+	return status;
+}
+
+/* One experiment to run, with its parameters. */
+struct plan {
+	const struct experiment *exp;
+	void *params;
+};
+
+static int build_plan(const struct options *o, struct plan *plan, size_t *n)
+{
+	char err[512];
+	*n = 0;
+	if (o->n_args == 0) {
+		for (size_t i = 0; catalog[i]; i++)
+			if (catalog[i]->quick_suite || o->preset == PRESET_FULL)
+				plan[(*n)++].exp = catalog[i];
+	}
+	for (int i = 0; i < o->n_args; i++) {
+		const struct experiment *e = catalog_find(o->args[i]);
+		if (!e) {
+			char names[512] = "";
+			for (size_t k = 0; catalog[k]; k++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+					 k ? ", " : "", catalog[k]->name);
+			return usage_error(_("unknown experiment \"%s\": accepted are %s"), o->args[i],
+					   names);
+		}
+		for (size_t k = 0; k < *n; k++)
+			if (plan[k].exp == e)
+				return usage_error(_("experiment %s is named twice"), e->name);
+		plan[(*n)++].exp = e;
+	}
+	for (size_t k = 0; k < *n; k++) {
+		plan[k].params = xcalloc(1, plan[k].exp->params_size);
+		if (param_apply_preset(plan[k].exp->params, plan[k].exp->n_params, plan[k].params,
+				       o->preset, err, sizeof(err)) != 0) {
+			msg_error("%s", err); /* a bad built-in preset: a bug, caught by the tests */
+			return 1;
+		}
+	}
+	for (size_t s = 0; s < o->n_sets; s++) {
+		size_t k;
+		for (k = 0; k < *n && plan[k].exp != o->sets[s].exp; k++)
+			;
+		if (k == *n)
+			return usage_error(_("--set %s names experiment %s, which this run does not "
+					     "include"),
+					   o->sets[s].text, o->sets[s].exp->name);
+		if (param_parse(o->sets[s].param, plan[k].params, o->sets[s].value, err,
+				sizeof(err)) != 0)
+			return usage_error("%s", err);
+	}
+	return 0;
+}
+
+static int cmd_run(const struct options *o)
+{
+	struct plan plan[64];
+	size_t n;
+	memset(plan, 0, sizeof(plan));
+	int status = build_plan(o, plan, &n);
+	if (status)
+		goto free_plan;
+
+	char exe[PATH_MAX], started[32];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[len > 0 ? len : 0] = '\0';
+	runner_setup();
+
+	struct run r;
+	run_init(&r);
+	iso_now(started, sizeof(started));
+	r.ptlab_version = xstrdup(PTLAB_VERSION);
+	r.started = xstrdup(started);
+	r.preset = xstrdup(o->preset == PRESET_FULL ? "full" : "quick");
+	r.seed = o->seed;
+	r.cpus = xstrdup(o->cpus_text ? o->cpus_text : "all");
+	sysinfo_collect(&r.env);
+
+	/* Experiments always get an explicit CPU list: --cpus, or every CPU allowed. */
+	int all_cpus[CPU_SETSIZE];
+	size_t n_all = 0;
+	cpu_set_t allowed;
+	sched_getaffinity(0, sizeof(allowed), &allowed);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &allowed))
+			all_cpus[n_all++] = c;
+
+	bool progress = o->progress || isatty(STDERR_FILENO);
+	struct runner_opts ro = {
+		.preset = o->preset,
+		.seed = o->seed,
+		.cpus = o->n_cpus ? o->cpus : all_cpus,
+		.n_cpus = o->n_cpus ? o->n_cpus : n_all,
+		.self_exe = len > 0 ? exe : NULL,
+		.progress = progress,
+		.clock = r.env.clock,
+	};
+	for (size_t k = 0; k < n; k++) {
+		struct exp_result *res = run_add_result(&r, plan[k].exp->name);
+		if (progress)
+			fprintf(stderr, _("ptlab: running %s (%s)...\n"), plan[k].exp->name, r.preset);
+		runner_run(&ro, plan[k].exp, plan[k].params, res);
+		if (res->outcome == OUTCOME_FAILED || res->outcome == OUTCOME_CRASHED ||
+		    res->outcome == OUTCOME_TIMED_OUT) {
+			msg_error(_("experiment %s %s: %s"), res->name, outcome_name(res->outcome),
+				  res->reason ? res->reason : "");
+			status = 1;
+		}
+	}
+	if (render(&r, o))
+		status = 1;
+	if (runner_interrupted()) {
+		msg_error(_("interrupted by %s: the report shows what was measured"),
+			  strsignal(runner_interrupt_signal()));
+		status = 128 + runner_interrupt_signal();
+	}
+	run_free(&r);
+free_plan:
+	for (size_t k = 0; k < 64; k++)
+		free(plan[k].params);
+	return status;
+}
+
+static int cmd_report(const struct options *o)
+{
+	if (o->n_args != 1)
+		return usage_error("%s", _("report takes exactly one FILE (a run saved with --json)"));
+	struct run r;
+	char err[512];
+	run_init(&r);
+	int e = run_load(o->args[0], &r, err, sizeof(err));
+	if (e) {
+		msg_error("%s", err);
+		run_free(&r);
+		return e == -EINVAL ? EXIT_USAGE : 1;
+	}
+	int status = render(&r, o);
+	run_free(&r);
+	return status;
+}
+
+static void print_param(const struct param *p)
+{
+	char lo[32], hi[32];
+	const char *q = param_preset_text(p, PRESET_QUICK), *f = param_preset_text(p, PRESET_FULL);
+	units_format_exact(p->min, p->unit, lo, sizeof(lo));
+	units_format_exact(p->max, p->unit, hi, sizeof(hi));
+	printf("    %-12s %s\n", p->name, _(p->help));
+	printf("    %-12s ", "");
+	printf(_("default %s, quick %s, full %s, range %s..%s%s\n"), p->def, q, f, lo, hi,
+	       p->is_list ? _(" (a comma-separated list)") : "");
+}
+
+static int cmd_list(const struct options *o)
+{
+	if (o->n_args)
+		return usage_error("%s", _("list takes no arguments"));
+	for (size_t i = 0; catalog[i]; i++) {
+		const struct experiment *e = catalog[i];
+		printf("%s — %s%s\n", e->name, _(e->title), e->quick_suite ? _(" (quick suite)") : "");
+		printf("  %s", _("claims:"));
+		for (const char *const *c = e->claims; *c; c++)
+			printf(" %s", *c);
+		printf("\n  %s\n", _("parameters (set with --set NAME.PARAM=VALUE):"));
+		for (size_t k = 0; k < e->n_params; k++)
+			print_param(&e->params[k]);
+		printf("\n");
+	}
+	return 0;
+}
+
+static int cmd_claims(const struct options *o)
+{
+	if (o->n_args)
+		return usage_error("%s", _("claims takes no arguments"));
+	for (const struct claim *c = claims; c->id; c++) {
+		const struct experiment *e = catalog_feeding(c->id);
+		char status[96];
+		if (e)
+			snprintf(status, sizeof(status), _("measured by %s"), e->name);
+		else
+			snprintf(status, sizeof(status), "%s", _("not measured yet"));
+		printf("%-20s %-8s %-22s %s\n", c->id, claim_kind_name(c->kind), status, _(c->text));
+	}
+	return 0;
+}
+
+static const char *rule_text(enum claim_kind k)
+{
+	switch (k) {
+	case CLAIM_RATIO:
+		return N_("The ratio of the process median to the thread median, with a 95% bootstrap "
+			  "interval. holds: ratio >= T and the interval's lower end > E; negligible: "
+			  "the whole interval inside [1/E, E]; reversed: ratio <= 1/T and the upper "
+			  "end < 1/E; holds/reversed (small): the interval excludes 1 but the effect "
+			  "is smaller; inconclusive otherwise.");
+	case CLAIM_TREND:
+		return N_("Each figure is fitted to a line against the condition (slope per GiB, "
+			  "R²), and its growth from the smallest to the largest condition is a ratio "
+			  "with a 95% interval. holds: the process side grows by at least T along a "
+			  "line with R² >= 0.8 while the thread side does not.");
+	case CLAIM_FACT:
+		return N_("A fact: observed or not observed, with what was seen.");
+	case CLAIM_NUANCED:
+		return N_("Split into sub-claims, each with its own verdict and the condition that "
+			  "decides it.");
+	case CLAIM_TABLE:
+		return N_("A table of figures, one per mechanism, against the machine's own limit.");
+	}
+	return "";
+}
+
+static int cmd_explain(const struct options *o)
+{
+	if (o->n_args != 1)
+		return usage_error("%s", _("explain takes exactly one CLAIM id (see 'ptlab claims')"));
+	const struct claim *c = claims_find(o->args[0]);
+	if (!c) {
+		char ids[1024] = "";
+		for (const struct claim *k = claims; k->id; k++)
+			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s",
+				 k == claims ? "" : ", ", k->id);
+		return usage_error(_("unknown claim \"%s\": accepted are %s"), o->args[0], ids);
+	}
+	const struct experiment *e = catalog_feeding(c->id);
+	printf("%s — %s\n\n", c->id, _(c->text));
+	printf(_("Seeds: %s. Kind: %s.\n"), c->seeds, claim_kind_name(c->kind));
+	if (c->process_says)
+		printf(_("The seeds' table: process \"%s\", thread \"%s\".\n"), _(c->process_says),
+		       _(c->thread_says));
+	printf("\n%s\n%s\n", _("Method:"), e ? _(e->method) : _("not measured yet: no experiment feeds this claim."));
+	if (e)
+		printf(_("(experiment %s; run it with 'ptlab run %s')\n"), e->name, e->name);
+	printf("\n%s\n%s\n", _("Verdict rule:"), _(rule_text(c->kind)));
+	if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND)
+		printf(_("T = %.2f, E = %.2f.\n"), c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
+		       c->margin > 0 ? c->margin : CLAIM_MARGIN);
+	if (c->why)
+		printf("\n%s\n%s\n", _("Mechanism:"), _(c->why));
+	return 0;
+}
+
+static int cmd_clean(const struct options *o)
+{
+	if (o->n_args)
+		return usage_error("%s", _("clean takes no arguments"));
+	struct cleanup_counts n;
+	int err = cleanup_sweep(0, &n);
+	printf(_("removed %u shared-memory objects, %u message queues, %u temporary files, %u "
+		 "System V objects\n"),
+	       n.shm, n.mqueue, n.tmp, n.sysv);
+	if (err) {
+		msg_error(_("some objects could not be removed: %s"), strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* The exec probe of `create`: exit before doing anything at all. */
+	if (argc == 2 && strcmp(argv[1], PTLAB_EXEC_PROBE) == 0)
+		_exit(0);
+
+	int err = early_lang(argc, argv);
+	if (err)
+		return err;
+	struct options o;
+	if ((err = parse_args(argc, argv, &o)))
+		return err;
+	switch (o.cmd->cmd) {
+	case CMD_RUN:
+		return cmd_run(&o);
+	case CMD_REPORT:
+		return cmd_report(&o);
+	case CMD_LIST:
+		return cmd_list(&o);
+	case CMD_CLAIMS:
+		return cmd_claims(&o);
+	case CMD_EXPLAIN:
+		return cmd_explain(&o);
+	case CMD_CLEAN:
+		return cmd_clean(&o);
+	}
+	return 0;
+}

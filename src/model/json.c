@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: MIT
+/*
+ * json: the result model to JSON and back (model/json.h); the layout is
+ * documented field by field in doc/json-schema.md, and the two must change
+ * together (with RUN_SCHEMA_VERSION when a reader of the old version would
+ * misread the new one; new fields alone need no bump, since readers
+ * ignore keys they do not know).
+ *
+ * Exactness. jansson's integers are 64-bit signed, ptlab's counters are
+ * 64-bit unsigned. Every uint64_t is written as a JSON integer when it fits
+ * (any measured time or size does) and otherwise as a string of decimal
+ * digits (a random seed does, half of the time). Readers accept exactly
+ * those two forms, and take the string form only for values above
+ * INT64_MAX, so one value has one spelling and write -> read -> write
+ * gives the same bytes. Doubles go out with 17 significant digits (exact
+ * round trip), and as null when they are NaN or infinite.
+ *
+ * Writing checks every insertion: json_object_set_new() and
+ * json_array_append_new() take the value's reference even when they fail
+ * (and fail on a NULL value), so `if (set(o, "k", make()))` neither leaks
+ * nor needs a NULL check of its own.
+ *
+ * Reading builds a path for every value it looks at
+ * ("experiments[0].metrics[2].raw[5]") and names it in the one sentence it
+ * returns. Everything the writer writes is required, except that "reason"
+ * may be null and "summary" is never read: summaries are recomputed from
+ * the raw samples.
+ */
+#include "model/json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/i18n.h"
+#include "util/xalloc.h"
+
+/* Long enough for any path this schema has ("experiments[12].metrics[3].raw[4095]"). */
+#define PATH_LEN 256
+
+/* ---------------------------------------------------------------- writing */
+
+static int set(json_t *o, const char *key, json_t *v)
+{
+	return json_object_set_new(o, key, v);
+}
+
+static json_t *u64_json(uint64_t v)
+{
+	if (v <= (uint64_t)INT64_MAX)
+		return json_integer((json_int_t)v);
+	char buf[24];
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return json_string(buf);
+}
+
+static json_t *real_json(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/*
+ * A JSON string of s ("" for NULL). jansson refuses text that is not
+ * UTF-8; a CPU model or host name read from the system might not be, and
+ * losing the whole run over it would be absurd, so such text is written
+ * with every non-ASCII byte replaced by '?'.
+ */
+static json_t *str_json(const char *s)
+{
+	if (!s)
+		s = "";
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char *c = xstrdup(s);
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+/* Parameters as an object of key: integer-or-string, in their order. */
+static json_t *params_json(const struct mparam *p, size_t n)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = p[i].is_num ? json_integer((json_int_t)p[i].num) : str_json(p[i].str);
+		if (set(o, p[i].key, v))
+			goto fail;
+	}
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+/* [lo, hi] */
+static json_t *pair_json(double lo, double hi)
+{
+	json_t *a = json_array();
+	if (!a)
+		return NULL;
+	if (json_array_append_new(a, real_json(lo)) || json_array_append_new(a, real_json(hi))) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_t *summary_json(const struct summary *s)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	if (set(o, "n", u64_json(s->n)) ||
+	    set(o, "median", real_json(s->median)) ||
+	    set(o, "ci95", pair_json(s->ci_lo, s->ci_hi)) ||
+	    set(o, "ci_level", real_json(s->ci_level)) ||
+	    set(o, "p5", real_json(s->p5)) ||
+	    set(o, "p95", real_json(s->p95)) ||
+	    set(o, "mad", real_json(s->mad)) ||
+	    set(o, "mean", real_json(s->mean)) ||
+	    set(o, "sd", real_json(s->sd)) ||
+	    set(o, "min", real_json(s->min)) ||
+	    set(o, "max", real_json(s->max)) ||
+	    set(o, "outliers", u64_json(s->outliers))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* One metric, its raw samples exact and its summary for readers' convenience. */
+json_t *json_from_metric(const struct metric *m)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	if (set(o, "name", str_json(m->name)) ||
+	    set(o, "unit", str_json(m->unit)) ||
+	    set(o, "direction", json_string(direction_name(m->dir))) ||
+	    set(o, "params", params_json(m->params, m->n_params)) ||
+	    set(o, "batch", u64_json(m->batch)) ||
+	    set(o, "warmup", u64_json(m->warmup)))
+		goto fail;
+	json_t *raw = json_array();
+	if (set(o, "raw", raw))
+		goto fail;
+	for (size_t i = 0; i < m->n; i++)
+		if (json_array_append_new(raw, u64_json(m->raw[i])))
+			goto fail;
+	if (set(o, "summary", summary_json(&m->sum)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+/*
+ * The environment is described by tables, one line per field, so that the
+ * writer and the reader cannot disagree on a name or a type.
+ */
+enum fkind { F_STR, F_INT, F_BOOL, F_U64, F_REAL };
+
+struct field {
+	const char *key;
+	enum fkind kind;
+	size_t off;
+	size_t size;   /* of the member: the buffer size for F_STR */
+};
+
+#define FIELD(type, member, kind) \
+	{ #member, kind, offsetof(type, member), sizeof(((type *)0)->member) }
+
+static const struct field sysinfo_fields[] = {
+	FIELD(struct sysinfo, cpu_model, F_STR),
+	FIELD(struct sysinfo, cpus_online, F_INT),
+	FIELD(struct sysinfo, cpus_allowed, F_INT),
+	FIELD(struct sysinfo, cores, F_INT),
+	FIELD(struct sysinfo, packages, F_INT),
+	FIELD(struct sysinfo, threads_per_core, F_INT),
+	FIELD(struct sysinfo, kernel, F_STR),
+	FIELD(struct sysinfo, machine, F_STR),
+	FIELD(struct sysinfo, hostname, F_STR),
+	FIELD(struct sysinfo, virtualized, F_BOOL),
+	FIELD(struct sysinfo, hypervisor, F_STR),
+	FIELD(struct sysinfo, pcid, F_BOOL),
+	FIELD(struct sysinfo, governor, F_STR),
+	FIELD(struct sysinfo, idle_governor, F_STR),
+	FIELD(struct sysinfo, thp, F_STR),
+	FIELD(struct sysinfo, loadavg1, F_REAL),
+	FIELD(struct sysinfo, mem_total_bytes, F_U64),
+	FIELD(struct sysinfo, mem_available_bytes, F_U64),
+	FIELD(struct sysinfo, glibc, F_STR),
+	FIELD(struct sysinfo, compiler, F_STR),
+};
+
+static const struct field clock_fields[] = {
+	FIELD(struct clock_info, overhead_ns, F_REAL),
+	FIELD(struct clock_info, resolution_ns, F_U64),
+	FIELD(struct clock_info, reported_resolution_ns, F_U64),
+	FIELD(struct clock_info, source, F_STR),
+};
+
+#define N_FIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Adds the n fields of the struct at base to o. Returns 0 or -1. */
+static int fields_json(json_t *o, const void *base, const struct field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *p = (const char *)base + f[i].off;
+		json_t *v = NULL;
+		switch (f[i].kind) {
+		case F_STR: {
+			/* A fixed buffer filled by someone else: never trust its NUL. */
+			char *s = strndup(p, f[i].size);
+			if (!s)
+				return -1;
+			v = str_json(s);
+			free(s);
+			break;
+		}
+		case F_INT:
+			v = json_integer(*(const int *)p);
+			break;
+		case F_BOOL:
+			v = json_boolean(*(const bool *)p);
+			break;
+		case F_U64:
+			v = u64_json(*(const uint64_t *)p);
+			break;
+		case F_REAL:
+			v = real_json(*(const double *)p);
+			break;
+		}
+		if (set(o, f[i].key, v))
+			return -1;
+	}
+	return 0;
+}
+
+/* Every field of s, the clock as a nested object. */
+json_t *json_from_sysinfo(const struct sysinfo *s)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	if (fields_json(o, s, sysinfo_fields, N_FIELDS(sysinfo_fields)))
+		goto fail;
+	json_t *clock = json_object();
+	if (set(o, "clock", clock))
+		goto fail;
+	if (fields_json(clock, &s->clock, clock_fields, N_FIELDS(clock_fields)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+json_t *json_from_result(const struct exp_result *e)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	if (set(o, "name", str_json(e->name)) ||
+	    set(o, "outcome", json_string(outcome_name(e->outcome))) ||
+	    set(o, "reason", e->reason ? str_json(e->reason) : json_null()) ||
+	    set(o, "signal", json_integer(e->signal)) ||
+	    set(o, "exit_code", json_integer(e->exit_code)) ||
+	    set(o, "duration_ns", u64_json(e->duration_ns)) ||
+	    set(o, "params", params_json(e->params, e->n_params)))
+		goto fail;
+
+	json_t *metrics = json_array();
+	if (set(o, "metrics", metrics))
+		goto fail;
+	for (size_t i = 0; i < e->n_metrics; i++)
+		if (json_array_append_new(metrics, json_from_metric(&e->metrics[i])))
+			goto fail;
+
+	json_t *obs = json_object();
+	if (set(o, "observations", obs))
+		goto fail;
+	for (size_t i = 0; i < e->n_obs; i++)
+		if (set(obs, e->obs[i].name, str_json(e->obs[i].value)))
+			goto fail;
+
+	json_t *skips = json_array();
+	if (set(o, "skips", skips))
+		goto fail;
+	for (size_t i = 0; i < e->n_skips; i++) {
+		json_t *s = json_object();
+		if (json_array_append_new(skips, s) ||
+		    set(s, "what", str_json(e->skips[i].what)) ||
+		    set(s, "reason", str_json(e->skips[i].reason)))
+			goto fail;
+	}
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+json_t *json_from_run(const struct run *r)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	if (set(o, "schema", json_string(RUN_SCHEMA)) ||
+	    set(o, "schema_version", json_integer(RUN_SCHEMA_VERSION)) ||
+	    set(o, "ptlab_version", str_json(r->ptlab_version)) ||
+	    set(o, "started", str_json(r->started)) ||
+	    set(o, "preset", str_json(r->preset)) ||
+	    set(o, "seed", u64_json(r->seed)) ||
+	    set(o, "cpus", str_json(r->cpus)) ||
+	    set(o, "environment", json_from_sysinfo(&r->env)))
+		goto fail;
+	json_t *exps = json_array();
+	if (set(o, "experiments", exps))
+		goto fail;
+	for (size_t i = 0; i < r->n_results; i++)
+		if (json_array_append_new(exps, json_from_result(&r->results[i])))
+			goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+struct rd {
+	char *err;
+	size_t errlen;
+};
+
+/* Formats the one error sentence (fmt is translated) and returns -EINVAL. */
+__attribute__((format(printf, 2, 3)))
+static int fail(struct rd *rd, const char *fmt, ...)
+{
+	if (rd->err && rd->errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(rd->err, rd->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/*
+ * "path.key", or "key" at the top; join_idx() gives "path[i]". Both return
+ * buf (PATH_LEN bytes). A path too long for it is cut: it only ever
+ * appears in a message.
+ */
+static const char *join(char *buf, const char *path, const char *key)
+{
+	if (snprintf(buf, PATH_LEN, "%s%s%s", path, *path ? "." : "", key) >= PATH_LEN)
+		buf[PATH_LEN - 1] = '\0';
+	return buf;
+}
+
+static const char *join_idx(char *buf, const char *path, size_t i)
+{
+	if (snprintf(buf, PATH_LEN, "%s[%zu]", path, i) >= PATH_LEN)
+		buf[PATH_LEN - 1] = '\0';
+	return buf;
+}
+
+/* The member key of o, or -EINVAL naming it when it is absent. */
+static int need(struct rd *rd, const json_t *o, const char *path, const char *key,
+		json_t **out)
+{
+	char p[PATH_LEN];
+	*out = json_object_get(o, key);
+	if (!*out)
+		return fail(rd, _("%s: required field is missing"), join(p, path, key));
+	return 0;
+}
+
+/*
+ * A uint64_t in one of the two forms the writer uses: a non-negative JSON
+ * integer, or a string of decimal digits for a value above INT64_MAX.
+ */
+static int u64_value(struct rd *rd, const json_t *v, const char *path, uint64_t *out)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t len = strlen(s);
+		if (len > 0 && len <= 20 && strspn(s, "0123456789") == len) {
+			char *end;
+			errno = 0;
+			unsigned long long x = strtoull(s, &end, 10);
+			if (errno == 0 && *end == '\0' && x > (unsigned long long)INT64_MAX) {
+				*out = x;
+				return 0;
+			}
+		}
+	}
+	return fail(rd, _("%s: expected a non-negative integer"), path);
+}
+
+static int rd_u64(struct rd *rd, const json_t *o, const char *path, const char *key,
+		  uint64_t *out)
+{
+	char p[PATH_LEN];
+	json_t *v;
+	int err = need(rd, o, path, key, &v);
+	return err ? err : u64_value(rd, v, join(p, path, key), out);
+}
+
+static int rd_size(struct rd *rd, const json_t *o, const char *path, const char *key,
+		   size_t *out)
+{
+	uint64_t v;
+	int err = rd_u64(rd, o, path, key, &v);
+	if (!err)
+		*out = (size_t)v;
+	return err;
+}
+
+static int rd_int(struct rd *rd, const json_t *o, const char *path, const char *key,
+		  int *out)
+{
+	char p[PATH_LEN];
+	json_t *v;
+	int err = need(rd, o, path, key, &v);
+	if (err)
+		return err;
+	if (!json_is_integer(v) || json_integer_value(v) < INT_MIN ||
+	    json_integer_value(v) > INT_MAX)
+		return fail(rd, _("%s: expected an integer between %d and %d"),
+			    join(p, path, key), INT_MIN, INT_MAX);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static int rd_bool(struct rd *rd, const json_t *o, const char *path, const char *key,
+		   bool *out)
+{
+	char p[PATH_LEN];
+	json_t *v;
+	int err = need(rd, o, path, key, &v);
+	if (err)
+		return err;
+	if (!json_is_boolean(v))
+		return fail(rd, _("%s: expected true or false"), join(p, path, key));
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* A number, or null read as NaN (the writer's spelling of a non-finite value). */
+static int rd_real(struct rd *rd, const json_t *o, const char *path, const char *key,
+		   double *out)
+{
+	char p[PATH_LEN];
+	json_t *v;
+	int err = need(rd, o, path, key, &v);
+	if (err)
+		return err;
+	if (json_is_null(v)) {
+		*out = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return fail(rd, _("%s: expected a number or null"), join(p, path, key));
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* The string member key, without copying it. */
+static int rd_str_ref(struct rd *rd, const json_t *o, const char *path, const char *key,
+		      const char **out)
+{
+	char p[PATH_LEN];
+	json_t *v;
+	int err = need(rd, o, path, key, &v);
+	if (err)
+		return err;
+	if (!json_is_string(v))
+		return fail(rd, _("%s: expected a string"), join(p, path, key));
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* A copy of the string member key into *out (which the caller frees). */
+static int rd_str(struct rd *rd, const json_t *o, const char *path, const char *key,
+		  char **out)
+{
+	const char *s;
+	int err = rd_str_ref(rd, o, path, key, &s);
+	if (!err)
+		*out = xstrdup(s);
+	return err;
+}
+
+/*
+ * Copies s into a buffer of size bytes. A longer string (from a newer
+ * ptlab with larger buffers) is cut, never in the middle of a UTF-8
+ * sequence.
+ */
+static void copy_truncated(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+}
+
+static int rd_object(struct rd *rd, const json_t *o, const char *path, const char *key,
+		     json_t **out)
+{
+	char p[PATH_LEN];
+	int err = need(rd, o, path, key, out);
+	if (err)
+		return err;
+	if (!json_is_object(*out))
+		return fail(rd, _("%s: expected an object"), join(p, path, key));
+	return 0;
+}
+
+static int rd_array(struct rd *rd, const json_t *o, const char *path, const char *key,
+		    json_t **out)
+{
+	char p[PATH_LEN];
+	int err = need(rd, o, path, key, out);
+	if (err)
+		return err;
+	if (!json_is_array(*out))
+		return fail(rd, _("%s: expected an array"), join(p, path, key));
+	return 0;
+}
+
+/* Fills the struct at base from the n fields of the object o (at path). */
+static int fields_from_json(struct rd *rd, const json_t *o, const char *path, void *base,
+			    const struct field *f, size_t n)
+{
+	int err = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		char *p = (char *)base + f[i].off;
+		const char *s;
+		switch (f[i].kind) {
+		case F_STR:
+			err = rd_str_ref(rd, o, path, f[i].key, &s);
+			if (!err)
+				copy_truncated(p, f[i].size, s);
+			break;
+		case F_INT:
+			err = rd_int(rd, o, path, f[i].key, (int *)p);
+			break;
+		case F_BOOL:
+			err = rd_bool(rd, o, path, f[i].key, (bool *)p);
+			break;
+		case F_U64:
+			err = rd_u64(rd, o, path, f[i].key, (uint64_t *)p);
+			break;
+		case F_REAL:
+			err = rd_real(rd, o, path, f[i].key, (double *)p);
+			break;
+		}
+	}
+	return err;
+}
+
+static int sysinfo_read(struct rd *rd, const json_t *o, const char *path, struct sysinfo *out)
+{
+	json_t *clock;
+	char p[PATH_LEN];
+	int err = fields_from_json(rd, o, path, out, sysinfo_fields, N_FIELDS(sysinfo_fields));
+	if (!err)
+		err = rd_object(rd, o, path, "clock", &clock);
+	if (!err)
+		err = fields_from_json(rd, clock, join(p, path, "clock"), &out->clock,
+				       clock_fields, N_FIELDS(clock_fields));
+	return err;
+}
+
+int sysinfo_from_json(const json_t *o, struct sysinfo *out, char *err, size_t errlen)
+{
+	struct rd rd = { err, errlen };
+	if (!json_is_object(o))
+		return fail(&rd, _("%s: expected an object"), "environment");
+	return sysinfo_read(&rd, o, "", out);
+}
+
+/*
+ * The parameters object at path.key into a new array (*out, *n, and *cap
+ * when given). *n counts the entries filled so far, so that a caller
+ * freeing after an error frees exactly those.
+ */
+static int params_read(struct rd *rd, const json_t *parent, const char *path,
+		       const char *key, struct mparam **out, size_t *n, size_t *cap)
+{
+	char ppath[PATH_LEN], p[PATH_LEN];
+	json_t *o, *v;
+	const char *k;
+	int err = rd_object(rd, parent, path, key, &o);
+	if (err)
+		return err;
+	join(ppath, path, key);
+	if (json_object_size(o) == 0)
+		return 0;
+	*out = xcalloc(json_object_size(o), sizeof(**out));
+	if (cap)
+		*cap = json_object_size(o);
+	json_object_foreach(o, k, v) {
+		struct mparam *m = &(*out)[*n];
+		if (json_is_integer(v)) {
+			m->is_num = true;
+			m->num = json_integer_value(v);
+			m->str = xasprintf("%" PRId64, m->num);
+		} else if (json_is_string(v)) {
+			m->str = xstrdup(json_string_value(v));
+		} else {
+			return fail(rd, _("%s: expected an integer or a string"), join(p, ppath, k));
+		}
+		m->key = xstrdup(k);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int metric_read(struct rd *rd, const json_t *o, const char *path, struct metric *out)
+{
+	char p[PATH_LEN], rp[PATH_LEN];
+	const char *dir;
+	json_t *raw;
+	int err;
+
+	if (!json_is_object(o))
+		return fail(rd, _("%s: expected an object"), path);
+	if ((err = rd_str(rd, o, path, "name", &out->name)) ||
+	    (err = rd_str(rd, o, path, "unit", &out->unit)) ||
+	    (err = rd_str_ref(rd, o, path, "direction", &dir)))
+		return err;
+	if (direction_from_name(dir, &out->dir))
+		return fail(rd, _("%s: unknown direction \"%s\""), join(p, path, "direction"), dir);
+	if ((err = params_read(rd, o, path, "params", &out->params, &out->n_params, NULL)) ||
+	    (err = rd_u64(rd, o, path, "batch", &out->batch)) ||
+	    (err = rd_size(rd, o, path, "warmup", &out->warmup)) ||
+	    (err = rd_array(rd, o, path, "raw", &raw)))
+		return err;
+	if (out->batch < 1)
+		return fail(rd, _("%s: expected an integer of at least 1"), join(p, path, "batch"));
+	join(rp, path, "raw");
+	size_t n = json_array_size(raw);
+	if (n == 0)
+		return fail(rd, _("%s: expected at least one sample"), rp);
+	out->raw = xmalloc(n * sizeof(*out->raw));
+	for (size_t i = 0; i < n; i++)
+		if ((err = u64_value(rd, json_array_get(raw, i), join_idx(p, rp, i), &out->raw[i])))
+			return err;
+	out->n = n;
+	if (metric_summarize(out))
+		return fail(rd, _("%s: the samples cannot be summarised"), rp);
+	return 0;
+}
+
+int metric_from_json(const json_t *o, struct metric *out, char *err, size_t errlen)
+{
+	struct rd rd = { err, errlen };
+	return metric_read(&rd, o, "", out);
+}
+
+static int skip_read(struct rd *rd, const json_t *o, const char *path, struct exp_result *e)
+{
+	const char *what, *reason;
+	int err;
+	if (!json_is_object(o))
+		return fail(rd, _("%s: expected an object"), path);
+	if ((err = rd_str_ref(rd, o, path, "what", &what)) ||
+	    (err = rd_str_ref(rd, o, path, "reason", &reason)))
+		return err;
+	exp_result_add_skip(e, what, reason);
+	return 0;
+}
+
+static int result_read(struct rd *rd, const json_t *o, const char *path, struct exp_result *out)
+{
+	char p[PATH_LEN], ap[PATH_LEN];
+	const char *s, *k;
+	json_t *v, *a;
+	int err;
+
+	if (!json_is_object(o))
+		return fail(rd, _("%s: expected an object"), path);
+	if ((err = rd_str(rd, o, path, "name", &out->name)) ||
+	    (err = rd_str_ref(rd, o, path, "outcome", &s)))
+		return err;
+	if (outcome_from_name(s, &out->outcome))
+		return fail(rd, _("%s: unknown outcome \"%s\""), join(p, path, "outcome"), s);
+	if ((err = need(rd, o, path, "reason", &v)))
+		return err;
+	if (json_is_string(v))
+		out->reason = xstrdup(json_string_value(v));
+	else if (!json_is_null(v))
+		return fail(rd, _("%s: expected a string or null"), join(p, path, "reason"));
+	if ((err = rd_int(rd, o, path, "signal", &out->signal)) ||
+	    (err = rd_int(rd, o, path, "exit_code", &out->exit_code)) ||
+	    (err = rd_u64(rd, o, path, "duration_ns", &out->duration_ns)) ||
+	    (err = params_read(rd, o, path, "params", &out->params, &out->n_params,
+			       &out->cap_params)))
+		return err;
+
+	if ((err = rd_array(rd, o, path, "metrics", &a)))
+		return err;
+	join(ap, path, "metrics");
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		xgrow((void **)&out->metrics, &out->cap_metrics, out->n_metrics + 1,
+		      sizeof(*out->metrics));
+		struct metric *m = &out->metrics[out->n_metrics++];
+		memset(m, 0, sizeof(*m));
+		if ((err = metric_read(rd, json_array_get(a, i), join_idx(p, ap, i), m)))
+			return err;
+	}
+
+	if ((err = rd_object(rd, o, path, "observations", &a)))
+		return err;
+	join(ap, path, "observations");
+	json_object_foreach(a, k, v) {
+		if (!json_is_string(v))
+			return fail(rd, _("%s: expected a string"), join(p, ap, k));
+		exp_result_add_obs(out, k, json_string_value(v));
+	}
+
+	if ((err = rd_array(rd, o, path, "skips", &a)))
+		return err;
+	join(ap, path, "skips");
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if ((err = skip_read(rd, json_array_get(a, i), join_idx(p, ap, i), out)))
+			return err;
+	return 0;
+}
+
+int result_from_json(const json_t *o, struct exp_result *out, char *err, size_t errlen)
+{
+	struct rd rd = { err, errlen };
+	return result_read(&rd, o, "", out);
+}
+
+/*
+ * Checks the document's identity before anything else, so that a foreign
+ * file is called foreign rather than reported for its first odd field.
+ */
+int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
+{
+	struct rd rd = { err, errlen };
+	char p[PATH_LEN];
+	json_t *v, *a;
+	int ret;
+
+	if (!json_is_object(root))
+		return fail(&rd, _("not a ptlab run: the document is not a JSON object"));
+	v = json_object_get(root, "schema");
+	if (!json_is_string(v))
+		return fail(&rd, _("not a ptlab run: it has no \"schema\" string"));
+	if (strcmp(json_string_value(v), RUN_SCHEMA) != 0)
+		return fail(&rd, _("not a ptlab run: its schema is \"%s\", not \"%s\""),
+			    json_string_value(v), RUN_SCHEMA);
+	if ((ret = need(&rd, root, "", "schema_version", &v)))
+		return ret;
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return fail(&rd, _("%s: expected a positive integer"), "schema_version");
+	if (json_integer_value(v) > RUN_SCHEMA_VERSION)
+		return fail(&rd, _("this run was written by a newer ptlab (schema version %lld; this one reads up to %d)"),
+			    (long long)json_integer_value(v), RUN_SCHEMA_VERSION);
+
+	if ((ret = rd_str(&rd, root, "", "ptlab_version", &out->ptlab_version)) ||
+	    (ret = rd_str(&rd, root, "", "started", &out->started)) ||
+	    (ret = rd_str(&rd, root, "", "preset", &out->preset)) ||
+	    (ret = rd_u64(&rd, root, "", "seed", &out->seed)) ||
+	    (ret = rd_str(&rd, root, "", "cpus", &out->cpus)) ||
+	    (ret = rd_object(&rd, root, "", "environment", &v)) ||
+	    (ret = sysinfo_read(&rd, v, "environment", &out->env)) ||
+	    (ret = rd_array(&rd, root, "", "experiments", &a)))
+		return ret;
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		xgrow((void **)&out->results, &out->cap_results, out->n_results + 1,
+		      sizeof(*out->results));
+		struct exp_result *e = &out->results[out->n_results++];
+		memset(e, 0, sizeof(*e));
+		if ((ret = result_read(&rd, json_array_get(a, i),
+				       join_idx(p, "experiments", i), e)))
+			return ret;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ files */
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Opens the file itself rather than leaving it to json_load_file(), so
+ * that a missing or unreadable file returns its errno instead of a parse
+ * error. Duplicate keys are rejected: in a result file they can only mean
+ * corruption or a hand edit gone wrong.
+ */
+int run_load(const char *path, struct run *out, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	struct stat st;
+	char inner[512];
+	int ret;
+
+	FILE *fp = fopen(path, "re");
+	if (!fp) {
+		ret = errno;
+		set_err(err, errlen, _("cannot open %s: %s"), path, strerror(ret));
+		return -ret;
+	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		set_err(err, errlen, _("cannot read %s: %s"), path, strerror(EISDIR));
+		ret = -EISDIR;
+		goto out_close;
+	}
+	json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &jerr);
+	int load_errno = errno;
+	if (!root) {
+		if (ferror(fp)) {
+			ret = load_errno ? load_errno : EIO;
+			set_err(err, errlen, _("cannot read %s: %s"), path, strerror(ret));
+			ret = -ret;
+		} else {
+			set_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+			ret = -EINVAL;
+		}
+		goto out_close;
+	}
+	inner[0] = '\0';
+	ret = run_from_json(root, out, inner, sizeof(inner));
+	if (ret)
+		set_err(err, errlen, "%s: %s", path, inner);
+	json_decref(root);
+out_close:
+	fclose(fp);
+	return ret;
+}
+
+/* Writes root to the open file fp, then flushes it to the disk. Returns 0 or -errno. */
+static int dump_to(const json_t *root, FILE *fp)
+{
+	errno = 0;
+	if (json_dumpf(root, fp, JSON_INDENT(1)) || fputc('\n', fp) == EOF || fflush(fp))
+		return errno ? -errno : -EIO;
+	if (fsync(fileno(fp)))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The temporary file is "<path>.tmp.<pid>": in the same folder, so that
+ * rename() is atomic and a reader never sees half a file; named after the
+ * process, so that two ptlab runs writing the same path do not share it.
+ */
+int run_save(const struct run *r, const json_t *extra, const char *path)
+{
+	int ret = 0;
+
+	if (extra && !json_is_object(extra))
+		return -EINVAL;
+	json_t *root = json_from_run(r);
+	if (!root)
+		return -ENOMEM;
+	/*
+	 * json_object_update() only takes new references to extra's values;
+	 * the cast drops a const that jansson's prototype lacks.
+	 */
+	if (extra && json_object_update(root, (json_t *)extra)) {
+		ret = -ENOMEM;
+		goto out_root;
+	}
+
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		ret = -errno;
+		goto out_tmp;
+	}
+	FILE *fp = fdopen(fd, "w");
+	if (!fp) {
+		ret = -errno;
+		close(fd);
+		goto out_unlink;
+	}
+	ret = dump_to(root, fp);
+	if (fclose(fp) && !ret)
+		ret = -errno;
+	if (ret)
+		goto out_unlink;
+	if (rename(tmp, path)) {
+		ret = -errno;
+		goto out_unlink;
+	}
+	goto out_tmp;
+
+out_unlink:
+	unlink(tmp);
+out_tmp:
+	free(tmp);
+out_root:
+	json_decref(root);
+	return ret;
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+/*
+ * run: building, querying and freeing the result model (model/run.h).
+ *
+ * Every string and array in the model is owned by the struct that holds
+ * it, so a run can be freed from its root whatever filled it (an
+ * experiment, or a JSON reader that stopped half-way). Adding anything
+ * copies it: callers keep ownership of what they pass in, and a metric
+ * built on an experiment's stack can be added without a second thought.
+ *
+ * Arrays grow by doubling (xgrow). A pointer returned by run_add_result()
+ * or exp_result_add_metric() stays valid only until the next addition to
+ * the same array.
+ */
+#include "model/run.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static const char *const outcome_names[] = {
+	[OUTCOME_OK] = "ok",
+	[OUTCOME_SKIPPED] = "skipped",
+	[OUTCOME_FAILED] = "failed",
+	[OUTCOME_CRASHED] = "crashed",
+	[OUTCOME_TIMED_OUT] = "timed_out",
+	[OUTCOME_INTERRUPTED] = "interrupted",
+	[OUTCOME_NOT_RUN] = "not_run",
+};
+
+static const char *const direction_names[] = {
+	[DIR_LOWER_IS_BETTER] = "lower_is_better",
+	[DIR_HIGHER_IS_BETTER] = "higher_is_better",
+	[DIR_NONE] = "none",
+};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Frees the strings of n parameters and the array itself. */
+static void mparams_free(struct mparam *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].key);
+		free(p[i].str);
+	}
+	free(p);
+}
+
+/* A deep copy of n parameters; NULL when n is 0. */
+static struct mparam *mparams_copy(const struct mparam *p, size_t n)
+{
+	if (n == 0)
+		return NULL;
+	struct mparam *c = xcalloc(n, sizeof(*c));
+	for (size_t i = 0; i < n; i++) {
+		c[i].key = xstrdup(p[i].key);
+		c[i].str = xstrdup(p[i].str);
+		c[i].num = p[i].num;
+		c[i].is_num = p[i].is_num;
+	}
+	return c;
+}
+
+static const struct mparam *mparams_find(const struct mparam *p, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].key, key) == 0)
+			return &p[i];
+	return NULL;
+}
+
+void run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void run_free(struct run *r)
+{
+	free(r->ptlab_version);
+	free(r->started);
+	free(r->preset);
+	free(r->cpus);
+	for (size_t i = 0; i < r->n_results; i++)
+		exp_result_free(&r->results[i]);
+	free(r->results);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Appends an empty result named `name` (copied) and returns it. The
+ * pointer is valid until the next run_add_result() on r.
+ */
+struct exp_result *run_add_result(struct run *r, const char *name)
+{
+	xgrow((void **)&r->results, &r->cap_results, r->n_results + 1, sizeof(*r->results));
+	struct exp_result *e = &r->results[r->n_results++];
+	exp_result_init(e, name);
+	return e;
+}
+
+const struct exp_result *run_find_result(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_results; i++)
+		if (strcmp(r->results[i].name, name) == 0)
+			return &r->results[i];
+	return NULL;
+}
+
+void exp_result_init(struct exp_result *e, const char *name)
+{
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->outcome = OUTCOME_OK;
+}
+
+void exp_result_free(struct exp_result *e)
+{
+	free(e->name);
+	free(e->reason);
+	mparams_free(e->params, e->n_params);
+	for (size_t i = 0; i < e->n_metrics; i++)
+		metric_free(&e->metrics[i]);
+	free(e->metrics);
+	for (size_t i = 0; i < e->n_obs; i++) {
+		free(e->obs[i].name);
+		free(e->obs[i].value);
+	}
+	free(e->obs);
+	for (size_t i = 0; i < e->n_skips; i++) {
+		free(e->skips[i].what);
+		free(e->skips[i].reason);
+	}
+	free(e->skips);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Replaces the reason with a copy of `reason`; NULL clears it. */
+void exp_result_set_reason(struct exp_result *e, const char *reason)
+{
+	free(e->reason);
+	e->reason = reason ? xstrdup(reason) : NULL;
+}
+
+/*
+ * Appends a deep copy of m (name, unit, params, raw samples) and computes
+ * its summary; m->sum is ignored. m->batch must be >= 1 (a programmer
+ * error otherwise). A metric without samples is kept, with a zeroed
+ * summary: the caller decides whether that is a skip. Returns the copy,
+ * valid until the next addition of a metric to e.
+ */
+struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *m)
+{
+	assert(m->batch >= 1);
+	xgrow((void **)&e->metrics, &e->cap_metrics, e->n_metrics + 1, sizeof(*e->metrics));
+	struct metric *c = &e->metrics[e->n_metrics++];
+	memset(c, 0, sizeof(*c));
+	c->name = xstrdup(m->name);
+	c->unit = xstrdup(m->unit);
+	c->dir = m->dir;
+	c->params = mparams_copy(m->params, m->n_params);
+	c->n_params = m->n_params;
+	c->batch = m->batch;
+	c->n = m->n;
+	c->warmup = m->warmup;
+	if (m->n) {
+		c->raw = xmalloc(m->n * sizeof(*c->raw));
+		memcpy(c->raw, m->raw, m->n * sizeof(*c->raw));
+	}
+	metric_summarize(c);
+	return c;
+}
+
+/* Appends an observation (both strings copied). Names are expected to be unique. */
+void exp_result_add_obs(struct exp_result *e, const char *name, const char *value)
+{
+	xgrow((void **)&e->obs, &e->cap_obs, e->n_obs + 1, sizeof(*e->obs));
+	struct observation *o = &e->obs[e->n_obs++];
+	o->name = xstrdup(name);
+	o->value = xstrdup(value);
+}
+
+void exp_result_add_skip(struct exp_result *e, const char *what, const char *reason)
+{
+	xgrow((void **)&e->skips, &e->cap_skips, e->n_skips + 1, sizeof(*e->skips));
+	struct skip *s = &e->skips[e->n_skips++];
+	s->what = xstrdup(what);
+	s->reason = xstrdup(reason);
+}
+
+/*
+ * Appends a resolved parameter. str is the value as text and must be set
+ * even for a number (the JSON reader and find-by-text rely on it).
+ */
+void exp_result_add_param(struct exp_result *e, const char *key, const char *str,
+			  bool is_num, int64_t num)
+{
+	xgrow((void **)&e->params, &e->cap_params, e->n_params + 1, sizeof(*e->params));
+	struct mparam *p = &e->params[e->n_params++];
+	p->key = xstrdup(key);
+	p->str = xstrdup(str);
+	p->is_num = is_num;
+	p->num = is_num ? num : 0;
+}
+
+/* Frees what m owns and zeroes it; m itself is not freed. */
+void metric_free(struct metric *m)
+{
+	free(m->name);
+	free(m->unit);
+	mparams_free(m->params, m->n_params);
+	free(m->raw);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Recomputes m->sum from raw[i] / batch. With no samples (or a batch of 0,
+ * which only a bad document could give) the summary is zeroed and -EINVAL
+ * returned.
+ */
+int metric_summarize(struct metric *m)
+{
+	memset(&m->sum, 0, sizeof(m->sum));
+	if (m->n == 0 || m->batch == 0)
+		return -EINVAL;
+	double *v = metric_values(m);
+	int err = stats_summarize(v, m->n, &m->sum);
+	free(v);
+	if (err)
+		memset(&m->sum, 0, sizeof(m->sum));
+	return err;
+}
+
+/*
+ * The per-operation values raw[i] / batch, as a new array of m->n doubles
+ * that the caller frees. A batch of 0 is read as 1. A raw total above 2^53
+ * loses its last bits here, as any double would; the raw integers stay
+ * exact in the model and in JSON.
+ */
+double *metric_values(const struct metric *m)
+{
+	double batch = m->batch ? (double)m->batch : 1.0;
+	double *v = xmalloc(m->n * sizeof(*v));
+	for (size_t i = 0; i < m->n; i++)
+		v[i] = (double)m->raw[i] / batch;
+	return v;
+}
+
+const struct mparam *metric_param(const struct metric *m, const char *key)
+{
+	return mparams_find(m->params, m->n_params, key);
+}
+
+/*
+ * True when the parameters satisfy one "key=value" condition: the key is
+ * present and its text equals value. A condition without '=' asks only
+ * that the key be present.
+ */
+static bool mparams_match(const struct mparam *p, size_t n, const char *cond)
+{
+	const char *eq = strchr(cond, '=');
+	size_t klen = eq ? (size_t)(eq - cond) : strlen(cond);
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(p[i].key) != klen || memcmp(p[i].key, cond, klen) != 0)
+			continue;
+		return !eq || strcmp(p[i].str, eq + 1) == 0;
+	}
+	return false;
+}
+
+const struct metric *exp_result_find_metric(const struct exp_result *e,
+					    const char *name, const char *const *where)
+{
+	for (size_t i = 0; i < e->n_metrics; i++) {
+		const struct metric *m = &e->metrics[i];
+		if (strcmp(m->name, name) != 0)
+			continue;
+		bool all = true;
+		for (size_t k = 0; where && where[k] && all; k++)
+			all = mparams_match(m->params, m->n_params, where[k]);
+		if (all)
+			return m;
+	}
+	return NULL;
+}
+
+/* The value of the first observation called name, or NULL. */
+const char *exp_result_obs(const struct exp_result *e, const char *name)
+{
+	for (size_t i = 0; i < e->n_obs; i++)
+		if (strcmp(e->obs[i].name, name) == 0)
+			return e->obs[i].value;
+	return NULL;
+}
+
+/* The stable name, or "unknown" for a value outside the enum. */
+const char *outcome_name(enum outcome o)
+{
+	if ((size_t)o >= N_ELEMS(outcome_names))
+		return "unknown";
+	return outcome_names[o];
+}
+
+/* Returns 0 with *out set, or -EINVAL for a name not in the table. */
+int outcome_from_name(const char *s, enum outcome *out)
+{
+	for (size_t i = 0; i < N_ELEMS(outcome_names); i++) {
+		if (strcmp(s, outcome_names[i]) == 0) {
+			*out = (enum outcome)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *direction_name(enum direction d)
+{
+	if ((size_t)d >= N_ELEMS(direction_names))
+		return "unknown";
+	return direction_names[d];
+}
+
+int direction_from_name(const char *s, enum direction *out)
+{
+	for (size_t i = 0; i < N_ELEMS(direction_names); i++) {
+		if (strcmp(s, direction_names[i]) == 0) {
+			*out = (enum direction)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+/*
+ * i18n: every user-facing string goes through gettext. English is the
+ * source language; catalogues live in po/ and are compiled into
+ * $(LOCALEDIR)/<lang>/LC_MESSAGES/ptlab.mo.
+ */
+#ifndef PTLAB_UTIL_I18N_H
+#define PTLAB_UTIL_I18N_H
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/*
+ * Sets up the message catalogue. lang is "en", "id", or NULL to follow the
+ * environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG). Works without the
+ * Indonesian locale being generated: the language is chosen through
+ * LANGUAGE on top of the C.UTF-8 locale. Returns 0 or -EINVAL for an
+ * unknown language.
+ */
+int i18n_init(const char *lang);
+
+#endif

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/* Every test suite; tests/main.c runs them all, tests/check_one.c one. */
+#ifndef PTLAB_TESTS_SUITES_H
+#define PTLAB_TESTS_SUITES_H
+
+#include <check.h>
+
+Suite *stats_suite(void);
+Suite *units_suite(void);
+Suite *param_suite(void);
+Suite *sysinfo_suite(void);
+Suite *procfs_suite(void);
+Suite *json_suite(void);
+Suite *sampler_suite(void);
+Suite *unit_suite(void);
+Suite *claims_suite(void);
+Suite *catalog_suite(void);
+Suite *runner_suite(void);
+Suite *report_suite(void);
+Suite *create_suite(void);
+Suite *cli_suite(void);
+
+#endif

@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the result model (model/run.c) and its JSON form
+ * (model/json.c): a hand-made run survives write -> read -> write byte for
+ * byte, integers beyond 2^53 stay exact, non-finite numbers become null,
+ * every malformed document is refused with a sentence naming the field,
+ * and saving is atomic (no temporary file left behind on failure).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "model/json.h"
+#include "model/run.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+#define TWO53_PLUS1 ((UINT64_C(1) << 53) + 1)
+#define TWO62 (UINT64_C(1) << 62)
+
+static void add_metric(struct exp_result *e, const char *name, const char *placement,
+		       int64_t bytes, const uint64_t *raw, size_t n, uint64_t batch)
+{
+	struct mparam params[2] = {
+		{ .key = "placement", .str = (char *)placement },
+		{ .key = "bytes", .str = xasprintf("%lld", (long long)bytes), .num = bytes,
+		  .is_num = true },
+	};
+	struct metric m = {
+		.name = (char *)name, .unit = "ns", .dir = DIR_LOWER_IS_BETTER,
+		.params = params, .n_params = 2, .batch = batch,
+		.raw = (uint64_t *)raw, .n = n, .warmup = 3,
+	};
+	exp_result_add_metric(e, &m);
+	free(params[1].str);
+}
+
+/* Two experiments covering every outcome between them and the extra results. */
+static void make_run(struct run *r)
+{
+	static const uint64_t raw1[] = { 1200, 1100, 1300, 1250, 1180, 1220, 5000 };
+	static const uint64_t raw2[] = { TWO53_PLUS1, TWO62, TWO53_PLUS1 + 2 };
+	static const uint64_t raw3[] = { 10, 12 };
+
+	run_init(r);
+	r->ptlab_version = xstrdup("0.1.0");
+	r->started = xstrdup("2026-11-22T23:10:00Z");
+	r->preset = xstrdup("quick");
+	r->seed = 42;
+	r->cpus = xstrdup("0-3");
+	snprintf(r->env.cpu_model, sizeof(r->env.cpu_model), "Test CPU \xc3\xa9 @ 3.0GHz");
+	r->env.cpus_online = 8;
+	r->env.cpus_allowed = 4;
+	r->env.cores = 4;
+	r->env.packages = 1;
+	r->env.threads_per_core = -1;
+	snprintf(r->env.kernel, sizeof(r->env.kernel), "6.8.0-test");
+	snprintf(r->env.machine, sizeof(r->env.machine), "x86_64");
+	snprintf(r->env.hostname, sizeof(r->env.hostname), "bench");
+	r->env.virtualized = true;
+	snprintf(r->env.hypervisor, sizeof(r->env.hypervisor), "KVM");
+	r->env.pcid = false;
+	snprintf(r->env.thp, sizeof(r->env.thp), "madvise");
+	r->env.loadavg1 = 0.25;
+	r->env.mem_total_bytes = UINT64_C(17179869184);
+	r->env.mem_available_bytes = TWO53_PLUS1;
+	snprintf(r->env.glibc, sizeof(r->env.glibc), "2.39");
+	snprintf(r->env.compiler, sizeof(r->env.compiler), "gcc 13");
+	r->env.clock.overhead_ns = 17.125;
+	r->env.clock.resolution_ns = 1;
+	r->env.clock.reported_resolution_ns = 1;
+	snprintf(r->env.clock.source, sizeof(r->env.clock.source), "tsc");
+
+	struct exp_result *e = run_add_result(r, "create");
+	e->duration_ns = TWO62;
+	exp_result_add_param(e, "parent_bytes", "1073741824", true, INT64_C(1073741824));
+	exp_result_add_param(e, "placement", "same-cpu", false, 0);
+	add_metric(e, "fork", "same-cpu", 4096, raw1, 7, 1);
+	add_metric(e, "fork", "other-cpu", 4096, raw2, 3, 1);
+	add_metric(e, "pthread_create", "same-cpu", 0, raw3, 2, 4);
+	exp_result_add_obs(e, "thp_enabled", "madvise");
+	exp_result_add_obs(e, "overcommit", "0");
+	exp_result_add_skip(e, "fork parent_bytes=4GiB", "not enough free memory");
+
+	e = run_add_result(r, "crash");
+	e->outcome = OUTCOME_CRASHED;
+	e->signal = 11;
+	e->exit_code = -1;
+	exp_result_set_reason(e, "killed by SIGSEGV");
+}
+
+static char *dump_run(const struct run *r)
+{
+	json_t *j = json_from_run(r);
+	ck_assert_ptr_nonnull(j);
+	char *s = json_dumps(j, JSON_INDENT(1));
+	json_decref(j);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+static void assert_params_equal(const struct mparam *a, size_t na, const struct mparam *b,
+				size_t nb)
+{
+	ck_assert_uint_eq(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_str_eq(a[i].key, b[i].key);
+		ck_assert_str_eq(a[i].str, b[i].str);
+		ck_assert_int_eq(a[i].is_num, b[i].is_num);
+		if (a[i].is_num)
+			ck_assert_int_eq(a[i].num, b[i].num);
+	}
+}
+
+static void assert_runs_equal(const struct run *a, const struct run *b)
+{
+	ck_assert_str_eq(a->ptlab_version, b->ptlab_version);
+	ck_assert_str_eq(a->started, b->started);
+	ck_assert_str_eq(a->preset, b->preset);
+	ck_assert_str_eq(a->cpus, b->cpus);
+	ck_assert(a->seed == b->seed);
+	ck_assert_str_eq(a->env.cpu_model, b->env.cpu_model);
+	ck_assert_int_eq(a->env.cpus_online, b->env.cpus_online);
+	ck_assert_int_eq(a->env.cpus_allowed, b->env.cpus_allowed);
+	ck_assert_int_eq(a->env.threads_per_core, b->env.threads_per_core);
+	ck_assert_int_eq(a->env.virtualized, b->env.virtualized);
+	ck_assert_int_eq(a->env.pcid, b->env.pcid);
+	ck_assert_str_eq(a->env.thp, b->env.thp);
+	ck_assert_str_eq(a->env.governor, b->env.governor);
+	ck_assert(a->env.loadavg1 == b->env.loadavg1);
+	ck_assert(a->env.mem_total_bytes == b->env.mem_total_bytes);
+	ck_assert(a->env.mem_available_bytes == b->env.mem_available_bytes);
+	ck_assert(a->env.clock.overhead_ns == b->env.clock.overhead_ns);
+	ck_assert(a->env.clock.resolution_ns == b->env.clock.resolution_ns);
+	ck_assert_str_eq(a->env.clock.source, b->env.clock.source);
+
+	ck_assert_uint_eq(a->n_results, b->n_results);
+	for (size_t i = 0; i < a->n_results; i++) {
+		const struct exp_result *x = &a->results[i], *y = &b->results[i];
+		ck_assert_str_eq(x->name, y->name);
+		ck_assert_int_eq(x->outcome, y->outcome);
+		ck_assert_pstr_eq(x->reason, y->reason);
+		ck_assert_int_eq(x->signal, y->signal);
+		ck_assert_int_eq(x->exit_code, y->exit_code);
+		ck_assert(x->duration_ns == y->duration_ns);
+		assert_params_equal(x->params, x->n_params, y->params, y->n_params);
+		ck_assert_uint_eq(x->n_metrics, y->n_metrics);
+		for (size_t k = 0; k < x->n_metrics; k++) {
+			const struct metric *m = &x->metrics[k], *n = &y->metrics[k];
+			ck_assert_str_eq(m->name, n->name);
+			ck_assert_str_eq(m->unit, n->unit);
+			ck_assert_int_eq(m->dir, n->dir);
+			assert_params_equal(m->params, m->n_params, n->params, n->n_params);
+			ck_assert(m->batch == n->batch);
+			ck_assert_uint_eq(m->warmup, n->warmup);
+			ck_assert_uint_eq(m->n, n->n);
+			for (size_t s = 0; s < m->n; s++)
+				ck_assert(m->raw[s] == n->raw[s]);
+			ck_assert(m->sum.median == n->sum.median);
+			ck_assert_uint_eq(m->sum.n, n->sum.n);
+		}
+		ck_assert_uint_eq(x->n_obs, y->n_obs);
+		for (size_t k = 0; k < x->n_obs; k++) {
+			ck_assert_str_eq(x->obs[k].name, y->obs[k].name);
+			ck_assert_str_eq(x->obs[k].value, y->obs[k].value);
+		}
+		ck_assert_uint_eq(x->n_skips, y->n_skips);
+		for (size_t k = 0; k < x->n_skips; k++) {
+			ck_assert_str_eq(x->skips[k].what, y->skips[k].what);
+			ck_assert_str_eq(x->skips[k].reason, y->skips[k].reason);
+		}
+	}
+}
+
+START_TEST(test_roundtrip)
+{
+	struct run a, b;
+	char err[256] = "";
+	json_error_t jerr;
+
+	make_run(&a);
+	char *text = dump_run(&a);
+	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	ck_assert_ptr_nonnull(root);
+
+	/* The big integers are JSON integers, not doubles. */
+	json_t *raw = json_object_get(json_array_get(json_object_get(
+		json_array_get(json_object_get(root, "experiments"), 0), "metrics"), 1), "raw");
+	ck_assert(json_is_integer(json_array_get(raw, 0)));
+	ck_assert(json_integer_value(json_array_get(raw, 0)) == (json_int_t)TWO53_PLUS1);
+	ck_assert(json_integer_value(json_array_get(raw, 1)) == (json_int_t)TWO62);
+	ck_assert(json_is_null(json_object_get(json_array_get(
+		json_object_get(root, "experiments"), 0), "reason")));
+
+	run_init(&b);
+	ck_assert_int_eq(run_from_json(root, &b, err, sizeof(err)), 0);
+	json_decref(root);
+	assert_runs_equal(&a, &b);
+	ck_assert(b.results[0].metrics[1].raw[0] == TWO53_PLUS1);
+	ck_assert(b.results[0].metrics[1].raw[2] == TWO53_PLUS1 + 2);
+
+	char *again = dump_run(&b);
+	ck_assert_str_eq(text, again);
+	free(again);
+	free(text);
+	run_free(&a);
+	run_free(&b);
+}
+END_TEST
+
+/* Every outcome's name survives the trip, and so does a seed above INT64_MAX. */
+START_TEST(test_outcomes_and_big_seed)
+{
+	struct run a, b;
+	char err[256] = "";
+	json_error_t jerr;
+
+	run_init(&a);
+	a.seed = UINT64_MAX;
+	for (int o = OUTCOME_OK; o <= OUTCOME_NOT_RUN; o++) {
+		struct exp_result *e = run_add_result(&a, outcome_name((enum outcome)o));
+		e->outcome = (enum outcome)o;
+		if (o != OUTCOME_OK)
+			exp_result_set_reason(e, "because");
+	}
+	char *text = dump_run(&a);
+	ck_assert_ptr_nonnull(strstr(text, "\"seed\": \"18446744073709551615\""));
+	json_t *root = json_loads(text, 0, &jerr);
+	run_init(&b);
+	ck_assert_int_eq(run_from_json(root, &b, err, sizeof(err)), 0);
+	ck_assert(b.seed == UINT64_MAX);
+	ck_assert_uint_eq(b.n_results, OUTCOME_NOT_RUN + 1);
+	for (size_t i = 0; i < b.n_results; i++)
+		ck_assert_int_eq(b.results[i].outcome, (int)i);
+	char *again = dump_run(&b);
+	ck_assert_str_eq(text, again);
+
+	/* A small seed as a string is not the writer's spelling: refused. */
+	json_object_set_new(root, "seed", json_string("42"));
+	run_free(&b);
+	run_init(&b);
+	ck_assert_int_eq(run_from_json(root, &b, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "seed"));
+
+	json_decref(root);
+	free(again);
+	free(text);
+	run_free(&a);
+	run_free(&b);
+}
+END_TEST
+
+START_TEST(test_nonfinite_is_null)
+{
+	struct metric m = {
+		.name = "x", .unit = "ns", .dir = DIR_NONE, .batch = 1,
+		.sum = { .n = 1, .median = NAN, .ci_lo = -INFINITY, .ci_hi = 2.0,
+			 .mean = INFINITY },
+	};
+	json_t *j = json_from_metric(&m);
+	ck_assert_ptr_nonnull(j);
+	json_t *s = json_object_get(j, "summary");
+	ck_assert(json_is_null(json_object_get(s, "median")));
+	ck_assert(json_is_null(json_object_get(s, "mean")));
+	ck_assert(json_is_null(json_array_get(json_object_get(s, "ci95"), 0)));
+	ck_assert(json_real_value(json_array_get(json_object_get(s, "ci95"), 1)) == 2.0);
+	ck_assert(json_is_real(json_object_get(s, "sd")));
+	json_decref(j);
+
+	struct sysinfo si;
+	memset(&si, 0, sizeof(si));
+	si.loadavg1 = NAN;
+	si.clock.overhead_ns = INFINITY;
+	j = json_from_sysinfo(&si);
+	ck_assert(json_is_null(json_object_get(j, "loadavg1")));
+	ck_assert(json_is_null(json_object_get(json_object_get(j, "clock"), "overhead_ns")));
+	struct sysinfo back;
+	char err[128];
+	ck_assert_int_eq(sysinfo_from_json(j, &back, err, sizeof(err)), 0);
+	ck_assert(isnan(back.loadavg1));
+	json_decref(j);
+}
+END_TEST
+
+static char *tmpdir(void)
+{
+	char *d = xstrdup("/tmp/ptlab-json-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	return d;
+}
+
+/* Entries of dir other than . and .. */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_parse_error_has_position)
+{
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/bad.json", dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("{\n  \"schema\": \"ptlab-run\",\n  \"seed\": nope\n}\n", fp);
+	fclose(fp);
+
+	struct run r;
+	char err[512] = "";
+	run_init(&r);
+	ck_assert_int_eq(run_load(path, &r, err, sizeof(err)), -EINVAL);
+	char *want = xasprintf("%s:3:", path);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "err: %s", err);
+	run_free(&r);
+
+	/* Duplicate keys are refused too. */
+	fp = fopen(path, "w");
+	fputs("{\"schema\": \"ptlab-run\", \"schema\": \"ptlab-run\"}", fp);
+	fclose(fp);
+	run_init(&r);
+	ck_assert_int_eq(run_load(path, &r, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "duplicate"));
+	run_free(&r);
+
+	unlink(path);
+	rmdir(dir);
+	free(want);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/* A mutation of a good document and what the reader must say about it. */
+struct bad_case {
+	const char *what;
+	void (*mutate)(json_t *root);
+	const char *needle;
+};
+
+static json_t *metric0(json_t *root)
+{
+	return json_array_get(json_object_get(json_array_get(
+		json_object_get(root, "experiments"), 0), "metrics"), 0);
+}
+
+static void set_raw(json_t *root, json_t *v)
+{
+	json_array_set_new(json_object_get(metric0(root), "raw"), 1, v);
+}
+
+static void mut_schema(json_t *root) { json_object_set_new(root, "schema", json_string("other")); }
+static void mut_no_schema(json_t *root) { json_object_del(root, "schema"); }
+static void mut_version(json_t *root) { json_object_set_new(root, "schema_version", json_integer(2)); }
+static void mut_raw_neg(json_t *root) { set_raw(root, json_integer(-5)); }
+static void mut_raw_str(json_t *root) { set_raw(root, json_string("fast")); }
+static void mut_raw_small_str(json_t *root) { set_raw(root, json_string("5")); }
+static void mut_raw_real(json_t *root) { set_raw(root, json_real(1.5)); }
+static void mut_no_exps(json_t *root) { json_object_del(root, "experiments"); }
+static void mut_exps_obj(json_t *root) { json_object_set_new(root, "experiments", json_object()); }
+static void mut_batch0(json_t *root) { json_object_set_new(metric0(root), "batch", json_integer(0)); }
+static void mut_no_raw(json_t *root) { json_object_set_new(metric0(root), "raw", json_array()); }
+
+static void mut_outcome(json_t *root)
+{
+	json_object_set_new(json_array_get(json_object_get(root, "experiments"), 1), "outcome",
+			    json_string("exploded"));
+}
+
+static void mut_env(json_t *root)
+{
+	json_object_set_new(json_object_get(json_object_get(root, "environment"), "clock"),
+			    "source", json_integer(3));
+}
+
+static void mut_param(json_t *root)
+{
+	json_object_set_new(json_object_get(metric0(root), "params"), "bytes", json_true());
+}
+
+static const struct bad_case bad_cases[] = {
+	{ "wrong schema", mut_schema, "not a ptlab run" },
+	{ "no schema", mut_no_schema, "not a ptlab run" },
+	{ "newer version", mut_version, "newer ptlab" },
+	{ "negative raw", mut_raw_neg, "experiments[0].metrics[0].raw[1]: expected a non-negative integer" },
+	{ "string raw", mut_raw_str, "experiments[0].metrics[0].raw[1]: expected a non-negative integer" },
+	{ "small string raw", mut_raw_small_str, "experiments[0].metrics[0].raw[1]" },
+	{ "real raw", mut_raw_real, "experiments[0].metrics[0].raw[1]" },
+	{ "no experiments", mut_no_exps, "experiments: required field is missing" },
+	{ "experiments not an array", mut_exps_obj, "experiments: expected an array" },
+	{ "batch 0", mut_batch0, "experiments[0].metrics[0].batch" },
+	{ "no samples", mut_no_raw, "experiments[0].metrics[0].raw" },
+	{ "unknown outcome", mut_outcome, "experiments[1].outcome" },
+	{ "bad clock source", mut_env, "environment.clock.source: expected a string" },
+	{ "boolean param", mut_param, "experiments[0].metrics[0].params.bytes" },
+};
+
+START_TEST(test_bad_documents)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct run r, good;
+	char err[512] = "";
+
+	make_run(&good);
+	json_t *root = json_from_run(&good);
+	c->mutate(root);
+	run_init(&r);
+	ck_assert_msg(run_from_json(root, &r, err, sizeof(err)) == -EINVAL, "%s accepted", c->what);
+	ck_assert_msg(strstr(err, c->needle), "%s: err \"%s\" lacks \"%s\"", c->what, err, c->needle);
+	run_free(&r);
+	json_decref(root);
+	run_free(&good);
+}
+END_TEST
+
+START_TEST(test_unknown_keys_ignored)
+{
+	struct run a, b;
+	char err[256] = "";
+	make_run(&a);
+	json_t *root = json_from_run(&a);
+	json_object_set_new(root, "verdicts", json_array());
+	json_object_set_new(metric0(root), "future", json_string("x"));
+	json_object_set_new(metric0(root), "summary", json_string("not read"));
+	run_init(&b);
+	ck_assert_int_eq(run_from_json(root, &b, err, sizeof(err)), 0);
+	assert_runs_equal(&a, &b);
+	json_decref(root);
+	run_free(&a);
+	run_free(&b);
+}
+END_TEST
+
+START_TEST(test_load_missing)
+{
+	struct run r;
+	char err[512] = "";
+	run_init(&r);
+	ck_assert_int_eq(run_load("/nonexistent/ptlab/run.json", &r, err, sizeof(err)), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/ptlab/run.json"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_save_load)
+{
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/run.json", dir);
+	struct run a, b;
+	char err[512] = "";
+
+	make_run(&a);
+	json_t *extra = json_object();
+	json_object_set_new(extra, "verdicts", json_pack("[{s:s}]", "claim", "switch.cost"));
+	ck_assert_int_eq(run_save(&a, extra, path), 0);
+	ck_assert_uint_eq(json_object_size(extra), 1);
+	ck_assert_int_eq(count_entries(dir), 1);
+
+	json_error_t jerr;
+	json_t *onfile = json_load_file(path, 0, &jerr);
+	ck_assert_ptr_nonnull(onfile);
+	ck_assert(json_is_array(json_object_get(onfile, "verdicts")));
+	json_decref(onfile);
+
+	run_init(&b);
+	ck_assert_msg(run_load(path, &b, err, sizeof(err)) == 0, "%s", err);
+	assert_runs_equal(&a, &b);
+	char *x = dump_run(&a), *y = dump_run(&b);
+	ck_assert_str_eq(x, y);
+
+	/* Saving again replaces the file. */
+	ck_assert_int_eq(run_save(&b, NULL, path), 0);
+	ck_assert_int_eq(count_entries(dir), 1);
+
+	free(x);
+	free(y);
+	json_decref(extra);
+	run_free(&a);
+	run_free(&b);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_save_failures_leave_nothing)
+{
+	struct run a;
+	make_run(&a);
+
+	ck_assert_int_eq(run_save(&a, NULL, "/nonexistent/ptlab/run.json"), -ENOENT);
+
+	/* The rename fails (the target is a non-empty folder): the temporary goes. */
+	char *dir = tmpdir();
+	char *target = xasprintf("%s/run.json", dir);
+	char *inside = xasprintf("%s/keep", target);
+	ck_assert_int_eq(mkdir(target, 0700), 0);
+	FILE *fp = fopen(inside, "w");
+	fclose(fp);
+	int ret = run_save(&a, NULL, target);
+	ck_assert_msg(ret == -EISDIR || ret == -ENOTEMPTY || ret == -EEXIST, "ret %d", ret);
+	ck_assert_int_eq(count_entries(dir), 1);
+
+	json_t *notobj = json_array();
+	ck_assert_int_eq(run_save(&a, notobj, target), -EINVAL);
+	json_decref(notobj);
+
+	unlink(inside);
+	rmdir(target);
+	rmdir(dir);
+	free(inside);
+	free(target);
+	free(dir);
+	run_free(&a);
+}
+END_TEST
+
+START_TEST(test_find_metric)
+{
+	struct run r;
+	make_run(&r);
+	const struct exp_result *e = run_find_result(&r, "create");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_null(run_find_result(&r, "nope"));
+
+	const struct metric *m = exp_result_find_metric(e, "fork", NULL);
+	ck_assert_ptr_eq(m, &e->metrics[0]);
+	const char *const other[] = { "placement=other-cpu", NULL };
+	ck_assert_ptr_eq(exp_result_find_metric(e, "fork", other), &e->metrics[1]);
+	const char *const both[] = { "bytes=4096", "placement=other-cpu", NULL };
+	ck_assert_ptr_eq(exp_result_find_metric(e, "fork", both), &e->metrics[1]);
+	const char *const none[] = { "bytes=4097", NULL };
+	ck_assert_ptr_null(exp_result_find_metric(e, "fork", none));
+	const char *const nokey[] = { "numa=0", NULL };
+	ck_assert_ptr_null(exp_result_find_metric(e, "fork", nokey));
+	const char *const prefix[] = { "byte=4096", NULL };
+	ck_assert_ptr_null(exp_result_find_metric(e, "fork", prefix));
+	const char *const present[] = { "bytes", NULL };
+	ck_assert_ptr_eq(exp_result_find_metric(e, "pthread_create", present), &e->metrics[2]);
+	ck_assert_ptr_null(exp_result_find_metric(e, "vfork", NULL));
+
+	const struct mparam *p = metric_param(m, "bytes");
+	ck_assert_ptr_nonnull(p);
+	ck_assert(p->is_num && p->num == 4096);
+	ck_assert_str_eq(p->str, "4096");
+	ck_assert_ptr_null(metric_param(m, "nope"));
+
+	ck_assert_str_eq(exp_result_obs(e, "thp_enabled"), "madvise");
+	ck_assert_ptr_null(exp_result_obs(e, "nope"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_metric_values_and_summary)
+{
+	struct run r;
+	make_run(&r);
+	const struct metric *m = &r.results[0].metrics[2]; /* raw 10, 12 with batch 4 */
+	double *v = metric_values(m);
+	ck_assert(v[0] == 2.5 && v[1] == 3.0);
+	free(v);
+	ck_assert_uint_eq(m->sum.n, 2);
+	ck_assert(m->sum.min == 2.5 && m->sum.max == 3.0);
+	ck_assert(m->sum.median == 2.75);
+
+	struct metric empty = { .name = "e", .unit = "ns", .batch = 1 };
+	ck_assert_int_eq(metric_summarize(&empty), -EINVAL);
+	ck_assert_uint_eq(empty.sum.n, 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	for (int o = OUTCOME_OK; o <= OUTCOME_NOT_RUN; o++) {
+		enum outcome back;
+		ck_assert_int_eq(outcome_from_name(outcome_name((enum outcome)o), &back), 0);
+		ck_assert_int_eq(back, o);
+	}
+	ck_assert_str_eq(outcome_name(OUTCOME_TIMED_OUT), "timed_out");
+	ck_assert_str_eq(outcome_name(OUTCOME_NOT_RUN), "not_run");
+	enum outcome o;
+	ck_assert_int_eq(outcome_from_name("OK", &o), -EINVAL);
+
+	enum direction d;
+	ck_assert_int_eq(direction_from_name("higher_is_better", &d), 0);
+	ck_assert_int_eq(d, DIR_HIGHER_IS_BETTER);
+	ck_assert_str_eq(direction_name(DIR_LOWER_IS_BETTER), "lower_is_better");
+	ck_assert_str_eq(direction_name(DIR_NONE), "none");
+	ck_assert_int_eq(direction_from_name("up", &d), -EINVAL);
+}
+END_TEST
+
+Suite *json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("model");
+	tcase_add_test(tc, test_find_metric);
+	tcase_add_test(tc, test_metric_values_and_summary);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("json");
+	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_outcomes_and_big_seed);
+	tcase_add_test(tc, test_nonfinite_is_null);
+	tcase_add_test(tc, test_unknown_keys_ignored);
+	tcase_add_loop_test(tc, test_bad_documents, 0,
+			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_parse_error_has_position);
+	tcase_add_test(tc, test_load_missing);
+	tcase_add_test(tc, test_save_load);
+	tcase_add_test(tc, test_save_failures_leave_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
