@@ -31,6 +31,9 @@ OBJS    := $(SRCS:src/%.c=$(BUILD)/%.o)
 MAIN_O  := $(BUILD)/main.o
 TSRCS   := $(filter-out tests/check_one.c,$(sort $(wildcard tests/*.c)))
 TOBJS   := $(TSRCS:tests/%.c=$(BUILD)/tests/%.o)
+# The tests link the same sources built with -DPTLAB_TESTING (tiny I/O chunks
+# drive the partial-read and partial-write paths).
+TSOBJS  := $(SRCS:src/%.c=$(BUILD)/t/%.o)
 POS     := $(wildcard po/*.po)
 MOS     := $(POS:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo)
 
@@ -48,12 +51,16 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/t/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DPTLAB_TESTING -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/ptlab-tests: $(TOBJS) $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(TOBJS) $(OBJS) $(TEST_LDLIBS)
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPTLAB_TESTING -DPTLAB_SRCDIR='"$(CURDIR)"' -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/ptlab-tests: $(TOBJS) $(TSOBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(TOBJS) $(TSOBJS) $(TEST_LDLIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/ptlab.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -104,4 +111,4 @@ format-check:
 clean:
 	rm -rf build ptlab
 
--include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(MAIN_O:.o=.d)
+-include $(OBJS:.o=.d) $(TOBJS:.o=.d) $(TSOBJS:.o=.d) $(MAIN_O:.o=.d)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -243,10 +244,27 @@ static const struct command_info *find_command(const char *name)
 	return NULL;
 }
 
-/* Checks that path can be written without creating or truncating it now. */
+/*
+ * Checks that path can be written without creating or truncating it now:
+ * it names no folder, an existing file there is writable, and a file can
+ * be made in its folder. That last test makes a trial file and removes it
+ * at once, because access() lets root through where the file system
+ * refuses (/proc, a read-only mount seen through some paths); the run is
+ * saved through a temporary file in the same folder anyway.
+ */
 static int check_writable(const char *path, const char *option)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], probe[PATH_MAX + 32];
+	struct stat st;
+	int err = 0;
+	if (!*path || strlen(path) >= sizeof(dir))
+		err = *path ? ENAMETOOLONG : ENOENT;
+	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+		err = errno;
+	if (err)
+		return usage_error(_("cannot write %s \"%s\": %s"), option, path, strerror(err));
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
 	if (slash == dir)
@@ -255,8 +273,14 @@ static int check_writable(const char *path, const char *option)
 		*slash = '\0';
 	else
 		strcpy(dir, ".");
-	if (access(dir, W_OK | X_OK) != 0 || (access(path, F_OK) == 0 && access(path, W_OK) != 0))
-		return usage_error(_("cannot write %s \"%s\": %s"), option, path, strerror(errno));
+	snprintf(probe, sizeof(probe), "%s/.ptlab-check.XXXXXX", dir);
+	int fd = mkstemp(probe);
+	if (fd < 0) {
+		err = errno;
+		return usage_error(_("cannot write %s \"%s\": %s"), option, path, strerror(err));
+	}
+	close(fd);
+	unlink(probe);
 	return 0;
 }
 
@@ -340,6 +364,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case ':':
 			return usage_error(_("option %s needs a value"), argv[optind - 1]);
 		default:
+			/*
+			 * An unknown short option may sit inside a cluster ("-hx"),
+			 * where optind has not moved on: name it by optopt.
+			 */
+			if (optopt > 0 && optopt < 256)
+				return usage_error(_("unknown option \"-%c\""), optopt);
 			return usage_error(_("unknown option \"%s\""), argv[optind - 1]);
 		}
 	}

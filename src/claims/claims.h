@@ -20,6 +20,12 @@
 #define CLAIM_MARGIN 1.10    /* E: the equivalence margin */
 #define CLAIM_TREND_R2 0.80  /* a trend line must explain this much */
 #define CLAIM_BOOTSTRAP 2000 /* resamples for a ratio's interval */
+/*
+ * Samples each side needs before a ratio gets an interval: a bootstrap of
+ * one sample always collapses to a point, and of two has three distinct
+ * medians; either would dress up a guess as a certainty.
+ */
+#define CLAIM_MIN_SAMPLES 3
 
 enum claim_kind {
 	CLAIM_FACT,
@@ -104,7 +110,7 @@ struct trend_line {
 struct verdict {
 	const struct claim *claim;
 	enum verdict_status status;
-	char reason[256];           /* why there is no verdict (V_NO_DATA), translated */
+	char reason[256];           /* why there is no firm verdict, translated */
 	struct side a, b;
 	struct ratio_ci ratio;      /* CLAIM_RATIO */
 	double threshold, margin;

@@ -17,6 +17,7 @@
 #include "claims/claims.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,8 @@ static void explain_missing(const struct exp_result *res, const char *metric, st
 {
 	v->status = V_NO_DATA;
 	if (res->outcome != OUTCOME_OK) {
-		snprintf(v->reason, sizeof(v->reason), _("the %s experiment ended %s: %s"), res->name,
-			 outcome_name(res->outcome), res->reason ? res->reason : "-");
+		snprintf(v->reason, sizeof(v->reason), _("the %s experiment ended %s: %s"),
+			 res->name, outcome_name(res->outcome), res->reason ? res->reason : "-");
 		return;
 	}
 	for (size_t i = 0; i < res->n_skips; i++) {
@@ -68,10 +69,20 @@ static void set_side(struct side *s, const struct metric *m)
 	s->set = true;
 }
 
-/* Ratio of medians of two metrics with its interval; -EINVAL on degenerate sets. */
+/*
+ * Ratio of medians of two metrics with its interval. Returns 0, -EDOM when
+ * a side has fewer than CLAIM_MIN_SAMPLES samples (out then holds the bare
+ * ratio of medians and an interval of NaN), or -EINVAL on other degenerate
+ * sets (a median of zero in b).
+ */
 static int metric_ratio(const struct metric *a, const struct metric *b, uint64_t seed,
 			struct ratio_ci *out)
 {
+	if (a->n < CLAIM_MIN_SAMPLES || b->n < CLAIM_MIN_SAMPLES) {
+		out->ratio = b->sum.median > 0 ? a->sum.median / b->sum.median : NAN;
+		out->lo = out->hi = NAN;
+		return -EDOM;
+	}
 	double *va = metric_values(a), *vb = metric_values(b);
 	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, CLAIM_BOOTSTRAP, out);
 	free(va);
@@ -90,7 +101,15 @@ static void judge_ratio(const struct claim *c, const struct exp_result *res, uin
 	}
 	set_side(&v->a, a);
 	set_side(&v->b, b);
-	if (metric_ratio(a, b, seed, &v->ratio) != 0) {
+	int err = metric_ratio(a, b, seed, &v->ratio);
+	if (err == -EDOM) {
+		v->status = V_INCONCLUSIVE;
+		snprintf(v->reason, sizeof(v->reason),
+			 _("too few samples for an interval (%s n=%zu, %s n=%zu; %d needed)"),
+			 a->name, a->n, b->name, b->n, CLAIM_MIN_SAMPLES);
+		return;
+	}
+	if (err) {
 		v->status = V_INCONCLUSIVE;
 		snprintf(v->reason, sizeof(v->reason), "%s",
 			 _("the samples do not allow a ratio (a median of zero)"));
@@ -101,7 +120,8 @@ static void judge_ratio(const struct claim *c, const struct exp_result *res, uin
 
 /*
  * Fits one metric name against x_param over every metric of res with that
- * name. Returns 0, or -ENOENT with fewer than two distinct x values.
+ * name. Returns 0, -ENOENT when no metric of that name has x_param, or
+ * -EDOM when all of them share one x value (no line to fit).
  */
 static int fit_line(const struct exp_result *res, const char *name, const char *x_param,
 		    uint64_t seed, double threshold, double margin, struct trend_line *line)
@@ -125,7 +145,7 @@ static int fit_line(const struct exp_result *res, const char *name, const char *
 		xs[k] = x->num;
 		pts[k] = m;
 	}
-	int err = -ENOENT;
+	int err = n == 0 ? -ENOENT : -EDOM;
 	if (n >= 2 && xs[0] != xs[n - 1]) {
 		double *x = xcalloc(n, sizeof(*x)), *y = xcalloc(n, sizeof(*y));
 		for (size_t i = 0; i < n; i++) {
@@ -138,8 +158,8 @@ static int fit_line(const struct exp_result *res, const char *name, const char *
 			line->x0 = x[0];
 			line->x1 = x[n - 1];
 			err = metric_ratio(pts[n - 1], pts[0], seed, &line->growth);
-			line->grows = err ? V_INCONCLUSIVE :
-					    verdict_ratio_rule(&line->growth, threshold, margin);
+			line->grows = err ? V_INCONCLUSIVE
+					  : verdict_ratio_rule(&line->growth, threshold, margin);
 			err = 0;
 		}
 		free(x);
@@ -162,10 +182,20 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 
 	for (size_t i = 0; i < n; i++) {
 		struct trend_line *line = &v->lines[v->n_lines];
-		if (fit_line(res, names[i], c->x_param, seed, v->threshold, v->margin, line) == 0) {
+		int err = fit_line(res, names[i], c->x_param, seed, v->threshold, v->margin, line);
+		if (err == 0) {
 			v->n_lines++;
 		} else if (i < 2) {
-			explain_missing(res, names[i], v);
+			if (err == -EDOM && res->outcome == OUTCOME_OK) {
+				v->status = V_NO_DATA;
+				snprintf(v->reason, sizeof(v->reason),
+					 _("%s was measured at only one value of %s: no trend "
+					   "to fit"),
+					 names[i], c->x_param);
+			} else {
+				explain_missing(res, names[i], v);
+			}
+			memset(v->lines, 0, sizeof(v->lines));
 			v->n_lines = 0;
 			return;
 		}
@@ -199,8 +229,8 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 	const struct exp_result *res = run_find_result(r, c->experiment);
 	if (!res) {
 		v->status = V_NO_DATA;
-		snprintf(v->reason, sizeof(v->reason), _("the %s experiment was not part of this run"),
-			 c->experiment);
+		snprintf(v->reason, sizeof(v->reason),
+			 _("the %s experiment was not part of this run"), c->experiment);
 		return;
 	}
 	switch (c->kind) {
@@ -247,7 +277,7 @@ const char *verdict_status_label(enum verdict_status s)
 const char *claim_kind_name(enum claim_kind k)
 {
 	static const char *const names[] = {
-		[CLAIM_FACT] = "fact",	       [CLAIM_RATIO] = "ratio", [CLAIM_TREND] = "trend",
+		[CLAIM_FACT] = "fact",	     [CLAIM_RATIO] = "ratio", [CLAIM_TREND] = "trend",
 		[CLAIM_NUANCED] = "nuanced", [CLAIM_TABLE] = "table",
 	};
 	return names[k];

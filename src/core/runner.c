@@ -132,17 +132,15 @@ static void take_record(const char *line, struct exp_result *out, bool progress,
 	json_decref(o);
 }
 
-/* Reads what is available; returns false at end of file or error. */
-static bool drain(int fd, char **buf, size_t *len, size_t *cap)
+/* Reads what is available into buf. Returns the count read, 0 at end of file, or -errno. */
+static ssize_t drain(int fd, char **buf, size_t *len, size_t *cap)
 {
 	xgrow((void **)buf, cap, *len + 65536, 1);
 	ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
 	if (n < 0)
-		return errno == EINTR || errno == EAGAIN;
-	if (n == 0)
-		return false;
+		return -errno;
 	*len += (size_t)n;
-	return true;
+	return n;
 }
 
 /* Takes every complete line out of buf. */
@@ -159,6 +157,29 @@ static void take_lines(char *buf, size_t *len, struct exp_result *out, bool prog
 	}
 	memmove(buf, buf + start, *len - start);
 	*len -= start;
+}
+
+/*
+ * Takes the records still in the pipe once every writer is dead. The wait
+ * loop stops at once on a deadline or an interruption, so records written
+ * just before (a metric, then the hang) may not have been read yet; they
+ * are kept like any other. Non-blocking, in case something outside the
+ * group still holds the write end.
+ */
+static void take_rest(int fd, char **buf, size_t *len, size_t *cap, struct exp_result *out,
+		      bool progress, char **end_reason, char **end_outcome)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+		return;
+	for (;;) {
+		ssize_t n = drain(fd, buf, len, cap);
+		if (n == -EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		take_lines(*buf, len, out, progress, end_reason, end_outcome);
+	}
 }
 
 /* Kills what is left of the group and reaps every child of ours. */
@@ -284,11 +305,11 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r > 0) {
-			open = drain(fds[0], &buf, &len, &cap);
+			ssize_t n = drain(fds[0], &buf, &len, &cap);
+			open = n > 0 || n == -EINTR || n == -EAGAIN;
 			take_lines(buf, &len, out, opts->progress, &end_reason, &end_outcome);
 		}
 	}
-	close(fds[0]);
 
 	int status = 0;
 	if (!timed_out && !runner_interrupted()) {
@@ -306,6 +327,9 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	int pid_status = status;
 	if (reap_all(pid, &pid_status))
 		status = pid_status;
+	if (open)
+		take_rest(fds[0], &buf, &len, &cap, out, opts->progress, &end_reason, &end_outcome);
+	close(fds[0]);
 	cleanup_sweep(pid, NULL);
 
 	out->duration_ns = clock_now_ns() - t0;

@@ -17,84 +17,107 @@ static json_t *real_or_null(double x)
 	return isfinite(x) ? json_real(x) : json_null();
 }
 
+/*
+ * Every insertion is checked. jansson's *_new calls take the value's
+ * reference even when they fail, and fail on a NULL value or container,
+ * so each builder ORs their results and drops a half-built object:
+ * NULL means out of memory, all the way up.
+ */
+static json_t *done(json_t *o, int bad)
+{
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *pair_json(double lo, double hi)
+{
+	json_t *a = json_array();
+	int bad = json_array_append_new(a, real_or_null(lo));
+	bad |= json_array_append_new(a, real_or_null(hi));
+	return done(a, bad);
+}
+
 static json_t *side_json(const struct side *s)
 {
 	if (!s->set)
 		return json_null();
 	json_t *o = json_object();
-	json_object_set_new(o, "metric", json_string(s->label));
+	int bad = json_object_set_new(o, "metric", json_string(s->label));
 	if (s->unit) {
-		json_object_set_new(o, "unit", json_string(s->unit));
-		json_object_set_new(o, "median", real_or_null(s->sum.median));
-		json_t *ci = json_array();
-		json_array_append_new(ci, real_or_null(s->sum.ci_lo));
-		json_array_append_new(ci, real_or_null(s->sum.ci_hi));
-		json_object_set_new(o, "ci95", ci);
-		json_object_set_new(o, "n", json_integer((json_int_t)s->sum.n));
+		bad |= json_object_set_new(o, "unit", json_string(s->unit));
+		bad |= json_object_set_new(o, "median", real_or_null(s->sum.median));
+		bad |= json_object_set_new(o, "ci95", pair_json(s->sum.ci_lo, s->sum.ci_hi));
+		bad |= json_object_set_new(o, "n", json_integer((json_int_t)s->sum.n));
 	}
-	return o;
+	return done(o, bad);
 }
 
 static json_t *ratio_json(const struct ratio_ci *r)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "value", real_or_null(r->ratio));
-	json_t *ci = json_array();
-	json_array_append_new(ci, real_or_null(r->lo));
-	json_array_append_new(ci, real_or_null(r->hi));
-	json_object_set_new(o, "ci95", ci);
-	return o;
+	int bad = json_object_set_new(o, "value", real_or_null(r->ratio));
+	bad |= json_object_set_new(o, "ci95", pair_json(r->lo, r->hi));
+	return done(o, bad);
+}
+
+static json_t *line_json(const struct verdict *v, const struct trend_line *l)
+{
+	json_t *o = json_object();
+	int bad = json_object_set_new(o, "metric", json_string(l->label));
+	bad |= json_object_set_new(o, "x", json_string(v->claim->x_param));
+	bad |= json_object_set_new(o, "slope", real_or_null(l->fit.slope));
+	bad |= json_object_set_new(o, "intercept", real_or_null(l->fit.intercept));
+	bad |= json_object_set_new(o, "r2", real_or_null(l->fit.r2));
+	bad |= json_object_set_new(o, "growth", ratio_json(&l->growth));
+	bad |= json_object_set_new(o, "grows", json_string(verdict_status_name(l->grows)));
+	return done(o, bad);
 }
 
 static json_t *verdict_json(const struct verdict *v)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "claim", json_string(v->claim->id));
-	json_object_set_new(o, "kind", json_string(claim_kind_name(v->claim->kind)));
-	json_object_set_new(o, "status", json_string(verdict_status_name(v->status)));
+	int bad = json_object_set_new(o, "claim", json_string(v->claim->id));
+	bad |= json_object_set_new(o, "kind", json_string(claim_kind_name(v->claim->kind)));
+	bad |= json_object_set_new(o, "status", json_string(verdict_status_name(v->status)));
 	if (v->reason[0])
-		json_object_set_new(o, "reason", json_string(v->reason));
+		bad |= json_object_set_new(o, "reason", json_string(v->reason));
 	if (v->status == V_NOT_MEASURED || v->status == V_NO_DATA)
-		return o;
-	json_object_set_new(o, "threshold", json_real(v->threshold));
-	json_object_set_new(o, "margin", json_real(v->margin));
-	json_object_set_new(o, "process", side_json(&v->a));
-	json_object_set_new(o, "thread", side_json(&v->b));
+		return done(o, bad);
+	bad |= json_object_set_new(o, "threshold", real_or_null(v->threshold));
+	bad |= json_object_set_new(o, "margin", real_or_null(v->margin));
+	bad |= json_object_set_new(o, "process", side_json(&v->a));
+	bad |= json_object_set_new(o, "thread", side_json(&v->b));
 	if (v->claim->kind == CLAIM_RATIO)
-		json_object_set_new(o, "ratio", ratio_json(&v->ratio));
+		bad |= json_object_set_new(o, "ratio", ratio_json(&v->ratio));
 	if (v->n_lines) {
 		json_t *lines = json_array();
-		for (size_t i = 0; i < v->n_lines; i++) {
-			const struct trend_line *l = &v->lines[i];
-			json_t *lo = json_object();
-			json_object_set_new(lo, "metric", json_string(l->label));
-			json_object_set_new(lo, "x", json_string(v->claim->x_param));
-			json_object_set_new(lo, "slope", real_or_null(l->fit.slope));
-			json_object_set_new(lo, "intercept", real_or_null(l->fit.intercept));
-			json_object_set_new(lo, "r2", real_or_null(l->fit.r2));
-			json_object_set_new(lo, "growth", ratio_json(&l->growth));
-			json_object_set_new(lo, "grows", json_string(verdict_status_name(l->grows)));
-			json_array_append_new(lines, lo);
-		}
-		json_object_set_new(o, "lines", lines);
+		for (size_t i = 0; i < v->n_lines; i++)
+			bad |= json_array_append_new(lines, line_json(v, &v->lines[i]));
+		bad |= json_object_set_new(o, "lines", lines);
 	}
-	return o;
+	return done(o, bad);
 }
 
+/* NULL on allocation failure. */
 struct json_t *report_verdicts_json(const struct verdict *v, size_t n)
 {
 	json_t *a = json_array();
+	int bad = 0;
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, verdict_json(&v[i]));
-	return a;
+		bad |= json_array_append_new(a, verdict_json(&v[i]));
+	return done(a, bad);
 }
 
 int report_save_json(const char *path, const struct run *r, const struct verdict *v)
 {
 	json_t *extra = json_object();
-	if (!extra)
+	if (json_object_set_new(extra, "verdicts", report_verdicts_json(v, claims_count()))) {
+		json_decref(extra);
 		return -ENOMEM;
-	json_object_set_new(extra, "verdicts", report_verdicts_json(v, claims_count()));
+	}
 	int err = run_save(r, extra, path);
 	json_decref(extra);
 	return err;
@@ -105,12 +128,15 @@ static int json_render(FILE *out, const struct run *r, const struct verdict *v,
 {
 	(void)o;
 	json_t *root = json_from_run(r);
-	if (!root)
+	if (!root ||
+	    json_object_set_new(root, "verdicts", report_verdicts_json(v, claims_count()))) {
+		json_decref(root);
 		return -ENOMEM;
-	json_object_set_new(root, "verdicts", report_verdicts_json(v, claims_count()));
+	}
 	int err = json_dumpf(root, out, JSON_INDENT(1)) == 0 ? 0 : -EIO;
-	fputc('\n', out);
 	json_decref(root);
+	if (fputc('\n', out) == EOF || ferror(out))
+		err = -EIO;
 	return err;
 }
 

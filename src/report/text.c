@@ -26,6 +26,8 @@
 #define COL_ASPECT 13
 #define COL_SIDE 14
 #define COL_CLAIM 18
+/* The table needs this much: its four columns and a verdict of 16 columns. */
+#define MIN_WIDTH 80
 
 /* Display width of a UTF-8 string: one column per code point. */
 static size_t width_of(const char *s, size_t bytes)
@@ -60,13 +62,14 @@ static const char *color_of(enum verdict_status s)
 
 /*
  * Takes the next line of at most width columns from *text, breaking at a
- * space where possible; advances *text past it. Returns the byte length.
+ * space where possible (a word longer than width is cut) and always at a
+ * '\n'; advances *text past the break. Returns the byte length.
  */
 static size_t next_line(const char **text, size_t width)
 {
 	const char *s = *text;
 	size_t len = strlen(s), cut = 0, last_space = 0, cols = 0;
-	while (cut < len && cols < width) {
+	while (cut < len && cols < width && s[cut] != '\n') {
 		if (s[cut] == ' ')
 			last_space = cut;
 		cut++;
@@ -74,12 +77,26 @@ static size_t next_line(const char **text, size_t width)
 			cut++;
 		cols++;
 	}
-	if (cut < len && s[cut] != ' ' && last_space > 0)
+	if (cut < len && s[cut] != ' ' && s[cut] != '\n' && last_space > 0)
 		cut = last_space;
 	*text = s + cut;
-	while (**text == ' ')
+	if (**text == '\n')
 		(*text)++;
+	else
+		while (**text == ' ')
+			(*text)++;
 	return cut;
+}
+
+/* Writes s padded with spaces to width columns, on the left when right-aligned. */
+static void put_padded(FILE *out, const char *s, size_t width, bool right)
+{
+	size_t cols = width_of(s, strlen(s));
+	int pad = cols < width ? (int)(width - cols) : 0;
+	if (right)
+		fprintf(out, "%*s%s", pad, "", s);
+	else
+		fprintf(out, "%s%*s", s, pad, "");
 }
 
 /* Writes text wrapped to width, every line after `indent` spaces. */
@@ -100,6 +117,10 @@ struct row {
 	enum verdict_status status;
 };
 
+/*
+ * Prints a row, wrapping every cell inside its column. Padding is held
+ * back until something follows it, so no line ends in spaces.
+ */
 static void print_row(FILE *out, const struct row *r, const struct report_opts *o)
 {
 	static const size_t widths[5] = { COL_ASPECT, COL_SIDE, COL_SIDE, COL_CLAIM, 0 };
@@ -116,18 +137,22 @@ static void print_row(FILE *out, const struct row *r, const struct report_opts *
 			any = any || *rest[i];
 		if (!any)
 			break;
+		size_t pending = 0;
 		for (int i = 0; i < 5; i++) {
 			const char *start = rest[i];
 			size_t n = next_line(&rest[i], w[i]);
 			size_t cols = width_of(start, n);
-			bool colored = i == 4 && o->color && n;
-			if (colored)
-				fputs(color_of(r->status), out);
-			fprintf(out, "%.*s", (int)n, start);
-			if (colored)
-				fputs("\033[0m", out);
-			if (i < 4)
-				fprintf(out, "%*s", (int)(w[i] - cols + 1), "");
+			if (n) {
+				bool colored = i == 4 && o->color;
+				fprintf(out, "%*s", (int)pending, "");
+				pending = 0;
+				if (colored)
+					fputs(color_of(r->status), out);
+				fprintf(out, "%.*s", (int)n, start);
+				if (colored)
+					fputs("\033[0m", out);
+			}
+			pending += w[i] - cols + 1;
 		}
 		fputc('\n', out);
 	}
@@ -150,6 +175,25 @@ static char *fmt_value(double v, const char *unit, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * A ratio for people: three significant digits without exponents
+ * ("8.50", "12.3", "241", "0.85"); "n/a" when not finite.
+ */
+static char *fmt_ratio(double r, char *buf, size_t size)
+{
+	if (!isfinite(r))
+		snprintf(buf, size, "%s", _("n/a"));
+	else if (fabs(r) >= 99.95)
+		snprintf(buf, size, "%.0f", r);
+	else if (fabs(r) >= 9.995)
+		snprintf(buf, size, "%.1f", r);
+	else if (fabs(r) >= 0.09995)
+		snprintf(buf, size, "%.2f", r);
+	else
+		snprintf(buf, size, "%.2g", r);
+	return buf;
+}
+
 /* A trend slope in the y unit per GiB of x ("+1.23 ms/GiB"). */
 static char *fmt_slope(const struct trend_line *l, char *buf, size_t size)
 {
@@ -163,26 +207,37 @@ static char *fmt_slope(const struct trend_line *l, char *buf, size_t size)
 /* The verdict cell: status plus its headline number. */
 static void verdict_cell(const struct verdict *v, char *buf, size_t size)
 {
+	char ratio[24];
 	if (v->claim->kind == CLAIM_RATIO && v->a.set && isfinite(v->ratio.ratio))
-		snprintf(buf, size, "%s ×%.2f", verdict_status_label(v->status), v->ratio.ratio);
+		snprintf(buf, size, "%s ×%s", verdict_status_label(v->status),
+			 fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
 	else
 		snprintf(buf, size, "%s", verdict_status_label(v->status));
 }
 
-static void side_cell(const struct verdict *v, const struct side *s, const struct trend_line *l,
-		      const char *says, char *buf, size_t size)
+/*
+ * A process or thread cell: the metric and its figure (a trend's slope,
+ * else the median), or the seeds' own words when nothing was measured.
+ * The figure goes on a line of its own when both do not fit the column,
+ * so that a number is never split from its unit.
+ */
+static void side_cell(const struct side *s, const struct trend_line *l, const char *says, char *buf,
+		      size_t size)
 {
 	char val[48];
+	const char *label;
 	if (l) {
+		label = l->label;
 		fmt_slope(l, val, sizeof(val));
-		snprintf(buf, size, "%s %s", l->label, val);
 	} else if (s->set && s->unit) {
+		label = s->label;
 		fmt_value(s->sum.median, s->unit, val, sizeof(val));
-		snprintf(buf, size, "%s %s", s->label, val);
 	} else {
 		snprintf(buf, size, "%s", says ? _(says) : "");
+		return;
 	}
-	(void)v;
+	size_t cols = width_of(label, strlen(label)) + 1 + width_of(val, strlen(val));
+	snprintf(buf, size, "%s%c%s", label, cols > COL_SIDE ? '\n' : ' ', val);
 }
 
 static void print_table(FILE *out, const struct verdict *v, size_t n, const struct report_opts *o)
@@ -202,9 +257,9 @@ static void print_table(FILE *out, const struct verdict *v, size_t n, const stru
 				continue;
 			char pcell[96], tcell[96], vcell[64];
 			bool trend = vi->n_lines >= 2;
-			side_cell(vi, &vi->a, trend ? &vi->lines[0] : NULL, vi->claim->process_says,
+			side_cell(&vi->a, trend ? &vi->lines[0] : NULL, vi->claim->process_says,
 				  pcell, sizeof(pcell));
-			side_cell(vi, &vi->b, trend ? &vi->lines[1] : NULL, vi->claim->thread_says,
+			side_cell(&vi->b, trend ? &vi->lines[1] : NULL, vi->claim->thread_says,
 				  tcell, sizeof(tcell));
 			verdict_cell(vi, vcell, sizeof(vcell));
 			struct row r = { { first ? aspect_label((enum aspect)a) : "", pcell, tcell,
@@ -217,24 +272,40 @@ static void print_table(FILE *out, const struct verdict *v, size_t n, const stru
 	fputc('\n', out);
 }
 
+/* A count sysinfo may not know (-1): the number, or "?". */
+static const char *count_or_unknown(int n, char *buf, size_t size)
+{
+	if (n < 0)
+		return "?";
+	snprintf(buf, size, "%d", n);
+	return buf;
+}
+
 static void print_env(FILE *out, const struct run *r, const struct report_opts *o)
 {
 	const struct sysinfo *e = &r->env;
-	char buf[512], res[32], ovh[32];
+	char buf[512], res[32], ovh[32], load[32], cores[16], packages[16];
 	fprintf(out, "ptlab %s\n", r->ptlab_version ? r->ptlab_version : "?");
 	snprintf(buf, sizeof(buf),
-		 _("Machine: %s; CPUs online: %d, cores: %d, packages: %d; Linux %s; %s%s%s%s; "
+		 _("Machine: %s; CPUs online: %d, cores: %s, packages: %s; Linux %s; %s%s%s%s; "
 		   "PCID: %s; transparent huge pages: %s."),
-		 e->cpu_model[0] ? e->cpu_model : "?", e->cpus_online, e->cores, e->packages,
-		 e->kernel, e->virtualized ? _("virtual machine") : _("bare metal"),
+		 e->cpu_model[0] ? e->cpu_model : "?", e->cpus_online,
+		 count_or_unknown(e->cores, cores, sizeof(cores)),
+		 count_or_unknown(e->packages, packages, sizeof(packages)),
+		 e->kernel[0] ? e->kernel : "?",
+		 e->virtualized ? _("virtual machine") : _("bare metal"),
 		 e->hypervisor[0] ? " (" : "", e->hypervisor, e->hypervisor[0] ? ")" : "",
 		 e->pcid ? _("yes") : _("no"), e->thp[0] ? e->thp : "?");
 	wrap(out, buf, 0, o->width);
+	if (e->loadavg1 >= 0)
+		snprintf(load, sizeof(load), "%.2f", e->loadavg1);
+	else
+		snprintf(load, sizeof(load), "?");
 	snprintf(buf, sizeof(buf),
-		 _("Run: %s preset, seed %llu, CPUs %s, started %s; load average %.2f; timer %s per "
+		 _("Run: %s preset, seed %llu, CPUs %s, started %s; load average %s; timer %s per "
 		   "read, %s step (%s)."),
-		 r->preset, (unsigned long long)r->seed, r->cpus ? r->cpus : "all",
-		 r->started ? r->started : "?", e->loadavg1,
+		 r->preset ? r->preset : "?", (unsigned long long)r->seed,
+		 r->cpus ? r->cpus : "all", r->started ? r->started : "?", load,
 		 units_format_ns(e->clock.overhead_ns, ovh, sizeof(ovh)),
 		 units_format_ns((double)e->clock.resolution_ns, res, sizeof(res)),
 		 e->clock.source[0] ? e->clock.source : "?");
@@ -247,16 +318,30 @@ static void print_env(FILE *out, const struct run *r, const struct report_opts *
 	fputc('\n', out);
 }
 
-static void print_side(FILE *out, const struct side *s)
+/* ", 3 outliers", or nothing without outliers. */
+static void print_outliers(FILE *out, size_t outliers)
+{
+	if (outliers)
+		fprintf(out, ngettext(", %zu outlier", ", %zu outliers", outliers), outliers);
+}
+
+/* A figure: median [95% CI of the median] n=count, outliers. */
+static void print_figure(FILE *out, const char *unit, const struct summary *sum, size_t n)
 {
 	char med[32], lo[32], hi[32];
-	fprintf(out, "  %-16s %s [%s, %s]  n=%zu", s->label,
-		fmt_value(s->sum.median, s->unit, med, sizeof(med)),
-		fmt_value(s->sum.ci_lo, s->unit, lo, sizeof(lo)),
-		fmt_value(s->sum.ci_hi, s->unit, hi, sizeof(hi)), s->sum.n);
-	if (s->sum.outliers)
-		fprintf(out, _(", %zu outliers"), s->sum.outliers);
+	put_padded(out, fmt_value(sum->median, unit, med, sizeof(med)), 9, true);
+	fprintf(out, " [%s, %s] n=%zu", fmt_value(sum->ci_lo, unit, lo, sizeof(lo)),
+		fmt_value(sum->ci_hi, unit, hi, sizeof(hi)), n);
+	print_outliers(out, sum->outliers);
 	fputc('\n', out);
+}
+
+static void print_side(FILE *out, const struct side *s)
+{
+	fputs("  ", out);
+	put_padded(out, s->label, 16, false);
+	fputc(' ', out);
+	print_figure(out, s->unit, &s->sum, s->sum.n);
 }
 
 static void print_claim(FILE *out, const struct verdict *v, const struct report_opts *o)
@@ -275,21 +360,32 @@ static void print_claim(FILE *out, const struct verdict *v, const struct report_
 		snprintf(head, sizeof(head), _("Reason: %s"), v->reason);
 		wrap(out, head, 2, o->width);
 	}
+	char r[24], lo[24], hi[24];
 	if (c->kind == CLAIM_RATIO && v->a.set) {
 		print_side(out, &v->a);
 		print_side(out, &v->b);
-		fprintf(out, _("  ratio %.3g [%.3g, %.3g] (95%% CI, bootstrap); holds from %.2f, "
-			       "negligible within %.2f\n"),
-			v->ratio.ratio, v->ratio.lo, v->ratio.hi, v->threshold, v->margin);
+		snprintf(head, sizeof(head), _("ratio ×%s [%s, %s] (95%% CI, bootstrap)"),
+			 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+			 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+			 fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+		wrap(out, head, 2, o->width);
+		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
+			 v->threshold, v->margin);
+		wrap(out, head, 2, o->width);
 	}
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
 		char slope[40], x0[32], x1[32];
-		fprintf(out, _("  %-16s %s, R² %.2f; %s → %s: ×%.2f [%.2f, %.2f] (%s)\n"), l->label,
-			fmt_slope(l, slope, sizeof(slope)), l->fit.r2,
-			units_format_bytes(l->x0, x0, sizeof(x0)),
-			units_format_bytes(l->x1, x1, sizeof(x1)), l->growth.ratio, l->growth.lo,
-			l->growth.hi, verdict_status_label(l->grows));
+		fputs("  ", out);
+		put_padded(out, l->label, 16, false);
+		fprintf(out, _(" %s, R² %.2f\n"), fmt_slope(l, slope, sizeof(slope)), l->fit.r2);
+		snprintf(head, sizeof(head), _("%s → %s: ×%s [%s, %s]; growth: %s"),
+			 units_format_bytes(l->x0, x0, sizeof(x0)),
+			 units_format_bytes(l->x1, x1, sizeof(x1)),
+			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+		wrap(out, head, 19, o->width);
 	}
 	if (c->why) {
 		char *long_why = xasprintf(_("Why: %s"), _(c->why));
@@ -299,58 +395,117 @@ static void print_claim(FILE *out, const struct verdict *v, const struct report_
 	fputc('\n', out);
 }
 
-/* The conditions of a metric, as "key=value, key=value" (kind omitted: it is in the name). */
-static void conditions(const struct metric *m, char *buf, size_t size)
+/*
+ * The conditions of a metric, "key=value, key=value" (kind omitted: the
+ * name says it), wrapped after `indent` spaces between conditions only, so
+ * that "1.00 MiB" is never split from its unit.
+ */
+static void print_conditions(FILE *out, const struct metric *m, int indent, int width)
 {
-	size_t used = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < m->n_params && used < size; i++) {
+	int col = 0;
+	for (size_t i = 0; i < m->n_params; i++) {
 		const struct mparam *p = &m->params[i];
-		char val[32];
+		char val[32], item[160];
 		const char *text = p->str;
+		if (strcmp(p->key, "kind") == 0)
+			continue;
 		if (p->is_num && strstr(p->key, "bytes")) {
 			units_format_bytes((double)p->num, val, sizeof(val));
 			text = val;
 		}
-		if (strcmp(p->key, "kind") == 0)
-			continue;
-		used += (size_t)snprintf(buf + used, size - used, "%s%s=%s", used ? ", " : "",
-					 p->key, text);
+		snprintf(item, sizeof(item), "%s=%s", p->key, text);
+		int cols = (int)width_of(item, strlen(item));
+		if (col == 0) {
+			col = fprintf(out, "%*s%s", indent, "", item) > 0 ? indent + cols : indent;
+		} else if (col + 2 + cols > width) {
+			fprintf(out, ",\n%*s%s", indent, "", item);
+			col = indent + cols;
+		} else {
+			fprintf(out, ", %s", item);
+			col += 2 + cols;
+		}
 	}
+	if (col)
+		fputc('\n', out);
+}
+
+/* Whether two metrics were taken under the same conditions (the unit kind aside). */
+static bool same_conditions(const struct metric *a, const struct metric *b)
+{
+	if (a->n_params != b->n_params)
+		return false;
+	for (size_t i = 0; i < a->n_params; i++) {
+		if (strcmp(a->params[i].key, b->params[i].key) != 0)
+			return false;
+		if (strcmp(a->params[i].key, "kind") != 0 &&
+		    strcmp(a->params[i].str, b->params[i].str) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* How an experiment ended, for people (the JSON keeps outcome_name()). */
+static const char *outcome_label(enum outcome o)
+{
+	static const char *const labels[] = {
+		[OUTCOME_OK] = N_("ok"),
+		[OUTCOME_SKIPPED] = N_("skipped"),
+		[OUTCOME_FAILED] = N_("failed"),
+		[OUTCOME_CRASHED] = N_("crashed"),
+		[OUTCOME_TIMED_OUT] = N_("timed out"),
+		[OUTCOME_INTERRUPTED] = N_("interrupted"),
+		[OUTCOME_NOT_RUN] = N_("not run"),
+	};
+	if ((size_t)o >= sizeof(labels) / sizeof(labels[0]))
+		return outcome_name(o);
+	return _(labels[o]);
 }
 
 static void print_result(FILE *out, const struct exp_result *e, const struct report_opts *o)
 {
-	char line[512];
-	snprintf(line, sizeof(line), _("Experiment %s: %s"), e->name, outcome_name(e->outcome));
-	fprintf(out, "%s", line);
-	if (e->reason)
-		fprintf(out, " (%s)", e->reason);
-	fputc('\n', out);
+	char line[512], took[32];
+	if (e->duration_ns)
+		snprintf(line, sizeof(line), _("Experiment %s: %s after %s"), e->name,
+			 outcome_label(e->outcome),
+			 units_format_ns((double)e->duration_ns, took, sizeof(took)));
+	else
+		snprintf(line, sizeof(line), _("Experiment %s: %s"), e->name,
+			 outcome_label(e->outcome));
+	if (e->reason) {
+		size_t used = strlen(line);
+		snprintf(line + used, sizeof(line) - used, " (%s)", e->reason);
+	}
+	wrap(out, line, 0, o->width);
+	/* Figures taken under the same conditions share one heading. */
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
-		char med[32], lo[32], hi[32], cond[256];
-		conditions(m, cond, sizeof(cond));
-		fprintf(out, "  %-15s %9s [%s, %s] n=%zu", m->name,
-			fmt_value(m->sum.median, m->unit, med, sizeof(med)),
-			fmt_value(m->sum.ci_lo, m->unit, lo, sizeof(lo)),
-			fmt_value(m->sum.ci_hi, m->unit, hi, sizeof(hi)), m->n);
-		if (m->sum.outliers)
-			fprintf(out, _(", %zu outliers"), m->sum.outliers);
-		fputc('\n', out);
-		wrap(out, cond, 18, o->width);
+		if (i == 0 || !same_conditions(m, &e->metrics[i - 1]))
+			print_conditions(out, m, 2, o->width);
+		fputs("    ", out);
+		put_padded(out, m->name, 15, false);
+		fputc(' ', out);
+		print_figure(out, m->unit, &m->sum, m->n);
+	}
+	for (size_t i = 0; i < e->n_obs; i++) {
+		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name, e->obs[i].value);
+		wrap(out, line, 2, o->width);
 	}
 	for (size_t i = 0; i < e->n_skips; i++) {
-		snprintf(line, sizeof(line), _("skipped %s: %s"), e->skips[i].what, e->skips[i].reason);
+		snprintf(line, sizeof(line), _("skipped %s: %s"), e->skips[i].what,
+			 e->skips[i].reason);
 		wrap(out, line, 2, o->width);
 	}
 	fputc('\n', out);
 }
 
 static int text_render(FILE *out, const struct run *r, const struct verdict *v,
-		       const struct report_opts *o)
+		       const struct report_opts *opts)
 {
 	size_t n = claims_count();
+	struct report_opts clamped = *opts;
+	if (clamped.width < MIN_WIDTH)
+		clamped.width = MIN_WIDTH;
+	const struct report_opts *o = &clamped;
 	print_env(out, r, o);
 	print_table(out, v, n, o);
 	for (size_t i = 0; i < n; i++)

@@ -1,0 +1,750 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the claims catalogue and the verdict rules (claims/claims.c,
+ * claims/verdict.c), all on hand-made data: the ratio rule on chosen
+ * intervals, every outcome and every boundary; claims_judge() on synthetic
+ * sample sets, the degenerate ones included (one sample, all equal, huge
+ * outliers), and every way a verdict can lack data; the trend rule on a
+ * synthetic straight line; the bootstrap's determinism; and the catalogue
+ * against the table of CLAIMS.md. Nothing here measures anything, so no
+ * assertion depends on the machine.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims/claims.h"
+#include "model/run.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+#define KIB 1024LL
+#define MIB (1024LL * KIB)
+#define GIB (1024LL * MIB)
+
+/* The fork cost line of the synthetic trend: 150 µs plus 36 ms per GiB. */
+#define LINE_BASE_NS 150000.0
+#define LINE_SLOPE_NS_PER_BYTE (36e6 / (double)GIB)
+
+/*
+ * Raw totals of n batches whose per-operation values spread evenly over
+ * base * [1 - spread, 1 + spread]: symmetric about base, so that with n odd
+ * the median is base itself. The last `outliers` samples are replaced by
+ * values a thousand times larger. Caller frees.
+ */
+static uint64_t *synth(double base, double spread, size_t n, uint64_t batch, size_t outliers)
+{
+	uint64_t *raw = xcalloc(n, sizeof(*raw));
+	double half = n > 1 ? (double)(n - 1) / 2.0 : 1.0;
+	for (size_t i = 0; i < n; i++) {
+		double off = spread * ((double)i - half) / half;
+		if (n == 1)
+			off = 0;
+		double v = base * (1.0 + off);
+		if (i >= n - outliers)
+			v = base * 1000.0;
+		raw[i] = (uint64_t)llround(v) * batch;
+	}
+	return raw;
+}
+
+/* Adds a timing metric with the conditions the create experiment records. */
+static void add_timing(struct exp_result *e, const char *name, int64_t extra_bytes, double base,
+		       double spread, size_t n, uint64_t batch, size_t outliers)
+{
+	char extra[32];
+	snprintf(extra, sizeof(extra), "%lld", (long long)extra_bytes);
+	struct mparam params[] = {
+		{ .key = "extra_bytes", .str = extra, .num = extra_bytes, .is_num = true },
+		{ .key = "kind", .str = strncmp(name, "pthread", 7) == 0 ? "thread" : "process" },
+		{ .key = "placement", .str = "same-cpu" },
+	};
+	uint64_t *raw = synth(base, spread, n, batch, outliers);
+	struct metric m = {
+		.name = (char *)name,
+		.unit = "ns",
+		.dir = DIR_LOWER_IS_BETTER,
+		.params = params,
+		.n_params = sizeof(params) / sizeof(params[0]),
+		.batch = batch,
+		.raw = raw,
+		.n = n,
+	};
+	exp_result_add_metric(e, &m);
+	free(raw);
+}
+
+/* A run with an empty "create" result; returns that result. */
+static struct exp_result *create_run(struct run *r)
+{
+	run_init(r);
+	r->seed = 42;
+	return run_add_result(r, "create");
+}
+
+static void judge(const char *id, const struct run *r, struct verdict *v)
+{
+	const struct claim *c = claims_find(id);
+	ck_assert_ptr_nonnull(c);
+	claims_judge(c, r, v);
+	ck_assert_ptr_eq(v->claim, c);
+}
+
+/* ---- the ratio rule ------------------------------------------------- */
+
+struct rule_case {
+	double ratio, lo, hi;
+	enum verdict_status want;
+};
+
+static void check_rule(const struct rule_case *k, size_t n, double t, double e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ratio_ci r = { k[i].ratio, k[i].lo, k[i].hi };
+		enum verdict_status got = verdict_ratio_rule(&r, t, e);
+		ck_assert_msg(got == k[i].want, "ratio %g [%g, %g], T %g, E %g: %s, want %s",
+			      k[i].ratio, k[i].lo, k[i].hi, t, e, verdict_status_name(got),
+			      verdict_status_name(k[i].want));
+	}
+}
+
+START_TEST(test_rule_outcomes)
+{
+	static const struct rule_case k[] = {
+		{ 2.0, 1.8, 2.2, V_HOLDS },
+		{ 1.15, 1.05, 1.2, V_HOLDS_SMALL },
+		{ 1.0, 0.95, 1.05, V_NEGLIGIBLE },
+		{ 0.5, 0.45, 0.55, V_REVERSED },
+		{ 0.87, 0.83, 0.95, V_REVERSED_SMALL },
+		{ 1.2, 0.5, 3.0, V_INCONCLUSIVE },
+		/* Big effect but the interval reaches below 1: no verdict. */
+		{ 3.0, 0.9, 10.0, V_INCONCLUSIVE },
+		/* Big effect whose interval stays above 1 but not above E. */
+		{ 1.5, 1.05, 2.0, V_HOLDS_SMALL },
+		{ 0.6, 0.5, 0.95, V_REVERSED_SMALL },
+		/* An interval with no upper end still holds. */
+		{ 3.0, 2.0, INFINITY, V_HOLDS },
+	};
+	check_rule(k, sizeof(k) / sizeof(k[0]), CLAIM_THRESHOLD, CLAIM_MARGIN);
+}
+END_TEST
+
+START_TEST(test_rule_boundaries)
+{
+	const double t = CLAIM_THRESHOLD, e = CLAIM_MARGIN;
+	const struct rule_case k[] = {
+		/* holds: ratio >= T (inclusive) and lo > E (strict). */
+		{ t, 1.15, 1.4, V_HOLDS },
+		{ nextafter(t, 0), 1.15, 1.4, V_HOLDS_SMALL },
+		{ t, e, 1.4, V_HOLDS_SMALL },
+		{ t, nextafter(e, 2), 1.4, V_HOLDS },
+		/* reversed: ratio <= 1/T (inclusive) and hi < 1/E (strict). */
+		{ 1.0 / t, 0.7, 0.9, V_REVERSED },
+		{ nextafter(1.0 / t, 1), 0.7, 0.9, V_REVERSED_SMALL },
+		{ 1.0 / t, 0.7, 1.0 / e, V_REVERSED_SMALL },
+		/* negligible: the whole interval inside [1/E, E], ends included. */
+		{ 1.0, 1.0 / e, e, V_NEGLIGIBLE },
+		{ 1.0, 1.0 / e, nextafter(e, 2), V_INCONCLUSIVE },
+		{ 1.0, nextafter(1.0 / e, 0), e, V_INCONCLUSIVE },
+		{ 1.05, 1.01, e, V_NEGLIGIBLE },
+		{ 1.05, 1.01, nextafter(e, 2), V_HOLDS_SMALL },
+		/* small: the interval must exclude 1 strictly. */
+		{ 1.2, 1.0, 1.3, V_INCONCLUSIVE },
+		{ 0.85, 0.7, 1.0, V_INCONCLUSIVE },
+		/* A point interval. */
+		{ 1.0, 1.0, 1.0, V_NEGLIGIBLE },
+		{ 8.0, 8.0, 8.0, V_HOLDS },
+	};
+	check_rule(k, sizeof(k) / sizeof(k[0]), t, e);
+}
+END_TEST
+
+START_TEST(test_rule_override)
+{
+	/* The same intervals read with T = 2, E = 1.5 and with the defaults. */
+	static const struct rule_case strict[] = {
+		{ 1.8, 1.6, 2.0, V_HOLDS_SMALL },     { 2.0, 1.6, 2.4, V_HOLDS },
+		{ 1.3, 1.2, 1.4, V_NEGLIGIBLE },      { 0.5, 0.4, 0.6, V_REVERSED },
+		{ 0.55, 0.5, 0.6, V_REVERSED_SMALL }, { 1.2, 0.7, 1.5, V_NEGLIGIBLE },
+	};
+	static const struct rule_case loose[] = {
+		{ 1.8, 1.6, 2.0, V_HOLDS },	{ 2.0, 1.6, 2.4, V_HOLDS },
+		{ 1.3, 1.2, 1.4, V_HOLDS },	{ 0.5, 0.4, 0.6, V_REVERSED },
+		{ 0.55, 0.5, 0.6, V_REVERSED }, { 1.2, 0.7, 1.5, V_INCONCLUSIVE },
+	};
+	check_rule(strict, sizeof(strict) / sizeof(strict[0]), 2.0, 1.5);
+	check_rule(loose, sizeof(loose) / sizeof(loose[0]), CLAIM_THRESHOLD, CLAIM_MARGIN);
+}
+END_TEST
+
+START_TEST(test_rule_not_finite)
+{
+	struct ratio_ci r = { NAN, NAN, NAN };
+	ck_assert_int_eq(verdict_ratio_rule(&r, CLAIM_THRESHOLD, CLAIM_MARGIN), V_INCONCLUSIVE);
+	r = (struct ratio_ci){ 2.0, NAN, NAN };
+	ck_assert_int_eq(verdict_ratio_rule(&r, CLAIM_THRESHOLD, CLAIM_MARGIN), V_INCONCLUSIVE);
+}
+END_TEST
+
+/* ---- claims_judge on ratio claims ------------------------------------ */
+
+START_TEST(test_judge_holds)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	/* Other sizes and methods must not be picked up by create.cost. */
+	add_timing(e, "fork", GIB, 40000000, 0.02, 31, 1, 0);
+	add_timing(e, "vfork", 0, 25000, 0.02, 31, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_str_eq(v.reason, "");
+	ck_assert_str_eq(v.a.label, "fork");
+	ck_assert_str_eq(v.b.label, "pthread_create");
+	ck_assert_str_eq(v.a.unit, "ns");
+	ck_assert(v.a.set && v.b.set);
+	ck_assert_uint_eq(v.a.sum.n, 31);
+	ck_assert_double_eq(v.a.sum.median, 160000);
+	ck_assert_double_eq(v.b.sum.median, 20000);
+	ck_assert_double_eq_tol(v.ratio.ratio, 8.0, 1e-9);
+	ck_assert(v.ratio.lo <= v.ratio.ratio && v.ratio.ratio <= v.ratio.hi);
+	ck_assert(v.ratio.lo > 7.5 && v.ratio.hi < 8.5);
+	ck_assert_double_eq(v.threshold, CLAIM_THRESHOLD);
+	ck_assert_double_eq(v.margin, CLAIM_MARGIN);
+	ck_assert_uint_eq(v.n_lines, 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_judge_negligible)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 20000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	ck_assert_double_eq(v.ratio.ratio, 1.0);
+	ck_assert(v.ratio.lo >= 1.0 / CLAIM_MARGIN && v.ratio.hi <= CLAIM_MARGIN);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_judge_reversed)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 20000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 160000, 0.02, 31, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_REVERSED);
+	ck_assert_double_eq_tol(v.ratio.ratio, 0.125, 1e-12);
+	run_free(&r);
+}
+END_TEST
+
+/* The ratio is of per-operation values: raw totals are divided by the batch. */
+START_TEST(test_judge_batches)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 64, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_double_eq_tol(v.ratio.ratio, 8.0, 1e-9);
+	ck_assert_double_eq(v.b.sum.median, 20000);
+	run_free(&r);
+}
+END_TEST
+
+/* One sample a side gives no interval: the verdict must not claim certainty. */
+START_TEST(test_judge_one_sample)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 160000, 0, 1, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0, 1, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert(v.a.set && v.b.set);
+	ck_assert_double_eq_tol(v.ratio.ratio, 8.0, 1e-12);
+	ck_assert_ptr_nonnull(strstr(v.reason, "n=1"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "fork"));
+
+	/* Enough samples on one side only is not enough either. */
+	struct run r2;
+	e = create_run(&r2);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0, CLAIM_MIN_SAMPLES - 1, 1, 0);
+	judge("create.cost", &r2, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "pthread_create"));
+
+	/* At the minimum, a verdict. */
+	struct run r3;
+	e = create_run(&r3);
+	add_timing(e, "fork", 0, 160000, 0.01, CLAIM_MIN_SAMPLES, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.01, CLAIM_MIN_SAMPLES, 1, 0);
+	judge("create.cost", &r3, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	run_free(&r);
+	run_free(&r2);
+	run_free(&r3);
+}
+END_TEST
+
+/* All-equal samples: the interval collapses onto the ratio, which is exact. */
+START_TEST(test_judge_all_equal)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 160000, 0, 25, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0, 25, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_double_eq(v.ratio.ratio, 8.0);
+	ck_assert_double_eq(v.ratio.lo, 8.0);
+	ck_assert_double_eq(v.ratio.hi, 8.0);
+	ck_assert_uint_eq(v.a.sum.outliers, 0);
+	run_free(&r);
+
+	e = create_run(&r);
+	add_timing(e, "fork", 0, 20000, 0, 25, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0, 25, 1, 0);
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	ck_assert_double_eq(v.ratio.lo, 1.0);
+	ck_assert_double_eq(v.ratio.hi, 1.0);
+	run_free(&r);
+}
+END_TEST
+
+/* A few samples a thousand times too large move neither median nor verdict. */
+START_TEST(test_judge_outliers)
+{
+	struct run clean, noisy;
+	struct exp_result *e = create_run(&clean);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	e = create_run(&noisy);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 3);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 3);
+
+	struct verdict vc, vn;
+	judge("create.cost", &clean, &vc);
+	judge("create.cost", &noisy, &vn);
+	ck_assert_int_eq(vc.status, V_HOLDS);
+	ck_assert_int_eq(vn.status, V_HOLDS);
+	ck_assert_uint_ge(vn.a.sum.outliers, 3);
+	ck_assert_uint_ge(vn.b.sum.outliers, 3);
+	ck_assert_double_eq_tol(vn.ratio.ratio, vc.ratio.ratio, vc.ratio.ratio * 0.01);
+
+	/* Outliers on the thread side only: still an eightfold difference. */
+	run_free(&noisy);
+	e = create_run(&noisy);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 4);
+	judge("create.cost", &noisy, &vn);
+	ck_assert_int_eq(vn.status, V_HOLDS);
+	ck_assert(vn.ratio.ratio > 7.5 && vn.ratio.ratio < 8.5);
+	run_free(&clean);
+	run_free(&noisy);
+}
+END_TEST
+
+START_TEST(test_judge_missing_metric)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "pthread_create"));
+	run_free(&r);
+
+	/* The metric exists, but not under the claim's condition (extra_bytes=0). */
+	e = create_run(&r);
+	add_timing(e, "fork", GIB, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "fork"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_judge_skipped)
+{
+	static const char why[] = "not enough free memory: 4.0 GiB needed, 2.1 GiB available";
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	/* A skip of a metric whose name only begins the same must not be taken. */
+	exp_result_add_skip(e, "fork_exec extra_bytes=0B", "no program to execute was given");
+	exp_result_add_skip(e, "fork extra_bytes=0B", why);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, why));
+	ck_assert_ptr_null(strstr(v.reason, "no program"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_judge_timed_out)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	e->outcome = OUTCOME_TIMED_OUT;
+	e->exit_code = -1;
+	exp_result_set_reason(e, "ran past its deadline of 120 s");
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, outcome_name(OUTCOME_TIMED_OUT)));
+	ck_assert_ptr_nonnull(strstr(v.reason, "ran past its deadline"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "create"));
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, outcome_name(OUTCOME_TIMED_OUT)));
+	ck_assert_uint_eq(v.n_lines, 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_judge_no_result)
+{
+	struct run r;
+	run_init(&r);
+	run_add_result(&r, "other");
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "create"));
+	ck_assert(!v.a.set && !v.b.set);
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_judge_not_measured)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	for (const struct claim *c = claims; c->id; c++) {
+		if (c->experiment)
+			continue;
+		struct verdict v;
+		claims_judge(c, &r, &v);
+		ck_assert_msg(v.status == V_NOT_MEASURED, "%s: %s", c->id,
+			      verdict_status_name(v.status));
+	}
+	struct verdict v;
+	judge("switch.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NOT_MEASURED);
+	run_free(&r);
+}
+END_TEST
+
+/* A claim's own threshold and margin replace T and E. */
+START_TEST(test_judge_claim_threshold)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
+	struct claim c = *claims_find("create.cost");
+	c.threshold = 10;
+	c.margin = 1.5;
+	struct verdict v;
+	claims_judge(&c, &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS_SMALL);
+	ck_assert_double_eq(v.threshold, 10);
+	ck_assert_double_eq(v.margin, 1.5);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- the trend rule ---------------------------------------------------- */
+
+static const int64_t sweep[] = { 0, MIB, 16 * MIB, 256 * MIB, GIB };
+#define N_SWEEP (sizeof(sweep) / sizeof(sweep[0]))
+
+START_TEST(test_trend_holds)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	for (size_t i = 0; i < N_SWEEP; i++) {
+		double y = LINE_BASE_NS + LINE_SLOPE_NS_PER_BYTE * (double)sweep[i];
+		add_timing(e, "fork", sweep[i], y, 0.01, 15, 1, 0);
+		add_timing(e, "pthread_create", sweep[i], 20000, 0.01, 15, 1, 0);
+		add_timing(e, "vfork", sweep[i], 25000, 0.01, 15, 1, 0);
+	}
+	struct verdict v;
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_str_eq(v.reason, "");
+	/* fork, pthread_create, then vfork (posix_spawn was not measured). */
+	ck_assert_uint_eq(v.n_lines, 3);
+	ck_assert_str_eq(v.lines[0].label, "fork");
+	ck_assert_str_eq(v.lines[1].label, "pthread_create");
+	ck_assert_str_eq(v.lines[2].label, "vfork");
+	ck_assert_str_eq(v.a.label, "fork");
+	ck_assert_str_eq(v.b.label, "pthread_create");
+
+	const struct trend_line *f = &v.lines[0];
+	ck_assert_uint_eq(f->fit.n, N_SWEEP);
+	ck_assert_double_eq_tol(f->fit.slope, LINE_SLOPE_NS_PER_BYTE,
+				LINE_SLOPE_NS_PER_BYTE * 0.01);
+	ck_assert_double_eq_tol(f->fit.intercept, LINE_BASE_NS, LINE_BASE_NS * 0.01);
+	ck_assert(f->fit.r2 > 0.9999);
+	ck_assert_double_eq(f->x0, 0);
+	ck_assert_double_eq(f->x1, (double)GIB);
+	ck_assert_int_eq(f->grows, V_HOLDS);
+	double want_growth = (LINE_BASE_NS + LINE_SLOPE_NS_PER_BYTE * (double)GIB) / LINE_BASE_NS;
+	ck_assert_double_eq_tol(f->growth.ratio, want_growth, want_growth * 0.001);
+
+	ck_assert_int_eq(v.lines[1].grows, V_NEGLIGIBLE);
+	ck_assert_double_eq_tol(v.lines[1].fit.slope, 0, 1e-9);
+	ck_assert_int_eq(v.lines[2].grows, V_NEGLIGIBLE);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_trend_flat)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	/* Insertion order must not matter: largest size first. */
+	for (size_t i = N_SWEEP; i-- > 0;) {
+		add_timing(e, "fork", sweep[i], 150000, 0.01, 15, 1, 0);
+		add_timing(e, "pthread_create", sweep[i], 20000, 0.01, 15, 1, 0);
+	}
+	struct verdict v;
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	ck_assert_uint_eq(v.n_lines, 2);
+	ck_assert_double_eq(v.lines[0].x0, 0);
+	ck_assert_double_eq(v.lines[0].x1, (double)GIB);
+	ck_assert_int_eq(v.lines[0].grows, V_NEGLIGIBLE);
+	ck_assert_double_eq_tol(v.lines[0].fit.slope, 0, 1e-9);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_trend_one_x)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 150000, 0.01, 15, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.01, 15, 1, 0);
+	struct verdict v;
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_uint_eq(v.n_lines, 0);
+	ck_assert_ptr_nonnull(strstr(v.reason, "fork"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "extra_bytes"));
+	/* create.cost is judged all the same from the same run. */
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	run_free(&r);
+
+	/* The thread side missing altogether names it. */
+	e = create_run(&r);
+	add_timing(e, "fork", 0, 150000, 0.01, 15, 1, 0);
+	add_timing(e, "fork", GIB, 150000000, 0.01, 15, 1, 0);
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "pthread_create"));
+	run_free(&r);
+}
+END_TEST
+
+/* ---- determinism --------------------------------------------------------- */
+
+START_TEST(test_determinism)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	for (size_t i = 0; i < N_SWEEP; i++) {
+		double y = LINE_BASE_NS + LINE_SLOPE_NS_PER_BYTE * (double)sweep[i];
+		add_timing(e, "fork", sweep[i], y, 0.05, 21, 1, 1);
+		add_timing(e, "pthread_create", sweep[i], 20000, 0.05, 21, 1, 1);
+	}
+	size_t n = claims_count();
+	struct verdict *v1 = xcalloc(n, sizeof(*v1)), *v2 = xcalloc(n, sizeof(*v2));
+	claims_judge_all(&r, v1);
+	claims_judge_all(&r, v2);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(v1[i].status, v2[i].status);
+		ck_assert_str_eq(v1[i].reason, v2[i].reason);
+		ck_assert_int_eq(memcmp(&v1[i].ratio, &v2[i].ratio, sizeof(v1[i].ratio)), 0);
+		ck_assert_uint_eq(v1[i].n_lines, v2[i].n_lines);
+		for (size_t k = 0; k < v1[i].n_lines; k++)
+			ck_assert_int_eq(memcmp(&v1[i].lines[k].growth, &v2[i].lines[k].growth,
+						sizeof(v1[i].lines[k].growth)),
+					 0);
+	}
+	/* The bootstrap really ran: the interval is not a point. */
+	const struct verdict *cost = &v1[claims_find("create.cost") - claims];
+	ck_assert_int_eq(cost->status, V_HOLDS);
+	ck_assert(cost->ratio.lo < cost->ratio.hi);
+	free(v1);
+	free(v2);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- the catalogue ------------------------------------------------------- */
+
+/* The catalogue table of CLAIMS.md, in its order, with each claim's kind. */
+static const struct {
+	const char *id;
+	enum claim_kind kind;
+} expected[] = {
+	{ "def.unit", CLAIM_FACT },	     { "mem.separate", CLAIM_FACT },
+	{ "mem.shared", CLAIM_FACT },	     { "mem.stack", CLAIM_FACT },
+	{ "res.fd", CLAIM_NUANCED },	     { "res.env", CLAIM_FACT },
+	{ "iso.crash_process", CLAIM_FACT }, { "iso.crash_thread", CLAIM_FACT },
+	{ "iso.error_thread", CLAIM_FACT },  { "iso.corruption", CLAIM_FACT },
+	{ "sec.isolation", CLAIM_FACT },     { "create.cost", CLAIM_RATIO },
+	{ "create.memory", CLAIM_TREND },    { "switch.cost", CLAIM_RATIO },
+	{ "switch.alloc", CLAIM_FACT },	     { "switch.tlb", CLAIM_RATIO },
+	{ "ipc.needed", CLAIM_FACT },	     { "ipc.faster_threads", CLAIM_NUANCED },
+	{ "ipc.mechanisms", CLAIM_TABLE },   { "sync.race", CLAIM_FACT },
+	{ "sync.cost", CLAIM_TABLE },	     { "sync.process", CLAIM_FACT },
+	{ "mem.footprint", CLAIM_RATIO },    { "par.speedup", CLAIM_RATIO },
+	{ "par.comm", CLAIM_RATIO },	     { "app.server", CLAIM_NUANCED },
+};
+#define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))
+
+START_TEST(test_catalogue_ids)
+{
+	ck_assert_uint_eq(N_EXPECTED, 26);
+	ck_assert_uint_eq(claims_count(), N_EXPECTED);
+	for (size_t i = 0; i < N_EXPECTED; i++) {
+		ck_assert_ptr_nonnull(claims[i].id);
+		ck_assert_str_eq(claims[i].id, expected[i].id);
+		ck_assert_msg(claims[i].kind == expected[i].kind, "%s: kind %s", claims[i].id,
+			      claim_kind_name(claims[i].kind));
+		ck_assert_ptr_eq(claims_find(expected[i].id), &claims[i]);
+		for (size_t k = 0; k < i; k++)
+			ck_assert_str_ne(claims[k].id, claims[i].id);
+	}
+	ck_assert_ptr_null(claims[N_EXPECTED].id);
+	ck_assert_ptr_null(claims_find("no.such"));
+	ck_assert_ptr_null(claims_find(""));
+}
+END_TEST
+
+START_TEST(test_catalogue_fields)
+{
+	for (const struct claim *c = claims; c->id; c++) {
+		ck_assert_msg(c->text && c->text[0], "%s: no text", c->id);
+		ck_assert_msg(c->seeds && c->seeds[0], "%s: no seeds", c->id);
+		ck_assert_msg(c->aspect < ASPECT_COUNT, "%s: aspect", c->id);
+		ck_assert_msg(c->threshold == 0 || c->threshold > 1, "%s: threshold", c->id);
+		ck_assert_msg(c->margin == 0 || c->margin > 1, "%s: margin", c->id);
+		if (c->threshold > 0 && c->margin > 0)
+			ck_assert_msg(c->margin <= c->threshold, "%s: margin above threshold",
+				      c->id);
+		/* A seed's table gives both cells or neither. */
+		ck_assert_msg(!c->process_says == !c->thread_says, "%s: one table cell", c->id);
+		ck_assert_msg(!c->process_says || c->aspect != ASPECT_NONE,
+			      "%s: table cells without an aspect", c->id);
+		if (!c->experiment)
+			continue;
+		ck_assert_msg(c->why && c->why[0], "%s: measured without a why", c->id);
+		if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND) {
+			ck_assert_msg(c->a.metric && c->a.metric[0], "%s: no a metric", c->id);
+			ck_assert_msg(c->b.metric && c->b.metric[0], "%s: no b metric", c->id);
+		}
+		if (c->kind == CLAIM_TREND)
+			ck_assert_msg(c->x_param && c->x_param[0], "%s: no x_param", c->id);
+	}
+	for (enum claim_kind k = CLAIM_FACT; k <= CLAIM_TABLE; k++)
+		ck_assert_str_ne(claim_kind_name(k), "");
+	ck_assert_str_eq(aspect_label(ASPECT_NONE), "");
+	for (int a = ASPECT_DEFINITION; a < ASPECT_COUNT; a++)
+		ck_assert_str_ne(aspect_label((enum aspect)a), "");
+}
+END_TEST
+
+START_TEST(test_status_names)
+{
+	for (int s = V_NOT_MEASURED; s <= V_NOT_OBSERVED; s++) {
+		const char *name = verdict_status_name((enum verdict_status)s);
+		const char *label = verdict_status_label((enum verdict_status)s);
+		ck_assert_ptr_nonnull(name);
+		ck_assert_ptr_nonnull(label);
+		ck_assert_str_ne(name, "");
+		ck_assert_str_ne(label, "");
+		/* JSON names are identifiers. */
+		ck_assert_uint_eq(strspn(name, "abcdefghijklmnopqrstuvwxyz_"), strlen(name));
+		for (int k = V_NOT_MEASURED; k < s; k++) {
+			ck_assert_str_ne(verdict_status_name((enum verdict_status)k), name);
+			ck_assert_str_ne(verdict_status_label((enum verdict_status)k), label);
+		}
+	}
+	ck_assert_str_eq(verdict_status_name(V_HOLDS_SMALL), "holds_small");
+	ck_assert_str_eq(verdict_status_name(V_NO_DATA), "no_data");
+}
+END_TEST
+
+Suite *claims_suite(void)
+{
+	Suite *s = suite_create("claims");
+	TCase *tc = tcase_create("rule");
+	tcase_add_test(tc, test_rule_outcomes);
+	tcase_add_test(tc, test_rule_boundaries);
+	tcase_add_test(tc, test_rule_override);
+	tcase_add_test(tc, test_rule_not_finite);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ratio");
+	tcase_add_test(tc, test_judge_holds);
+	tcase_add_test(tc, test_judge_negligible);
+	tcase_add_test(tc, test_judge_reversed);
+	tcase_add_test(tc, test_judge_batches);
+	tcase_add_test(tc, test_judge_one_sample);
+	tcase_add_test(tc, test_judge_all_equal);
+	tcase_add_test(tc, test_judge_outliers);
+	tcase_add_test(tc, test_judge_missing_metric);
+	tcase_add_test(tc, test_judge_skipped);
+	tcase_add_test(tc, test_judge_timed_out);
+	tcase_add_test(tc, test_judge_no_result);
+	tcase_add_test(tc, test_judge_not_measured);
+	tcase_add_test(tc, test_judge_claim_threshold);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("trend");
+	tcase_add_test(tc, test_trend_holds);
+	tcase_add_test(tc, test_trend_flat);
+	tcase_add_test(tc, test_trend_one_x);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("determinism");
+	tcase_add_test(tc, test_determinism);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("catalogue");
+	tcase_add_test(tc, test_catalogue_ids);
+	tcase_add_test(tc, test_catalogue_fields);
+	tcase_add_test(tc, test_status_names);
+	suite_add_tcase(s, tc);
+	return s;
+}

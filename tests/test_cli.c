@@ -1,0 +1,887 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the command line, through the real binary ($PTLAB_BIN, else
+ * ./ptlab): every usage error exits 2 with one message on stderr that
+ * names the bad value and what is accepted, and nothing on stdout; the
+ * informational commands exit 0 and say what they must; one small run
+ * writes a JSON file that jansson reads back and `report` judges the same
+ * way; a run stopped by SIGINT exits 130 with its report and leaves no
+ * process and no shared-memory object behind.
+ *
+ * The binary runs with NO_COLOR=1 and the C locale (LANGUAGE, LANG and
+ * LC_* removed), so its messages are the English source texts. Its stdout
+ * and stderr go to files in a folder made for the test case (an unchecked
+ * fixture, so the folder goes even when a test fails); a child that
+ * overruns its limit is killed. Expected texts are taken from the tables
+ * the binary prints from (the catalogue, the claims, units_accepted()),
+ * not copied, so that rewording a help text does not break a test.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "claims/claims.h"
+#include "core/clock.h"
+#include "core/param.h"
+#include "core/units.h"
+#include "experiments/catalog.h"
+#include "suites.h"
+
+extern char **environ;
+
+#define NS_PER_S 1000000000ull
+#define CMD_LIMIT_NS (30 * NS_PER_S)  /* a command that runs nothing */
+#define RUN_LIMIT_NS (120 * NS_PER_S) /* a small run, under sanitizers too */
+#define PROGRESS_WAIT_NS (10 * NS_PER_S)
+#define ENV_MAX 512
+
+/* The test case's folder, made before its tests fork and removed after. */
+static char case_dir[256];
+/* The environment the binary runs with, built once per test process. */
+static char *child_env[ENV_MAX];
+
+struct cli {
+	int code;       /* exit status, or -1 when killed by a signal */
+	int sig;        /* the killing signal, or 0 */
+	bool timed_out; /* killed by the test at its limit */
+	char *out, *err;
+};
+
+static const char *ptlab_bin(void)
+{
+	const char *b = getenv("PTLAB_BIN");
+	return b && *b ? b : "./ptlab";
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void case_setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(case_dir, sizeof(case_dir), "%s/ptlab-test-cli.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(case_dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+}
+
+static void case_teardown(void)
+{
+	nftw(case_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / NS_PER_S), (long)(ns % NS_PER_S) };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Everything in path as a NUL-terminated string (empty if it cannot be read). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ck_assert_ptr_nonnull(buf);
+	if (f) {
+		size_t n;
+		while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+			len += n;
+			if (cap - len - 1 == 0) {
+				cap *= 2;
+				buf = realloc(buf, cap);
+				ck_assert_ptr_nonnull(buf);
+			}
+		}
+		fclose(f);
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static bool is_locale_var(const char *e)
+{
+	return strncmp(e, "LANGUAGE=", 9) == 0 || strncmp(e, "LANG=", 5) == 0 ||
+	       strncmp(e, "LC_", 3) == 0 || strncmp(e, "NO_COLOR=", 9) == 0;
+}
+
+/* Our environment without language or colour settings, plus NO_COLOR=1 and LC_ALL=C. */
+static void build_env(void)
+{
+	size_t n = 0;
+	for (char **e = environ; *e && n < ENV_MAX - 3; e++)
+		if (!is_locale_var(*e))
+			child_env[n++] = *e;
+	child_env[n++] = "NO_COLOR=1";
+	child_env[n++] = "LC_ALL=C";
+	child_env[n] = NULL;
+}
+
+/*
+ * Starts the binary with args (NULL-terminated), stdout and stderr into
+ * the given files, stdin from /dev/null. The child dies with the test
+ * process (PR_SET_PDEATHSIG survives execve). Returns its pid.
+ */
+static pid_t cli_spawn(const char *const *args, const char *out_path, const char *err_path)
+{
+	const char *argv[64];
+	size_t n = 0;
+	argv[n++] = ptlab_bin();
+	for (; *args; args++) {
+		ck_assert_uint_lt(n, 63);
+		argv[n++] = *args;
+	}
+	argv[n] = NULL;
+	build_env();
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(err, 2) < 0)
+			_exit(126);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(126);
+		execve(argv[0], (char *const *)argv, child_env);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits for pid until limit_ns from now, then kills it. Fills code, sig, timed_out. */
+static void cli_wait(pid_t pid, uint64_t limit_ns, struct cli *r)
+{
+	uint64_t end = clock_now_ns() + limit_ns;
+	int status = 0;
+	pid_t got;
+	r->timed_out = false;
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0) {
+		if (clock_now_ns() >= end) {
+			kill(pid, SIGKILL);
+			r->timed_out = true;
+			while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		sleep_ns(2000000);
+	}
+	ck_assert_int_eq(got, pid);
+	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void cli_paths(char *out, char *err, size_t size)
+{
+	snprintf(out, size, "%s/stdout", case_dir);
+	snprintf(err, size, "%s/stderr", case_dir);
+}
+
+/* Runs the binary with args to its end (or limit) and captures both outputs. */
+static void cli_run(struct cli *r, uint64_t limit_ns, const char *const *args)
+{
+	char out[300], err[300];
+	cli_paths(out, err, sizeof(out));
+	cli_wait(cli_spawn(args, out, err), limit_ns, r);
+	r->out = slurp(out);
+	r->err = slurp(err);
+	unlink(out);
+	unlink(err);
+}
+
+static void cli_free(struct cli *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* Number of lines in s (a last line without '\n' counts). */
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (*s == '\n' || s[1] == '\0')
+			n++;
+	return n;
+}
+
+/* The first line of s that contains needle, copied into buf; false if none. */
+static bool line_with(const char *s, const char *needle, char *buf, size_t size)
+{
+	const char *hit = strstr(s, needle);
+	if (!hit)
+		return false;
+	const char *start = hit, *end = strchr(hit, '\n');
+	while (start > s && start[-1] != '\n')
+		start--;
+	size_t len = end ? (size_t)(end - start) : strlen(start);
+	snprintf(buf, size, "%.*s", (int)len, start);
+	return true;
+}
+
+/*
+ * A usage error: exit 2, nothing on stdout, one message on stderr whose
+ * first line names bad; accepted (may be NULL) appears in the message.
+ * A second line may only be the hint to 'ptlab --help'.
+ */
+static void expect_usage_error(const char *const *args, const char *bad, const char *accepted)
+{
+	struct cli r;
+	char first[1024];
+	cli_run(&r, CMD_LIMIT_NS, args);
+	ck_assert_msg(r.code == 2, "%s %s: exit %d (signal %d), stderr: %s", args[0],
+		      args[1] ? args[1] : "", r.code, r.sig, r.err);
+	ck_assert_msg(r.out[0] == '\0', "%s: wrote to stdout: %s", args[0], r.out);
+	ck_assert_msg(strncmp(r.err, "ptlab: ", 7) == 0, "stderr: %s", r.err);
+	size_t lines = count_lines(r.err);
+	ck_assert_msg(lines == 1 || lines == 2, "expected one message, got: %s", r.err);
+	line_with(r.err, "ptlab: ", first, sizeof(first));
+	if (lines == 2) {
+		const char *second = strchr(r.err, '\n') + 1;
+		ck_assert_msg(strstr(second, "--help") != NULL, "second line is no hint: %s", r.err);
+	}
+	ck_assert_msg(strstr(first, bad) != NULL, "message does not name \"%s\": %s", bad, r.err);
+	if (accepted)
+		ck_assert_msg(strstr(r.err, accepted) != NULL,
+			      "message does not say \"%s\" is accepted: %s", accepted, r.err);
+	cli_free(&r);
+}
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+START_TEST(test_unknown_command_and_experiment)
+{
+	expect_usage_error(ARGS("bogus"), "\"bogus\"", "run");
+	expect_usage_error(ARGS("run", "nosuch"), "\"nosuch\"", "create");
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+	expect_usage_error(ARGS("--bogus"), "--bogus", "--help");
+	expect_usage_error(ARGS("run", "-hx"), "-x", "--help");
+	expect_usage_error(ARGS("run", "--json"), "--json", NULL);
+	expect_usage_error(ARGS("--quick", "--full"), "--quick", "--full");
+	expect_usage_error(ARGS("list", "--json", "x"), "--json", "list");
+	expect_usage_error(ARGS("--lang", "xx"), "\"xx\"", "en");
+}
+END_TEST
+
+START_TEST(test_bad_cpus)
+{
+	expect_usage_error(ARGS("--cpus", "x"), "\"x\"", "0-3");
+	expect_usage_error(ARGS("--cpus", "1-0"), "\"1-0\"", "0-3");
+	expect_usage_error(ARGS("--cpus", "0,,1"), "\"0,,1\"", "0-3");
+	expect_usage_error(ARGS("--cpus", "0,"), "\"0,\"", "0-3");
+	/* CPU_SETSIZE is 1024: 4096 cannot be an allowed CPU. */
+	expect_usage_error(ARGS("run", "--cpus", "4096"), "4096", "online");
+}
+END_TEST
+
+START_TEST(test_bad_seed)
+{
+	expect_usage_error(ARGS("--seed", "-1"), "\"-1\"", "non-negative integer");
+	expect_usage_error(ARGS("--seed", "abc"), "\"abc\"", "non-negative integer");
+}
+END_TEST
+
+START_TEST(test_bad_set)
+{
+	const struct experiment *e = catalog_find("create");
+	ck_assert_ptr_nonnull(e);
+	const struct param *samples = param_find(e->params, e->n_params, "samples");
+	ck_assert_ptr_nonnull(samples);
+	char lo[32], hi[32], max_list[16], too_long[512] = "";
+
+	expect_usage_error(ARGS("--set", "create"), "\"create\"", "EXPERIMENT.PARAM=VALUE");
+	expect_usage_error(ARGS("--set", "create.extra"), "\"create.extra\"",
+			   "EXPERIMENT.PARAM=VALUE");
+	expect_usage_error(ARGS("--set", "nosuch.extra=1MiB"), "\"nosuch\"", "ptlab list");
+	expect_usage_error(ARGS("--set", "create.nosuch=1"), "\"nosuch\"", "ptlab list");
+	expect_usage_error(ARGS("run", "create", "--set", "create.budget=5parsecs"), "5parsecs",
+			   units_accepted(UNIT_DURATION));
+
+	/* Out of range: the message gives the range as `list` shows it. */
+	units_format_exact(samples->min, samples->unit, lo, sizeof(lo));
+	units_format_exact(samples->max, samples->unit, hi, sizeof(hi));
+	expect_usage_error(ARGS("run", "create", "--set", "create.samples=1"), "samples", lo);
+	expect_usage_error(ARGS("run", "create", "--set", "create.samples=1"), "samples", hi);
+
+	/* One element more than a list may hold. */
+	for (int i = 0; i <= PARAM_LIST_MAX; i++)
+		snprintf(too_long + strlen(too_long), sizeof(too_long) - strlen(too_long), "%s%dMiB",
+			 i ? "," : "create.extra=", i + 1);
+	snprintf(max_list, sizeof(max_list), "%d", PARAM_LIST_MAX);
+	expect_usage_error(ARGS("run", "create", "--set", too_long), "extra", max_list);
+}
+END_TEST
+
+START_TEST(test_bad_json_path)
+{
+	char path[340], dir[300];
+
+	snprintf(path, sizeof(path), "%s/nosuch/run.json", case_dir);
+	expect_usage_error(ARGS("run", "--json", path), path, strerror(ENOENT));
+
+	/* A folder is no file to write. */
+	expect_usage_error(ARGS("run", "--json", case_dir), case_dir, strerror(EISDIR));
+
+	/* /proc takes no new files, not even from root. */
+	expect_usage_error(ARGS("run", "--json", "/proc/ptlab-test.json"), "/proc/ptlab-test.json",
+			   NULL);
+
+	/* A folder without write permission: root is let through, so only as a user. */
+	if (geteuid() != 0) {
+		snprintf(dir, sizeof(dir), "%s/readonly", case_dir);
+		ck_assert_int_eq(mkdir(dir, 0500), 0);
+		snprintf(path, sizeof(path), "%s/run.json", dir);
+		expect_usage_error(ARGS("run", "--json", path), path, strerror(EACCES));
+		rmdir(dir);
+	}
+}
+END_TEST
+
+START_TEST(test_explain_errors)
+{
+	struct cli r;
+	expect_usage_error(ARGS("explain"), "explain", "ptlab claims");
+	expect_usage_error(ARGS("explain", "a", "b"), "explain", "ptlab claims");
+
+	/* The message lists every accepted id. */
+	cli_run(&r, CMD_LIMIT_NS, ARGS("explain", "nosuch"));
+	ck_assert_int_eq(r.code, 2);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_ptr_nonnull(strstr(r.err, "\"nosuch\""));
+	for (const struct claim *c = claims; c->id; c++)
+		ck_assert_msg(strstr(r.err, c->id) != NULL, "%s not listed: %s", c->id, r.err);
+	cli_free(&r);
+}
+END_TEST
+
+/* Writes text into case_dir/name; path receives the file's path. */
+static void write_file(const char *name, const char *text, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", case_dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_report_errors)
+{
+	struct cli r;
+	char path[320], where[340];
+
+	expect_usage_error(ARGS("report"), "report", "FILE");
+
+	/* A file that cannot be read is exit 1, not a usage error. */
+	snprintf(path, sizeof(path), "%s/missing.json", case_dir);
+	cli_run(&r, CMD_LIMIT_NS, ARGS("report", path));
+	ck_assert_int_eq(r.code, 1);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_ptr_nonnull(strstr(r.err, path));
+	ck_assert_ptr_nonnull(strstr(r.err, strerror(ENOENT)));
+	ck_assert_uint_eq(count_lines(r.err), 1);
+	cli_free(&r);
+
+	/* Malformed JSON: exit 2, with file:line:column. */
+	write_file("garbage.json", "{\n  \"schema\": [1, 2,\n", path, sizeof(path));
+	cli_run(&r, CMD_LIMIT_NS, ARGS("report", path));
+	ck_assert_int_eq(r.code, 2);
+	ck_assert_str_eq(r.out, "");
+	snprintf(where, sizeof(where), "%s:", path);
+	const char *at = strstr(r.err, where);
+	ck_assert_msg(at != NULL, "no file name: %s", r.err);
+	int line = -1, column = -1;
+	ck_assert_msg(sscanf(at + strlen(where), "%d:%d", &line, &column) == 2,
+		      "no line:column: %s", r.err);
+	ck_assert_int_ge(line, 1);
+	ck_assert_int_ge(column, 0);
+	cli_free(&r);
+
+	/* Valid JSON that is not a ptlab run: exit 2, naming the file. */
+	const char *foreign[] = { "{\"a\": 1}\n", "{\"schema\": \"other\", \"schema_version\": 1}\n",
+				  "[1, 2, 3]\n" };
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+		write_file("foreign.json", foreign[i], path, sizeof(path));
+		cli_run(&r, CMD_LIMIT_NS, ARGS("report", path));
+		ck_assert_msg(r.code == 2, "%s: exit %d: %s", foreign[i], r.code, r.err);
+		ck_assert_str_eq(r.out, "");
+		ck_assert_ptr_nonnull(strstr(r.err, path));
+		cli_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_version_and_help)
+{
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("--version"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_int_eq(strncmp(r.out, "ptlab ", 6), 0);
+	ck_assert_str_eq(r.err, "");
+	cli_free(&r);
+
+	const char *const *helps[] = { ARGS("--help"), ARGS("-h") };
+	for (size_t i = 0; i < 2; i++) {
+		cli_run(&r, CMD_LIMIT_NS, helps[i]);
+		ck_assert_int_eq(r.code, 0);
+		ck_assert_ptr_nonnull(strstr(r.out, "Usage"));
+		ck_assert_ptr_nonnull(strstr(r.out, "ptlab run"));
+		ck_assert_str_eq(r.err, "");
+		cli_free(&r);
+	}
+
+	const char *commands[] = { "run", "report", "list", "claims", "explain", "clean" };
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char usage[64];
+		snprintf(usage, sizeof(usage), "ptlab %s", commands[i]);
+		cli_run(&r, CMD_LIMIT_NS, ARGS(commands[i], "--help"));
+		ck_assert_msg(r.code == 0, "%s --help: exit %d", commands[i], r.code);
+		ck_assert_msg(strstr(r.out, "Usage") && strstr(r.out, usage), "%s --help: %s",
+			      commands[i], r.out);
+		ck_assert_str_eq(r.err, "");
+		cli_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_list)
+{
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("list"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.err, "");
+	for (size_t i = 0; catalog[i]; i++) {
+		const struct experiment *e = catalog[i];
+		ck_assert_msg(strstr(r.out, e->name) != NULL, "%s not listed", e->name);
+		for (size_t k = 0; k < e->n_params; k++) {
+			const struct param *p = &e->params[k];
+			char lo[32], hi[32], range[80];
+			units_format_exact(p->min, p->unit, lo, sizeof(lo));
+			units_format_exact(p->max, p->unit, hi, sizeof(hi));
+			snprintf(range, sizeof(range), "%s..%s", lo, hi);
+			ck_assert_msg(strstr(r.out, p->name) != NULL, "param %s not listed", p->name);
+			ck_assert_ptr_nonnull(strstr(r.out, p->def));
+			ck_assert_ptr_nonnull(strstr(r.out, param_preset_text(p, PRESET_QUICK)));
+			ck_assert_ptr_nonnull(strstr(r.out, param_preset_text(p, PRESET_FULL)));
+			ck_assert_msg(strstr(r.out, range) != NULL, "range %s not listed", range);
+		}
+	}
+	ck_assert_ptr_nonnull(strstr(r.out, "create"));
+	ck_assert_ptr_nonnull(strstr(r.out, "default"));
+	ck_assert_ptr_nonnull(strstr(r.out, "quick"));
+	ck_assert_ptr_nonnull(strstr(r.out, "full"));
+	ck_assert_ptr_nonnull(strstr(r.out, "range"));
+	cli_free(&r);
+}
+END_TEST
+
+START_TEST(test_claims)
+{
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("claims"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_uint_eq(claims_count(), 26);
+	for (const struct claim *c = claims; c->id; c++) {
+		char line[512], id[64], status[96];
+		snprintf(id, sizeof(id), "%s ", c->id);
+		ck_assert_msg(line_with(r.out, id, line, sizeof(line)), "%s not listed", c->id);
+		const struct experiment *e = catalog_feeding(c->id);
+		if (e)
+			snprintf(status, sizeof(status), "measured by %s", e->name);
+		else
+			snprintf(status, sizeof(status), "%s", "not measured yet");
+		ck_assert_msg(strstr(line, status) != NULL, "%s: expected \"%s\": %s", c->id, status,
+			      line);
+	}
+	char line[512];
+	ck_assert(line_with(r.out, "create.cost ", line, sizeof(line)));
+	ck_assert_ptr_nonnull(strstr(line, "measured by create"));
+	cli_free(&r);
+}
+END_TEST
+
+START_TEST(test_explain_and_clean)
+{
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("explain", "create.cost"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_ptr_nonnull(strstr(r.out, "create.cost"));
+	ck_assert_ptr_nonnull(strstr(r.out, "fork"));
+	ck_assert_ptr_nonnull(strstr(r.out, "copy-on-write"));
+	cli_free(&r);
+
+	cli_run(&r, CMD_LIMIT_NS, ARGS("clean"));
+	ck_assert_msg(r.code == 0, "clean: exit %d: %s", r.code, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "removed"));
+	cli_free(&r);
+
+	expect_usage_error(ARGS("clean", "now"), "clean", NULL);
+}
+END_TEST
+
+START_TEST(test_lang)
+{
+	/* The Indonesian catalogue may not be built: the text may still be English. */
+	const char *const *cases[] = { ARGS("--lang", "id", "list"), ARGS("--lang=id", "claims"),
+				       ARGS("list", "--lang", "en") };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli r;
+		cli_run(&r, CMD_LIMIT_NS, cases[i]);
+		ck_assert_msg(r.code == 0, "case %zu: exit %d: %s", i, r.code, r.err);
+		ck_assert_ptr_nonnull(strstr(r.out, "create"));
+		ck_assert_str_eq(r.err, "");
+		cli_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_exec_probe)
+{
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("--exec-probe"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_str_eq(r.err, "");
+	cli_free(&r);
+}
+END_TEST
+
+static json_int_t int_field(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	ck_assert_msg(json_is_integer(v), "%s is not an integer", key);
+	return json_integer_value(v);
+}
+
+static const char *str_field(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	ck_assert_msg(s != NULL, "%s is not a string", key);
+	return s;
+}
+
+/* Checks the saved run: schema, the create result, every metric, the verdicts. */
+static void check_run_json(const char *path)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s:%d: %s", path, jerr.line, jerr.text);
+	ck_assert_str_eq(str_field(root, "schema"), "ptlab-run");
+
+	const json_t *exps = json_object_get(root, "experiments");
+	ck_assert(json_is_array(exps));
+	ck_assert_uint_eq(json_array_size(exps), 1);
+	const json_t *e = json_array_get(exps, 0);
+	ck_assert_str_eq(str_field(e, "name"), "create");
+	ck_assert_str_eq(str_field(e, "outcome"), "ok");
+
+	const json_t *metrics = json_object_get(e, "metrics");
+	ck_assert(json_is_array(metrics));
+	ck_assert_uint_gt(json_array_size(metrics), 0);
+	size_t i;
+	const json_t *m;
+	json_array_foreach(metrics, i, m) {
+		const json_t *raw = json_object_get(m, "raw");
+		const json_t *sum = json_object_get(m, "summary");
+		ck_assert(json_is_array(raw));
+		ck_assert(json_is_object(sum));
+		ck_assert_str_eq(str_field(m, "unit"), "ns");
+		ck_assert_int_ge(int_field(m, "batch"), 1);
+		ck_assert_int_eq((json_int_t)json_array_size(raw), int_field(sum, "n"));
+		ck_assert_uint_ge(json_array_size(raw), 5);
+		ck_assert_uint_le(json_array_size(raw), 20);
+		size_t k;
+		const json_t *x;
+		json_array_foreach(raw, k, x) {
+			ck_assert(json_is_integer(x));
+			ck_assert_int_gt(json_integer_value(x), 0);
+		}
+	}
+
+	const json_t *verdicts = json_object_get(root, "verdicts");
+	ck_assert(json_is_array(verdicts));
+	ck_assert_uint_eq(json_array_size(verdicts), 26);
+	json_decref(root);
+}
+
+/* Every line of out that contains needle, in order, as one string. */
+static char *lines_with(const char *out, const char *needle)
+{
+	size_t cap = strlen(out) + 1, len = 0;
+	char *acc = calloc(1, cap);
+	ck_assert_ptr_nonnull(acc);
+	for (const char *s = out; (s = strstr(s, needle)) != NULL;) {
+		const char *start = s, *end = strchr(s, '\n');
+		while (start > out && start[-1] != '\n')
+			start--;
+		size_t n = end ? (size_t)(end - start) + 1 : strlen(start);
+		memcpy(acc + len, start, n);
+		len += n;
+		s = end ? end + 1 : start + n;
+	}
+	return acc;
+}
+
+START_TEST(test_run_and_report)
+{
+	struct cli run, rep;
+	char dir[300], path[320];
+	snprintf(dir, sizeof(dir), "%s/run.XXXXXX", case_dir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+
+	cli_run(&run, RUN_LIMIT_NS,
+		ARGS("run", "create", "--set", "create.extra=1MiB", "--set", "create.budget=20ms",
+		     "--set", "create.samples=5", "--set", "create.max_samples=20", "--json", path));
+	ck_assert_msg(run.code == 0 && !run.timed_out, "exit %d (signal %d): %s", run.code,
+		      run.sig, run.err);
+	char header[256];
+	ck_assert_msg(line_with(run.out, "Verdict", header, sizeof(header)), "no table: %s",
+		      run.out);
+	ck_assert_ptr_nonnull(strstr(header, "Process"));
+	ck_assert_ptr_nonnull(strstr(header, "Thread"));
+	ck_assert_ptr_nonnull(strstr(header, "Claim"));
+	ck_assert_ptr_nonnull(strstr(run.out, "create.cost"));
+
+	check_run_json(path);
+
+	/* The saved file is the only thing written next to it. */
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *de;
+	int entries = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		ck_assert_str_eq(de->d_name, "run.json");
+		entries++;
+	}
+	closedir(d);
+	ck_assert_int_eq(entries, 1);
+
+	/* Judged again from the file, create.cost reads the same. */
+	cli_run(&rep, CMD_LIMIT_NS, ARGS("report", path));
+	ck_assert_msg(rep.code == 0, "report: exit %d: %s", rep.code, rep.err);
+	char *a = lines_with(run.out, "create.cost"), *b = lines_with(rep.out, "create.cost");
+	ck_assert_str_ne(a, "");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	cli_free(&run);
+	cli_free(&rep);
+}
+END_TEST
+
+/* True when stderr (a file the child writes) shows progress of create. */
+static bool progress_seen(const char *err_path)
+{
+	char *s = slurp(err_path);
+	bool seen = strstr(s, "create:") != NULL;
+	free(s);
+	return seen;
+}
+
+/* Names in /dev/shm starting with "ptlab.", NUL-separated in one string. */
+static char *shm_names(void)
+{
+	size_t cap = 1, len = 0;
+	char *acc = calloc(1, 1);
+	DIR *d = opendir("/dev/shm");
+	ck_assert_ptr_nonnull(acc);
+	if (!d)
+		return acc;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "ptlab.", 6) != 0)
+			continue;
+		size_t n = strlen(de->d_name) + 1;
+		acc = realloc(acc, cap + n);
+		ck_assert_ptr_nonnull(acc);
+		memcpy(acc + len, de->d_name, n);
+		len += n;
+		cap += n;
+		acc[len] = '\0';
+	}
+	closedir(d);
+	return acc;
+}
+
+static bool in_names(const char *names, const char *name)
+{
+	for (const char *p = names; *p; p += strlen(p) + 1)
+		if (strcmp(p, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Objects in /dev/shm made since `before` whose owner ("ptlab.<pid>.")
+ * is gone: left behind. Another run going on beside this test owns
+ * objects too, but its owner is alive.
+ */
+static int shm_left_behind(const char *before)
+{
+	char *after = shm_names();
+	int left = 0;
+	for (const char *p = after; *p; p += strlen(p) + 1) {
+		if (in_names(before, p))
+			continue;
+		long owner = strtol(p + 6, NULL, 10);
+		if (owner > 0 && kill((pid_t)owner, 0) != 0 && errno == ESRCH)
+			left++;
+	}
+	free(after);
+	return left;
+}
+
+/* Kills and reaps every child still listed for this process (used only on failure). */
+static void kill_my_children(void)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	char *s = slurp(path);
+	for (char *p = s; *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, 0);
+		p = end;
+	}
+	free(s);
+}
+
+START_TEST(test_interrupt)
+{
+	struct cli r;
+	char out[300], err[300];
+	cli_paths(out, err, sizeof(out));
+	char *shm_before = shm_names();
+
+	/* Orphans of the run come back to us: none should. */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	/* A run that lasts minutes: every figure takes its whole 2 s budget. */
+	pid_t pid = cli_spawn(ARGS("run", "create", "--progress", "--set",
+				   "create.extra=1MiB,16MiB,256MiB", "--set", "create.budget=2s",
+				   "--set", "create.max_samples=1000000"),
+			      out, err);
+	uint64_t end = clock_now_ns() + PROGRESS_WAIT_NS;
+	bool seen = false;
+	for (;;) {
+		siginfo_t si = { .si_pid = 0 };
+		if ((seen = progress_seen(err)) || clock_now_ns() >= end)
+			break;
+		/* Ended already (it should not have)? Look without reaping. */
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid)
+			break;
+		sleep_ns(10000000);
+	}
+	kill(pid, SIGINT);
+	cli_wait(pid, RUN_LIMIT_NS, &r);
+	r.out = slurp(out);
+	r.err = slurp(err);
+	unlink(out);
+	unlink(err);
+
+	/* Nothing of the run may remain: no child left to reap or still running. */
+	int orphans = 0;
+	bool clear = false;
+	end = clock_now_ns() + NS_PER_S;
+	for (;;) {
+		pid_t got = waitpid(-1, NULL, WNOHANG);
+		if (got > 0) {
+			orphans++;
+			continue;
+		}
+		if (got < 0 && errno == ECHILD) {
+			clear = true;
+			break;
+		}
+		if (clock_now_ns() >= end)
+			break;
+		sleep_ns(5000000);
+	}
+	if (!clear)
+		kill_my_children();
+
+	ck_assert_msg(seen, "no progress on stderr: %s", r.err);
+	ck_assert_msg(r.code == 130 && r.sig == 0, "exit %d (signal %d): %s", r.code, r.sig, r.err);
+	ck_assert_msg(strstr(r.out, "create.cost") != NULL, "no report after SIGINT: %s", r.out);
+	ck_assert_msg(orphans == 0 && clear, "%d orphans reaped, %s", orphans,
+		      clear ? "none left" : "some still running");
+	ck_assert_int_eq(shm_left_behind(shm_before), 0);
+	free(shm_before);
+	cli_free(&r);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *errors = tcase_create("usage errors");
+	tcase_add_unchecked_fixture(errors, case_setup, case_teardown);
+	tcase_set_timeout(errors, 60);
+	tcase_add_test(errors, test_unknown_command_and_experiment);
+	tcase_add_test(errors, test_bad_options);
+	tcase_add_test(errors, test_bad_cpus);
+	tcase_add_test(errors, test_bad_seed);
+	tcase_add_test(errors, test_bad_set);
+	tcase_add_test(errors, test_bad_json_path);
+	tcase_add_test(errors, test_explain_errors);
+	tcase_add_test(errors, test_report_errors);
+	suite_add_tcase(s, errors);
+
+	TCase *info = tcase_create("informational commands");
+	tcase_add_unchecked_fixture(info, case_setup, case_teardown);
+	tcase_set_timeout(info, 60);
+	tcase_add_test(info, test_version_and_help);
+	tcase_add_test(info, test_list);
+	tcase_add_test(info, test_claims);
+	tcase_add_test(info, test_explain_and_clean);
+	tcase_add_test(info, test_lang);
+	tcase_add_test(info, test_exec_probe);
+	suite_add_tcase(s, info);
+
+	TCase *runs = tcase_create("runs");
+	tcase_add_unchecked_fixture(runs, case_setup, case_teardown);
+	tcase_set_timeout(runs, 150);
+	tcase_add_test(runs, test_run_and_report);
+	tcase_add_test(runs, test_interrupt);
+	suite_add_tcase(s, runs);
+	return s;
+}
