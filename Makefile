@@ -42,7 +42,7 @@ MOS     := $(POS:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo)
 all: ptlab
 
 ptlab: $(BUILD)/ptlab
-	cp $< $@
+	ln -f $< $@
 
 $(BUILD)/ptlab: $(MAIN_O) $(OBJS) $(MOS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_O) $(OBJS) $(LDLIBS)

@@ -40,7 +40,14 @@
 #define EXIT_USAGE 2
 #define MAX_SETS 64
 
-enum command { CMD_RUN, CMD_REPORT, CMD_LIST, CMD_CLAIMS, CMD_EXPLAIN, CMD_CLEAN };
+enum command {
+	CMD_RUN,
+	CMD_REPORT,
+	CMD_LIST,
+	CMD_CLAIMS,
+	CMD_EXPLAIN,
+	CMD_CLEAN
+};
 
 /* Which options a command takes, as a bit per option. */
 enum opt_bit {
@@ -57,14 +64,15 @@ struct command_info {
 	const char *name;
 	enum command cmd;
 	unsigned takes;
-	const char *usage;  /* N_() */
-	const char *help;   /* N_() */
+	const char *usage; /* N_() */
+	const char *help;  /* N_() */
 };
 
 static const struct command_info commands[] = {
 	{ "run", CMD_RUN, OB_PRESET | OB_JSON | OB_CPUS | OB_SEED | OB_SET | OB_PROGRESS | OB_COLOR,
 	  N_("ptlab run [EXPERIMENT...] [--quick | --full] [--json FILE] [--cpus LIST] [--seed N]\n"
-	     "          [--set EXPERIMENT.PARAM=VALUE]... [--progress] [--no-color] [--lang en|id]"),
+	     "          [--set EXPERIMENT.PARAM=VALUE]... [--progress] [--no-color] [--lang "
+	     "en|id]"),
 	  N_("Runs experiments (default: the quick suite) and prints the seeds' comparison table\n"
 	     "with this machine's numbers and a verdict per claim.") },
 	{ "report", CMD_REPORT, OB_JSON | OB_COLOR,
@@ -74,7 +82,8 @@ static const struct command_info commands[] = {
 	  N_("Lists the experiments, their parameters (default, quick, full, range, help) and the\n"
 	     "claims each feeds.") },
 	{ "claims", CMD_CLAIMS, 0, N_("ptlab claims [--lang en|id]"),
-	  N_("Lists every claim with its status: measured by which experiment, or not measured yet.") },
+	  N_("Lists every claim with its status: measured by which experiment, or not measured "
+	     "yet.") },
 	{ "explain", CMD_EXPLAIN, 0, N_("ptlab explain CLAIM [--lang en|id]"),
 	  N_("Explains a claim: what the seeds say, how ptlab measures it, how the verdict is\n"
 	     "decided, and the mechanism behind the result.") },
@@ -100,8 +109,8 @@ struct options {
 	struct set_arg sets[MAX_SETS];
 	size_t n_sets;
 	bool progress, no_color;
-	unsigned given;      /* OB_* bits of the options given */
-	char **args;         /* positional arguments after the command */
+	unsigned given; /* OB_* bits of the options given */
+	char **args;	/* positional arguments after the command */
 	int n_args;
 };
 
@@ -129,17 +138,23 @@ static void print_help(void)
 	printf("\n%s\n", _("Options:"));
 	printf("  --quick               %s\n", _("short sampling budgets (the default)"));
 	printf("  --full                %s\n", _("long budgets, larger sizes: tighter intervals"));
-	printf("  --json FILE           %s\n", _("also write the run, every raw sample and the verdicts as JSON"));
-	printf("  --cpus LIST           %s\n", _("CPUs experiments may use, e.g. 0,2 or 0-3 (default: all allowed)"));
+	printf("  --json FILE           %s\n",
+	       _("also write the run, every raw sample and the verdicts as JSON"));
+	printf("  --cpus LIST           %s\n",
+	       _("CPUs experiments may use, e.g. 0,2 or 0-3 (default: all allowed)"));
 	printf("  --seed N              %s\n", _("seed of the bootstrap intervals (default 1)"));
-	printf("  --set E.P=VALUE       %s\n", _("set parameter P of experiment E; values take units: 4k, 1MiB, 250ms"));
-	printf("  --progress            %s\n", _("show progress on stderr even when it is not a terminal"));
+	printf("  --set E.P=VALUE       %s\n",
+	       _("set parameter P of experiment E; values take units: 4k, 1MiB, 250ms"));
+	printf("  --progress            %s\n",
+	       _("show progress on stderr even when it is not a terminal"));
 	printf("  --no-color            %s\n", _("no colours (so does the NO_COLOR variable)"));
 	printf("  --lang en|id          %s\n", _("language of the report"));
-	printf("  -h, --help            %s\n", _("this help; 'ptlab COMMAND --help' for a command"));
+	printf("  -h, --help            %s\n",
+	       _("this help; 'ptlab COMMAND --help' for a command"));
 	printf("  -V, --version         %s\n", _("the version"));
-	printf("\n%s\n", _("Exit status: 0 done, 1 an experiment failed or a file could not be used, "
-			   "2 bad usage, 128+N interrupted by signal N."));
+	printf("\n%s\n",
+	       _("Exit status: 0 done, 1 an experiment failed or a file could not be used, "
+		 "2 bad usage, 128+N interrupted by signal N."));
 }
 
 static void print_command_help(const struct command_info *c)
@@ -170,9 +185,10 @@ static int parse_cpus(const char *text, struct options *o)
 		}
 		for (long c = a; c <= b; c++) {
 			if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed))
-				return usage_error(_("CPU %ld in --cpus %s is not available to this "
-						     "process: %d CPUs are online"),
-						   c, text, (int)sysconf(_SC_NPROCESSORS_ONLN));
+				return usage_error(
+					_("CPU %ld in --cpus %s is not available to this "
+					  "process: %d CPUs are online"),
+					c, text, (int)sysconf(_SC_NPROCESSORS_ONLN));
 			CPU_SET(c, &seen);
 		}
 		if (*end == ',' && end[1])
@@ -187,9 +203,10 @@ static int parse_cpus(const char *text, struct options *o)
 	if (o->n_cpus)
 		return 0;
 bad:
-	return usage_error(_("invalid --cpus \"%s\": expected CPU numbers and ranges such as 0,2 or "
-			     "0-3"),
-			   text);
+	return usage_error(
+		_("invalid --cpus \"%s\": expected CPU numbers and ranges such as 0,2 or "
+		  "0-3"),
+		text);
 }
 
 /* Validates "E.P=VALUE" (the value is parsed later, against the experiment's struct). */
@@ -199,7 +216,8 @@ static int parse_set(const char *text, struct options *o)
 	if (o->n_sets >= MAX_SETS)
 		return usage_error(_("too many --set options: at most %d"), MAX_SETS);
 	if (!dot || !eq || eq < dot)
-		return usage_error(_("invalid --set \"%s\": expected EXPERIMENT.PARAM=VALUE"), text);
+		return usage_error(_("invalid --set \"%s\": expected EXPERIMENT.PARAM=VALUE"),
+				   text);
 	char exp_name[64], param_name[64];
 	snprintf(exp_name, sizeof(exp_name), "%.*s", (int)(dot - text), text);
 	snprintf(param_name, sizeof(param_name), "%.*s", (int)(eq - dot - 1), dot + 1);
@@ -284,8 +302,17 @@ static int check_writable(const char *path, const char *option)
 	return 0;
 }
 
-enum { OPT_QUICK = 256, OPT_FULL, OPT_JSON, OPT_CPUS, OPT_SEED, OPT_SET, OPT_PROGRESS,
-       OPT_NO_COLOR, OPT_LANG };
+enum {
+	OPT_QUICK = 256,
+	OPT_FULL,
+	OPT_JSON,
+	OPT_CPUS,
+	OPT_SEED,
+	OPT_SET,
+	OPT_PROGRESS,
+	OPT_NO_COLOR,
+	OPT_LANG
+};
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -315,8 +342,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case OPT_QUICK:
 		case OPT_FULL:
-			if ((o->given & OB_PRESET) && o->preset != (c == OPT_FULL ? PRESET_FULL : PRESET_QUICK))
-				return usage_error("%s", _("--quick and --full exclude each other"));
+			if ((o->given & OB_PRESET) &&
+			    o->preset != (c == OPT_FULL ? PRESET_FULL : PRESET_QUICK))
+				return usage_error("%s",
+						   _("--quick and --full exclude each other"));
 			o->preset = c == OPT_FULL ? PRESET_FULL : PRESET_QUICK;
 			o->given |= OB_PRESET;
 			break;
@@ -333,9 +362,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_SEED: {
 			int64_t v;
 			if (units_parse(optarg, UNIT_COUNT, &v) != 0)
-				return usage_error(_("invalid --seed \"%s\": expected a non-negative "
-						     "integer"),
-						   optarg);
+				return usage_error(
+					_("invalid --seed \"%s\": expected a non-negative "
+					  "integer"),
+					optarg);
 			o->seed = (uint64_t)v;
 			o->given |= OB_SEED;
 			break;
@@ -378,9 +408,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (o->n_args > 0) {
 		o->cmd = find_command(o->args[0]);
 		if (!o->cmd)
-			return usage_error(_("unknown command \"%s\": accepted are run, report, list, "
-					     "claims, explain and clean"),
-					   o->args[0]);
+			return usage_error(
+				_("unknown command \"%s\": accepted are run, report, list, "
+				  "claims, explain and clean"),
+				o->args[0]);
 		o->args++;
 		o->n_args--;
 	} else {
@@ -395,8 +426,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	unsigned extra = o->given & ~o->cmd->takes;
 	if (extra) {
-		static const char *const names[] = { "--quick/--full", "--json", "--cpus", "--seed",
-						     "--set", "--progress", "--no-color" };
+		static const char *const names[] = { "--quick/--full", "--json", "--cpus",
+						     "--seed",	       "--set",	 "--progress",
+						     "--no-color" };
 		for (int i = 0; i < 7; i++)
 			if (extra & (1u << i))
 				return usage_error(_("option %s does not apply to '%s'"), names[i],
@@ -462,10 +494,10 @@ static int build_plan(const struct options *o, struct plan *plan, size_t *n)
 		if (!e) {
 			char names[512] = "";
 			for (size_t k = 0; catalog[k]; k++)
-				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-					 k ? ", " : "", catalog[k]->name);
-			return usage_error(_("unknown experiment \"%s\": accepted are %s"), o->args[i],
-					   names);
+				snprintf(names + strlen(names), sizeof(names) - strlen(names),
+					 "%s%s", k ? ", " : "", catalog[k]->name);
+			return usage_error(_("unknown experiment \"%s\": accepted are %s"),
+					   o->args[i], names);
 		}
 		for (size_t k = 0; k < *n; k++)
 			if (plan[k].exp == e)
@@ -476,7 +508,8 @@ static int build_plan(const struct options *o, struct plan *plan, size_t *n)
 		plan[k].params = xcalloc(1, plan[k].exp->params_size);
 		if (param_apply_preset(plan[k].exp->params, plan[k].exp->n_params, plan[k].params,
 				       o->preset, err, sizeof(err)) != 0) {
-			msg_error("%s", err); /* a bad built-in preset: a bug, caught by the tests */
+			msg_error("%s",
+				  err); /* a bad built-in preset: a bug, caught by the tests */
 			return 1;
 		}
 	}
@@ -485,12 +518,13 @@ static int build_plan(const struct options *o, struct plan *plan, size_t *n)
 		for (k = 0; k < *n && plan[k].exp != o->sets[s].exp; k++)
 			;
 		if (k == *n)
-			return usage_error(_("--set %s names experiment %s, which this run does not "
-					     "include"),
-					   o->sets[s].text, o->sets[s].exp->name);
+			return usage_error(
+				_("--set %s names experiment %s, which this run does not "
+				  "include"),
+				o->sets[s].text, o->sets[s].exp->name);
 		if (param_parse(o->sets[s].param, plan[k].params, o->sets[s].value, err,
 				sizeof(err)) != 0)
-			return usage_error("%s", err);
+			return usage_error(_("--set %s: %s"), o->sets[s].text, err);
 	}
 	return 0;
 }
@@ -541,7 +575,8 @@ static int cmd_run(const struct options *o)
 	for (size_t k = 0; k < n; k++) {
 		struct exp_result *res = run_add_result(&r, plan[k].exp->name);
 		if (progress)
-			fprintf(stderr, _("ptlab: running %s (%s)...\n"), plan[k].exp->name, r.preset);
+			fprintf(stderr, _("ptlab: running %s (%s)...\n"), plan[k].exp->name,
+				r.preset);
 		runner_run(&ro, plan[k].exp, plan[k].params, res);
 		if (res->outcome == OUTCOME_FAILED || res->outcome == OUTCOME_CRASHED ||
 		    res->outcome == OUTCOME_TIMED_OUT) {
@@ -567,7 +602,8 @@ free_plan:
 static int cmd_report(const struct options *o)
 {
 	if (o->n_args != 1)
-		return usage_error("%s", _("report takes exactly one FILE (a run saved with --json)"));
+		return usage_error("%s",
+				   _("report takes exactly one FILE (a run saved with --json)"));
 	struct run r;
 	char err[512];
 	run_init(&r);
@@ -600,7 +636,8 @@ static int cmd_list(const struct options *o)
 		return usage_error("%s", _("list takes no arguments"));
 	for (size_t i = 0; catalog[i]; i++) {
 		const struct experiment *e = catalog[i];
-		printf("%s — %s%s\n", e->name, _(e->title), e->quick_suite ? _(" (quick suite)") : "");
+		printf("%s — %s%s\n", e->name, _(e->title),
+		       e->quick_suite ? _(" (quick suite)") : "");
 		printf("  %s", _("claims:"));
 		for (const char *const *c = e->claims; *c; c++)
 			printf(" %s", *c);
@@ -623,7 +660,8 @@ static int cmd_claims(const struct options *o)
 			snprintf(status, sizeof(status), _("measured by %s"), e->name);
 		else
 			snprintf(status, sizeof(status), "%s", _("not measured yet"));
-		printf("%-20s %-8s %-22s %s\n", c->id, claim_kind_name(c->kind), status, _(c->text));
+		printf("%-20s %-8s %-22s %s\n", c->id, claim_kind_name(c->kind), status,
+		       _(c->text));
 	}
 	return 0;
 }
@@ -632,23 +670,27 @@ static const char *rule_text(enum claim_kind k)
 {
 	switch (k) {
 	case CLAIM_RATIO:
-		return N_("The ratio of the process median to the thread median, with a 95% bootstrap "
-			  "interval. holds: ratio >= T and the interval's lower end > E; negligible: "
-			  "the whole interval inside [1/E, E]; reversed: ratio <= 1/T and the upper "
-			  "end < 1/E; holds/reversed (small): the interval excludes 1 but the effect "
-			  "is smaller; inconclusive otherwise.");
+		return N_(
+			"The ratio of the process median to the thread median, with a 95% "
+			"bootstrap "
+			"interval. holds: ratio >= T and the interval's lower end > E; negligible: "
+			"the whole interval inside [1/E, E]; reversed: ratio <= 1/T and the upper "
+			"end < 1/E; holds/reversed (small): the interval excludes 1 but the effect "
+			"is smaller; inconclusive otherwise.");
 	case CLAIM_TREND:
-		return N_("Each figure is fitted to a line against the condition (slope per GiB, "
-			  "R²), and its growth from the smallest to the largest condition is a ratio "
-			  "with a 95% interval. holds: the process side grows by at least T along a "
-			  "line with R² >= 0.8 while the thread side does not.");
+		return N_(
+			"Each figure is fitted to a line against the condition (slope per GiB, "
+			"R²), and its growth from the smallest to the largest condition is a ratio "
+			"with a 95% interval. holds: the process side grows by at least T along a "
+			"line with R² >= 0.8 while the thread side does not.");
 	case CLAIM_FACT:
 		return N_("A fact: observed or not observed, with what was seen.");
 	case CLAIM_NUANCED:
 		return N_("Split into sub-claims, each with its own verdict and the condition that "
 			  "decides it.");
 	case CLAIM_TABLE:
-		return N_("A table of figures, one per mechanism, against the machine's own limit.");
+		return N_(
+			"A table of figures, one per mechanism, against the machine's own limit.");
 	}
 	return "";
 }
@@ -656,7 +698,8 @@ static const char *rule_text(enum claim_kind k)
 static int cmd_explain(const struct options *o)
 {
 	if (o->n_args != 1)
-		return usage_error("%s", _("explain takes exactly one CLAIM id (see 'ptlab claims')"));
+		return usage_error("%s",
+				   _("explain takes exactly one CLAIM id (see 'ptlab claims')"));
 	const struct claim *c = claims_find(o->args[0]);
 	if (!c) {
 		char ids[1024] = "";
@@ -671,12 +714,14 @@ static int cmd_explain(const struct options *o)
 	if (c->process_says)
 		printf(_("The seeds' table: process \"%s\", thread \"%s\".\n"), _(c->process_says),
 		       _(c->thread_says));
-	printf("\n%s\n%s\n", _("Method:"), e ? _(e->method) : _("not measured yet: no experiment feeds this claim."));
+	printf("\n%s\n%s\n", _("Method:"),
+	       e ? _(e->method) : _("not measured yet: no experiment feeds this claim."));
 	if (e)
 		printf(_("(experiment %s; run it with 'ptlab run %s')\n"), e->name, e->name);
 	printf("\n%s\n%s\n", _("Verdict rule:"), _(rule_text(c->kind)));
 	if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND)
-		printf(_("T = %.2f, E = %.2f.\n"), c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
+		printf(_("T = %.2f, E = %.2f.\n"),
+		       c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
 		       c->margin > 0 ? c->margin : CLAIM_MARGIN);
 	if (c->why)
 		printf("\n%s\n%s\n", _("Mechanism:"), _(c->why));

@@ -54,8 +54,8 @@ static char case_dir[256];
 static char *child_env[ENV_MAX];
 
 struct cli {
-	int code;       /* exit status, or -1 when killed by a signal */
-	int sig;        /* the killing signal, or 0 */
+	int code;	/* exit status, or -1 when killed by a signal */
+	int sig;	/* the killing signal, or 0 */
 	bool timed_out; /* killed by the test at its limit */
 	char *out, *err;
 };
@@ -78,7 +78,8 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static void case_setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
-	snprintf(case_dir, sizeof(case_dir), "%s/ptlab-test-cli.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(case_dir, sizeof(case_dir), "%s/ptlab-test-cli.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(case_dir)) {
 		perror("mkdtemp");
 		abort();
@@ -267,7 +268,8 @@ static void expect_usage_error(const char *const *args, const char *bad, const c
 	line_with(r.err, "ptlab: ", first, sizeof(first));
 	if (lines == 2) {
 		const char *second = strchr(r.err, '\n') + 1;
-		ck_assert_msg(strstr(second, "--help") != NULL, "second line is no hint: %s", r.err);
+		ck_assert_msg(strstr(second, "--help") != NULL, "second line is no hint: %s",
+			      r.err);
 	}
 	ck_assert_msg(strstr(first, bad) != NULL, "message does not name \"%s\": %s", bad, r.err);
 	if (accepted)
@@ -338,8 +340,8 @@ START_TEST(test_bad_set)
 
 	/* One element more than a list may hold. */
 	for (int i = 0; i <= PARAM_LIST_MAX; i++)
-		snprintf(too_long + strlen(too_long), sizeof(too_long) - strlen(too_long), "%s%dMiB",
-			 i ? "," : "create.extra=", i + 1);
+		snprintf(too_long + strlen(too_long), sizeof(too_long) - strlen(too_long),
+			 "%s%dMiB", i ? "," : "create.extra=", i + 1);
 	snprintf(max_list, sizeof(max_list), "%d", PARAM_LIST_MAX);
 	expect_usage_error(ARGS("run", "create", "--set", too_long), "extra", max_list);
 }
@@ -430,7 +432,8 @@ START_TEST(test_report_errors)
 	cli_free(&r);
 
 	/* Valid JSON that is not a ptlab run: exit 2, naming the file. */
-	const char *foreign[] = { "{\"a\": 1}\n", "{\"schema\": \"other\", \"schema_version\": 1}\n",
+	const char *foreign[] = { "{\"a\": 1}\n",
+				  "{\"schema\": \"other\", \"schema_version\": 1}\n",
 				  "[1, 2, 3]\n" };
 	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
 		write_file("foreign.json", foreign[i], path, sizeof(path));
@@ -491,7 +494,8 @@ START_TEST(test_list)
 			units_format_exact(p->min, p->unit, lo, sizeof(lo));
 			units_format_exact(p->max, p->unit, hi, sizeof(hi));
 			snprintf(range, sizeof(range), "%s..%s", lo, hi);
-			ck_assert_msg(strstr(r.out, p->name) != NULL, "param %s not listed", p->name);
+			ck_assert_msg(strstr(r.out, p->name) != NULL, "param %s not listed",
+				      p->name);
 			ck_assert_ptr_nonnull(strstr(r.out, p->def));
 			ck_assert_ptr_nonnull(strstr(r.out, param_preset_text(p, PRESET_QUICK)));
 			ck_assert_ptr_nonnull(strstr(r.out, param_preset_text(p, PRESET_FULL)));
@@ -523,8 +527,8 @@ START_TEST(test_claims)
 			snprintf(status, sizeof(status), "measured by %s", e->name);
 		else
 			snprintf(status, sizeof(status), "%s", "not measured yet");
-		ck_assert_msg(strstr(line, status) != NULL, "%s: expected \"%s\": %s", c->id, status,
-			      line);
+		ck_assert_msg(strstr(line, status) != NULL, "%s: expected \"%s\": %s", c->id,
+			      status, line);
 	}
 	char line[512];
 	ck_assert(line_with(r.out, "create.cost ", line, sizeof(line)));
@@ -614,7 +618,8 @@ static void check_run_json(const char *path)
 	ck_assert_uint_gt(json_array_size(metrics), 0);
 	size_t i;
 	const json_t *m;
-	json_array_foreach(metrics, i, m) {
+	json_array_foreach(metrics, i, m)
+	{
 		const json_t *raw = json_object_get(m, "raw");
 		const json_t *sum = json_object_get(m, "summary");
 		ck_assert(json_is_array(raw));
@@ -626,7 +631,8 @@ static void check_run_json(const char *path)
 		ck_assert_uint_le(json_array_size(raw), 20);
 		size_t k;
 		const json_t *x;
-		json_array_foreach(raw, k, x) {
+		json_array_foreach(raw, k, x)
+		{
 			ck_assert(json_is_integer(x));
 			ck_assert_int_gt(json_integer_value(x), 0);
 		}
@@ -666,9 +672,10 @@ START_TEST(test_run_and_report)
 
 	cli_run(&run, RUN_LIMIT_NS,
 		ARGS("run", "create", "--set", "create.extra=1MiB", "--set", "create.budget=20ms",
-		     "--set", "create.samples=5", "--set", "create.max_samples=20", "--json", path));
-	ck_assert_msg(run.code == 0 && !run.timed_out, "exit %d (signal %d): %s", run.code,
-		      run.sig, run.err);
+		     "--set", "create.samples=5", "--set", "create.max_samples=20", "--json",
+		     path));
+	ck_assert_msg(run.code == 0 && !run.timed_out, "exit %d (signal %d): %s", run.code, run.sig,
+		      run.err);
 	char header[256];
 	ck_assert_msg(line_with(run.out, "Verdict", header, sizeof(header)), "no table: %s",
 		      run.out);

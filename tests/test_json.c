@@ -26,18 +26,26 @@
 #define TWO53_PLUS1 ((UINT64_C(1) << 53) + 1)
 #define TWO62 (UINT64_C(1) << 62)
 
-static void add_metric(struct exp_result *e, const char *name, const char *placement,
-		       int64_t bytes, const uint64_t *raw, size_t n, uint64_t batch)
+static void add_metric(struct exp_result *e, const char *name, const char *placement, int64_t bytes,
+		       const uint64_t *raw, size_t n, uint64_t batch)
 {
 	struct mparam params[2] = {
 		{ .key = "placement", .str = (char *)placement },
-		{ .key = "bytes", .str = xasprintf("%lld", (long long)bytes), .num = bytes,
+		{ .key = "bytes",
+		  .str = xasprintf("%lld", (long long)bytes),
+		  .num = bytes,
 		  .is_num = true },
 	};
 	struct metric m = {
-		.name = (char *)name, .unit = "ns", .dir = DIR_LOWER_IS_BETTER,
-		.params = params, .n_params = 2, .batch = batch,
-		.raw = (uint64_t *)raw, .n = n, .warmup = 3,
+		.name = (char *)name,
+		.unit = "ns",
+		.dir = DIR_LOWER_IS_BETTER,
+		.params = params,
+		.n_params = 2,
+		.batch = batch,
+		.raw = (uint64_t *)raw,
+		.n = n,
+		.warmup = 3,
 	};
 	exp_result_add_metric(e, &m);
 	free(params[1].str);
@@ -192,13 +200,17 @@ START_TEST(test_roundtrip)
 	ck_assert_ptr_nonnull(root);
 
 	/* The big integers are JSON integers, not doubles. */
-	json_t *raw = json_object_get(json_array_get(json_object_get(
-		json_array_get(json_object_get(root, "experiments"), 0), "metrics"), 1), "raw");
+	json_t *raw = json_object_get(
+		json_array_get(
+			json_object_get(json_array_get(json_object_get(root, "experiments"), 0),
+					"metrics"),
+			1),
+		"raw");
 	ck_assert(json_is_integer(json_array_get(raw, 0)));
 	ck_assert(json_integer_value(json_array_get(raw, 0)) == (json_int_t)TWO53_PLUS1);
 	ck_assert(json_integer_value(json_array_get(raw, 1)) == (json_int_t)TWO62);
-	ck_assert(json_is_null(json_object_get(json_array_get(
-		json_object_get(root, "experiments"), 0), "reason")));
+	ck_assert(json_is_null(json_object_get(
+		json_array_get(json_object_get(root, "experiments"), 0), "reason")));
 
 	run_init(&b);
 	ck_assert_int_eq(run_from_json(root, &b, err, sizeof(err)), 0);
@@ -261,8 +273,14 @@ END_TEST
 START_TEST(test_nonfinite_is_null)
 {
 	struct metric m = {
-		.name = "x", .unit = "ns", .dir = DIR_NONE, .batch = 1,
-		.sum = { .n = 1, .median = NAN, .ci_lo = -INFINITY, .ci_hi = 2.0,
+		.name = "x",
+		.unit = "ns",
+		.dir = DIR_NONE,
+		.batch = 1,
+		.sum = { .n = 1,
+			 .median = NAN,
+			 .ci_lo = -INFINITY,
+			 .ci_hi = 2.0,
 			 .mean = INFINITY },
 	};
 	json_t *j = json_from_metric(&m);
@@ -354,8 +372,9 @@ struct bad_case {
 
 static json_t *metric0(json_t *root)
 {
-	return json_array_get(json_object_get(json_array_get(
-		json_object_get(root, "experiments"), 0), "metrics"), 0);
+	return json_array_get(
+		json_object_get(json_array_get(json_object_get(root, "experiments"), 0), "metrics"),
+		0);
 }
 
 static void set_raw(json_t *root, json_t *v)
@@ -363,17 +382,50 @@ static void set_raw(json_t *root, json_t *v)
 	json_array_set_new(json_object_get(metric0(root), "raw"), 1, v);
 }
 
-static void mut_schema(json_t *root) { json_object_set_new(root, "schema", json_string("other")); }
-static void mut_no_schema(json_t *root) { json_object_del(root, "schema"); }
-static void mut_version(json_t *root) { json_object_set_new(root, "schema_version", json_integer(2)); }
-static void mut_raw_neg(json_t *root) { set_raw(root, json_integer(-5)); }
-static void mut_raw_str(json_t *root) { set_raw(root, json_string("fast")); }
-static void mut_raw_small_str(json_t *root) { set_raw(root, json_string("5")); }
-static void mut_raw_real(json_t *root) { set_raw(root, json_real(1.5)); }
-static void mut_no_exps(json_t *root) { json_object_del(root, "experiments"); }
-static void mut_exps_obj(json_t *root) { json_object_set_new(root, "experiments", json_object()); }
-static void mut_batch0(json_t *root) { json_object_set_new(metric0(root), "batch", json_integer(0)); }
-static void mut_no_raw(json_t *root) { json_object_set_new(metric0(root), "raw", json_array()); }
+static void mut_schema(json_t *root)
+{
+	json_object_set_new(root, "schema", json_string("other"));
+}
+static void mut_no_schema(json_t *root)
+{
+	json_object_del(root, "schema");
+}
+static void mut_version(json_t *root)
+{
+	json_object_set_new(root, "schema_version", json_integer(2));
+}
+static void mut_raw_neg(json_t *root)
+{
+	set_raw(root, json_integer(-5));
+}
+static void mut_raw_str(json_t *root)
+{
+	set_raw(root, json_string("fast"));
+}
+static void mut_raw_small_str(json_t *root)
+{
+	set_raw(root, json_string("5"));
+}
+static void mut_raw_real(json_t *root)
+{
+	set_raw(root, json_real(1.5));
+}
+static void mut_no_exps(json_t *root)
+{
+	json_object_del(root, "experiments");
+}
+static void mut_exps_obj(json_t *root)
+{
+	json_object_set_new(root, "experiments", json_object());
+}
+static void mut_batch0(json_t *root)
+{
+	json_object_set_new(metric0(root), "batch", json_integer(0));
+}
+static void mut_no_raw(json_t *root)
+{
+	json_object_set_new(metric0(root), "raw", json_array());
+}
 
 static void mut_outcome(json_t *root)
 {
@@ -396,8 +448,10 @@ static const struct bad_case bad_cases[] = {
 	{ "wrong schema", mut_schema, "not a ptlab run" },
 	{ "no schema", mut_no_schema, "not a ptlab run" },
 	{ "newer version", mut_version, "newer ptlab" },
-	{ "negative raw", mut_raw_neg, "experiments[0].metrics[0].raw[1]: expected a non-negative integer" },
-	{ "string raw", mut_raw_str, "experiments[0].metrics[0].raw[1]: expected a non-negative integer" },
+	{ "negative raw", mut_raw_neg,
+	  "experiments[0].metrics[0].raw[1]: expected a non-negative integer" },
+	{ "string raw", mut_raw_str,
+	  "experiments[0].metrics[0].raw[1]: expected a non-negative integer" },
 	{ "small string raw", mut_raw_small_str, "experiments[0].metrics[0].raw[1]" },
 	{ "real raw", mut_raw_real, "experiments[0].metrics[0].raw[1]" },
 	{ "no experiments", mut_no_exps, "experiments: required field is missing" },
@@ -420,7 +474,8 @@ START_TEST(test_bad_documents)
 	c->mutate(root);
 	run_init(&r);
 	ck_assert_msg(run_from_json(root, &r, err, sizeof(err)) == -EINVAL, "%s accepted", c->what);
-	ck_assert_msg(strstr(err, c->needle), "%s: err \"%s\" lacks \"%s\"", c->what, err, c->needle);
+	ck_assert_msg(strstr(err, c->needle), "%s: err \"%s\" lacks \"%s\"", c->what, err,
+		      c->needle);
 	run_free(&r);
 	json_decref(root);
 	run_free(&good);

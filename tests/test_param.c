@@ -72,8 +72,8 @@ static struct fake filled(void)
 	char err[256];
 
 	memset(&f, 0, sizeof(f));
-	ck_assert_int_eq(param_apply_preset(fake_params, NPARAMS, &f, PRESET_DEFAULT,
-					    err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		param_apply_preset(fake_params, NPARAMS, &f, PRESET_DEFAULT, err, sizeof(err)), 0);
 	return f;
 }
 
@@ -90,16 +90,16 @@ START_TEST(test_presets)
 	ck_assert_int_eq(f.verbose, 0);
 
 	memset(&f, 0xff, sizeof(f));
-	ck_assert_int_eq(param_apply_preset(fake_params, NPARAMS, &f, PRESET_QUICK,
-					    err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		param_apply_preset(fake_params, NPARAMS, &f, PRESET_QUICK, err, sizeof(err)), 0);
 	ck_assert_int_eq(f.workers, 2);
 	ck_assert_uint_eq(f.sizes.n, 1);
 	ck_assert_int_eq(f.sizes.v[0], 4096);
 	ck_assert_int_eq(f.verbose, 0); /* no quick text: the default */
 
 	memset(&f, 0xff, sizeof(f));
-	ck_assert_int_eq(param_apply_preset(fake_params, NPARAMS, &f, PRESET_FULL,
-					    err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		param_apply_preset(fake_params, NPARAMS, &f, PRESET_FULL, err, sizeof(err)), 0);
 	ck_assert_int_eq(f.workers, 4); /* no full text: the default */
 	ck_assert_uint_eq(f.sizes.n, 5);
 	ck_assert_int_eq(f.sizes.v[0], 64);
@@ -183,8 +183,8 @@ START_TEST(test_parse_bad)
 	int rc = param_parse(p, &f, c->text, err, sizeof(err));
 
 	ck_assert_msg(rc == c->rc, "%s=\"%s\" gave %d, want %d", c->name, c->text, rc, c->rc);
-	ck_assert_msg(memcmp(&f, &before, sizeof(f)) == 0, "%s=\"%s\" changed the value",
-		      c->name, c->text);
+	ck_assert_msg(memcmp(&f, &before, sizeof(f)) == 0, "%s=\"%s\" changed the value", c->name,
+		      c->text);
 	ck_assert_msg(strstr(err, c->quoted), "\"%s\" lacks \"%s\"", err, c->quoted);
 	ck_assert_msg(strstr(err, c->name), "\"%s\" does not name %s", err, c->name);
 	ck_assert(strchr(err, '\n') == NULL);
@@ -249,7 +249,8 @@ START_TEST(test_bad_preset_reports)
 	int64_t depth = 0;
 	char err[256] = "";
 
-	ck_assert_int_eq(param_apply_preset(broken, 1, &depth, PRESET_DEFAULT, err, sizeof(err)), 0);
+	ck_assert_int_eq(param_apply_preset(broken, 1, &depth, PRESET_DEFAULT, err, sizeof(err)),
+			 0);
 	ck_assert_int_eq(depth, 1);
 	ck_assert_int_eq(param_apply_preset(broken, 1, &depth, PRESET_QUICK, err, sizeof(err)),
 			 -EINVAL);
@@ -261,7 +262,9 @@ END_TEST
 START_TEST(test_format_round_trip)
 {
 	static const enum param_preset presets[] = {
-		PRESET_QUICK, PRESET_FULL, PRESET_DEFAULT,
+		PRESET_QUICK,
+		PRESET_FULL,
+		PRESET_DEFAULT,
 	};
 	char buf[256], err[256];
 
@@ -269,8 +272,9 @@ START_TEST(test_format_round_trip)
 		struct fake f, g;
 		memset(&f, 0, sizeof(f));
 		memset(&g, 0, sizeof(g));
-		ck_assert_int_eq(param_apply_preset(fake_params, NPARAMS, &f, presets[k],
-						    err, sizeof(err)), 0);
+		ck_assert_int_eq(
+			param_apply_preset(fake_params, NPARAMS, &f, presets[k], err, sizeof(err)),
+			0);
 		for (size_t i = 0; i < NPARAMS; i++) {
 			param_format(&fake_params[i], &f, buf, sizeof(buf));
 			ck_assert_msg(param_parse(&fake_params[i], &g, buf, err, sizeof(err)) == 0,

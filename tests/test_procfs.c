@@ -53,8 +53,7 @@ START_TEST(test_touch_raises_rss_and_faults)
 	struct procfs_sched s0, s1;
 	volatile char *p;
 
-	p = mmap(NULL, REGION_BYTES, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, REGION_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne((void *)p, MAP_FAILED);
 	/* Huge pages would fault the region in a few 2 MiB steps. */
 	madvise((void *)p, REGION_BYTES, MADV_NOHUGEPAGE);

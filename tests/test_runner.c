@@ -53,12 +53,22 @@ struct rec_params {
 };
 
 static const struct param rec_param_table[] = {
-	{ .name = "count", .help = "how many", .unit = UNIT_COUNT,
-	  .offset = offsetof(struct rec_params, count), .def = "5", .quick = "3",
-	  .min = 1, .max = 100 },
-	{ .name = "sizes", .help = "sizes", .unit = UNIT_BYTES, .is_list = true,
-	  .offset = offsetof(struct rec_params, sizes), .def = "4KiB,1MiB",
-	  .min = 1, .max = INT64_C(1) << 30 },
+	{ .name = "count",
+	  .help = "how many",
+	  .unit = UNIT_COUNT,
+	  .offset = offsetof(struct rec_params, count),
+	  .def = "5",
+	  .quick = "3",
+	  .min = 1,
+	  .max = 100 },
+	{ .name = "sizes",
+	  .help = "sizes",
+	  .unit = UNIT_BYTES,
+	  .is_list = true,
+	  .offset = offsetof(struct rec_params, sizes),
+	  .def = "4KiB,1MiB",
+	  .min = 1,
+	  .max = INT64_C(1) << 30 },
 };
 
 static const uint64_t small_raw[] = { 400, 800, 1200 };
@@ -114,8 +124,16 @@ static int fx_crash(struct exp_ctx *ctx, const void *params)
 	return exp_fail(ctx, "still alive after SIGSEGV");
 }
 
+/*
+ * "For ever" as far as any test can tell. The alarm is a safety net: should
+ * the runner under test fail to kill a process, it still ends by itself
+ * (SIGALRM, default action) some seconds after Check gave up on the test.
+ */
+#define SAFETY_NET_S 10
+
 static void __attribute__((noreturn)) sleep_for_ever(void)
 {
+	alarm(SAFETY_NET_S);
 	for (;;)
 		pause();
 }
@@ -130,6 +148,31 @@ static int fx_hang(struct exp_ctx *ctx, const void *params)
 		sleep_for_ever();
 	exp_observe(ctx, "self", "%d", (int)getpid());
 	exp_observe(ctx, "grandchild", "%d", (int)g);
+	sleep_for_ever();
+}
+
+/* A grandchild that leaves the process group, so kill(-pgid) misses it. */
+static int fx_escape(struct exp_ctx *ctx, const void *params)
+{
+	(void)params;
+	record_small(ctx);
+	int gate[2];
+	if (pipe(gate) != 0)
+		return exp_fail(ctx, "pipe: %s", strerror(errno));
+	pid_t g = fork();
+	if (g == 0) {
+		setpgid(0, 0);
+		close(gate[1]); /* the parent hears it has left the group */
+		sleep_for_ever();
+	}
+	close(gate[1]);
+	char c;
+	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+		;
+	exp_observe(ctx, "self", "%d", (int)getpid());
+	exp_observe(ctx, "grandchild", "%d", (int)g);
+	if (g > 0 && getpgid(g) == getpgrp())
+		return exp_fail(ctx, "the grandchild did not leave the group");
 	sleep_for_ever();
 }
 
@@ -225,10 +268,13 @@ static int fx_record_and_hang(struct exp_ctx *ctx, const void *params)
 	sleep_for_ever();
 }
 
-#define FIXTURE(ident, fn)                                                             \
-	static const struct experiment ident = {                                        \
-		.name = #ident, .title = #ident, .method = #ident, .run = fn,          \
-		.deadline_ns = { LONG_DEADLINE_NS, LONG_DEADLINE_NS },                   \
+#define FIXTURE(ident, fn)                                                                         \
+	static const struct experiment ident = {                                                   \
+		.name = #ident,                                                                    \
+		.title = #ident,                                                                   \
+		.method = #ident,                                                                  \
+		.run = fn,                                                                         \
+		.deadline_ns = { LONG_DEADLINE_NS, LONG_DEADLINE_NS },                             \
 	}
 
 static const struct experiment record = {
@@ -243,6 +289,7 @@ static const struct experiment record = {
 };
 FIXTURE(crash, fx_crash);
 FIXTURE(hang, fx_hang);
+FIXTURE(escape, fx_escape);
 FIXTURE(unsupported, fx_unsupported);
 FIXTURE(fail, fx_fail);
 FIXTURE(plain_error, fx_plain_error);
@@ -354,7 +401,8 @@ START_TEST(test_records)
 	char err[256];
 	struct exp_result res;
 
-	ck_assert_int_eq(param_apply_preset(rec_param_table, 2, &p, PRESET_QUICK, err, sizeof(err)), 0);
+	ck_assert_int_eq(param_apply_preset(rec_param_table, 2, &p, PRESET_QUICK, err, sizeof(err)),
+			 0);
 	exp_result_init(&res, record.name);
 	ck_assert_int_eq(runner_run(&o, &record, &p, &res), 0);
 
@@ -439,6 +487,24 @@ START_TEST(test_hang_is_killed_at_deadline)
 	assert_small_metric(&res);
 
 	/* The experiment and its grandchild are gone, and reaped. */
+	assert_no_children();
+	assert_gone(obs_int(&res, "self"));
+	assert_gone(obs_int(&res, "grandchild"));
+	exp_result_free(&res);
+}
+END_TEST
+
+/* A descendant that left the group is killed too, not waited for for ever. */
+START_TEST(test_escaped_grandchild_is_killed)
+{
+	struct runner_opts o = default_opts(NULL);
+	struct exp_result res;
+
+	o.deadline_ns = HANG_DEADLINE_NS;
+	run_plain(&escape, &o, &res);
+	ck_assert_msg(res.outcome == OUTCOME_TIMED_OUT, "outcome %s: %s", outcome_name(res.outcome),
+		      res.reason ? res.reason : "");
+	assert_small_metric(&res);
 	assert_no_children();
 	assert_gone(obs_int(&res, "self"));
 	assert_gone(obs_int(&res, "grandchild"));
@@ -576,7 +642,8 @@ START_TEST(test_interrupted_while_waiting)
 	/* After an interruption nothing more starts, but its parameters are still told. */
 	struct rec_params p;
 	char err[256];
-	ck_assert_int_eq(param_apply_preset(rec_param_table, 2, &p, PRESET_QUICK, err, sizeof(err)), 0);
+	ck_assert_int_eq(param_apply_preset(rec_param_table, 2, &p, PRESET_QUICK, err, sizeof(err)),
+			 0);
 	exp_result_init(&res, record.name);
 	ck_assert_int_eq(runner_run(&o, &record, &p, &res), 0);
 	ck_assert_int_eq(res.outcome, OUTCOME_NOT_RUN);
@@ -684,6 +751,7 @@ Suite *runner_suite(void)
 	tcase_add_test(tc, test_records);
 	tcase_add_test(tc, test_crash);
 	tcase_add_test(tc, test_hang_is_killed_at_deadline);
+	tcase_add_test(tc, test_escaped_grandchild_is_killed);
 	tcase_add_test(tc, test_unsupported_is_skipped);
 	tcase_add_test(tc, test_fail);
 	tcase_add_test(tc, test_crash_leaves_no_objects);

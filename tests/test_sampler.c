@@ -18,12 +18,12 @@
 #include "suites.h"
 
 struct fake {
-	uint64_t spin;          /* loop iterations per operation */
-	uint64_t self_ns;       /* when set, reports self_ns * n as its own time */
-	uint64_t fail_at;       /* the call (1-based) that returns -EIO; 0: never */
+	uint64_t spin;	  /* loop iterations per operation */
+	uint64_t self_ns; /* when set, reports self_ns * n as its own time */
+	uint64_t fail_at; /* the call (1-based) that returns -EIO; 0: never */
 	uint64_t calls;
 	uint64_t ops;
-	uint64_t max_n;         /* the largest n asked for */
+	uint64_t max_n; /* the largest n asked for */
 };
 
 static int fake_op(void *ctx, uint64_t n, uint64_t *elapsed_ns)
@@ -81,8 +81,12 @@ START_TEST(test_sample_count_bounds)
 {
 	struct fake f = { .spin = 10 };
 	struct sampler_cfg cfg = {
-		.min_samples = 7, .max_samples = 100, .budget_ns = 0,
-		.warmup_ns = 0, .target_ns = 0, .max_batch = 1,
+		.min_samples = 7,
+		.max_samples = 100,
+		.budget_ns = 0,
+		.warmup_ns = 0,
+		.target_ns = 0,
+		.max_batch = 1,
 	};
 	struct sample_set s;
 
@@ -103,8 +107,12 @@ END_TEST
 START_TEST(test_fast_op_is_batched)
 {
 	struct sampler_cfg cfg = {
-		.min_samples = 3, .max_samples = 5, .budget_ns = 0,
-		.warmup_ns = 0, .target_ns = 1000000, .max_batch = UINT64_C(1) << 40,
+		.min_samples = 3,
+		.max_samples = 5,
+		.budget_ns = 0,
+		.warmup_ns = 0,
+		.target_ns = 1000000,
+		.max_batch = UINT64_C(1) << 40,
 	};
 	struct sample_set s;
 	uint64_t batch = 0;
@@ -132,8 +140,12 @@ START_TEST(test_max_batch_one)
 	for (uint64_t mb = 0; mb <= 1; mb++) {
 		struct fake f = { .spin = 0 };
 		struct sampler_cfg cfg = {
-			.min_samples = 4, .max_samples = 4, .budget_ns = 0,
-			.warmup_ns = 200000, .target_ns = 1000000000, .max_batch = mb,
+			.min_samples = 4,
+			.max_samples = 4,
+			.budget_ns = 0,
+			.warmup_ns = 200000,
+			.target_ns = 1000000000,
+			.max_batch = mb,
 		};
 		struct sample_set s;
 		ck_assert_int_eq(sampler_run(&cfg, fake_op, &f, &s), 0);
@@ -155,17 +167,21 @@ static const struct {
 	uint64_t fail_at;
 	uint64_t warmup_ns;
 } failures[] = {
-	{ 1, 0 },                          /* calibration: the first call */
-	{ 5, UINT64_C(60) * 1000000000u },  /* warm-up, which lasts far longer */
-	{ 50, 0 },                         /* sampling: calls 2..101 are samples */
+	{ 1, 0 },			   /* calibration: the first call */
+	{ 5, UINT64_C(60) * 1000000000u }, /* warm-up, which lasts far longer */
+	{ 50, 0 },			   /* sampling: calls 2..101 are samples */
 };
 
 START_TEST(test_error_stops_and_leaves_nothing)
 {
 	struct fake f = { .spin = 0, .fail_at = failures[_i].fail_at };
 	struct sampler_cfg cfg = {
-		.min_samples = 100, .max_samples = 100, .budget_ns = 0,
-		.warmup_ns = failures[_i].warmup_ns, .target_ns = 0, .max_batch = 1,
+		.min_samples = 100,
+		.max_samples = 100,
+		.budget_ns = 0,
+		.warmup_ns = failures[_i].warmup_ns,
+		.target_ns = 0,
+		.max_batch = 1,
 	};
 	struct sample_set s;
 
@@ -182,8 +198,12 @@ START_TEST(test_self_timing_is_recorded)
 {
 	struct fake f = { .spin = 0, .self_ns = 1234 };
 	struct sampler_cfg cfg = {
-		.min_samples = 20, .max_samples = 20, .budget_ns = 0,
-		.warmup_ns = 0, .target_ns = 100000, .max_batch = UINT64_C(1) << 30,
+		.min_samples = 20,
+		.max_samples = 20,
+		.budget_ns = 0,
+		.warmup_ns = 0,
+		.target_ns = 100000,
+		.max_batch = UINT64_C(1) << 30,
 	};
 	struct sample_set s;
 
@@ -197,6 +217,30 @@ START_TEST(test_self_timing_is_recorded)
 	/* Calibration grows at most tenfold a step, so it took more than one call. */
 	ck_assert_uint_ge(s.warmup, 2);
 	ck_assert_uint_eq(f.calls, s.warmup + s.n);
+	sample_set_free(&s);
+}
+END_TEST
+
+/* A target out of reach stops calibration at max_batch, never past it. */
+START_TEST(test_max_batch_caps_calibration)
+{
+	struct fake f = { .spin = 0, .self_ns = 1 };
+	struct sampler_cfg cfg = {
+		.min_samples = 3,
+		.max_samples = 3,
+		.budget_ns = 0,
+		.warmup_ns = 0,
+		.target_ns = UINT64_MAX,
+		.max_batch = 250,
+	};
+	struct sample_set s;
+
+	ck_assert_int_eq(sampler_run(&cfg, fake_op, &f, &s), 0);
+	ck_assert_uint_eq(s.batch, 250);
+	ck_assert_uint_eq(f.max_n, 250);
+	ck_assert_uint_eq(s.n, 3);
+	for (size_t i = 0; i < s.n; i++)
+		ck_assert_uint_eq(s.raw[i], 250);
 	sample_set_free(&s);
 }
 END_TEST
@@ -242,6 +286,7 @@ Suite *sampler_suite(void)
 	tcase_add_loop_test(tc, test_error_stops_and_leaves_nothing, 0,
 			    (int)(sizeof(failures) / sizeof(failures[0])));
 	tcase_add_test(tc, test_self_timing_is_recorded);
+	tcase_add_test(tc, test_max_batch_caps_calibration);
 	tcase_add_test(tc, test_target_grows_with_overhead);
 	suite_add_tcase(s, tc);
 	return s;

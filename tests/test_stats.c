@@ -295,7 +295,10 @@ END_TEST
 
 START_TEST(test_ratio_noisy)
 {
-	enum { NA = 200, NB = 250 };
+	enum {
+		NA = 200,
+		NB = 250
+	};
 	double a[NA], b[NB];
 	struct ratio_ci r, again, other;
 	struct rng g;
@@ -310,8 +313,7 @@ START_TEST(test_ratio_noisy)
 
 	ck_assert_int_eq(stats_ratio_ci95(a, NA, b, NB, 99, 2000, &r), 0);
 	ck_assert(r.lo <= r.ratio && r.ratio <= r.hi);
-	ck_assert_msg(r.lo <= truth && truth <= r.hi, "[%g, %g] misses %g",
-		      r.lo, r.hi, truth);
+	ck_assert_msg(r.lo <= truth && truth <= r.hi, "[%g, %g] misses %g", r.lo, r.hi, truth);
 	ck_assert(r.hi - r.lo < 0.1);
 	ck_assert(r.hi > r.lo);
 
@@ -338,8 +340,7 @@ START_TEST(test_ratio_median_matches_summary)
 
 	ck_assert_int_eq(stats_summarize(a, ARRAY_LEN(a), &sa), 0);
 	ck_assert_int_eq(stats_summarize(b, ARRAY_LEN(b), &sb), 0);
-	ck_assert_int_eq(stats_ratio_ci95(a, ARRAY_LEN(a), b, ARRAY_LEN(b), 3,
-					  500, &r), 0);
+	ck_assert_int_eq(stats_ratio_ci95(a, ARRAY_LEN(a), b, ARRAY_LEN(b), 3, 500, &r), 0);
 	ck_assert_double_eq(r.ratio, sa.median / sb.median);
 	ck_assert(r.lo <= r.hi);
 	ck_assert(r.lo >= 1.0 / 10.0 && r.hi <= 11.0 / 2.0);
@@ -458,7 +459,10 @@ END_TEST
 
 START_TEST(test_rng_uniform_and_seeded)
 {
-	enum { DRAWS = 100000, BINS = 10 };
+	enum {
+		DRAWS = 100000,
+		BINS = 10
+	};
 	size_t count[BINS] = { 0 };
 	struct rng g, h;
 
@@ -467,8 +471,7 @@ START_TEST(test_rng_uniform_and_seeded)
 		count[rng_below(&g, BINS)]++;
 	/* Expected 10000 each, sd about 95: 6 sd of slack. */
 	for (size_t i = 0; i < BINS; i++)
-		ck_assert_msg(count[i] > 9400 && count[i] < 10600,
-			      "bin %zu: %zu", i, count[i]);
+		ck_assert_msg(count[i] > 9400 && count[i] < 10600, "bin %zu: %zu", i, count[i]);
 
 	rng_seed(&g, 42);
 	rng_seed(&h, 42);

@@ -37,10 +37,10 @@ static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
 
 /* What a unit writes into the arena; the parent reads it back. */
 struct job {
-	int value;      /* in: what to write */
-	int written;    /* out: value, written by the unit */
-	pid_t pid;      /* out: getpid() inside the unit */
-	int cpu;        /* out: sched_getcpu() inside the unit */
+	int value;   /* in: what to write */
+	int written; /* out: value, written by the unit */
+	pid_t pid;   /* out: getpid() inside the unit */
+	int cpu;     /* out: sched_getcpu() inside the unit */
 };
 
 static int write_job(void *arg)
@@ -190,6 +190,40 @@ START_TEST(test_pinning)
 }
 END_TEST
 
+/* A CPU the process may not use: the function never runs unpinned. */
+START_TEST(test_pinning_to_unavailable_cpu)
+{
+	cpu_set_t allowed;
+	struct shm_arena a;
+	int cpu = -1;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (int c = CPU_SETSIZE - 1; c >= 0 && cpu < 0; c--)
+		if (!CPU_ISSET(c, &allowed))
+			cpu = c;
+	if (cpu < 0)
+		return; /* every CPU_SETSIZE CPU is ours: nothing to test */
+	ck_assert_int_eq(shm_arena_create(&a, 4096), 0);
+	struct job *j = shm_arena_alloc(&a, sizeof(*j), 64);
+	ck_assert_ptr_nonnull(j);
+	j->value = 7;
+
+	struct unit u;
+	struct unit_end end;
+	/* A thread cannot be created there. */
+	ck_assert_int_eq(unit_start(&u, UNIT_THREAD, write_job, j, cpu), -EINVAL);
+	ck_assert(!u.running);
+	/* A process unit leaves with 126 before the function runs. */
+	ck_assert_int_eq(unit_start(&u, UNIT_PROCESS, write_job, j, cpu), 0);
+	ck_assert_int_eq(unit_wait(&u, &end), 0);
+	ck_assert(!end.signalled);
+	ck_assert_int_eq(end.code, 126);
+	ck_assert_int_eq(j->written, 0);
+	ck_assert_int_eq(unit_start(&u, UNIT_THREAD, write_job, j, CPU_SETSIZE), -EINVAL);
+	shm_arena_destroy(&a);
+}
+END_TEST
+
 START_TEST(test_pin_self_rejects_bad_cpu)
 {
 	ck_assert_int_eq(unit_pin_self(-1), -EINVAL);
@@ -208,7 +242,7 @@ struct writer {
 	int fd;
 	const unsigned char *buf;
 	size_t len;
-	pthread_t poke;       /* thread to interrupt between pieces, when poke_it */
+	pthread_t poke; /* thread to interrupt between pieces, when poke_it */
 	bool poke_it;
 	int err;
 };
@@ -276,8 +310,11 @@ START_TEST(test_io_large_payload_through_pipe)
 	ck_assert_int_gt(PAYLOAD_BYTES, pipe_bytes); /* the writer must block on a full pipe */
 
 	struct writer w = {
-		.fd = fds[1], .buf = src, .len = PAYLOAD_BYTES,
-		.poke = pthread_self(), .poke_it = poke_it,
+		.fd = fds[1],
+		.buf = src,
+		.len = PAYLOAD_BYTES,
+		.poke = pthread_self(),
+		.poke_it = poke_it,
 	};
 	pthread_t t;
 	ck_assert_int_eq(pthread_create(&t, NULL, writer_main, &w), 0);
@@ -335,6 +372,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_process_resets_dispositions);
 	tcase_add_test(tc, test_exit_code_passthrough);
 	tcase_add_test(tc, test_pinning);
+	tcase_add_test(tc, test_pinning_to_unavailable_cpu);
 	tcase_add_test(tc, test_pin_self_rejects_bad_cpu);
 	suite_add_tcase(s, tc);
 

@@ -89,8 +89,7 @@ START_TEST(test_parse_good)
 	int64_t v = -12345;
 
 	ck_assert_msg(units_parse(c->text, c->kind, &v) == 0, "\"%s\" refused", c->text);
-	ck_assert_msg(v == c->want, "\"%s\" gave %" PRId64 ", want %" PRId64,
-		      c->text, v, c->want);
+	ck_assert_msg(v == c->want, "\"%s\" gave %" PRId64 ", want %" PRId64, c->text, v, c->want);
 }
 END_TEST
 
@@ -232,8 +231,16 @@ END_TEST
 START_TEST(test_round_trip)
 {
 	static const int64_t mults[] = {
-		1, 1000, 1024, 1000000, 1 << 20, 1000000000, (int64_t)1 << 30,
-		1000000000000, (int64_t)1 << 40, 60000000000,
+		1,
+		1000,
+		1024,
+		1000000,
+		1 << 20,
+		1000000000,
+		(int64_t)1 << 30,
+		1000000000000,
+		(int64_t)1 << 40,
+		60000000000,
 	};
 	static const int64_t factors[] = { 1, 2, 3, 7, 10, 999, 1000, 1023, 1024, 4097 };
 	static const enum unit_kind kinds[] = { UNIT_COUNT, UNIT_BYTES, UNIT_DURATION };
@@ -246,8 +253,8 @@ START_TEST(test_round_trip)
 				units_format_exact(v, kinds[k], buf, sizeof(buf));
 				ck_assert_msg(units_parse(buf, kinds[k], &back) == 0,
 					      "\"%s\" does not parse", buf);
-				ck_assert_msg(back == v, "%" PRId64 " -> \"%s\" -> %" PRId64,
-					      v, buf, back);
+				ck_assert_msg(back == v, "%" PRId64 " -> \"%s\" -> %" PRId64, v,
+					      buf, back);
 			}
 		}
 		int64_t back = -1;
@@ -324,7 +331,10 @@ END_TEST
 START_TEST(test_accepted)
 {
 	static const enum unit_kind kinds[] = {
-		UNIT_COUNT, UNIT_BYTES, UNIT_DURATION, UNIT_BOOL,
+		UNIT_COUNT,
+		UNIT_BYTES,
+		UNIT_DURATION,
+		UNIT_BOOL,
 	};
 
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {

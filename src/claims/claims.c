@@ -21,8 +21,9 @@ const struct claim claims[] = {
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_DEFINITION,
 		.seeds = "all",
-		.text = N_("A thread runs inside a process; one process holds several threads, each "
-			   "scheduled on its own"),
+		.text = N_(
+			"A thread runs inside a process; one process holds several threads, each "
+			"scheduled on its own"),
 		.process_says = N_("a program in execution"),
 		.thread_says = N_("a unit of execution inside a process"),
 	},
@@ -31,8 +32,9 @@ const struct claim claims[] = {
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_MEMORY,
 		.seeds = "all",
-		.text = N_("Each process has its own address space: what one writes, another does not "
-			   "see"),
+		.text = N_(
+			"Each process has its own address space: what one writes, another does not "
+			"see"),
 		.process_says = N_("separate memory"),
 		.thread_says = N_("shared memory"),
 	},
@@ -41,7 +43,8 @@ const struct claim claims[] = {
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_MEMORY,
 		.seeds = "all",
-		.text = N_("Threads share globals and heap: a write by one thread is seen by the others"),
+		.text = N_("Threads share globals and heap: a write by one thread is seen by the "
+			   "others"),
 	},
 	{
 		.id = "mem.stack",
@@ -78,22 +81,25 @@ const struct claim claims[] = {
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_CRASH,
 		.seeds = "000 002 003 004",
-		.text = N_("A crash in one thread brings down the whole process and all its threads"),
+		.text = N_(
+			"A crash in one thread brings down the whole process and all its threads"),
 	},
 	{
 		.id = "iso.error_thread",
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_CRASH,
 		.seeds = "001",
-		.text = N_("A thread that fails with a handled error leaves the other threads working"),
+		.text = N_("A thread that fails with a handled error leaves the other threads "
+			   "working"),
 	},
 	{
 		.id = "iso.corruption",
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_ISOLATION,
 		.seeds = "002 004",
-		.text = N_("A memory bug in one thread can corrupt the other threads' data; a process "
-			   "cannot corrupt another's memory"),
+		.text = N_(
+			"A memory bug in one thread can corrupt the other threads' data; a process "
+			"cannot corrupt another's memory"),
 		.process_says = N_("isolated from other processes"),
 		.thread_says = N_("not isolated: shares memory"),
 	},
@@ -115,14 +121,15 @@ const struct claim claims[] = {
 		.experiment = "create",
 		.a = { "fork", no_extra },
 		.b = { "pthread_create", no_extra },
-		.why = N_("fork builds a new address space: it copies the parent's page tables and "
-			  "marks every private page copy-on-write, duplicates the file table and "
-			  "signal state, and the exit tears all of it down again. pthread_create "
-			  "calls clone with CLONE_VM on a stack glibc keeps cached: nothing of the "
-			  "address space is copied. Compare clone_vm (a process that shares its "
-			  "parent's memory) with fork to see how much of the price is the memory; "
-			  "posix_spawn and vfork avoid the copy the same way, which is why they are "
-			  "the cheap way to start another program."),
+		.why = N_(
+			"fork builds a new address space: it copies the parent's page tables and "
+			"marks every private page copy-on-write, duplicates the file table and "
+			"signal state, and the exit tears all of it down again. pthread_create "
+			"calls clone with CLONE_VM on a stack glibc keeps cached: nothing of the "
+			"address space is copied. Compare clone_vm (a process that shares its "
+			"parent's memory) with fork to see how much of the price is the memory; "
+			"posix_spawn and vfork avoid the copy the same way, which is why they are "
+			"the cheap way to start another program."),
 	},
 	{
 		.id = "create.memory",
@@ -135,13 +142,14 @@ const struct claim claims[] = {
 		.b = { "pthread_create", NULL },
 		.x_param = "extra_bytes",
 		.others = create_flat,
-		.why = N_("fork copies one page-table entry for every resident page of the parent "
-			  "and write-protects it for copy-on-write, so its cost grows with the "
-			  "parent's memory: the slope is that copy rate. vfork and posix_spawn "
-			  "(CLONE_VM | CLONE_VFORK) borrow the parent's address space until the "
-			  "child execs or exits, and pthread_create shares it for good: none of "
-			  "them copies anything, so they stay flat. With transparent huge pages one "
-			  "entry covers 2 MiB and the slope nearly vanishes."),
+		.why = N_(
+			"fork copies one page-table entry for every resident page of the parent "
+			"and write-protects it for copy-on-write, so its cost grows with the "
+			"parent's memory: the slope is that copy rate. vfork and posix_spawn "
+			"(CLONE_VM | CLONE_VFORK) borrow the parent's address space until the "
+			"child execs or exits, and pthread_create shares it for good: none of "
+			"them copies anything, so they stay flat. With transparent huge pages one "
+			"entry covers 2 MiB and the slope nearly vanishes."),
 	},
 	{
 		.id = "switch.cost",
@@ -209,8 +217,9 @@ const struct claim claims[] = {
 		.kind = CLAIM_FACT,
 		.aspect = ASPECT_NONE,
 		.seeds = "-",
-		.text = N_("Processes that share memory have the same races and need process-shared "
-			   "locks"),
+		.text = N_(
+			"Processes that share memory have the same races and need process-shared "
+			"locks"),
 	},
 	{
 		.id = "mem.footprint",
@@ -242,8 +251,9 @@ const struct claim claims[] = {
 		.kind = CLAIM_NUANCED,
 		.aspect = ASPECT_USE_CASE,
 		.seeds = "002 003 004",
-		.text = N_("A server handles requests with threads for efficiency, with processes for "
-			   "isolation"),
+		.text = N_(
+			"A server handles requests with threads for efficiency, with processes for "
+			"isolation"),
 		.process_says = N_("tasks needing isolation"),
 		.thread_says = N_("related tasks sharing data"),
 	},

@@ -52,8 +52,8 @@ enum aspect {
 };
 
 enum verdict_status {
-	V_NOT_MEASURED,   /* no experiment feeds this claim yet */
-	V_NO_DATA,        /* an experiment does, but this run has no usable result */
+	V_NOT_MEASURED, /* no experiment feeds this claim yet */
+	V_NO_DATA,	/* an experiment does, but this run has no usable result */
 	V_HOLDS,
 	V_HOLDS_SMALL,
 	V_NEGLIGIBLE,
@@ -74,23 +74,23 @@ struct claim {
 	const char *id;
 	enum claim_kind kind;
 	enum aspect aspect;
-	const char *seeds;          /* "000 002 003" or "all" */
-	const char *text;           /* N_(): the claim in short */
-	const char *process_says;   /* N_(): the seeds' process cell, or NULL */
-	const char *thread_says;    /* N_(): the seeds' thread cell, or NULL */
-	const char *experiment;     /* the feeding experiment, NULL while none exists */
-	const char *why;            /* N_(): the mechanism */
-	double threshold, margin;   /* 0: CLAIM_THRESHOLD / CLAIM_MARGIN */
+	const char *seeds;	  /* "000 002 003" or "all" */
+	const char *text;	  /* N_(): the claim in short */
+	const char *process_says; /* N_(): the seeds' process cell, or NULL */
+	const char *thread_says;  /* N_(): the seeds' thread cell, or NULL */
+	const char *experiment;	  /* the feeding experiment, NULL while none exists */
+	const char *why;	  /* N_(): the mechanism */
+	double threshold, margin; /* 0: CLAIM_THRESHOLD / CLAIM_MARGIN */
 	/* CLAIM_RATIO: a / b, the process side over the thread side. */
 	struct metric_ref a, b;
 	/* CLAIM_TREND: a and b against x_param; also reports the others. */
 	const char *x_param;
-	const char *const *others;  /* NULL-terminated metric names, reported, not judged */
+	const char *const *others; /* NULL-terminated metric names, reported, not judged */
 };
 
 /* One side of a comparison, as the table shows it. */
 struct side {
-	const char *label;          /* the metric's name; points into the run */
+	const char *label; /* the metric's name; points into the run */
 	const char *unit;
 	struct summary sum;
 	bool set;
@@ -99,10 +99,10 @@ struct side {
 /* One fitted line of a trend verdict: y (per-op value) against x (the x_param). */
 struct trend_line {
 	const char *label;
-	struct linear_fit fit;      /* slope in y-unit per x-unit */
-	double x0, x1;              /* smallest and largest x */
-	struct ratio_ci growth;     /* median at x1 over median at x0, 95% CI */
-	enum verdict_status grows;  /* the ratio rule applied to growth */
+	struct linear_fit fit;	   /* slope in y-unit per x-unit */
+	double x0, x1;		   /* smallest and largest x */
+	struct ratio_ci growth;	   /* median at x1 over median at x0, 95% CI */
+	enum verdict_status grows; /* the ratio rule applied to growth */
 };
 
 #define VERDICT_MAX_LINES 8
@@ -110,9 +110,9 @@ struct trend_line {
 struct verdict {
 	const struct claim *claim;
 	enum verdict_status status;
-	char reason[256];           /* why there is no firm verdict, translated */
+	char reason[256]; /* why there is no firm verdict, translated */
 	struct side a, b;
-	struct ratio_ci ratio;      /* CLAIM_RATIO */
+	struct ratio_ci ratio; /* CLAIM_RATIO */
 	double threshold, margin;
 	struct trend_line lines[VERDICT_MAX_LINES]; /* CLAIM_TREND: a, b, then others */
 	size_t n_lines;

@@ -7,6 +7,10 @@
  * owner's pid and an index. The runner sweeps an owner's objects after its
  * experiment process ends, however it ended; `ptlab clean` sweeps those
  * of every owner whose process is gone (a run killed with SIGKILL).
+ *
+ * POSIX message queues can only be listed where /dev/mqueue is mounted;
+ * elsewhere the sweep cannot see them, so an experiment unlinks a queue as
+ * soon as both ends have it open (DESIGN.md, principle 7).
  */
 #ifndef PTLAB_CORE_CLEANUP_H
 #define PTLAB_CORE_CLEANUP_H

@@ -112,8 +112,7 @@ static uint64_t clock_resolution(void)
 		if (d && (!best || d < best))
 			best = d;
 		prev = now;
-		if (i >= CLOCK_RES_READS &&
-		    (best || now - start > CLOCK_COARSE_BUDGET_NS))
+		if (i >= CLOCK_RES_READS && (best || now - start > CLOCK_COARSE_BUDGET_NS))
 			break;
 	}
 	return best;
@@ -142,8 +141,8 @@ int clock_calibrate(struct clock_info *out)
 
 	memset(out, 0, sizeof(*out));
 	if (clock_getres(CLOCK_MONOTONIC, &res) == 0)
-		out->reported_resolution_ns = (uint64_t)res.tv_sec * 1000000000u +
-					      (uint64_t)res.tv_nsec;
+		out->reported_resolution_ns =
+			(uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec;
 
 	out->overhead_ns = clock_batch_overhead();
 	if (out->overhead_ns <= 0.0)

@@ -20,10 +20,10 @@ static inline uint64_t clock_now_ns(void)
 }
 
 struct clock_info {
-	double overhead_ns;     /* median cost of one clock_now_ns() call */
-	uint64_t resolution_ns; /* smallest non-zero step seen between reads */
+	double overhead_ns;		 /* median cost of one clock_now_ns() call */
+	uint64_t resolution_ns;		 /* smallest non-zero step seen between reads */
 	uint64_t reported_resolution_ns; /* what clock_getres() claims */
-	char source[32];        /* current clocksource (tsc, kvm-clock, ...) */
+	char source[32];		 /* current clocksource (tsc, kvm-clock, ...) */
 };
 
 /* Fills *out; takes a few milliseconds. Returns 0 (cannot fail). */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * experiment: the calls an experiment makes. Each record is one line of
- * JSON written to the runner's pipe with a single write() (short writes and
- * EINTR handled by io_write_all), so a record is either whole or absent
- * when the experiment dies.
+ * JSON written to the runner's pipe by io_write_all(). The runner keeps
+ * only complete lines, so a record is whole or absent when the experiment
+ * dies mid-write. Records may take several write() calls (beyond PIPE_BUF
+ * bytes), so only the experiment's own process may call these: a process
+ * unit reports through the shared arena instead, never through exp_*().
  */
 #include "core/experiment.h"
 

@@ -25,12 +25,12 @@
 
 /* What an experiment knows of the run; built by the runner. */
 struct exp_ctx {
-	int out_fd;                  /* results pipe to the runner */
+	int out_fd; /* results pipe to the runner */
 	enum param_preset preset;
 	uint64_t seed;
-	const int *cpus;             /* the CPUs experiments may use, ascending */
+	const int *cpus; /* the CPUs experiments may use, ascending */
 	size_t n_cpus;
-	const char *self_exe;        /* a program that exits at once when run with PTLAB_EXEC_PROBE */
+	const char *self_exe; /* a program that exits at once when run with PTLAB_EXEC_PROBE */
 	struct clock_info clock;
 };
 
@@ -45,20 +45,20 @@ enum exp_exit {
 };
 
 struct experiment {
-	const char *name;            /* [a-z]+, unique, used on the command line */
-	const char *title;           /* N_(): one line */
-	const char *method;          /* N_(): what it measures and how, for `list` and `explain` */
-	const char *const *claims;   /* NULL-terminated claim ids it feeds */
+	const char *name;	   /* [a-z]+, unique, used on the command line */
+	const char *title;	   /* N_(): one line */
+	const char *method;	   /* N_(): what it measures and how, for `list` and `explain` */
+	const char *const *claims; /* NULL-terminated claim ids it feeds */
 	const struct param *params;
 	size_t n_params;
-	size_t params_size;          /* sizeof the experiment's parameter struct */
+	size_t params_size; /* sizeof the experiment's parameter struct */
 	/*
 	 * Runs in its own process. Returns 0, or the value of exp_fail() /
 	 * exp_unsupported().
 	 */
 	int (*run)(struct exp_ctx *ctx, const void *params);
-	uint64_t deadline_ns[2];     /* [PRESET_QUICK], [PRESET_FULL] */
-	bool quick_suite;            /* part of the default `ptlab` run */
+	uint64_t deadline_ns[2]; /* [PRESET_QUICK], [PRESET_FULL] */
+	bool quick_suite;	 /* part of the default `ptlab` run */
 };
 
 /*
@@ -75,7 +75,8 @@ void exp_skip(struct exp_ctx *ctx, const char *what, const char *fmt, ...)
 void exp_progress(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Ends the experiment as skipped or failed with a reason; return its value from run(). */
-int exp_unsupported(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int exp_unsupported(struct exp_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int exp_fail(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The i-th CPU the experiment may use (wrapping around the list). */

@@ -48,15 +48,15 @@ static int64_t *field_of(const struct param *p, void *base)
  * Parses one element (NUL-terminated) and checks its range. On failure
  * fills err with a sentence that quotes elem.
  */
-static int parse_one(const struct param *p, const char *elem, int64_t *out,
-		     char *err, size_t errlen)
+static int parse_one(const struct param *p, const char *elem, int64_t *out, char *err,
+		     size_t errlen)
 {
 	int64_t v;
 	int rc = units_parse(elem, p->unit, &v);
 
 	if (rc == -EINVAL) {
-		set_err(err, errlen, _("invalid value \"%s\" for %s: expected %s"),
-			elem, p->name, units_accepted(p->unit));
+		set_err(err, errlen, _("invalid value \"%s\" for %s: expected %s"), elem, p->name,
+			units_accepted(p->unit));
 		return rc;
 	}
 	if (rc == 0 && v >= p->min && v <= p->max) {
@@ -66,8 +66,8 @@ static int parse_one(const struct param *p, const char *elem, int64_t *out,
 	char lo[EXACT_MAX], hi[EXACT_MAX];
 	units_format_exact(p->min, p->unit, lo, sizeof(lo));
 	units_format_exact(p->max, p->unit, hi, sizeof(hi));
-	set_err(err, errlen, _("value %s for %s is out of range: accepted from %s to %s"),
-		elem, p->name, lo, hi);
+	set_err(err, errlen, _("value %s for %s is out of range: accepted from %s to %s"), elem,
+		p->name, lo, hi);
 	return -ERANGE;
 }
 
@@ -76,8 +76,8 @@ static int parse_one(const struct param *p, const char *elem, int64_t *out,
  * checked before any element, so an over-long list is -E2BIG whatever its
  * elements hold.
  */
-static int parse_list(const struct param *p, const char *text,
-		      struct param_list *list, char *err, size_t errlen)
+static int parse_list(const struct param *p, const char *text, struct param_list *list, char *err,
+		      size_t errlen)
 {
 	size_t n = 1;
 
@@ -98,7 +98,8 @@ static int parse_list(const struct param *p, const char *text,
 		char *elem = strsep(&rest, ",");
 		if (*elem == '\0') {
 			set_err(err, errlen,
-				_("empty element in \"%s\" for %s: expected values separated by commas, each %s"),
+				_("empty element in \"%s\" for %s: expected values separated by "
+				  "commas, each %s"),
 				text, p->name, units_accepted(p->unit));
 			rc = -EINVAL;
 			break;
@@ -111,8 +112,7 @@ static int parse_list(const struct param *p, const char *text,
 	return rc;
 }
 
-int param_parse(const struct param *p, void *base, const char *text,
-		char *err, size_t errlen)
+int param_parse(const struct param *p, void *base, const char *text, char *err, size_t errlen)
 {
 	if (!text)
 		text = "";
@@ -148,8 +148,8 @@ const char *param_preset_text(const struct param *p, enum param_preset preset)
 	return t ? t : p->def;
 }
 
-int param_apply_preset(const struct param *params, size_t n, void *base,
-		       enum param_preset preset, char *err, size_t errlen)
+int param_apply_preset(const struct param *params, size_t n, void *base, enum param_preset preset,
+		       char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct param *p = &params[i];

@@ -24,22 +24,26 @@ struct param_list {
 };
 
 struct param {
-	const char *name;    /* [a-z_]+, unique within the experiment */
-	const char *help;    /* N_() */
+	const char *name; /* [a-z_]+, unique within the experiment */
+	const char *help; /* N_() */
 	enum unit_kind unit;
-	bool is_list;        /* the field is a struct param_list, else int64_t */
-	size_t offset;       /* offsetof(the experiment's struct, field) */
-	const char *def;     /* value text for the default mode */
-	const char *quick;   /* value text under --quick; NULL: def */
-	const char *full;    /* value text under --full; NULL: def */
-	int64_t min, max;    /* inclusive range of every element */
+	bool is_list;	   /* the field is a struct param_list, else int64_t */
+	size_t offset;	   /* offsetof(the experiment's struct, field) */
+	const char *def;   /* value text for the default mode */
+	const char *quick; /* value text under --quick; NULL: def */
+	const char *full;  /* value text under --full; NULL: def */
+	int64_t min, max;  /* inclusive range of every element */
 };
 
 /*
  * Which of a param's value texts to use. PRESET_DEFAULT (the def text) is
  * last so that the first two keep their values.
  */
-enum param_preset { PRESET_QUICK, PRESET_FULL, PRESET_DEFAULT };
+enum param_preset {
+	PRESET_QUICK,
+	PRESET_FULL,
+	PRESET_DEFAULT
+};
 
 /*
  * Parses text for p into the struct at base (p->offset). A list is
@@ -51,15 +55,14 @@ enum param_preset { PRESET_QUICK, PRESET_FULL, PRESET_DEFAULT };
  * receives one whole translated sentence naming the parameter, the bad
  * value and what is accepted.
  */
-int param_parse(const struct param *p, void *base, const char *text,
-		char *err, size_t errlen);
+int param_parse(const struct param *p, void *base, const char *text, char *err, size_t errlen);
 
 /*
  * Fills every field of base with the preset's values (param_preset_text()).
  * Returns 0 or the first error, with err filled as by param_parse().
  */
-int param_apply_preset(const struct param *params, size_t n, void *base,
-		       enum param_preset preset, char *err, size_t errlen);
+int param_apply_preset(const struct param *params, size_t n, void *base, enum param_preset preset,
+		       char *err, size_t errlen);
 
 /* Finds a param by name among the first n; NULL if none. */
 const struct param *param_find(const struct param *params, size_t n, const char *name);

@@ -116,8 +116,7 @@ static int procfs_parse_keys(FILE *f, struct procfs_key *keys, size_t n)
 		for (size_t i = 0; i < n; i++) {
 			size_t klen = strlen(keys[i].name);
 
-			if ((size_t)(colon - line) != klen ||
-			    memcmp(line, keys[i].name, klen) != 0)
+			if ((size_t)(colon - line) != klen || memcmp(line, keys[i].name, klen) != 0)
 				continue;
 			if (procfs_parse_value(colon + 1, &v)) {
 				ret = -EINVAL;
@@ -144,8 +143,7 @@ out_free:
 }
 
 /* Opens /proc/PID/name and runs procfs_parse_keys() on it. */
-static int procfs_read_keys(pid_t pid, const char *name,
-			    struct procfs_key *keys, size_t n)
+static int procfs_read_keys(pid_t pid, const char *name, struct procfs_key *keys, size_t n)
 {
 	FILE *f;
 	int ret = procfs_open(pid, name, &f);

@@ -13,9 +13,9 @@
 #include <sys/types.h>
 
 struct procfs_mem {
-	uint64_t rss_bytes;        /* Rss from smaps_rollup */
-	uint64_t pss_bytes;        /* Pss from smaps_rollup */
-	uint64_t anon_bytes;       /* Anonymous */
+	uint64_t rss_bytes;	   /* Rss from smaps_rollup */
+	uint64_t pss_bytes;	   /* Pss from smaps_rollup */
+	uint64_t anon_bytes;	   /* Anonymous */
 	uint64_t page_table_bytes; /* VmPTE from status */
 };
 
@@ -25,9 +25,9 @@ struct procfs_mem {
  * are the main thread's only.
  */
 struct procfs_sched {
-	uint64_t minor_faults, major_faults;         /* /proc/PID/stat fields 10 and 12 */
+	uint64_t minor_faults, major_faults;		   /* /proc/PID/stat fields 10 and 12 */
 	uint64_t voluntary_switches, involuntary_switches; /* status */
-	int threads;                                 /* Threads: from status */
+	int threads;					   /* Threads: from status */
 };
 
 /* -EINVAL also when the process has no memory map (zombie, kernel thread). */

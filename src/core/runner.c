@@ -9,6 +9,7 @@
  */
 #include "core/runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -182,17 +183,62 @@ static void take_rest(int fd, char **buf, size_t *len, size_t *cap, struct exp_r
 	}
 }
 
-/* Kills what is left of the group and reaps every child of ours. */
+/*
+ * SIGKILLs every child of this process, found in /proc/self/task/<tid>/children.
+ * As a child subreaper, the runner inherits every orphan of the experiment,
+ * including one that left its process group (setsid, setpgid) and so
+ * escaped kill(-pgid). Returns false when the children lists cannot be read
+ * (a kernel without CONFIG_PROC_CHILDREN).
+ */
+static bool kill_children(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return false;
+	bool readable = false;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[sizeof("/proc/self/task//children") + sizeof(de->d_name)];
+		snprintf(path, sizeof(path), "/proc/self/task/%s/children", de->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		readable = true;
+		long child;
+		while (fscanf(f, "%ld", &child) == 1)
+			if (child > 0)
+				kill((pid_t)child, SIGKILL);
+		fclose(f);
+	}
+	closedir(d);
+	return readable;
+}
+
+/*
+ * Kills what is left of the group and reaps every child of ours. The
+ * runner has no children of its own besides the experiment, so whatever
+ * is still alive once the group is dead escaped it: it is killed too,
+ * rather than waited for beyond the deadline.
+ */
 static int reap_all(pid_t pid, int *status_of_pid)
 {
-	int found = 0, status;
+	int found = 0, status, flags = WNOHANG;
 	kill(-pid, SIGKILL);
 	for (;;) {
-		pid_t r = waitpid(-1, &status, 0);
+		pid_t r = waitpid(-1, &status, flags);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			break; /* ECHILD: nobody left */
+		}
+		if (r == 0) {
+			/* Alive outside the group, or not dead yet: kill by pid, look again soon. */
+			if (!kill_children())
+				flags = 0; /* cannot find them: wait as before */
+			usleep(1000);
+			continue;
 		}
 		if (r == pid) {
 			*status_of_pid = status;
@@ -220,12 +266,14 @@ static void decode_end(struct exp_result *out, int status, bool timed_out, bool 
 	} else if (WIFSIGNALED(status)) {
 		out->outcome = OUTCOME_CRASHED;
 		out->signal = WTERMSIG(status);
-		char *why = xasprintf(_("killed by signal %d (%s)"), out->signal, strsignal(out->signal));
+		char *why = xasprintf(_("killed by signal %d (%s)"), out->signal,
+				      strsignal(out->signal));
 		exp_result_set_reason(out, why);
 		free(why);
 	} else if (out->exit_code == EXP_EXIT_OK) {
 		out->outcome = OUTCOME_OK;
-	} else if (out->exit_code == EXP_EXIT_SKIPPED && end_outcome && !strcmp(end_outcome, "skipped")) {
+	} else if (out->exit_code == EXP_EXIT_SKIPPED && end_outcome &&
+		   !strcmp(end_outcome, "skipped")) {
 		out->outcome = OUTCOME_SKIPPED;
 		exp_result_set_reason(out, end_reason);
 	} else {
@@ -255,7 +303,8 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	       struct exp_result *out)
 {
 	int fds[2];
-	uint64_t deadline = opts->deadline_ns ? opts->deadline_ns : exp->deadline_ns[opts->preset == PRESET_FULL];
+	uint64_t deadline = opts->deadline_ns ? opts->deadline_ns
+					      : exp->deadline_ns[opts->preset == PRESET_FULL];
 	uint64_t t0 = clock_now_ns();
 
 	record_params(exp, params, out);
@@ -290,7 +339,8 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 
 	char *buf = NULL, *end_reason = NULL, *end_outcome = NULL;
 	size_t len = 0, cap = 0;
-	bool timed_out = false, open = true;
+	int status = 0;
+	bool timed_out = false, open = true, exited = false;
 	while (open) {
 		if (runner_interrupted())
 			break;
@@ -304,6 +354,10 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		int r = poll(&pfd, 1, left_ms > 1000 ? 1000 : (int)left_ms);
 		if (r < 0 && errno != EINTR)
 			break;
+		if (r == 0 && waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true; /* a descendant it left may still hold the pipe */
+			break;
+		}
 		if (r > 0) {
 			ssize_t n = drain(fds[0], &buf, &len, &cap);
 			open = n > 0 || n == -EINTR || n == -EAGAIN;
@@ -311,8 +365,7 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		}
 	}
 
-	int status = 0;
-	if (!timed_out && !runner_interrupted()) {
+	if (!timed_out && !exited && !runner_interrupted()) {
 		/* The pipe closed: the experiment is ending. Wait for it, within the deadline. */
 		while (waitpid(pid, &status, WNOHANG) == 0) {
 			if (clock_now_ns() - t0 >= deadline) {

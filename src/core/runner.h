@@ -24,11 +24,11 @@
 struct runner_opts {
 	enum param_preset preset;
 	uint64_t seed;
-	const int *cpus;          /* NULL: every CPU this process may use */
+	const int *cpus; /* NULL: every CPU this process may use */
 	size_t n_cpus;
 	const char *self_exe;
-	bool progress;            /* copy progress lines to stderr */
-	uint64_t deadline_ns;     /* 0: the experiment's own for the preset */
+	bool progress;	      /* copy progress lines to stderr */
+	uint64_t deadline_ns; /* 0: the experiment's own for the preset */
 	struct clock_info clock;
 };
 

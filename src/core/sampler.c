@@ -52,13 +52,24 @@ int sampler_run(const struct sampler_cfg *cfg, sampler_op op, void *ctx, struct 
 		out->warmup++;
 		if (ns >= cfg->target_ns || batch >= max_batch)
 			break;
-		/* Aim 20% past the target, at most 10x per step (first runs are slow). */
-		uint64_t next = ns ? (uint64_t)((double)batch * 1.2 * (double)cfg->target_ns / (double)ns) : batch * 10;
-		if (next > batch * 10)
-			next = batch * 10;
-		if (next <= batch)
-			next = batch + 1;
-		batch = next < max_batch ? next : max_batch;
+		/*
+		 * Aim 20% past the target, at most 10x per step (first runs are
+		 * slow). Clamped as a double: a huge ratio must not overflow the
+		 * conversion to an integer.
+		 */
+		double ceiling = (double)batch * 10.0;
+		double aim =
+			ns ? (double)batch * 1.2 * (double)cfg->target_ns / (double)ns : ceiling;
+		if (aim > ceiling)
+			aim = ceiling;
+		if (aim >= (double)max_batch) {
+			batch = max_batch;
+			continue;
+		}
+		uint64_t next = (uint64_t)aim;
+		batch = next > batch ? next : batch + 1;
+		if (batch > max_batch) /* max_batch may have rounded up as a double */
+			batch = max_batch;
 	}
 	out->batch = batch;
 

@@ -35,17 +35,17 @@ typedef int (*sampler_op)(void *ctx, uint64_t n, uint64_t *elapsed_ns);
 struct sampler_cfg {
 	uint32_t min_samples;
 	uint32_t max_samples;
-	uint64_t budget_ns;   /* time for the kept samples */
+	uint64_t budget_ns; /* time for the kept samples */
 	uint64_t warmup_ns;
-	uint64_t target_ns;   /* a batch lasts at least this */
-	uint64_t max_batch;   /* 1 for operations that must not be batched */
+	uint64_t target_ns; /* a batch lasts at least this */
+	uint64_t max_batch; /* 1 for operations that must not be batched */
 };
 
 struct sample_set {
-	uint64_t batch;   /* operations per raw sample */
-	size_t warmup;    /* batches run before the first kept one */
+	uint64_t batch; /* operations per raw sample */
+	size_t warmup;	/* batches run before the first kept one */
 	size_t n;
-	uint64_t *raw;    /* n batch totals, nanoseconds */
+	uint64_t *raw; /* n batch totals, nanoseconds */
 };
 
 /* The batch duration that puts the timer below 0.1% of a sample. */

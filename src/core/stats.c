@@ -27,11 +27,11 @@
 #include "util/xalloc.h"
 
 /* Iglewicz and Hoaglin's constants for the modified z-score. */
-#define MZ_SCALE	0.6745		/* Phi^-1(3/4): MAD of a standard normal */
-#define MZ_MEANAD_SCALE	1.253314	/* sqrt(pi/2): mean |dev| of a standard normal */
-#define MZ_LIMIT	3.5
+#define MZ_SCALE 0.6745		 /* Phi^-1(3/4): MAD of a standard normal */
+#define MZ_MEANAD_SCALE 1.253314 /* sqrt(pi/2): mean |dev| of a standard normal */
+#define MZ_LIMIT 3.5
 
-#define CI_TARGET	0.95
+#define CI_TARGET 0.95
 
 /*
  * A total order on doubles for qsort: NaN sorts last. Callers reject
@@ -81,7 +81,7 @@ static double midpoint(double lo, double hi)
 double stats_percentile_sorted(const double *sorted, size_t n, double p)
 {
 	assert(n > 0);
-	if (!(p > 0.0))		/* also catches a NaN p */
+	if (!(p > 0.0)) /* also catches a NaN p */
 		return sorted[0];
 	if (p >= 1.0)
 		return sorted[n - 1];
@@ -172,8 +172,7 @@ static double binom_half_cdf(size_t n, size_t j)
 
 	if (j >= n)
 		return 1.0;
-	log_term = lgamma_r((double)n + 1.0, &sign) -
-		   lgamma_r((double)j + 1.0, &sign) -
+	log_term = lgamma_r((double)n + 1.0, &sign) - lgamma_r((double)j + 1.0, &sign) -
 		   lgamma_r((double)(n - j) + 1.0, &sign) - (double)n * M_LN2;
 	term = exp(log_term);
 	for (size_t k = j;; k--) {
@@ -241,8 +240,7 @@ void stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi, double *level)
  * Counts x[i] whose modified z-score exceeds 3.5, given the median and MAD
  * of x; flags (nullable) receives one bool per sample.
  */
-static size_t count_outliers(const double *x, size_t n, double med,
-			     double mad, bool *flags)
+static size_t count_outliers(const double *x, size_t n, double med, double mad, bool *flags)
 {
 	double scale;
 	size_t count = 0;
@@ -355,8 +353,8 @@ static double ratio_of(double med_a, double med_b)
 	return med_a / med_b;
 }
 
-int stats_ratio_ci95(const double *a, size_t na, const double *b, size_t nb,
-		     uint64_t seed, unsigned resamples, struct ratio_ci *out)
+int stats_ratio_ci95(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
+		     unsigned resamples, struct ratio_ci *out)
 {
 	if (na == 0 || nb == 0 || resamples == 0)
 		return -EINVAL;
@@ -404,8 +402,7 @@ int stats_ratio_ci95(const double *a, size_t na, const double *b, size_t nb,
 	return 0;
 }
 
-int stats_linear_fit(const double *x, const double *y, size_t n,
-		     struct linear_fit *out)
+int stats_linear_fit(const double *x, const double *y, size_t n, struct linear_fit *out)
 {
 	if (n < 2 || !all_finite(x, n) || !all_finite(y, n))
 		return -EINVAL;

@@ -27,13 +27,13 @@ struct summary {
 	size_t n;
 	double min, max;
 	double mean;
-	double sd;       /* sample standard deviation (n - 1); 0 when n == 1 */
+	double sd; /* sample standard deviation (n - 1); 0 when n == 1 */
 	double median;
-	double p5, p95;  /* percentiles, linear interpolation between ranks */
-	double mad;      /* median absolute deviation, unscaled */
-	double ci_lo, ci_hi;  /* 95% CI of the median (order statistics) */
-	double ci_level;      /* coverage actually achieved; < 0.95 for n < 6 */
-	size_t outliers;      /* modified z-score above 3.5 */
+	double p5, p95;	     /* percentiles, linear interpolation between ranks */
+	double mad;	     /* median absolute deviation, unscaled */
+	double ci_lo, ci_hi; /* 95% CI of the median (order statistics) */
+	double ci_level;     /* coverage actually achieved; < 0.95 for n < 6 */
+	size_t outliers;     /* modified z-score above 3.5 */
 };
 
 /*
@@ -63,8 +63,8 @@ double stats_percentile_sorted(const double *sorted, size_t n, double p);
 void stats_median_ci_ranks(size_t n, size_t *lo, size_t *hi, double *level);
 
 struct ratio_ci {
-	double ratio;   /* median(a) / median(b) */
-	double lo, hi;  /* 95% percentile-bootstrap interval */
+	double ratio;  /* median(a) / median(b) */
+	double lo, hi; /* 95% percentile-bootstrap interval */
 };
 
 /*
@@ -77,12 +77,12 @@ struct ratio_ci {
  * seed give the same interval. Returns 0, or -EINVAL for an empty set,
  * resamples == 0, a non-finite value, or a median of b that is not > 0.
  */
-int stats_ratio_ci95(const double *a, size_t na, const double *b, size_t nb,
-		     uint64_t seed, unsigned resamples, struct ratio_ci *out);
+int stats_ratio_ci95(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
+		     unsigned resamples, struct ratio_ci *out);
 
 struct linear_fit {
 	double slope, intercept;
-	double r2;     /* coefficient of determination; 1 when y is constant and fits */
+	double r2; /* coefficient of determination; 1 when y is constant and fits */
 	size_t n;
 };
 

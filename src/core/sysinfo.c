@@ -173,8 +173,7 @@ static void sysinfo_cpuinfo(struct sysinfo *out, bool *hv_flag)
 	else if (hardware[0])
 		sysinfo_copy(out->cpu_model, sizeof(out->cpu_model), hardware);
 	else if (part[0])
-		snprintf(out->cpu_model, sizeof(out->cpu_model),
-			 "implementer %.31s part %.31s",
+		snprintf(out->cpu_model, sizeof(out->cpu_model), "implementer %.31s part %.31s",
 			 implementer[0] ? implementer : "?", part);
 }
 
@@ -237,8 +236,7 @@ static void sysinfo_topology(struct sysinfo *out)
 		long cpu, online;
 		char *end;
 
-		if (strncmp(de->d_name, "cpu", 3) != 0 ||
-		    !isdigit((unsigned char)de->d_name[3]))
+		if (strncmp(de->d_name, "cpu", 3) != 0 || !isdigit((unsigned char)de->d_name[3]))
 			continue;
 		cpu = strtol(de->d_name + 3, &end, 10);
 		if (*end)
@@ -247,8 +245,8 @@ static void sysinfo_topology(struct sysinfo *out)
 		snprintf(path, sizeof(path), SYSINFO_CPU_DIR "/cpu%ld/online", cpu);
 		if (sysinfo_read_int(path, &online) == 0 && online == 0)
 			continue;
-		snprintf(path, sizeof(path),
-			 SYSINFO_CPU_DIR "/cpu%ld/topology/physical_package_id", cpu);
+		snprintf(path, sizeof(path), SYSINFO_CPU_DIR "/cpu%ld/topology/physical_package_id",
+			 cpu);
 		if (sysinfo_read_int(path, &c.package))
 			goto out_free;
 		snprintf(path, sizeof(path), SYSINFO_CPU_DIR "/cpu%ld/topology/core_id", cpu);
@@ -286,14 +284,10 @@ static bool sysinfo_cpuid_hypervisor(char *name, size_t len)
 	static const struct {
 		const char *signature, *name;
 	} known[] = {
-		{ "KVMKVMKVM", "KVM" },
-		{ "Microsoft Hv", "Microsoft" },
-		{ "VMwareVMware", "VMware" },
-		{ "XenVMMXenVMM", "Xen" },
-		{ "TCGTCGTCGTCG", "QEMU" },
-		{ "VBoxVBoxVBox", "VirtualBox" },
-		{ "bhyve bhyve ", "bhyve" },
-		{ " lrpepyh  vr", "Parallels" },
+		{ "KVMKVMKVM", "KVM" },	      { "Microsoft Hv", "Microsoft" },
+		{ "VMwareVMware", "VMware" }, { "XenVMMXenVMM", "Xen" },
+		{ "TCGTCGTCGTCG", "QEMU" },   { "VBoxVBoxVBox", "VirtualBox" },
+		{ "bhyve bhyve ", "bhyve" },  { " lrpepyh  vr", "Parallels" },
 		{ "ACRNACRNACRN", "ACRN" },
 	};
 	unsigned int eax, ebx, ecx, edx;
@@ -386,8 +380,7 @@ static void sysinfo_thp(struct sysinfo *out)
 {
 	char line[SYSINFO_STR], *open, *close;
 
-	if (sysinfo_read_line("/sys/kernel/mm/transparent_hugepage/enabled",
-			      line, sizeof(line)))
+	if (sysinfo_read_line("/sys/kernel/mm/transparent_hugepage/enabled", line, sizeof(line)))
 		return;
 	open = strchr(line, '[');
 	close = open ? strchr(open, ']') : NULL;
@@ -455,10 +448,10 @@ int sysinfo_collect(struct sysinfo *out)
 
 	sysinfo_virtual(out, hv_flag);
 
-	sysinfo_read_line(SYSINFO_CPU_DIR "/cpu0/cpufreq/scaling_governor",
-			  out->governor, sizeof(out->governor));
-	if (sysinfo_read_line(SYSINFO_CPU_DIR "/cpuidle/current_governor",
-			      out->idle_governor, sizeof(out->idle_governor)))
+	sysinfo_read_line(SYSINFO_CPU_DIR "/cpu0/cpufreq/scaling_governor", out->governor,
+			  sizeof(out->governor));
+	if (sysinfo_read_line(SYSINFO_CPU_DIR "/cpuidle/current_governor", out->idle_governor,
+			      sizeof(out->idle_governor)))
 		sysinfo_read_line(SYSINFO_CPU_DIR "/cpuidle/current_governor_ro",
 				  out->idle_governor, sizeof(out->idle_governor));
 	sysinfo_thp(out);
@@ -482,11 +475,11 @@ bool sysinfo_noisy(const struct sysinfo *s, char *why, size_t len)
 
 	if (why && len)
 		why[0] = '\0';
-	noisy = s->loadavg1 >= 0 && s->cpus_online > 0 &&
-		s->loadavg1 > s->cpus_online / 2.0;
+	noisy = s->loadavg1 >= 0 && s->cpus_online > 0 && s->loadavg1 > s->cpus_online / 2.0;
 	if (noisy && why && len)
 		snprintf(why, len,
-			 _("the 1-minute load average is %.2f on %d CPUs: other work may disturb the figures"),
+			 _("the 1-minute load average is %.2f on %d CPUs: other work may disturb "
+			   "the figures"),
 			 s->loadavg1, s->cpus_online);
 	return noisy;
 }

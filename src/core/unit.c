@@ -49,9 +49,36 @@ void unit_child_setup(pid_t parent)
 static void *thread_main(void *p)
 {
 	struct unit *u = p;
-	if (u->cpu >= 0)
-		unit_pin_self(u->cpu);
 	return (void *)(intptr_t)u->fn(u->arg);
+}
+
+/*
+ * A thread unit is pinned through its attributes, so that it never runs a
+ * single instruction elsewhere and a CPU it cannot have fails
+ * pthread_create() (-EINVAL) instead of leaving it unpinned in silence.
+ */
+static int start_thread(struct unit *u)
+{
+	pthread_attr_t attr;
+	int err = pthread_attr_init(&attr);
+	if (err)
+		return -err;
+	if (u->cpu >= 0) {
+		cpu_set_t set;
+		if (u->cpu >= CPU_SETSIZE) {
+			err = EINVAL;
+			goto destroy_attr;
+		}
+		CPU_ZERO(&set);
+		CPU_SET(u->cpu, &set);
+		err = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		if (err)
+			goto destroy_attr;
+	}
+	err = pthread_create(&u->thread, &attr, thread_main, u);
+destroy_attr:
+	pthread_attr_destroy(&attr);
+	return -err;
 }
 
 int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu)
@@ -63,9 +90,9 @@ int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int c
 	u->cpu = cpu;
 
 	if (kind == UNIT_THREAD) {
-		int err = pthread_create(&u->thread, NULL, thread_main, u);
+		int err = start_thread(u);
 		if (err)
-			return -err;
+			return err;
 		u->running = true;
 		return 0;
 	}

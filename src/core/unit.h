@@ -30,25 +30,26 @@ typedef int (*unit_fn)(void *arg);
 
 struct unit {
 	enum unit_type kind;
-	pid_t pid;          /* UNIT_PROCESS */
-	pthread_t thread;   /* UNIT_THREAD */
+	pid_t pid;	  /* UNIT_PROCESS */
+	pthread_t thread; /* UNIT_THREAD */
 	unit_fn fn;
 	void *arg;
-	int cpu;            /* pinned CPU, or -1 */
+	int cpu; /* pinned CPU, or -1 */
 	bool running;
 };
 
 /* How a unit ended. */
 struct unit_end {
 	bool signalled;
-	int code;           /* exit code (process) or the function's return (thread) */
-	int signal;         /* the killing signal when signalled */
+	int code;   /* exit code (process) or the function's return (thread) */
+	int signal; /* the killing signal when signalled */
 };
 
 /*
  * Starts fn(arg) as the given kind, pinned to cpu when cpu >= 0 (before
  * fn runs). Returns 0 or -errno (-EAGAIN when the process or thread limit
- * is reached: callers turn that into a skip).
+ * is reached: callers turn that into a skip). A thread unit reads *u
+ * after this returns: u must stay in place until unit_wait().
  */
 int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu);
 

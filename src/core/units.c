@@ -33,7 +33,7 @@ enum {
 
 struct unit_name {
 	const char *name; /* the suffix after the number ("" for none) */
-	int64_t mult;     /* base units per one; for UNIT_BOOL, the value */
+	int64_t mult;	  /* base units per one; for UNIT_BOOL, the value */
 	unsigned flags;
 };
 
@@ -47,58 +47,49 @@ struct unit_name {
  * UF_EXACT entry per multiplier.
  */
 static const struct unit_name byte_units[] = {
-	{ "",    1,                 UF_EXACT },
-	{ "B",   1,                 UF_HUMAN },
-	{ "k",   KIB,               0 },
-	{ "K",   KIB,               0 },
-	{ "KiB", KIB,               UF_EXACT | UF_HUMAN },
-	{ "kiB", KIB,               0 },
-	{ "KB",  1000,              0 },
-	{ "kB",  1000,              UF_EXACT },
-	{ "M",   MIB,               0 },
-	{ "MiB", MIB,               UF_EXACT | UF_HUMAN },
-	{ "MB",  1000000,           UF_EXACT },
-	{ "G",   GIB,               0 },
-	{ "GiB", GIB,               UF_EXACT | UF_HUMAN },
-	{ "GB",  1000000000,        UF_EXACT },
-	{ "T",   TIB,               0 },
-	{ "TiB", TIB,               UF_EXACT | UF_HUMAN },
-	{ "TB",  1000000000000,     UF_EXACT },
+	{ "", 1, UF_EXACT },
+	{ "B", 1, UF_HUMAN },
+	{ "k", KIB, 0 },
+	{ "K", KIB, 0 },
+	{ "KiB", KIB, UF_EXACT | UF_HUMAN },
+	{ "kiB", KIB, 0 },
+	{ "KB", 1000, 0 },
+	{ "kB", 1000, UF_EXACT },
+	{ "M", MIB, 0 },
+	{ "MiB", MIB, UF_EXACT | UF_HUMAN },
+	{ "MB", 1000000, UF_EXACT },
+	{ "G", GIB, 0 },
+	{ "GiB", GIB, UF_EXACT | UF_HUMAN },
+	{ "GB", 1000000000, UF_EXACT },
+	{ "T", TIB, 0 },
+	{ "TiB", TIB, UF_EXACT | UF_HUMAN },
+	{ "TB", 1000000000000, UF_EXACT },
 	{ NULL, 0, 0 },
 };
 
 /* "us" is the spelling for command lines and JSON, "µs" the one for people. */
 static const struct unit_name duration_units[] = {
-	{ "",    1,                 0 },
-	{ "ns",  1,                 UF_EXACT | UF_HUMAN },
-	{ "us",  1000,              UF_EXACT },
-	{ "µs",  1000,              UF_HUMAN }, /* U+00B5 MICRO SIGN */
-	{ "μs",  1000,              0 },        /* U+03BC, what Greek keyboards type */
-	{ "ms",  1000000,           UF_EXACT | UF_HUMAN },
-	{ "s",   1000000000,        UF_EXACT | UF_HUMAN },
-	{ "min", 60000000000,       UF_EXACT },
+	{ "", 1, 0 },
+	{ "ns", 1, UF_EXACT | UF_HUMAN },
+	{ "us", 1000, UF_EXACT },
+	{ "µs", 1000, UF_HUMAN }, /* U+00B5 MICRO SIGN */
+	{ "μs", 1000, 0 },	  /* U+03BC, what Greek keyboards type */
+	{ "ms", 1000000, UF_EXACT | UF_HUMAN },
+	{ "s", 1000000000, UF_EXACT | UF_HUMAN },
+	{ "min", 60000000000, UF_EXACT },
 	{ NULL, 0, 0 },
 };
 
 static const struct unit_name count_units[] = {
-	{ "",  1,                   UF_EXACT },
-	{ "k", 1000,                UF_EXACT },
-	{ "M", 1000000,             UF_EXACT },
-	{ "G", 1000000000,          UF_EXACT },
-	{ NULL, 0, 0 },
+	{ "", 1, UF_EXACT },	       { "k", 1000, UF_EXACT }, { "M", 1000000, UF_EXACT },
+	{ "G", 1000000000, UF_EXACT }, { NULL, 0, 0 },
 };
 
 /* For booleans the whole text is the name and mult is the value. */
 static const struct unit_name bool_units[] = {
-	{ "yes",   1, UF_EXACT },
-	{ "no",    0, UF_EXACT },
-	{ "1",     1, 0 },
-	{ "0",     0, 0 },
-	{ "on",    1, 0 },
-	{ "off",   0, 0 },
-	{ "true",  1, 0 },
-	{ "false", 0, 0 },
-	{ NULL, 0, 0 },
+	{ "yes", 1, UF_EXACT }, { "no", 0, UF_EXACT }, { "1", 1, 0 },
+	{ "0", 0, 0 },		{ "on", 1, 0 },	       { "off", 0, 0 },
+	{ "true", 1, 0 },	{ "false", 0, 0 },     { NULL, 0, 0 },
 };
 
 static const struct unit_name *table_of(enum unit_kind kind)
@@ -189,7 +180,7 @@ static int parse_number(const char *s, const struct unit_name *t, int64_t *out)
 		n /= g;
 		den /= g;
 		if (mult % den != 0)
-			return -EINVAL; /* not a whole number of base units */
+			return -EINVAL;	 /* not a whole number of base units */
 		frac = n * (mult / den); /* n < den, so this stays below mult */
 	}
 
@@ -200,8 +191,8 @@ static int parse_number(const char *s, const struct unit_name *t, int64_t *out)
 			return -ERANGE;
 	}
 	uint64_t v;
-	if (__builtin_mul_overflow(whole, mult, &v) ||
-	    __builtin_add_overflow(v, frac, &v) || v > (uint64_t)INT64_MAX)
+	if (__builtin_mul_overflow(whole, mult, &v) || __builtin_add_overflow(v, frac, &v) ||
+	    v > (uint64_t)INT64_MAX)
 		return -ERANGE;
 	*out = (int64_t)v;
 	return 0;
@@ -321,7 +312,7 @@ char *units_format_exact(int64_t v, enum unit_kind kind, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, v);
 		return buf;
 	}
-	snprintf(buf, size, "%s%" PRIu64 "%s", v < 0 ? "-" : "",
-		 mag / (uint64_t)best->mult, best->name);
+	snprintf(buf, size, "%s%" PRIu64 "%s", v < 0 ? "-" : "", mag / (uint64_t)best->mult,
+		 best->name);
 	return buf;
 }

@@ -50,20 +50,28 @@
 extern char **environ;
 
 struct create_params {
-	struct param_list extra;  /* parent memory sizes for the sweep */
+	struct param_list extra; /* parent memory sizes for the sweep */
 	int64_t hugepages;
 	int64_t pin;
-	int64_t samples;          /* at least this many samples per metric */
+	int64_t samples; /* at least this many samples per metric */
 	int64_t max_samples;
-	int64_t budget_ns;        /* time per metric */
+	int64_t budget_ns; /* time per metric */
 };
 
 #define CLONE_STACK_BYTES (64 * 1024)
 
 struct create_ctx {
 	const char *exe;
-	char *stack_top;         /* for the raw clone methods */
+	char *stack_top; /* for the raw clone methods */
 };
+
+/*
+ * A child that did not end cleanly, as an error code: -ENOEXEC when the
+ * exec failed (status 127, what the fork+exec child returns then),
+ * -EPROTO for any other status or a signal.
+ */
+#define CHILD_EXEC_FAILED (-ENOEXEC)
+#define CHILD_UNCLEAN (-EPROTO)
 
 /* Waits for pid and checks that it exited with 0. */
 static int reap_ok(pid_t pid)
@@ -72,7 +80,9 @@ static int reap_ok(pid_t pid)
 	while (waitpid(pid, &status, __WALL) < 0)
 		if (errno != EINTR)
 			return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 127 ? CHILD_EXEC_FAILED : CHILD_UNCLEAN;
 }
 
 static int op_fork(void *p, uint64_t n, uint64_t *elapsed)
@@ -223,9 +233,9 @@ static int op_pthread(void *p, uint64_t n, uint64_t *elapsed)
 struct method {
 	const char *name;
 	sampler_op op;
-	enum unit_type kind;   /* what the method creates */
+	enum unit_type kind; /* what the method creates */
 	bool needs_exe;
-	bool in_sweep;         /* measured again at each parent size */
+	bool in_sweep; /* measured again at each parent size */
 };
 
 static const struct method methods[] = {
@@ -251,12 +261,19 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 	}
 	exp_progress(ctx, "%s", what);
 
-	struct sampler_cfg cfg = exp_sampler_cfg(ctx, (uint32_t)cp->samples, (uint32_t)cp->max_samples,
-						 (uint64_t)cp->budget_ns, 1000000);
+	struct sampler_cfg cfg =
+		exp_sampler_cfg(ctx, (uint32_t)cp->samples, (uint32_t)cp->max_samples,
+				(uint64_t)cp->budget_ns, 1000000);
 	struct sample_set s;
 	int err = sampler_run(&cfg, m->op, c, &s);
 	if (err) {
-		exp_skip(ctx, what, _("the operation failed: %s"), strerror(-err));
+		if (err == CHILD_EXEC_FAILED)
+			exp_skip(ctx, what, _("the program %s could not be executed"), c->exe);
+		else if (err == CHILD_UNCLEAN)
+			exp_skip(ctx, what, "%s",
+				 _("a child ended with a non-zero status or a signal"));
+		else
+			exp_skip(ctx, what, _("the operation failed: %s"), strerror(-err));
 		return;
 	}
 	struct mparam mp[] = {
@@ -292,7 +309,8 @@ static void *hold_memory(int64_t bytes, bool huge, char *why, size_t whylen)
 			 units_format_bytes((double)avail, have, sizeof(have)));
 		return NULL;
 	}
-	char *p = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 	if (p == MAP_FAILED) {
 		snprintf(why, whylen, _("cannot map the memory: %s"), strerror(errno));
 		return NULL;
@@ -312,7 +330,8 @@ static int create_run(struct exp_ctx *ctx, const void *params)
 	if (cp->pin) {
 		int err = unit_pin_self(exp_cpu(ctx, 0));
 		if (err)
-			return exp_fail(ctx, _("cannot pin to CPU %d: %s"), exp_cpu(ctx, 0), strerror(-err));
+			return exp_fail(ctx, _("cannot pin to CPU %d: %s"), exp_cpu(ctx, 0),
+					strerror(-err));
 	}
 	char *stack = mmap(NULL, CLONE_STACK_BYTES, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -371,10 +390,11 @@ static const struct param create_param_table[] = {
 const struct experiment exp_create = {
 	.name = "create",
 	.title = N_("Creating a process or a thread"),
-	.method = N_("Times creating a unit that does nothing and waiting until it is gone: fork, "
-		     "vfork, posix_spawn, fork+exec, clone(CLONE_VM), raw clone with the thread "
-		     "flags, pthread_create. Then fork, vfork, posix_spawn and pthread_create again "
-		     "while the parent holds more touched memory, to fit the cost per GiB."),
+	.method =
+		N_("Times creating a unit that does nothing and waiting until it is gone: fork, "
+		   "vfork, posix_spawn, fork+exec, clone(CLONE_VM), raw clone with the thread "
+		   "flags, pthread_create. Then fork, vfork, posix_spawn and pthread_create again "
+		   "while the parent holds more touched memory, to fit the cost per GiB."),
 	.claims = create_claims,
 	.params = create_param_table,
 	.n_params = sizeof(create_param_table) / sizeof(create_param_table[0]),

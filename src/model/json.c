@@ -125,17 +125,12 @@ static json_t *summary_json(const struct summary *s)
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
-	if (set(o, "n", u64_json(s->n)) ||
-	    set(o, "median", real_json(s->median)) ||
+	if (set(o, "n", u64_json(s->n)) || set(o, "median", real_json(s->median)) ||
 	    set(o, "ci95", pair_json(s->ci_lo, s->ci_hi)) ||
-	    set(o, "ci_level", real_json(s->ci_level)) ||
-	    set(o, "p5", real_json(s->p5)) ||
-	    set(o, "p95", real_json(s->p95)) ||
-	    set(o, "mad", real_json(s->mad)) ||
-	    set(o, "mean", real_json(s->mean)) ||
-	    set(o, "sd", real_json(s->sd)) ||
-	    set(o, "min", real_json(s->min)) ||
-	    set(o, "max", real_json(s->max)) ||
+	    set(o, "ci_level", real_json(s->ci_level)) || set(o, "p5", real_json(s->p5)) ||
+	    set(o, "p95", real_json(s->p95)) || set(o, "mad", real_json(s->mad)) ||
+	    set(o, "mean", real_json(s->mean)) || set(o, "sd", real_json(s->sd)) ||
+	    set(o, "min", real_json(s->min)) || set(o, "max", real_json(s->max)) ||
 	    set(o, "outliers", u64_json(s->outliers))) {
 		json_decref(o);
 		return NULL;
@@ -149,12 +144,10 @@ json_t *json_from_metric(const struct metric *m)
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
-	if (set(o, "name", str_json(m->name)) ||
-	    set(o, "unit", str_json(m->unit)) ||
+	if (set(o, "name", str_json(m->name)) || set(o, "unit", str_json(m->unit)) ||
 	    set(o, "direction", json_string(direction_name(m->dir))) ||
 	    set(o, "params", params_json(m->params, m->n_params)) ||
-	    set(o, "batch", u64_json(m->batch)) ||
-	    set(o, "warmup", u64_json(m->warmup)))
+	    set(o, "batch", u64_json(m->batch)) || set(o, "warmup", u64_json(m->warmup)))
 		goto fail;
 	json_t *raw = json_array();
 	if (set(o, "raw", raw))
@@ -174,17 +167,25 @@ fail:
  * The environment is described by tables, one line per field, so that the
  * writer and the reader cannot disagree on a name or a type.
  */
-enum fkind { F_STR, F_INT, F_BOOL, F_U64, F_REAL };
+enum fkind {
+	F_STR,
+	F_INT,
+	F_BOOL,
+	F_U64,
+	F_REAL
+};
 
 struct field {
 	const char *key;
 	enum fkind kind;
 	size_t off;
-	size_t size;   /* of the member: the buffer size for F_STR */
+	size_t size; /* of the member: the buffer size for F_STR */
 };
 
-#define FIELD(type, member, kind) \
-	{ #member, kind, offsetof(type, member), sizeof(((type *)0)->member) }
+#define FIELD(type, member, kind)                                                                  \
+	{                                                                                          \
+#member, kind, offsetof(type, member), sizeof(((type *)0)->member)                 \
+	}
 
 static const struct field sysinfo_fields[] = {
 	FIELD(struct sysinfo, cpu_model, F_STR),
@@ -305,8 +306,7 @@ json_t *json_from_result(const struct exp_result *e)
 		goto fail;
 	for (size_t i = 0; i < e->n_skips; i++) {
 		json_t *s = json_object();
-		if (json_array_append_new(skips, s) ||
-		    set(s, "what", str_json(e->skips[i].what)) ||
+		if (json_array_append_new(skips, s) || set(s, "what", str_json(e->skips[i].what)) ||
 		    set(s, "reason", str_json(e->skips[i].reason)))
 			goto fail;
 	}
@@ -324,10 +324,8 @@ json_t *json_from_run(const struct run *r)
 	if (set(o, "schema", json_string(RUN_SCHEMA)) ||
 	    set(o, "schema_version", json_integer(RUN_SCHEMA_VERSION)) ||
 	    set(o, "ptlab_version", str_json(r->ptlab_version)) ||
-	    set(o, "started", str_json(r->started)) ||
-	    set(o, "preset", str_json(r->preset)) ||
-	    set(o, "seed", u64_json(r->seed)) ||
-	    set(o, "cpus", str_json(r->cpus)) ||
+	    set(o, "started", str_json(r->started)) || set(o, "preset", str_json(r->preset)) ||
+	    set(o, "seed", u64_json(r->seed)) || set(o, "cpus", str_json(r->cpus)) ||
 	    set(o, "environment", json_from_sysinfo(&r->env)))
 		goto fail;
 	json_t *exps = json_array();
@@ -350,8 +348,7 @@ struct rd {
 };
 
 /* Formats the one error sentence (fmt is translated) and returns -EINVAL. */
-__attribute__((format(printf, 2, 3)))
-static int fail(struct rd *rd, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct rd *rd, const char *fmt, ...)
 {
 	if (rd->err && rd->errlen) {
 		va_list ap;
@@ -382,8 +379,7 @@ static const char *join_idx(char *buf, const char *path, size_t i)
 }
 
 /* The member key of o, or -EINVAL naming it when it is absent. */
-static int need(struct rd *rd, const json_t *o, const char *path, const char *key,
-		json_t **out)
+static int need(struct rd *rd, const json_t *o, const char *path, const char *key, json_t **out)
 {
 	char p[PATH_LEN];
 	*out = json_object_get(o, key);
@@ -418,8 +414,7 @@ static int u64_value(struct rd *rd, const json_t *v, const char *path, uint64_t 
 	return fail(rd, _("%s: expected a non-negative integer"), path);
 }
 
-static int rd_u64(struct rd *rd, const json_t *o, const char *path, const char *key,
-		  uint64_t *out)
+static int rd_u64(struct rd *rd, const json_t *o, const char *path, const char *key, uint64_t *out)
 {
 	char p[PATH_LEN];
 	json_t *v;
@@ -427,8 +422,7 @@ static int rd_u64(struct rd *rd, const json_t *o, const char *path, const char *
 	return err ? err : u64_value(rd, v, join(p, path, key), out);
 }
 
-static int rd_size(struct rd *rd, const json_t *o, const char *path, const char *key,
-		   size_t *out)
+static int rd_size(struct rd *rd, const json_t *o, const char *path, const char *key, size_t *out)
 {
 	uint64_t v;
 	int err = rd_u64(rd, o, path, key, &v);
@@ -437,8 +431,7 @@ static int rd_size(struct rd *rd, const json_t *o, const char *path, const char 
 	return err;
 }
 
-static int rd_int(struct rd *rd, const json_t *o, const char *path, const char *key,
-		  int *out)
+static int rd_int(struct rd *rd, const json_t *o, const char *path, const char *key, int *out)
 {
 	char p[PATH_LEN];
 	json_t *v;
@@ -447,14 +440,13 @@ static int rd_int(struct rd *rd, const json_t *o, const char *path, const char *
 		return err;
 	if (!json_is_integer(v) || json_integer_value(v) < INT_MIN ||
 	    json_integer_value(v) > INT_MAX)
-		return fail(rd, _("%s: expected an integer between %d and %d"),
-			    join(p, path, key), INT_MIN, INT_MAX);
+		return fail(rd, _("%s: expected an integer between %d and %d"), join(p, path, key),
+			    INT_MIN, INT_MAX);
 	*out = (int)json_integer_value(v);
 	return 0;
 }
 
-static int rd_bool(struct rd *rd, const json_t *o, const char *path, const char *key,
-		   bool *out)
+static int rd_bool(struct rd *rd, const json_t *o, const char *path, const char *key, bool *out)
 {
 	char p[PATH_LEN];
 	json_t *v;
@@ -468,8 +460,7 @@ static int rd_bool(struct rd *rd, const json_t *o, const char *path, const char 
 }
 
 /* A number, or null read as NaN (the writer's spelling of a non-finite value). */
-static int rd_real(struct rd *rd, const json_t *o, const char *path, const char *key,
-		   double *out)
+static int rd_real(struct rd *rd, const json_t *o, const char *path, const char *key, double *out)
 {
 	char p[PATH_LEN];
 	json_t *v;
@@ -502,8 +493,7 @@ static int rd_str_ref(struct rd *rd, const json_t *o, const char *path, const ch
 }
 
 /* A copy of the string member key into *out (which the caller frees). */
-static int rd_str(struct rd *rd, const json_t *o, const char *path, const char *key,
-		  char **out)
+static int rd_str(struct rd *rd, const json_t *o, const char *path, const char *key, char **out)
 {
 	const char *s;
 	int err = rd_str_ref(rd, o, path, key, &s);
@@ -541,8 +531,7 @@ static int rd_object(struct rd *rd, const json_t *o, const char *path, const cha
 	return 0;
 }
 
-static int rd_array(struct rd *rd, const json_t *o, const char *path, const char *key,
-		    json_t **out)
+static int rd_array(struct rd *rd, const json_t *o, const char *path, const char *key, json_t **out)
 {
 	char p[PATH_LEN];
 	int err = need(rd, o, path, key, out);
@@ -592,8 +581,8 @@ static int sysinfo_read(struct rd *rd, const json_t *o, const char *path, struct
 	if (!err)
 		err = rd_object(rd, o, path, "clock", &clock);
 	if (!err)
-		err = fields_from_json(rd, clock, join(p, path, "clock"), &out->clock,
-				       clock_fields, N_FIELDS(clock_fields));
+		err = fields_from_json(rd, clock, join(p, path, "clock"), &out->clock, clock_fields,
+				       N_FIELDS(clock_fields));
 	return err;
 }
 
@@ -610,8 +599,8 @@ int sysinfo_from_json(const json_t *o, struct sysinfo *out, char *err, size_t er
  * when given). *n counts the entries filled so far, so that a caller
  * freeing after an error frees exactly those.
  */
-static int params_read(struct rd *rd, const json_t *parent, const char *path,
-		       const char *key, struct mparam **out, size_t *n, size_t *cap)
+static int params_read(struct rd *rd, const json_t *parent, const char *path, const char *key,
+		       struct mparam **out, size_t *n, size_t *cap)
 {
 	char ppath[PATH_LEN], p[PATH_LEN];
 	json_t *o, *v;
@@ -625,7 +614,8 @@ static int params_read(struct rd *rd, const json_t *parent, const char *path,
 	*out = xcalloc(json_object_size(o), sizeof(**out));
 	if (cap)
 		*cap = json_object_size(o);
-	json_object_foreach(o, k, v) {
+	json_object_foreach(o, k, v)
+	{
 		struct mparam *m = &(*out)[*n];
 		if (json_is_integer(v)) {
 			m->is_num = true;
@@ -634,7 +624,8 @@ static int params_read(struct rd *rd, const json_t *parent, const char *path,
 		} else if (json_is_string(v)) {
 			m->str = xstrdup(json_string_value(v));
 		} else {
-			return fail(rd, _("%s: expected an integer or a string"), join(p, ppath, k));
+			return fail(rd, _("%s: expected an integer or a string"),
+				    join(p, ppath, k));
 		}
 		m->key = xstrdup(k);
 		(*n)++;
@@ -739,7 +730,8 @@ static int result_read(struct rd *rd, const json_t *o, const char *path, struct 
 	if ((err = rd_object(rd, o, path, "observations", &a)))
 		return err;
 	join(ap, path, "observations");
-	json_object_foreach(a, k, v) {
+	json_object_foreach(a, k, v)
+	{
 		if (!json_is_string(v))
 			return fail(rd, _("%s: expected a string"), join(p, ap, k));
 		exp_result_add_obs(out, k, json_string_value(v));
@@ -784,7 +776,9 @@ int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
 		return fail(&rd, _("%s: expected a positive integer"), "schema_version");
 	if (json_integer_value(v) > RUN_SCHEMA_VERSION)
-		return fail(&rd, _("this run was written by a newer ptlab (schema version %lld; this one reads up to %d)"),
+		return fail(&rd,
+			    _("this run was written by a newer ptlab (schema version %lld; this "
+			      "one reads up to %d)"),
 			    (long long)json_integer_value(v), RUN_SCHEMA_VERSION);
 
 	if ((ret = rd_str(&rd, root, "", "ptlab_version", &out->ptlab_version)) ||
@@ -801,8 +795,8 @@ int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
 		      sizeof(*out->results));
 		struct exp_result *e = &out->results[out->n_results++];
 		memset(e, 0, sizeof(*e));
-		if ((ret = result_read(&rd, json_array_get(a, i),
-				       join_idx(p, "experiments", i), e)))
+		if ((ret = result_read(&rd, json_array_get(a, i), join_idx(p, "experiments", i),
+				       e)))
 			return ret;
 	}
 	return 0;
@@ -810,8 +804,8 @@ int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ files */
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt,
+							  ...)
 {
 	if (!err || !errlen)
 		return;
@@ -853,7 +847,8 @@ int run_load(const char *path, struct run *out, char *err, size_t errlen)
 			set_err(err, errlen, _("cannot read %s: %s"), path, strerror(ret));
 			ret = -ret;
 		} else {
-			set_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+			set_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+				jerr.text);
 			ret = -EINVAL;
 		}
 		goto out_close;

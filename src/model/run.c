@@ -194,8 +194,8 @@ void exp_result_add_skip(struct exp_result *e, const char *what, const char *rea
  * Appends a resolved parameter. str is the value as text and must be set
  * even for a number (the JSON reader and find-by-text rely on it).
  */
-void exp_result_add_param(struct exp_result *e, const char *key, const char *str,
-			  bool is_num, int64_t num)
+void exp_result_add_param(struct exp_result *e, const char *key, const char *str, bool is_num,
+			  int64_t num)
 {
 	xgrow((void **)&e->params, &e->cap_params, e->n_params + 1, sizeof(*e->params));
 	struct mparam *p = &e->params[e->n_params++];
@@ -270,8 +270,8 @@ static bool mparams_match(const struct mparam *p, size_t n, const char *cond)
 	return false;
 }
 
-const struct metric *exp_result_find_metric(const struct exp_result *e,
-					    const char *name, const char *const *where)
+const struct metric *exp_result_find_metric(const struct exp_result *e, const char *name,
+					    const char *const *where)
 {
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];

@@ -24,30 +24,30 @@
 #define RUN_SCHEMA_VERSION 1
 
 enum direction {
-	DIR_LOWER_IS_BETTER, /* latencies, costs */
+	DIR_LOWER_IS_BETTER,  /* latencies, costs */
 	DIR_HIGHER_IS_BETTER, /* bandwidths, throughputs */
-	DIR_NONE,            /* plain quantities (counts, sizes) */
+	DIR_NONE,	      /* plain quantities (counts, sizes) */
 };
 
 /* One condition of a metric: "parent_bytes" = 1073741824, "placement" = "same-cpu". */
 struct mparam {
 	char *key;
-	char *str;     /* always set: the value as text */
-	int64_t num;   /* the value when is_num */
+	char *str;   /* always set: the value as text */
+	int64_t num; /* the value when is_num */
 	bool is_num;
 };
 
 struct metric {
-	char *name;           /* e.g. "fork", "pthread_create" */
-	char *unit;           /* of one operation: "ns", "bytes", "count" */
+	char *name; /* e.g. "fork", "pthread_create" */
+	char *unit; /* of one operation: "ns", "bytes", "count" */
 	enum direction dir;
 	struct mparam *params;
 	size_t n_params;
-	uint64_t batch;       /* operations per raw sample, >= 1 */
-	uint64_t *raw;        /* n raw samples, each the total of one batch */
+	uint64_t batch; /* operations per raw sample, >= 1 */
+	uint64_t *raw;	/* n raw samples, each the total of one batch */
 	size_t n;
-	size_t warmup;        /* batches run and discarded before raw[0] */
-	struct summary sum;   /* of raw[i] / batch; recomputed, never read from JSON */
+	size_t warmup;	    /* batches run and discarded before raw[0] */
+	struct summary sum; /* of raw[i] / batch; recomputed, never read from JSON */
 };
 
 /* A fact seen: "thp_enabled" = "madvise". */
@@ -61,28 +61,28 @@ struct observation {
  * in the language of the run that took it and kept as data.
  */
 struct skip {
-	char *what;    /* metric name, with its condition: "fork parent_bytes=4GiB" */
-	char *reason;  /* "not enough free memory: 4.0 GiB needed, 2.1 GiB available" */
+	char *what;   /* metric name, with its condition: "fork parent_bytes=4GiB" */
+	char *reason; /* "not enough free memory: 4.0 GiB needed, 2.1 GiB available" */
 };
 
 enum outcome {
-	OUTCOME_OK,           /* ran to the end */
-	OUTCOME_SKIPPED,      /* unsupported here: reason says why */
-	OUTCOME_FAILED,       /* returned an error: reason says which */
-	OUTCOME_CRASHED,      /* killed by a signal it did not expect: signal set */
-	OUTCOME_TIMED_OUT,    /* overran its deadline and was killed */
-	OUTCOME_INTERRUPTED,  /* the user stopped the run (SIGINT/SIGTERM) */
-	OUTCOME_NOT_RUN,      /* never started (an earlier interruption) */
+	OUTCOME_OK,	     /* ran to the end */
+	OUTCOME_SKIPPED,     /* unsupported here: reason says why */
+	OUTCOME_FAILED,	     /* returned an error: reason says which */
+	OUTCOME_CRASHED,     /* killed by a signal it did not expect: signal set */
+	OUTCOME_TIMED_OUT,   /* overran its deadline and was killed */
+	OUTCOME_INTERRUPTED, /* the user stopped the run (SIGINT/SIGTERM) */
+	OUTCOME_NOT_RUN,     /* never started (an earlier interruption) */
 };
 
 struct exp_result {
 	char *name;
 	enum outcome outcome;
-	char *reason;         /* NULL when OK */
-	int signal;           /* for OUTCOME_CRASHED, else 0 */
-	int exit_code;        /* the experiment process's exit code, -1 if signalled */
+	char *reason;  /* NULL when OK */
+	int signal;    /* for OUTCOME_CRASHED, else 0 */
+	int exit_code; /* the experiment process's exit code, -1 if signalled */
 	uint64_t duration_ns;
-	struct mparam *params;  /* resolved parameters, as given to the experiment */
+	struct mparam *params; /* resolved parameters, as given to the experiment */
 	size_t n_params;
 	struct metric *metrics;
 	size_t n_metrics;
@@ -95,10 +95,10 @@ struct exp_result {
 
 struct run {
 	char *ptlab_version;
-	char *started;        /* ISO 8601 UTC, e.g. "2026-11-22T23:10:00Z" */
-	char *preset;         /* "quick" or "full" */
-	uint64_t seed;        /* bootstrap and any randomised order */
-	char *cpus;           /* the --cpus list as given, or "all" */
+	char *started; /* ISO 8601 UTC, e.g. "2026-11-22T23:10:00Z" */
+	char *preset;  /* "quick" or "full" */
+	uint64_t seed; /* bootstrap and any randomised order */
+	char *cpus;    /* the --cpus list as given, or "all" */
 	struct sysinfo env;
 	struct exp_result *results;
 	size_t n_results, cap_results;
@@ -123,8 +123,8 @@ void exp_result_set_reason(struct exp_result *e, const char *reason);
 struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *m);
 void exp_result_add_obs(struct exp_result *e, const char *name, const char *value);
 void exp_result_add_skip(struct exp_result *e, const char *what, const char *reason);
-void exp_result_add_param(struct exp_result *e, const char *key, const char *str,
-			  bool is_num, int64_t num);
+void exp_result_add_param(struct exp_result *e, const char *key, const char *str, bool is_num,
+			  int64_t num);
 
 void metric_free(struct metric *m);
 /* Recomputes m->sum from raw / batch. Returns 0, or -EINVAL with n == 0. */
@@ -140,8 +140,8 @@ const struct mparam *metric_param(const struct metric *m, const char *key);
  * as text; an entry without '=' asks only that the key be present). where
  * may be NULL. Returns the first match or NULL.
  */
-const struct metric *exp_result_find_metric(const struct exp_result *e,
-					    const char *name, const char *const *where);
+const struct metric *exp_result_find_metric(const struct exp_result *e, const char *name,
+					    const char *const *where);
 const char *exp_result_obs(const struct exp_result *e, const char *name);
 
 /* Stable names for JSON ("ok", "skipped", "timed_out"...). */

@@ -15,12 +15,12 @@
 #include "model/run.h"
 
 struct report_opts {
-	bool color;      /* ANSI colours (only on a terminal, never with NO_COLOR) */
-	int width;       /* columns; 80 */
+	bool color; /* ANSI colours (only on a terminal, never with NO_COLOR) */
+	int width;  /* columns; 80 */
 };
 
 struct renderer {
-	const char *name;  /* "text", "json" */
+	const char *name; /* "text", "json" */
 	/* Writes the report to out. Returns 0 or -errno. */
 	int (*render)(FILE *out, const struct run *r, const struct verdict *v,
 		      const struct report_opts *o);

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Smoke tests of the create experiment, through the runner as a real run
+ * drives it: the quick preset with its sweep and budgets shrunk so that a
+ * test takes well under a second. They assert what must hold on any
+ * Linux machine: the run ends ok, every method is measured at every size
+ * with sane samples and conditions, the two claims it feeds get a real
+ * verdict (whichever), a size the machine cannot hold is skipped with a
+ * reason rather than tried, and without a program to execute the exec
+ * methods are skipped while the others are still measured.
+ *
+ * The exec methods need a program that exits at once on PTLAB_EXEC_PROBE:
+ * the built ptlab, found through $PTLAB_BIN. Without it, their
+ * assertions are left out.
+ */
+#include <sched.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims/claims.h"
+#include "core/clock.h"
+#include "core/param.h"
+#include "core/procfs.h"
+#include "core/runner.h"
+#include "experiments/catalog.h"
+#include "model/run.h"
+#include "suites.h"
+
+#define MIB "1048576"
+#define MIB16 "16777216"
+#define TIB ((int64_t)1 << 40)
+
+/* A method of create, what it makes, and whether it needs a program to execute. */
+struct expect {
+	const char *name;
+	const char *kind;
+	bool needs_exe;
+	bool in_sweep;
+};
+
+static const struct expect methods[] = {
+	{ "fork", "process", false, true },	     { "vfork", "process", false, true },
+	{ "posix_spawn", "process", true, true },    { "fork_exec", "process", true, false },
+	{ "clone_vm", "process", false, false },     { "clone_thread", "thread", false, false },
+	{ "pthread_create", "thread", false, true },
+};
+#define N_METHODS (sizeof(methods) / sizeof(methods[0]))
+
+static const char *self_exe(void)
+{
+	const char *b = getenv("PTLAB_BIN");
+	return b && *b ? b : NULL;
+}
+
+static void set_param(const struct experiment *e, void *params, const char *name, const char *text)
+{
+	char err[256];
+	const struct param *p = param_find(e->params, e->n_params, name);
+	ck_assert_msg(p != NULL, "create has no parameter %s", name);
+	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
+		      err);
+}
+
+/*
+ * Runs create with the quick preset, extra as given, a 30 ms budget and
+ * 5 to 50 samples per figure, into a fresh run r (one result). exe may be
+ * NULL.
+ */
+static struct exp_result *run_create(struct run *r, const char *extra, const char *exe)
+{
+	const struct experiment *e = catalog_find("create");
+	ck_assert_ptr_nonnull(e);
+	void *params = calloc(1, e->params_size);
+	char err[256];
+	ck_assert_ptr_nonnull(params);
+	ck_assert_msg(param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err,
+					 sizeof(err)) == 0,
+		      "%s", err);
+	set_param(e, params, "extra", extra);
+	set_param(e, params, "budget", "30ms");
+	set_param(e, params, "samples", "5");
+	set_param(e, params, "max_samples", "50");
+
+	static int cpus[CPU_SETSIZE];
+	size_t n_cpus = 0;
+	cpu_set_t allowed;
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &allowed))
+			cpus[n_cpus++] = c;
+
+	struct runner_opts o = {
+		.preset = PRESET_QUICK,
+		.seed = 1,
+		.cpus = cpus,
+		.n_cpus = n_cpus,
+		.self_exe = exe,
+	};
+	clock_calibrate(&o.clock);
+	runner_setup();
+
+	run_init(r);
+	r->seed = 1;
+	struct exp_result *res = run_add_result(r, "create");
+	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
+	free(params);
+	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
+		      res->reason ? res->reason : "");
+	return res;
+}
+
+/* The metric name measured with extra_bytes = extra (as decimal text), or NULL. */
+static const struct metric *find(const struct exp_result *res, const char *name, const char *extra)
+{
+	char cond[64];
+	snprintf(cond, sizeof(cond), "extra_bytes=%s", extra);
+	const char *const where[] = { cond, NULL };
+	return exp_result_find_metric(res, name, where);
+}
+
+/* A skip whose "what" contains both needles, or NULL. */
+static const struct skip *find_skip(const struct exp_result *res, const char *a, const char *b)
+{
+	for (size_t i = 0; i < res->n_skips; i++)
+		if (strstr(res->skips[i].what, a) && strstr(res->skips[i].what, b))
+			return &res->skips[i];
+	return NULL;
+}
+
+/* Everything a recorded figure of create must satisfy. */
+static void check_metric(const struct exp_result *res, const struct expect *x, const char *extra)
+{
+	const struct metric *m = find(res, x->name, extra);
+	ck_assert_msg(m != NULL, "%s at extra_bytes=%s not measured (%zu skips%s%s)", x->name,
+		      extra, res->n_skips, res->n_skips ? ", first: " : "",
+		      res->n_skips ? res->skips[0].reason : "");
+	ck_assert_str_eq(m->unit, "ns");
+	ck_assert_int_eq(m->dir, DIR_LOWER_IS_BETTER);
+	ck_assert_uint_ge(m->batch, 1);
+	ck_assert_uint_ge(m->n, 5);
+	ck_assert_uint_le(m->n, 50);
+	ck_assert_uint_eq(m->sum.n, m->n);
+	for (size_t i = 0; i < m->n; i++)
+		ck_assert_msg(m->raw[i] > 0, "%s raw[%zu] is 0", x->name, i);
+	ck_assert_msg(m->sum.median > 0, "%s median %g", x->name, m->sum.median);
+	ck_assert(m->sum.ci_lo <= m->sum.median);
+	ck_assert(m->sum.median <= m->sum.ci_hi);
+
+	const struct mparam *kind = metric_param(m, "kind");
+	const struct mparam *placement = metric_param(m, "placement");
+	ck_assert_ptr_nonnull(kind);
+	ck_assert_str_eq(kind->str, x->kind);
+	ck_assert_ptr_nonnull(placement);
+	/* The quick preset pins (pin = yes). */
+	ck_assert_str_eq(placement->str, "same-cpu");
+	ck_assert_ptr_nonnull(metric_param(m, "parent_rss_bytes"));
+}
+
+START_TEST(test_quick_smoke)
+{
+	const char *exe = self_exe();
+	struct run r;
+	struct exp_result *res = run_create(&r, "1MiB,16MiB", exe);
+	const char *sizes[] = { "0", MIB, MIB16 };
+
+	for (size_t s = 0; s < 3; s++)
+		for (size_t i = 0; i < N_METHODS; i++) {
+			const struct expect *x = &methods[i];
+			if ((s > 0 && !x->in_sweep) || (x->needs_exe && !exe))
+				continue;
+			check_metric(res, x, sizes[s]);
+		}
+	/* Methods outside the sweep are measured once, with no extra memory. */
+	ck_assert_ptr_null(find(res, "clone_vm", MIB));
+	ck_assert_ptr_null(find(res, "fork_exec", MIB16));
+	if (exe)
+		ck_assert_msg(res->n_skips == 0, "unexpected skip: %s: %s", res->skips[0].what,
+			      res->skips[0].reason);
+
+	const char *fed[] = { "create.cost", "create.memory" };
+	for (size_t i = 0; i < 2; i++) {
+		const struct claim *c = claims_find(fed[i]);
+		struct verdict v;
+		ck_assert_ptr_nonnull(c);
+		claims_judge(c, &r, &v);
+		ck_assert_msg(v.status != V_NOT_MEASURED && v.status != V_NO_DATA, "%s: %s (%s)",
+			      fed[i], verdict_status_name(v.status), v.reason);
+	}
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_no_program_to_execute)
+{
+	struct run r;
+	struct exp_result *res = run_create(&r, "1MiB", NULL);
+	const char *sizes[] = { "0", MIB };
+
+	for (size_t s = 0; s < 2; s++)
+		for (size_t i = 0; i < N_METHODS; i++) {
+			const struct expect *x = &methods[i];
+			if (s > 0 && !x->in_sweep)
+				continue;
+			if (!x->needs_exe) {
+				check_metric(res, x, sizes[s]);
+				continue;
+			}
+			ck_assert_ptr_null(find(res, x->name, sizes[s]));
+			const struct skip *sk = find_skip(res, x->name, s ? "1MiB" : "=0");
+			ck_assert_msg(sk != NULL, "%s at %s: no skip", x->name, sizes[s]);
+			ck_assert_ptr_nonnull(sk->reason);
+			ck_assert_str_ne(sk->reason, "");
+		}
+	/* posix_spawn at 0 and 1MiB, fork_exec at 0: nothing else is skipped. */
+	ck_assert_uint_eq(res->n_skips, 3);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_too_much_memory_is_skipped)
+{
+	const struct experiment *e = catalog_find("create");
+	ck_assert_ptr_nonnull(e);
+	const struct param *extra = param_find(e->params, e->n_params, "extra");
+	ck_assert_ptr_nonnull(extra);
+	/* 1TiB must be a value the parameter accepts, or this test asks nothing. */
+	ck_assert_int_le(TIB, extra->max);
+	uint64_t avail = 0;
+	if (procfs_meminfo("MemAvailable", &avail) == 0 && avail > (uint64_t)TIB)
+		return; /* a machine that could hold it: nothing to skip */
+
+	struct run r;
+	struct exp_result *res = run_create(&r, "1TiB", NULL);
+	const struct skip *sk = find_skip(res, "extra_bytes=1TiB", "");
+	ck_assert_msg(sk != NULL, "the 1TiB point was not skipped (%zu skips)", res->n_skips);
+	ck_assert_msg(strstr(sk->reason, "memory") != NULL, "reason: %s", sk->reason);
+	ck_assert_ptr_null(find(res, "fork", "1099511627776"));
+	ck_assert_ptr_null(find(res, "pthread_create", "1099511627776"));
+	/* The rest was still measured. */
+	ck_assert_ptr_nonnull(find(res, "fork", "0"));
+	ck_assert_ptr_nonnull(find(res, "pthread_create", "0"));
+	run_free(&r);
+}
+END_TEST
+
+Suite *create_suite(void)
+{
+	Suite *s = suite_create("create");
+	TCase *tc = tcase_create("quick preset, shrunk");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_quick_smoke);
+	tcase_add_test(tc, test_no_program_to_execute);
+	tcase_add_test(tc, test_too_much_memory_is_skipped);
+	suite_add_tcase(s, tc);
+	return s;
+}
