@@ -60,9 +60,15 @@ struct create_params {
 
 #define CLONE_STACK_BYTES (64 * 1024)
 
+struct create_ctx;
+
+/* Creates one unit that does nothing and waits until it is gone. Returns 0 or -errno. */
+typedef int (*create_once)(struct create_ctx *c);
+
 struct create_ctx {
 	const char *exe;
-	char *stack_top; /* for the raw clone methods */
+	char *stack_top;  /* for the raw clone methods */
+	create_once once; /* the method being measured */
 };
 
 /*
@@ -77,6 +83,8 @@ struct create_ctx {
 static int reap_ok(pid_t pid)
 {
 	int status;
+	if (pid < 0)
+		return -errno;
 	while (waitpid(pid, &status, __WALL) < 0)
 		if (errno != EINTR)
 			return -errno;
@@ -85,26 +93,31 @@ static int reap_ok(pid_t pid)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 127 ? CHILD_EXEC_FAILED : CHILD_UNCLEAN;
 }
 
-static int op_fork(void *p, uint64_t n, uint64_t *elapsed)
+/* The one timed loop: every method runs through it. */
+static int op_create(void *p, uint64_t n, uint64_t *elapsed)
 {
-	(void)p;
+	struct create_ctx *c = p;
 	(void)elapsed;
 	for (uint64_t i = 0; i < n; i++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			return -errno;
-		if (pid == 0)
-			_exit(0);
-		int err = reap_ok(pid);
+		int err = c->once(c);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
+static int once_fork(struct create_ctx *c)
+{
+	(void)c;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	return reap_ok(pid);
+}
+
 /*
  * vfork in a frame of its own: the child borrows this stack until it
- * exits, so nothing of the caller's loop may live in the frame it returns
+ * exits, so nothing of the caller's may live in the frame it returns
  * through.
  */
 static pid_t __attribute__((noinline)) vfork_and_exit(void)
@@ -115,56 +128,29 @@ static pid_t __attribute__((noinline)) vfork_and_exit(void)
 	return pid;
 }
 
-static int op_vfork(void *p, uint64_t n, uint64_t *elapsed)
+static int once_vfork(struct create_ctx *c)
 {
-	(void)p;
-	(void)elapsed;
-	for (uint64_t i = 0; i < n; i++) {
-		pid_t pid = vfork_and_exit();
-		if (pid < 0)
-			return -errno;
-		int err = reap_ok(pid);
-		if (err)
-			return err;
-	}
-	return 0;
+	(void)c;
+	return reap_ok(vfork_and_exit());
 }
 
-static int op_posix_spawn(void *p, uint64_t n, uint64_t *elapsed)
+static int once_posix_spawn(struct create_ctx *c)
 {
-	struct create_ctx *c = p;
 	char *argv[] = { (char *)c->exe, (char *)PTLAB_EXEC_PROBE, NULL };
-	(void)elapsed;
-	for (uint64_t i = 0; i < n; i++) {
-		pid_t pid;
-		int err = posix_spawn(&pid, c->exe, NULL, NULL, argv, environ);
-		if (err)
-			return -err;
-		err = reap_ok(pid);
-		if (err)
-			return err;
-	}
-	return 0;
+	pid_t pid;
+	int err = posix_spawn(&pid, c->exe, NULL, NULL, argv, environ);
+	return err ? -err : reap_ok(pid);
 }
 
-static int op_fork_exec(void *p, uint64_t n, uint64_t *elapsed)
+static int once_fork_exec(struct create_ctx *c)
 {
-	struct create_ctx *c = p;
 	char *argv[] = { (char *)c->exe, (char *)PTLAB_EXEC_PROBE, NULL };
-	(void)elapsed;
-	for (uint64_t i = 0; i < n; i++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			return -errno;
-		if (pid == 0) {
-			execve(c->exe, argv, environ);
-			_exit(127);
-		}
-		int err = reap_ok(pid);
-		if (err)
-			return err;
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve(c->exe, argv, environ);
+		_exit(127);
 	}
-	return 0;
+	return reap_ok(pid);
 }
 
 /* The body of a raw clone child: nothing, and no libc state touched. */
@@ -174,19 +160,10 @@ static int clone_body(void *arg)
 	return 0;
 }
 
-static int op_clone_vm(void *p, uint64_t n, uint64_t *elapsed)
+/* A process that shares its parent's memory: fork without the copy. */
+static int once_clone_vm(struct create_ctx *c)
 {
-	struct create_ctx *c = p;
-	(void)elapsed;
-	for (uint64_t i = 0; i < n; i++) {
-		pid_t pid = clone(clone_body, c->stack_top, CLONE_VM | SIGCHLD, NULL);
-		if (pid < 0)
-			return -errno;
-		int err = reap_ok(pid);
-		if (err)
-			return err;
-	}
-	return 0;
+	return reap_ok(clone(clone_body, c->stack_top, CLONE_VM | SIGCHLD, NULL));
 }
 
 /*
@@ -194,20 +171,15 @@ static int op_clone_vm(void *p, uint64_t n, uint64_t *elapsed)
  * new tid into `tid` and clears it (with a futex wake) when the thread
  * exits, which is how pthread_join waits.
  */
-static int op_clone_thread(void *p, uint64_t n, uint64_t *elapsed)
+static int once_clone_thread(struct create_ctx *c)
 {
-	struct create_ctx *c = p;
 	const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
 			  CLONE_SYSVSEM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID;
-	(void)elapsed;
-	for (uint64_t i = 0; i < n; i++) {
-		pid_t tid = 0;
-		if (clone(clone_body, c->stack_top, flags, NULL, &tid, NULL, &tid) < 0)
-			return -errno;
-		pid_t seen;
-		while ((seen = __atomic_load_n(&tid, __ATOMIC_ACQUIRE)) != 0)
-			syscall(SYS_futex, &tid, FUTEX_WAIT, seen, NULL, NULL, 0);
-	}
+	pid_t tid = 0, seen;
+	if (clone(clone_body, c->stack_top, flags, NULL, &tid, NULL, &tid) < 0)
+		return -errno;
+	while ((seen = __atomic_load_n(&tid, __ATOMIC_ACQUIRE)) != 0)
+		syscall(SYS_futex, &tid, FUTEX_WAIT, seen, NULL, NULL, 0);
 	return 0;
 }
 
@@ -216,36 +188,33 @@ static void *thread_body(void *arg)
 	return arg;
 }
 
-static int op_pthread(void *p, uint64_t n, uint64_t *elapsed)
+static int once_pthread(struct create_ctx *c)
 {
-	(void)p;
-	(void)elapsed;
-	for (uint64_t i = 0; i < n; i++) {
-		pthread_t t;
-		int err = pthread_create(&t, NULL, thread_body, NULL);
-		if (err)
-			return -err;
-		pthread_join(t, NULL);
-	}
+	pthread_t t;
+	(void)c;
+	int err = pthread_create(&t, NULL, thread_body, NULL);
+	if (err)
+		return -err;
+	pthread_join(t, NULL);
 	return 0;
 }
 
 struct method {
 	const char *name;
-	sampler_op op;
+	create_once once;
 	enum unit_type kind; /* what the method creates */
 	bool needs_exe;
 	bool in_sweep; /* measured again at each parent size */
 };
 
 static const struct method methods[] = {
-	{ "fork", op_fork, UNIT_PROCESS, false, true },
-	{ "vfork", op_vfork, UNIT_PROCESS, false, true },
-	{ "posix_spawn", op_posix_spawn, UNIT_PROCESS, true, true },
-	{ "fork_exec", op_fork_exec, UNIT_PROCESS, true, false },
-	{ "clone_vm", op_clone_vm, UNIT_PROCESS, false, false },
-	{ "clone_thread", op_clone_thread, UNIT_THREAD, false, false },
-	{ "pthread_create", op_pthread, UNIT_THREAD, false, true },
+	{ "fork", once_fork, UNIT_PROCESS, false, true },
+	{ "vfork", once_vfork, UNIT_PROCESS, false, true },
+	{ "posix_spawn", once_posix_spawn, UNIT_PROCESS, true, true },
+	{ "fork_exec", once_fork_exec, UNIT_PROCESS, true, false },
+	{ "clone_vm", once_clone_vm, UNIT_PROCESS, false, false },
+	{ "clone_thread", once_clone_thread, UNIT_THREAD, false, false },
+	{ "pthread_create", once_pthread, UNIT_THREAD, false, true },
 };
 
 /* Measures one method with the parent holding extra bytes, and records it. */
@@ -265,7 +234,8 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 		exp_sampler_cfg(ctx, (uint32_t)cp->samples, (uint32_t)cp->max_samples,
 				(uint64_t)cp->budget_ns, 1000000);
 	struct sample_set s;
-	int err = sampler_run(&cfg, m->op, c, &s);
+	c->once = m->once;
+	int err = sampler_run(&cfg, op_create, c, &s);
 	if (err) {
 		if (err == CHILD_EXEC_FAILED)
 			exp_skip(ctx, what, _("the program %s could not be executed"), c->exe);
