@@ -412,12 +412,12 @@ START_TEST(test_judge_timed_out)
 	struct verdict v;
 	judge("create.cost", &r, &v);
 	ck_assert_int_eq(v.status, V_NO_DATA);
-	ck_assert_ptr_nonnull(strstr(v.reason, outcome_name(OUTCOME_TIMED_OUT)));
+	ck_assert_ptr_nonnull(strstr(v.reason, "timed out"));
 	ck_assert_ptr_nonnull(strstr(v.reason, "ran past its deadline"));
 	ck_assert_ptr_nonnull(strstr(v.reason, "create"));
 	judge("create.memory", &r, &v);
 	ck_assert_int_eq(v.status, V_NO_DATA);
-	ck_assert_ptr_nonnull(strstr(v.reason, outcome_name(OUTCOME_TIMED_OUT)));
+	ck_assert_ptr_nonnull(strstr(v.reason, "timed out"));
 	ck_assert_uint_eq(v.n_lines, 0);
 	run_free(&r);
 }

@@ -326,8 +326,15 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		int err = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		out->outcome = OUTCOME_FAILED;
-		exp_result_set_reason(out, strerror(-err));
+		if (err == -EAGAIN) {
+			/* A resource limit is a skip with its reason, not a failure. */
+			out->outcome = OUTCOME_SKIPPED;
+			exp_result_set_reason(out, _("cannot start the experiment process: the "
+						     "process limit is reached (ulimit -u)"));
+		} else {
+			out->outcome = OUTCOME_FAILED;
+			exp_result_set_reason(out, strerror(-err));
+		}
 		return err;
 	}
 	if (pid == 0) {

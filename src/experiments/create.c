@@ -239,6 +239,9 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 	if (err) {
 		if (err == CHILD_EXEC_FAILED)
 			exp_skip(ctx, what, _("the program %s could not be executed"), c->exe);
+		else if (err == -EAGAIN)
+			exp_skip(ctx, what, "%s",
+				 _("the process or thread limit is reached (ulimit -u)"));
 		else if (err == CHILD_UNCLEAN)
 			exp_skip(ctx, what, "%s",
 				 _("a child ended with a non-zero status or a signal"));
