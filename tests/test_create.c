@@ -172,6 +172,15 @@ START_TEST(test_quick_smoke)
 				continue;
 			check_metric(res, x, sizes[s]);
 		}
+	/* The rounds of a figure merge into one metric: one per method and size. */
+	ck_assert_uint_eq(res->n_metrics, exe ? N_METHODS + 2 * 4 : N_METHODS - 2 + 2 * 3);
+	for (size_t i = 0; i < res->n_metrics; i++)
+		for (size_t j = i + 1; j < res->n_metrics; j++)
+			ck_assert_msg(
+				strcmp(res->metrics[i].name, res->metrics[j].name) != 0 ||
+					metric_param(&res->metrics[i], "extra_bytes")->num !=
+						metric_param(&res->metrics[j], "extra_bytes")->num,
+				"%s measured twice at one size", res->metrics[i].name);
 	/* Methods outside the sweep are measured once, with no extra memory. */
 	ck_assert_ptr_null(find(res, "clone_vm", MIB));
 	ck_assert_ptr_null(find(res, "fork_exec", MIB16));

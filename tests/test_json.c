@@ -621,6 +621,49 @@ START_TEST(test_find_metric)
 }
 END_TEST
 
+/* Rounds of one figure merge; another condition or batch stays a figure of its own. */
+START_TEST(test_merge_rounds)
+{
+	struct exp_result e;
+	exp_result_init(&e, "x");
+	struct mparam p1[] = { { .key = "bytes", .str = "4096", .num = 4096, .is_num = true } };
+	struct mparam p2[] = { { .key = "bytes", .str = "8192", .num = 8192, .is_num = true } };
+	uint64_t a[] = { 10, 20, 30 }, b[] = { 40, 50 };
+	struct metric m = { .name = "fork",
+			    .unit = "ns",
+			    .params = p1,
+			    .n_params = 1,
+			    .batch = 2,
+			    .raw = a,
+			    .n = 3,
+			    .warmup = 1 };
+
+	exp_result_merge_metric(&e, &m);
+	m.raw = b;
+	m.n = 2;
+	struct metric *c = exp_result_merge_metric(&e, &m);
+	ck_assert_uint_eq(e.n_metrics, 1);
+	ck_assert_ptr_eq(c, &e.metrics[0]);
+	ck_assert_uint_eq(c->n, 5);
+	ck_assert_uint_eq(c->warmup, 2);
+	ck_assert_uint_eq(c->raw[3], 40);
+	ck_assert_uint_eq(c->sum.n, 5);
+	ck_assert(c->sum.median == 15.0); /* 30 / 2 per operation */
+
+	m.params = p2; /* another condition */
+	exp_result_merge_metric(&e, &m);
+	m.params = p1;
+	m.batch = 3; /* another batch size: not the same figure */
+	exp_result_merge_metric(&e, &m);
+	m.batch = 2;
+	m.name = "vfork";
+	exp_result_merge_metric(&e, &m);
+	ck_assert_uint_eq(e.n_metrics, 4);
+	ck_assert_uint_eq(e.metrics[0].n, 5);
+	exp_result_free(&e);
+}
+END_TEST
+
 START_TEST(test_metric_values_and_summary)
 {
 	struct run r;
@@ -666,6 +709,7 @@ Suite *json_suite(void)
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("model");
 	tcase_add_test(tc, test_find_metric);
+	tcase_add_test(tc, test_merge_rounds);
 	tcase_add_test(tc, test_metric_values_and_summary);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);

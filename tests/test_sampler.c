@@ -245,6 +245,30 @@ START_TEST(test_max_batch_caps_calibration)
 }
 END_TEST
 
+/* A later round passes the batch it was calibrated with: no calibration, every batch that size. */
+START_TEST(test_fixed_batch_skips_calibration)
+{
+	struct fake f = { .spin = 1 };
+	struct sampler_cfg cfg = {
+		.min_samples = 4,
+		.max_samples = 4,
+		.budget_ns = 0,
+		.warmup_ns = 0,
+		.target_ns = 1000000000, /* unreachable: calibration would grow the batch */
+		.max_batch = 1u << 20,
+		.batch = 7,
+	};
+	struct sample_set s;
+	ck_assert_int_eq(sampler_run(&cfg, fake_op, &f, &s), 0);
+	ck_assert_uint_eq(s.batch, 7);
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert_uint_eq(s.warmup, 1); /* one warm-up batch, of the given size */
+	ck_assert_uint_eq(f.max_n, 7);
+	ck_assert_uint_eq(f.ops, 7 * 5);
+	sample_set_free(&s);
+}
+END_TEST
+
 START_TEST(test_target_grows_with_overhead)
 {
 	struct clock_info ci = { 0 };
@@ -287,6 +311,7 @@ Suite *sampler_suite(void)
 			    (int)(sizeof(failures) / sizeof(failures[0])));
 	tcase_add_test(tc, test_self_timing_is_recorded);
 	tcase_add_test(tc, test_max_batch_caps_calibration);
+	tcase_add_test(tc, test_fixed_batch_skips_calibration);
 	tcase_add_test(tc, test_target_grows_with_overhead);
 	suite_add_tcase(s, tc);
 	return s;

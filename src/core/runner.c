@@ -112,7 +112,7 @@ static void take_record(const char *line, struct exp_result *out, bool progress,
 		char err[256];
 		memset(&m, 0, sizeof(m));
 		if (metric_from_json(json_object_get(o, "m"), &m, err, sizeof(err)) == 0)
-			exp_result_add_metric(out, &m);
+			exp_result_merge_metric(out, &m); /* rounds of one figure */
 		metric_free(&m);
 	} else if (strcmp(t, "obs") == 0) {
 		exp_result_add_obs(out, json_string_value(json_object_get(o, "name")),

@@ -44,7 +44,9 @@ int sampler_run(const struct sampler_cfg *cfg, sampler_op op, void *ctx, struct 
 	memset(out, 0, sizeof(*out));
 	uint64_t warm_start = clock_now_ns();
 
-	/* Calibrate: grow the batch until one lasts target_ns. */
+	/* Calibrate: grow the batch until one lasts target_ns (or take the given one). */
+	if (cfg->batch)
+		batch = max_batch = cfg->batch;
 	for (;;) {
 		err = time_batch(op, ctx, batch, &ns);
 		if (err)

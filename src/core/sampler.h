@@ -13,6 +13,11 @@
  * 3. Sample: one raw sample per batch, until max_samples, or until the
  *    budget is spent and at least min_samples are taken.
  *
+ * An experiment that measures in rounds (to spread slow drifts of the
+ * machine over all its conditions alike) calibrates in the first round
+ * and passes the batch it found to the later ones, so that every raw
+ * sample of one figure holds the same number of operations.
+ *
  * The operation may time itself (set *elapsed_ns) when part of each
  * batch must stay outside the measurement; otherwise the sampler times
  * the whole call.
@@ -39,6 +44,7 @@ struct sampler_cfg {
 	uint64_t warmup_ns;
 	uint64_t target_ns; /* a batch lasts at least this */
 	uint64_t max_batch; /* 1 for operations that must not be batched */
+	uint64_t batch;	    /* when > 0: no calibration, every batch this size (a later round) */
 };
 
 struct sample_set {

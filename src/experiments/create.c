@@ -56,6 +56,7 @@ struct create_params {
 	int64_t samples; /* at least this many samples per metric */
 	int64_t max_samples;
 	int64_t budget_ns; /* time per metric */
+	int64_t rounds;	   /* the budget is spent in this many rounds over all sizes */
 };
 
 #define CLONE_STACK_BYTES (64 * 1024)
@@ -217,45 +218,78 @@ static const struct method methods[] = {
 	{ "pthread_create", once_pthread, UNIT_THREAD, false, true },
 };
 
-/* Measures one method with the parent holding extra bytes, and records it. */
-static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct create_ctx *c,
-		    const struct method *m, int64_t extra, uint64_t rss)
+/* One figure: a method at one size of parent memory, measured over the rounds. */
+struct figure {
+	const struct method *m;
+	int64_t extra;
+	uint64_t rss;	/* the parent's resident memory, read in the first round */
+	uint64_t batch; /* calibrated in the first round, kept for the later ones */
+	bool dropped;	/* skipped once with its reason: not measured again */
+};
+
+/* The condition of a figure as text: "fork extra_bytes=1MiB". */
+static void figure_name(const struct figure *f, char *buf, size_t size)
 {
-	char what[96], extra_txt[32], rss_txt[32], size[32];
-	units_format_exact(extra, UNIT_BYTES, size, sizeof(size));
-	snprintf(what, sizeof(what), "%s extra_bytes=%s", m->name, size);
-	if (m->needs_exe && !c->exe) {
+	char bytes[32];
+	units_format_exact(f->extra, UNIT_BYTES, bytes, sizeof(bytes));
+	snprintf(buf, size, "%s extra_bytes=%s", f->m->name, bytes);
+}
+
+/* Records why a figure cannot be measured, once, and drops it from later rounds. */
+static void drop(struct exp_ctx *ctx, struct figure *f, const char *exe, int err)
+{
+	char what[96];
+	figure_name(f, what, sizeof(what));
+	f->dropped = true;
+	if (err == CHILD_EXEC_FAILED)
+		exp_skip(ctx, what, _("the program %s could not be executed"), exe);
+	else if (err == -EAGAIN)
+		exp_skip(ctx, what, "%s", _("the process or thread limit is reached (ulimit -u)"));
+	else if (err == CHILD_UNCLEAN)
+		exp_skip(ctx, what, "%s", _("a child ended with a non-zero status or a signal"));
+	else
+		exp_skip(ctx, what, _("the operation failed: %s"), strerror(-err));
+}
+
+/*
+ * Measures one round of a figure (1/rounds of its budget and samples) and
+ * sends it; the runner merges the rounds of one figure into one metric.
+ */
+static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct create_ctx *c,
+		    struct figure *f, unsigned round)
+{
+	char what[96], extra_txt[32], rss_txt[32];
+	uint32_t rounds = (uint32_t)cp->rounds;
+	if (f->dropped)
+		return;
+	figure_name(f, what, sizeof(what));
+	if (f->m->needs_exe && !c->exe) {
 		exp_skip(ctx, what, "%s", _("no program to execute was given"));
+		f->dropped = true;
 		return;
 	}
-	exp_progress(ctx, "%s", what);
+	exp_progress(ctx, _("round %u of %u: %s"), round + 1, rounds, what);
 
-	struct sampler_cfg cfg =
-		exp_sampler_cfg(ctx, (uint32_t)cp->samples, (uint32_t)cp->max_samples,
-				(uint64_t)cp->budget_ns, 1000000);
+	/* At least samples in all, at most max_samples (when it allows one per round). */
+	struct sampler_cfg cfg = exp_sampler_cfg(ctx, ((uint32_t)cp->samples + rounds - 1) / rounds,
+						 (uint32_t)cp->max_samples / rounds,
+						 (uint64_t)cp->budget_ns / rounds, 1000000);
+	cfg.batch = f->batch;
 	struct sample_set s;
-	c->once = m->once;
+	c->once = f->m->once;
 	int err = sampler_run(&cfg, op_create, c, &s);
 	if (err) {
-		if (err == CHILD_EXEC_FAILED)
-			exp_skip(ctx, what, _("the program %s could not be executed"), c->exe);
-		else if (err == -EAGAIN)
-			exp_skip(ctx, what, "%s",
-				 _("the process or thread limit is reached (ulimit -u)"));
-		else if (err == CHILD_UNCLEAN)
-			exp_skip(ctx, what, "%s",
-				 _("a child ended with a non-zero status or a signal"));
-		else
-			exp_skip(ctx, what, _("the operation failed: %s"), strerror(-err));
+		drop(ctx, f, c->exe, err);
 		return;
 	}
+	f->batch = s.batch;
 	struct mparam mp[] = {
-		mparam_num("extra_bytes", extra, extra_txt, sizeof(extra_txt)),
-		mparam_num("parent_rss_bytes", (int64_t)rss, rss_txt, sizeof(rss_txt)),
-		mparam_str("kind", unit_type_name(m->kind)),
+		mparam_num("extra_bytes", f->extra, extra_txt, sizeof(extra_txt)),
+		mparam_num("parent_rss_bytes", (int64_t)f->rss, rss_txt, sizeof(rss_txt)),
+		mparam_str("kind", unit_type_name(f->m->kind)),
 		mparam_str("placement", cp->pin ? "same-cpu" : "unpinned"),
 	};
-	exp_record(ctx, m->name, "ns", DIR_LOWER_IS_BETTER, &s, mp, sizeof(mp) / sizeof(mp[0]));
+	exp_record(ctx, f->m->name, "ns", DIR_LOWER_IS_BETTER, &s, mp, sizeof(mp) / sizeof(mp[0]));
 	sample_set_free(&s);
 }
 
@@ -295,10 +329,60 @@ static void *hold_memory(int64_t bytes, bool huge, char *why, size_t whylen)
 	return p;
 }
 
+#define N_METHODS (sizeof(methods) / sizeof(methods[0]))
+#define MAX_SIZES (1 + PARAM_LIST_MAX)
+
+/*
+ * The figures of one size, in figs[first..first+count): every method with
+ * no extra memory, the sweep methods at every other size.
+ */
+struct size_slot {
+	int64_t bytes;
+	size_t first, count;
+	bool dropped; /* the memory could not be had: skipped once */
+};
+
+/* Measures one round at one size: holds the memory, measures its figures, lets go. */
+static void measure_size(struct exp_ctx *ctx, const struct create_params *cp, struct create_ctx *c,
+			 struct size_slot *z, struct figure *figs, unsigned round)
+{
+	char why[160], what[64], size[32];
+	void *mem = NULL;
+	if (z->dropped)
+		return;
+	if (z->bytes > 0) {
+		mem = hold_memory(z->bytes, cp->hugepages, why, sizeof(why));
+		if (!mem) {
+			units_format_exact(z->bytes, UNIT_BYTES, size, sizeof(size));
+			snprintf(what, sizeof(what), "extra_bytes=%s", size);
+			exp_skip(ctx, what, "%s", why);
+			z->dropped = true;
+			return;
+		}
+	}
+	uint64_t rss = round == 0 ? parent_rss() : 0;
+	for (size_t i = z->first; i < z->first + z->count; i++) {
+		if (round == 0)
+			figs[i].rss = rss;
+		measure(ctx, cp, c, &figs[i], round);
+	}
+	if (mem)
+		munmap(mem, (size_t)z->bytes);
+}
+
+/*
+ * The figures are taken in rounds, every size in each round, ascending in
+ * even rounds and descending in odd ones: a drift of the machine (another
+ * guest, the host's frequency) then lands on every size alike instead of
+ * on whichever was measured during it.
+ */
 static int create_run(struct exp_ctx *ctx, const void *params)
 {
 	const struct create_params *cp = params;
 	struct create_ctx c = { .exe = ctx->self_exe };
+	struct figure figs[N_METHODS * MAX_SIZES];
+	struct size_slot sizes[MAX_SIZES];
+	size_t n_figs = 0, n_sizes = 0;
 
 	if (cp->pin) {
 		int err = unit_pin_self(exp_cpu(ctx, 0));
@@ -315,28 +399,23 @@ static int create_run(struct exp_ctx *ctx, const void *params)
 	exp_observe(ctx, "pinned_cpu", "%d", cp->pin ? exp_cpu(ctx, 0) : -1);
 	exp_observe(ctx, "hugepages", "%s", cp->hugepages ? "madvise-huge" : "madvise-nohuge");
 
-	uint64_t base_rss = parent_rss();
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		measure(ctx, cp, &c, &methods[i], 0, base_rss);
-
-	for (size_t k = 0; k < cp->extra.n; k++) {
-		int64_t bytes = cp->extra.v[k];
-		char why[160], what[64], size[32];
-		if (bytes == 0)
-			continue;
-		void *mem = hold_memory(bytes, cp->hugepages, why, sizeof(why));
-		if (!mem) {
-			units_format_exact(bytes, UNIT_BYTES, size, sizeof(size));
-			snprintf(what, sizeof(what), "extra_bytes=%s", size);
-			exp_skip(ctx, what, "%s", why);
-			continue;
-		}
-		uint64_t rss = parent_rss();
-		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-			if (methods[i].in_sweep)
-				measure(ctx, cp, &c, &methods[i], bytes, rss);
-		munmap(mem, (size_t)bytes);
+	for (size_t k = 0; k <= cp->extra.n; k++) {
+		int64_t bytes = k == 0 ? 0 : cp->extra.v[k - 1];
+		if (k > 0 && bytes == 0)
+			continue; /* no extra memory is always measured first */
+		struct size_slot *z = &sizes[n_sizes++];
+		*z = (struct size_slot){ .bytes = bytes, .first = n_figs };
+		for (size_t i = 0; i < N_METHODS; i++)
+			if (k == 0 || methods[i].in_sweep)
+				figs[n_figs++] =
+					(struct figure){ .m = &methods[i], .extra = bytes };
+		z->count = n_figs - z->first;
 	}
+
+	for (unsigned round = 0; round < (unsigned)cp->rounds; round++)
+		for (size_t k = 0; k < n_sizes; k++)
+			measure_size(ctx, cp, &c, &sizes[round % 2 ? n_sizes - 1 - k : k], figs,
+				     round);
 	munmap(stack, CLONE_STACK_BYTES);
 	return 0;
 }
@@ -355,6 +434,8 @@ static const struct param create_param_table[] = {
 	  offsetof(struct create_params, samples), "20", "15", "40", 3, 100000 },
 	{ "max_samples", N_("at most this many samples per figure"), UNIT_COUNT, false,
 	  offsetof(struct create_params, max_samples), "1000", "200", "5000", 3, 1000000 },
+	{ "rounds", N_("rounds over all sizes that share each figure's budget"), UNIT_COUNT, false,
+	  offsetof(struct create_params, rounds), "3", "2", "5", 1, 100 },
 	{ "budget", N_("time spent sampling each figure"), UNIT_DURATION, false,
 	  offsetof(struct create_params, budget_ns), "300ms", "120ms", "1s", 1000000,
 	  600000000000 },

@@ -16,6 +16,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,6 +172,42 @@ struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *
 	}
 	metric_summarize(c);
 	return c;
+}
+
+/* Whether two metrics are the same figure: name, unit, direction, batch and every condition. */
+static bool same_figure(const struct metric *a, const struct metric *b)
+{
+	if (strcmp(a->name, b->name) != 0 || strcmp(a->unit, b->unit) != 0 || a->dir != b->dir ||
+	    a->batch != b->batch || a->n_params != b->n_params)
+		return false;
+	for (size_t i = 0; i < a->n_params; i++) {
+		const struct mparam *p = &a->params[i], *q = &b->params[i];
+		if (strcmp(p->key, q->key) != 0 || strcmp(p->str, q->str) != 0 ||
+		    p->is_num != q->is_num)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Adds m's samples to the metric of e that is the same figure (an earlier
+ * round of it), or appends m as a new metric when there is none. Returns
+ * the metric that holds the samples now.
+ */
+struct metric *exp_result_merge_metric(struct exp_result *e, const struct metric *m)
+{
+	for (size_t i = 0; i < e->n_metrics; i++) {
+		struct metric *c = &e->metrics[i];
+		if (!same_figure(c, m))
+			continue;
+		c->raw = xrealloc(c->raw, (c->n + m->n) * sizeof(*c->raw));
+		memcpy(c->raw + c->n, m->raw, m->n * sizeof(*c->raw));
+		c->n += m->n;
+		c->warmup += m->warmup;
+		metric_summarize(c);
+		return c;
+	}
+	return exp_result_add_metric(e, m);
 }
 
 /* Appends an observation (both strings copied). Names are expected to be unique. */

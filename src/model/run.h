@@ -121,6 +121,11 @@ void exp_result_set_reason(struct exp_result *e, const char *reason);
 
 /* Appends a copy of m (deep: names, params, samples) and summarises it. */
 struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *m);
+/*
+ * Adds m's samples to the same figure already in e (same name, unit,
+ * direction, batch and conditions: an earlier round), or appends m.
+ */
+struct metric *exp_result_merge_metric(struct exp_result *e, const struct metric *m);
 void exp_result_add_obs(struct exp_result *e, const char *name, const char *value);
 void exp_result_add_skip(struct exp_result *e, const char *what, const char *reason);
 void exp_result_add_param(struct exp_result *e, const char *key, const char *str, bool is_num,
