@@ -60,9 +60,14 @@ struct cli {
 	char *out, *err;
 };
 
+/* A copy of the binary to run instead (the catalogue test), or NULL. */
+static const char *bin_override;
+
 static const char *ptlab_bin(void)
 {
 	const char *b = getenv("PTLAB_BIN");
+	if (bin_override)
+		return bin_override;
 	return b && *b ? b : "./ptlab";
 }
 
@@ -573,6 +578,64 @@ START_TEST(test_lang)
 }
 END_TEST
 
+/* Copies the file at from to to, mode 0755. */
+static void copy_file(const char *from, const char *to)
+{
+	char *data;
+	size_t len;
+	FILE *in = fopen(from, "rb"), *mem = open_memstream(&data, &len);
+	ck_assert_ptr_nonnull(in);
+	int c;
+	while ((c = getc(in)) != EOF)
+		putc(c, mem);
+	fclose(in);
+	fclose(mem);
+	int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	free(data);
+}
+
+/*
+ * The plumbing of --lang works on a machine with no Indonesian locale: a
+ * catalogue made here for a copy of the binary (build/locale beside it is
+ * where ptlab looks first) is used with --lang id, and not with --lang en.
+ */
+START_TEST(test_lang_catalogue)
+{
+	char dir[512], po[600], mo[600], bin[600], cmd[1400];
+	if (system("command -v msgfmt >/dev/null 2>&1") != 0)
+		return; /* no msgfmt: nothing to build a catalogue with */
+	snprintf(bin, sizeof(bin), "%s/ptlab", case_dir);
+	copy_file(ptlab_bin(), bin);
+	snprintf(dir, sizeof(dir), "%s/build/locale/id/LC_MESSAGES", case_dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	write_file("id.po",
+		   "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+		   "msgid \"not measured yet\"\nmsgstr \"belum diukur\"\n",
+		   po, sizeof(po));
+	snprintf(mo, sizeof(mo), "%s/ptlab.mo", dir);
+	snprintf(cmd, sizeof(cmd), "msgfmt -o '%s' '%s'", mo, po);
+	ck_assert_int_eq(system(cmd), 0);
+
+	bin_override = bin;
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("claims", "--lang", "id"));
+	ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "belum diukur"));
+	ck_assert_ptr_null(strstr(r.out, "not measured yet"));
+	cli_free(&r);
+	cli_run(&r, CMD_LIMIT_NS, ARGS("claims", "--lang", "en"));
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "not measured yet"));
+	ck_assert_ptr_null(strstr(r.out, "belum diukur"));
+	cli_free(&r);
+	bin_override = NULL;
+}
+END_TEST
+
 START_TEST(test_exec_probe)
 {
 	struct cli r;
@@ -881,6 +944,7 @@ Suite *cli_suite(void)
 	tcase_add_test(info, test_claims);
 	tcase_add_test(info, test_explain_and_clean);
 	tcase_add_test(info, test_lang);
+	tcase_add_test(info, test_lang_catalogue);
 	tcase_add_test(info, test_exec_probe);
 	suite_add_tcase(s, info);
 
