@@ -625,9 +625,10 @@ static void print_param(const struct param *p)
 	units_format_exact(p->min, p->unit, lo, sizeof(lo));
 	units_format_exact(p->max, p->unit, hi, sizeof(hi));
 	printf("    %-12s %s\n", p->name, _(p->help));
-	printf("    %-12s ", "");
-	printf(_("default %s, quick %s, full %s, range %s..%s%s\n"), p->def, q, f, lo, hi,
-	       p->is_list ? _(" (a comma-separated list)") : "");
+	char *text = xasprintf(_("default %s, quick %s, full %s, range %s..%s%s"), p->def, q, f, lo,
+			       hi, p->is_list ? _(" (a comma-separated list)") : "");
+	report_wrap(stdout, text, 17, 80);
+	free(text);
 }
 
 static int cmd_list(const struct options *o)
@@ -638,6 +639,7 @@ static int cmd_list(const struct options *o)
 		const struct experiment *e = catalog[i];
 		printf("%s — %s%s\n", e->name, _(e->title),
 		       e->quick_suite ? _(" (quick suite)") : "");
+		report_wrap(stdout, _(e->method), 2, 80);
 		printf("  %s", _("claims:"));
 		for (const char *const *c = e->claims; *c; c++)
 			printf(" %s", *c);
@@ -660,8 +662,8 @@ static int cmd_claims(const struct options *o)
 			snprintf(status, sizeof(status), _("measured by %s"), e->name);
 		else
 			snprintf(status, sizeof(status), "%s", _("not measured yet"));
-		printf("%-20s %-8s %-22s %s\n", c->id, claim_kind_name(c->kind), status,
-		       _(c->text));
+		printf("%-20s %-8s %s\n", c->id, claim_kind_name(c->kind), status);
+		report_wrap(stdout, _(c->text), 4, 80);
 	}
 	return 0;
 }
@@ -709,22 +711,33 @@ static int cmd_explain(const struct options *o)
 		return usage_error(_("unknown claim \"%s\": accepted are %s"), o->args[0], ids);
 	}
 	const struct experiment *e = catalog_feeding(c->id);
-	printf("%s — %s\n\n", c->id, _(c->text));
+	char *text = xasprintf("%s — %s", c->id, _(c->text));
+	report_wrap(stdout, text, 0, 80);
+	free(text);
+	printf("\n");
 	printf(_("Seeds: %s. Kind: %s.\n"), c->seeds, claim_kind_name(c->kind));
-	if (c->process_says)
-		printf(_("The seeds' table: process \"%s\", thread \"%s\".\n"), _(c->process_says),
-		       _(c->thread_says));
-	printf("\n%s\n%s\n", _("Method:"),
-	       e ? _(e->method) : _("not measured yet: no experiment feeds this claim."));
+	if (c->process_says) {
+		text = xasprintf(_("The seeds' table: process \"%s\", thread \"%s\"."),
+				 _(c->process_says), _(c->thread_says));
+		report_wrap(stdout, text, 0, 80);
+		free(text);
+	}
+	printf("\n%s\n", _("Method:"));
+	report_wrap(stdout,
+		    e ? _(e->method) : _("not measured yet: no experiment feeds this claim."), 2,
+		    80);
 	if (e)
-		printf(_("(experiment %s; run it with 'ptlab run %s')\n"), e->name, e->name);
-	printf("\n%s\n%s\n", _("Verdict rule:"), _(rule_text(c->kind)));
+		printf(_("  (experiment %s; run it with 'ptlab run %s')\n"), e->name, e->name);
+	printf("\n%s\n", _("Verdict rule:"));
+	report_wrap(stdout, _(rule_text(c->kind)), 2, 80);
 	if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND)
-		printf(_("T = %.2f, E = %.2f.\n"),
+		printf(_("  T = %.2f, E = %.2f.\n"),
 		       c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
 		       c->margin > 0 ? c->margin : CLAIM_MARGIN);
-	if (c->why)
-		printf("\n%s\n%s\n", _("Mechanism:"), _(c->why));
+	if (c->why) {
+		printf("\n%s\n", _("Mechanism:"));
+		report_wrap(stdout, _(c->why), 2, 80);
+	}
 	return 0;
 }
 

@@ -14,6 +14,8 @@
 /* Conditions used by several claims. */
 static const char *const no_extra[] = { "extra_bytes=0", NULL };
 static const char *const create_flat[] = { "vfork", "posix_spawn", NULL };
+static const char *const create_context[] = { "clone_vm", "clone_thread", "vfork", "posix_spawn",
+					      NULL };
 
 const struct claim claims[] = {
 	{
@@ -121,6 +123,7 @@ const struct claim claims[] = {
 		.experiment = "create",
 		.a = { "fork", no_extra },
 		.b = { "pthread_create", no_extra },
+		.others = create_context,
 		.why = N_(
 			"fork builds a new address space: it copies the parent's page tables and "
 			"marks every private page copy-on-write, duplicates the file table and "

@@ -83,9 +83,13 @@ struct claim {
 	double threshold, margin; /* 0: CLAIM_THRESHOLD / CLAIM_MARGIN */
 	/* CLAIM_RATIO: a / b, the process side over the thread side. */
 	struct metric_ref a, b;
-	/* CLAIM_TREND: a and b against x_param; also reports the others. */
+	/* CLAIM_TREND: a and b against x_param. */
 	const char *x_param;
-	const char *const *others; /* NULL-terminated metric names, reported, not judged */
+	/*
+	 * NULL-terminated metric names reported beside a and b, never judged:
+	 * fitted too for a trend, shown under a's conditions for a ratio.
+	 */
+	const char *const *others;
 };
 
 /* One side of a comparison, as the table shows it. */

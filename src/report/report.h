@@ -27,6 +27,12 @@ struct renderer {
 };
 
 extern const struct renderer render_text;
+
+/*
+ * Writes text wrapped at spaces to width columns (characters, not bytes),
+ * every line after indent spaces. For everything ptlab prints to people.
+ */
+void report_wrap(FILE *out, const char *text, int indent, int width);
 extern const struct renderer render_json;
 
 /* The verdicts as a JSON array (new reference), for the JSON renderer and `run --json`. */

@@ -100,7 +100,7 @@ static void put_padded(FILE *out, const char *s, size_t width, bool right)
 }
 
 /* Writes text wrapped to width, every line after `indent` spaces. */
-static void wrap(FILE *out, const char *text, int indent, int width)
+void report_wrap(FILE *out, const char *text, int indent, int width)
 {
 	while (*text) {
 		const char *start = text;
@@ -296,7 +296,7 @@ static void print_env(FILE *out, const struct run *r, const struct report_opts *
 		 e->virtualized ? _("virtual machine") : _("bare metal"),
 		 e->hypervisor[0] ? " (" : "", e->hypervisor, e->hypervisor[0] ? ")" : "",
 		 e->pcid ? _("yes") : _("no"), e->thp[0] ? e->thp : "?");
-	wrap(out, buf, 0, o->width);
+	report_wrap(out, buf, 0, o->width);
 	if (e->loadavg1 >= 0)
 		snprintf(load, sizeof(load), "%.2f", e->loadavg1);
 	else
@@ -309,11 +309,11 @@ static void print_env(FILE *out, const struct run *r, const struct report_opts *
 		 units_format_ns(e->clock.overhead_ns, ovh, sizeof(ovh)),
 		 units_format_ns((double)e->clock.resolution_ns, res, sizeof(res)),
 		 e->clock.source[0] ? e->clock.source : "?");
-	wrap(out, buf, 0, o->width);
+	report_wrap(out, buf, 0, o->width);
 	char why[256];
 	if (sysinfo_noisy(e, why, sizeof(why))) {
 		snprintf(buf, sizeof(buf), _("Warning: %s."), why);
-		wrap(out, buf, 0, o->width);
+		report_wrap(out, buf, 0, o->width);
 	}
 	fputc('\n', out);
 }
@@ -344,12 +344,34 @@ static void print_side(FILE *out, const struct side *s)
 	print_figure(out, s->unit, &s->sum, s->sum.n);
 }
 
-static void print_claim(FILE *out, const struct verdict *v, const struct report_opts *o)
+/*
+ * The other figures a ratio claim names for context (a ratio verdict rests
+ * on two; its why text compares more), under the same conditions as its
+ * process side.
+ */
+static void print_context(FILE *out, const struct claim *c, const struct run *r)
+{
+	const struct exp_result *e = run_find_result(r, c->experiment);
+	bool first = true;
+	for (const char *const *o = c->others; e && o && *o; o++) {
+		const struct metric *m = exp_result_find_metric(e, *o, c->a.where);
+		if (!m)
+			continue;
+		if (first)
+			fprintf(out, "  %s\n", _("beside them, under the same conditions:"));
+		first = false;
+		struct side s = { .label = m->name, .unit = m->unit, .sum = m->sum, .set = true };
+		print_side(out, &s);
+	}
+}
+
+static void print_claim(FILE *out, const struct run *run, const struct verdict *v,
+			const struct report_opts *o)
 {
 	const struct claim *c = v->claim;
 	char head[512], vcell[64];
 	snprintf(head, sizeof(head), "%s — %s", c->id, _(c->text));
-	wrap(out, head, 0, o->width);
+	report_wrap(out, head, 0, o->width);
 	verdict_cell(v, vcell, sizeof(vcell));
 	fprintf(out, _("  seeds: %s; kind: %s; verdict: "), c->seeds, claim_kind_name(c->kind));
 	if (o->color)
@@ -358,7 +380,7 @@ static void print_claim(FILE *out, const struct verdict *v, const struct report_
 		fprintf(out, "%s\n", vcell);
 	if (v->reason[0]) {
 		snprintf(head, sizeof(head), _("Reason: %s"), v->reason);
-		wrap(out, head, 2, o->width);
+		report_wrap(out, head, 2, o->width);
 	}
 	char r[24], lo[24], hi[24];
 	if (c->kind == CLAIM_RATIO && v->a.set) {
@@ -368,10 +390,11 @@ static void print_claim(FILE *out, const struct verdict *v, const struct report_
 			 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
 			 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
 			 fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
-		wrap(out, head, 2, o->width);
+		report_wrap(out, head, 2, o->width);
 		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
 			 v->threshold, v->margin);
-		wrap(out, head, 2, o->width);
+		report_wrap(out, head, 2, o->width);
+		print_context(out, c, run);
 	}
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
@@ -385,11 +408,11 @@ static void print_claim(FILE *out, const struct verdict *v, const struct report_
 			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
 			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
 			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
-		wrap(out, head, 19, o->width);
+		report_wrap(out, head, 19, o->width);
 	}
 	if (c->why) {
 		char *long_why = xasprintf(_("Why: %s"), _(c->why));
-		wrap(out, long_why, 2, o->width);
+		report_wrap(out, long_why, 2, o->width);
 		free(long_why);
 	}
 	fputc('\n', out);
@@ -475,7 +498,7 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 		size_t used = strlen(line);
 		snprintf(line + used, sizeof(line) - used, " (%s)", e->reason);
 	}
-	wrap(out, line, 0, o->width);
+	report_wrap(out, line, 0, o->width);
 	/* Figures taken under the same conditions share one heading. */
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
@@ -488,12 +511,12 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 	}
 	for (size_t i = 0; i < e->n_obs; i++) {
 		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name, e->obs[i].value);
-		wrap(out, line, 2, o->width);
+		report_wrap(out, line, 2, o->width);
 	}
 	for (size_t i = 0; i < e->n_skips; i++) {
 		snprintf(line, sizeof(line), _("skipped %s: %s"), e->skips[i].what,
 			 e->skips[i].reason);
-		wrap(out, line, 2, o->width);
+		report_wrap(out, line, 2, o->width);
 	}
 	fputc('\n', out);
 }
@@ -510,16 +533,20 @@ static int text_render(FILE *out, const struct run *r, const struct verdict *v,
 	print_table(out, v, n, o);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].status != V_NOT_MEASURED)
-			print_claim(out, &v[i], o);
+			print_claim(out, r, &v[i], o);
 	for (size_t i = 0; i < r->n_results; i++)
 		print_result(out, &r->results[i], o);
-	wrap(out,
-	     _("Reading a verdict: holds / reversed when the 95% confidence interval of the ratio "
-	       "clears the threshold T; negligible when it lies inside the equivalence margin E; "
-	       "(small) when it excludes 1 but the effect is below T; inconclusive otherwise "
-	       "(try --full or a quieter machine). 'ptlab explain CLAIM' tells the method and the "
-	       "mechanism."),
-	     0, o->width);
+	report_wrap(
+		out,
+		_("Reading a verdict: holds / reversed when the 95% confidence interval of the "
+		  "ratio "
+		  "clears the threshold T; negligible when it lies inside the equivalence margin "
+		  "E; "
+		  "(small) when it excludes 1 but the effect is below T; inconclusive otherwise "
+		  "(try --full or a quieter machine). 'ptlab explain CLAIM' tells the method and "
+		  "the "
+		  "mechanism."),
+		0, o->width);
 	return ferror(out) ? -EIO : 0;
 }
 
