@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,7 +465,14 @@ static int render(const struct run *r, const struct options *o)
 		status = 1;
 	fflush(stdout);
 	if (o->json_path) {
+		/* Held off while the file is written, so no temporary file is left behind. */
+		sigset_t stop, old;
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		sigprocmask(SIG_BLOCK, &stop, &old);
 		int err = report_save_json(o->json_path, r, v);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (err) {
 			msg_error(_("cannot write %s: %s"), o->json_path, strerror(-err));
 			status = 1;
@@ -580,16 +588,18 @@ static int cmd_run(const struct options *o)
 		runner_run(&ro, plan[k].exp, plan[k].params, res);
 		if (res->outcome == OUTCOME_FAILED || res->outcome == OUTCOME_CRASHED ||
 		    res->outcome == OUTCOME_TIMED_OUT) {
-			msg_error(_("experiment %s %s: %s"), res->name, outcome_name(res->outcome),
-				  res->reason ? res->reason : "");
+			char why[512];
+			msg_error("%s", outcome_describe(res, why, sizeof(why)));
 			status = 1;
 		}
 	}
+	runner_teardown();
 	if (render(&r, o))
 		status = 1;
 	if (runner_interrupted()) {
-		msg_error(_("interrupted by %s: the report shows what was measured"),
-			  strsignal(runner_interrupt_signal()));
+		const char *sig = sigabbrev_np(runner_interrupt_signal());
+		msg_error(_("interrupted by SIG%s: the report shows what was measured"),
+			  sig ? sig : "?");
 		status = 128 + runner_interrupt_signal();
 	}
 	run_free(&r);

@@ -45,22 +45,7 @@ static void explain_missing(const struct exp_result *res, const char *metric, st
 {
 	v->status = V_NO_DATA;
 	if (res->outcome != OUTCOME_OK) {
-		/* One whole sentence per outcome, for the translators. */
-		static const char *const how[] = {
-			[OUTCOME_OK] = "",
-			[OUTCOME_SKIPPED] = N_("the %s experiment was skipped: %s"),
-			[OUTCOME_FAILED] = N_("the %s experiment failed: %s"),
-			[OUTCOME_CRASHED] = N_("the %s experiment crashed: %s"),
-			[OUTCOME_TIMED_OUT] = N_("the %s experiment timed out: %s"),
-			[OUTCOME_INTERRUPTED] = N_("the %s experiment was interrupted: %s"),
-			[OUTCOME_NOT_RUN] = N_("the %s experiment did not run: %s"),
-		};
-		/* Every format of the table takes the same two strings. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		snprintf(v->reason, sizeof(v->reason), _(how[res->outcome]), res->name,
-			 res->reason ? res->reason : "-");
-#pragma GCC diagnostic pop
+		outcome_describe(res, v->reason, sizeof(v->reason));
 		return;
 	}
 	for (size_t i = 0; i < res->n_skips; i++) {

@@ -137,7 +137,7 @@ static const struct sysv_table sysv_tables[] = {
 
 static int sweep_sysv(const struct sysv_table *t, pid_t owner, unsigned *count)
 {
-	FILE *f = fopen(t->path, "r");
+	FILE *f = fopen(t->path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
 	char line[512];

@@ -51,6 +51,13 @@ void runner_setup(void)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
+void runner_teardown(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+}
+
 bool runner_interrupted(void)
 {
 	return interrupt_signal != 0;
@@ -251,7 +258,9 @@ static int reap_all(pid_t pid, int *status_of_pid)
 static void decode_end(struct exp_result *out, int status, bool timed_out, bool interrupted,
 		       const char *end_outcome, const char *end_reason, uint64_t deadline_ns)
 {
-	out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	struct unit_end end;
+	unit_decode_status(status, &end);
+	out->exit_code = end.code;
 	out->signal = 0;
 	if (timed_out) {
 		char d[32];
@@ -261,11 +270,14 @@ static void decode_end(struct exp_result *out, int status, bool timed_out, bool 
 		exp_result_set_reason(out, why);
 		free(why);
 	} else if (interrupted) {
+		const char *sig = sigabbrev_np(runner_interrupt_signal());
 		out->outcome = OUTCOME_INTERRUPTED;
-		exp_result_set_reason(out, strsignal(runner_interrupt_signal()));
-	} else if (WIFSIGNALED(status)) {
+		char *why = xasprintf(_("stopped by SIG%s"), sig ? sig : "?");
+		exp_result_set_reason(out, why);
+		free(why);
+	} else if (end.signalled) {
 		out->outcome = OUTCOME_CRASHED;
-		out->signal = WTERMSIG(status);
+		out->signal = end.signal;
 		char *why = xasprintf(_("killed by signal %d (%s)"), out->signal,
 				      strsignal(out->signal));
 		exp_result_set_reason(out, why);
@@ -344,21 +356,39 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	setpgid(pid, pid); /* also done by the child: whichever runs first */
 	close(fds[1]);
 
+	/*
+	 * SIGINT and SIGTERM stay blocked but inside ppoll(), which unblocks
+	 * them atomically: a signal can no longer slip in between the check
+	 * of the flag and the wait.
+	 */
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+
 	char *buf = NULL, *end_reason = NULL, *end_outcome = NULL;
 	size_t len = 0, cap = 0;
 	int status = 0;
-	bool timed_out = false, open = true, exited = false;
+	bool timed_out = false, open = true, exited = false, stopped = false;
 	while (open) {
-		if (runner_interrupted())
+		if (runner_interrupted()) {
+			stopped = true;
 			break;
+		}
 		uint64_t now = clock_now_ns() - t0;
 		if (now >= deadline) {
 			timed_out = true;
 			break;
 		}
-		uint64_t left_ms = (deadline - now) / 1000000u + 1;
+		uint64_t left = deadline - now;
+		struct timespec ts = { 0, 0 };
+		if (left >= 1000000000u)
+			ts.tv_sec = 1;
+		else
+			ts.tv_nsec = (long)left;
 		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-		int r = poll(&pfd, 1, left_ms > 1000 ? 1000 : (int)left_ms);
+		int r = ppoll(&pfd, 1, &ts, &old);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r == 0 && waitpid(pid, &status, WNOHANG) == pid) {
@@ -372,18 +402,22 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		}
 	}
 
-	if (!timed_out && !exited && !runner_interrupted()) {
+	if (!timed_out && !exited && !stopped) {
 		/* The pipe closed: the experiment is ending. Wait for it, within the deadline. */
+		const struct timespec tick = { 0, 1000000 };
 		while (waitpid(pid, &status, WNOHANG) == 0) {
 			if (clock_now_ns() - t0 >= deadline) {
 				timed_out = true;
 				break;
 			}
-			if (runner_interrupted())
+			if (runner_interrupted()) {
+				stopped = true;
 				break;
-			usleep(1000);
+			}
+			ppoll(NULL, 0, &tick, &old);
 		}
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	int pid_status = status;
 	if (reap_all(pid, &pid_status))
 		status = pid_status;
@@ -393,7 +427,7 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	cleanup_sweep(pid, NULL);
 
 	out->duration_ns = clock_now_ns() - t0;
-	decode_end(out, status, timed_out, runner_interrupted(), end_outcome, end_reason, deadline);
+	decode_end(out, status, timed_out, stopped, end_outcome, end_reason, deadline);
 	free(buf);
 	free(end_reason);
 	free(end_outcome);

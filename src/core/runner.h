@@ -39,6 +39,13 @@ struct runner_opts {
  */
 void runner_setup(void);
 
+/*
+ * Gives SIGINT, SIGTERM and SIGPIPE back their default actions, once the
+ * experiments are over: a second Ctrl-C while the report is written ends
+ * ptlab at once.
+ */
+void runner_teardown(void);
+
 /* True once SIGINT or SIGTERM arrived. */
 bool runner_interrupted(void);
 /* The signal that interrupted the run, or 0. */

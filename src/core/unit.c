@@ -112,6 +112,18 @@ int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int c
 	return 0;
 }
 
+void unit_decode_status(int status, struct unit_end *end)
+{
+	memset(end, 0, sizeof(*end));
+	if (WIFSIGNALED(status)) {
+		end->signalled = true;
+		end->signal = WTERMSIG(status);
+		end->code = -1;
+	} else {
+		end->code = WEXITSTATUS(status);
+	}
+}
+
 int unit_wait(struct unit *u, struct unit_end *end)
 {
 	memset(end, 0, sizeof(*end));
@@ -123,7 +135,8 @@ int unit_wait(struct unit *u, struct unit_end *end)
 		if (err)
 			return -err;
 		u->running = false;
-		end->code = (int)(intptr_t)ret;
+		/* Reported as a process's exit code would be: the low 8 bits. */
+		end->code = (int)(intptr_t)ret & 0xff;
 		return 0;
 	}
 
@@ -135,13 +148,7 @@ int unit_wait(struct unit *u, struct unit_end *end)
 	if (r < 0)
 		return -errno;
 	u->running = false;
-	if (WIFSIGNALED(status)) {
-		end->signalled = true;
-		end->signal = WTERMSIG(status);
-		end->code = -1;
-	} else {
-		end->code = WEXITSTATUS(status);
-	}
+	unit_decode_status(status, end);
 	return 0;
 }
 

@@ -53,8 +53,15 @@ struct unit_end {
  */
 int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu);
 
-/* Waits for the unit to end and decodes it. Returns 0 or -errno. */
+/*
+ * Waits for the unit to end and decodes it. A thread's return value is
+ * reported like a process's exit code (its low 8 bits), so both kinds end
+ * the same way. Returns 0 or -errno.
+ */
 int unit_wait(struct unit *u, struct unit_end *end);
+
+/* Decodes a wait status (waitpid) into an exit code or the killing signal. */
+void unit_decode_status(int status, struct unit_end *end);
 
 /* Pins the calling thread to one CPU. Returns 0 or -errno. */
 int unit_pin_self(int cpu);

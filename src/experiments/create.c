@@ -89,9 +89,11 @@ static int reap_ok(pid_t pid)
 	while (waitpid(pid, &status, __WALL) < 0)
 		if (errno != EINTR)
 			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	struct unit_end end;
+	unit_decode_status(status, &end);
+	if (!end.signalled && end.code == 0)
 		return 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 127 ? CHILD_EXEC_FAILED : CHILD_UNCLEAN;
+	return !end.signalled && end.code == 127 ? CHILD_EXEC_FAILED : CHILD_UNCLEAN;
 }
 
 /* The one timed loop: every method runs through it. */

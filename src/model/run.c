@@ -17,9 +17,11 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 static const char *const outcome_names[] = {
@@ -368,4 +370,34 @@ int direction_from_name(const char *s, enum direction *out)
 		}
 	}
 	return -EINVAL;
+}
+
+/*
+ * One whole sentence per outcome, for people and translators: a format
+ * taking the experiment's name and the reason, in that order.
+ */
+const char *outcome_sentence(enum outcome o)
+{
+	static const char *const sentences[] = {
+		[OUTCOME_OK] = N_("the %s experiment ran to its end%.0s"),
+		[OUTCOME_SKIPPED] = N_("the %s experiment was skipped: %s"),
+		[OUTCOME_FAILED] = N_("the %s experiment failed: %s"),
+		[OUTCOME_CRASHED] = N_("the %s experiment crashed: %s"),
+		[OUTCOME_TIMED_OUT] = N_("the %s experiment timed out: %s"),
+		[OUTCOME_INTERRUPTED] = N_("the %s experiment was interrupted: %s"),
+		[OUTCOME_NOT_RUN] = N_("the %s experiment did not run: %s"),
+	};
+	if ((size_t)o >= N_ELEMS(sentences))
+		o = OUTCOME_FAILED;
+	return _(sentences[o]);
+}
+
+char *outcome_describe(const struct exp_result *e, char *buf, size_t size)
+{
+	/* Every format of the table takes the same two strings. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(buf, size, outcome_sentence(e->outcome), e->name, e->reason ? e->reason : "-");
+#pragma GCC diagnostic pop
+	return buf;
 }

@@ -153,6 +153,10 @@ const char *exp_result_obs(const struct exp_result *e, const char *name);
 const char *outcome_name(enum outcome o);
 int outcome_from_name(const char *s, enum outcome *out);
 const char *direction_name(enum direction d);
+
+/* How e ended, as one translated sentence: "the create experiment timed out: ...". */
+char *outcome_describe(const struct exp_result *e, char *buf, size_t size);
+const char *outcome_sentence(enum outcome o);
 int direction_from_name(const char *s, enum direction *out);
 
 #endif
