@@ -534,6 +534,9 @@ static int build_plan(const struct options *o, struct plan *plan, size_t *n)
 				sizeof(err)) != 0)
 			return usage_error(_("--set %s: %s"), o->sets[s].text, err);
 	}
+	for (size_t k = 0; k < *n; k++)
+		if (plan[k].exp->check && plan[k].exp->check(plan[k].params, err, sizeof(err)) != 0)
+			return usage_error("%s", err);
 	return 0;
 }
 

@@ -143,6 +143,14 @@ START_TEST(test_params)
 			ck_assert_msg(rc == 0, "%s preset %d: %s", x->name, (int)presets[s], err);
 			for (size_t k = 0; k < x->n_params; k++)
 				check_value(x, &x->params[k], base, presets[s]);
+			/* The presets also pass the experiment's own joint check... */
+			if (x->check)
+				ck_assert_msg(x->check(base, err, sizeof(err)) == 0,
+					      "%s preset %d fails its check: %s", x->name,
+					      (int)presets[s], err);
+			/* ...and give a deadline. */
+			if (x->deadline)
+				ck_assert_uint_gt(x->deadline(base), 0);
 			free(base);
 		}
 	}

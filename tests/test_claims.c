@@ -546,6 +546,64 @@ START_TEST(test_trend_flat)
 }
 END_TEST
 
+/* Growth of at least T that is no line is inconclusive, not "small". */
+START_TEST(test_trend_not_a_line)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	static const double zigzag[N_SWEEP] = { 100000, 400000, 100000, 400000, 400000 };
+	for (size_t i = 0; i < N_SWEEP; i++) {
+		add_timing(e, "fork", sweep[i], zigzag[i], 0.01, 15, 1, 0);
+		add_timing(e, "pthread_create", sweep[i], 20000, 0.01, 15, 1, 0);
+	}
+	struct verdict v;
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.lines[0].grows, V_HOLDS);
+	ck_assert(v.lines[0].fit.r2 < CLAIM_TREND_R2);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "fork"));
+	run_free(&r);
+}
+END_TEST
+
+/* When the thread side grows as much, memory does not set them apart. */
+START_TEST(test_trend_both_grow)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	for (size_t i = 0; i < N_SWEEP; i++) {
+		double y = LINE_BASE_NS + LINE_SLOPE_NS_PER_BYTE * (double)sweep[i];
+		add_timing(e, "fork", sweep[i], y, 0.01, 15, 1, 0);
+		add_timing(e, "pthread_create", sweep[i], y / 5, 0.01, 15, 1, 0);
+	}
+	struct verdict v;
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.lines[0].grows, V_HOLDS);
+	ck_assert_int_eq(v.lines[1].grows, V_HOLDS);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "pthread_create"));
+	run_free(&r);
+}
+END_TEST
+
+/* A growth that is significant but below T stays "small". */
+START_TEST(test_trend_small)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	for (size_t i = 0; i < N_SWEEP; i++) {
+		double y =
+			100000 + 15000 * (double)sweep[i] / (double)GIB; /* x1.15 over the range */
+		add_timing(e, "fork", sweep[i], y, 0.001, 15, 1, 0);
+		add_timing(e, "pthread_create", sweep[i], 20000, 0.001, 15, 1, 0);
+	}
+	struct verdict v;
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS_SMALL);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_trend_one_x)
 {
 	struct run r;
@@ -735,6 +793,9 @@ Suite *claims_suite(void)
 	tcase_add_test(tc, test_trend_holds);
 	tcase_add_test(tc, test_trend_flat);
 	tcase_add_test(tc, test_trend_one_x);
+	tcase_add_test(tc, test_trend_not_a_line);
+	tcase_add_test(tc, test_trend_both_grow);
+	tcase_add_test(tc, test_trend_small);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("determinism");

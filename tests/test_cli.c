@@ -349,6 +349,14 @@ START_TEST(test_bad_set)
 			 "%s%dMiB", i ? "," : "create.extra=", i + 1);
 	snprintf(max_list, sizeof(max_list), "%d", PARAM_LIST_MAX);
 	expect_usage_error(ARGS("run", "create", "--set", too_long), "extra", max_list);
+
+	/* Each in range, together not: checked before anything runs. */
+	expect_usage_error(
+		ARGS("run", "--set", "create.samples=1000", "--set", "create.max_samples=3"),
+		"create.samples (1000)", "create.max_samples (3)");
+	expect_usage_error(
+		ARGS("run", "--set", "create.rounds=100", "--set", "create.max_samples=50"),
+		"create.rounds (100)", "create.max_samples (50)");
 }
 END_TEST
 

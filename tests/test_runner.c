@@ -277,6 +277,40 @@ static int fx_record_and_hang(struct exp_ctx *ctx, const void *params)
 		.deadline_ns = { LONG_DEADLINE_NS, LONG_DEADLINE_NS },                             \
 	}
 
+/* Sleeps past the short fixed deadline below; the deadline hook may allow it. */
+static int fx_slow(struct exp_ctx *ctx, const void *params)
+{
+	(void)ctx;
+	(void)params;
+	struct timespec t = { 0, 400 * 1000000L };
+	while (nanosleep(&t, &t) != 0)
+		;
+	return 0;
+}
+
+static uint64_t generous(const void *params)
+{
+	(void)params;
+	return 30000u * MS;
+}
+
+#define SHORT_FIXED_NS (200u * MS)
+static const struct experiment slow_fixed = {
+	.name = "slow",
+	.title = "slow",
+	.method = "sleeps 400 ms",
+	.run = fx_slow,
+	.deadline_ns = { SHORT_FIXED_NS, SHORT_FIXED_NS },
+};
+static const struct experiment slow_hooked = {
+	.name = "slow",
+	.title = "slow",
+	.method = "sleeps 400 ms",
+	.run = fx_slow,
+	.deadline_ns = { SHORT_FIXED_NS, SHORT_FIXED_NS },
+	.deadline = generous,
+};
+
 static const struct experiment record = {
 	.name = "record",
 	.title = "records",
@@ -468,6 +502,22 @@ START_TEST(test_crash)
 	ck_assert_uint_eq(res.n_metrics, 1);
 	assert_small_metric(&res);
 	assert_no_children();
+	exp_result_free(&res);
+}
+END_TEST
+
+/* The deadline is the larger of the fixed one and what the parameters need. */
+START_TEST(test_deadline_hook)
+{
+	struct runner_opts o = default_opts(NULL);
+	struct exp_result res;
+
+	run_plain(&slow_fixed, &o, &res);
+	ck_assert_msg(res.outcome == OUTCOME_TIMED_OUT, "outcome %s", outcome_name(res.outcome));
+	exp_result_free(&res);
+	run_plain(&slow_hooked, &o, &res);
+	ck_assert_msg(res.outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res.outcome),
+		      res.reason ? res.reason : "");
 	exp_result_free(&res);
 }
 END_TEST
@@ -751,6 +801,7 @@ Suite *runner_suite(void)
 	tcase_add_test(tc, test_records);
 	tcase_add_test(tc, test_crash);
 	tcase_add_test(tc, test_hang_is_killed_at_deadline);
+	tcase_add_test(tc, test_deadline_hook);
 	tcase_add_test(tc, test_escaped_grandchild_is_killed);
 	tcase_add_test(tc, test_unsupported_is_skipped);
 	tcase_add_test(tc, test_fail);

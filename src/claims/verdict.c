@@ -83,7 +83,13 @@ static int metric_ratio(const struct metric *a, const struct metric *b, uint64_t
 		return -EDOM;
 	}
 	double *va = metric_values(a), *vb = metric_values(b);
-	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, CLAIM_BOOTSTRAP, out);
+	double per_resample = (double)(a->n + b->n);
+	unsigned resamples = CLAIM_BOOTSTRAP;
+	if (per_resample * resamples > CLAIM_BOOTSTRAP_WORK)
+		resamples = (unsigned)(CLAIM_BOOTSTRAP_WORK / per_resample);
+	if (resamples < CLAIM_BOOTSTRAP_MIN)
+		resamples = CLAIM_BOOTSTRAP_MIN;
+	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, resamples, out);
 	free(va);
 	free(vb);
 	return err;
@@ -202,17 +208,23 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 	const struct trend_line *a = &v->lines[0], *b = &v->lines[1];
 	v->a = (struct side){ .label = a->label, .set = true };
 	v->b = (struct side){ .label = b->label, .set = true };
-	if (a->grows == V_HOLDS && a->fit.slope > 0 && a->fit.r2 >= CLAIM_TREND_R2 &&
-	    b->grows != V_HOLDS)
-		v->status = V_HOLDS;
-	else if (a->grows == V_HOLDS || a->grows == V_HOLDS_SMALL)
-		v->status = V_HOLDS_SMALL;
-	else if (a->grows == V_NEGLIGIBLE)
-		v->status = V_NEGLIGIBLE;
-	else if (a->grows == V_REVERSED || a->grows == V_REVERSED_SMALL)
-		v->status = V_REVERSED;
-	else
+	/*
+	 * The process side's growth decides, as a ratio would; a growth of at
+	 * least T counts only along a line, and only when the thread side
+	 * does not grow as much (then memory is not what sets them apart).
+	 */
+	if (a->grows == V_HOLDS && !(a->fit.slope > 0 && a->fit.r2 >= CLAIM_TREND_R2)) {
 		v->status = V_INCONCLUSIVE;
+		snprintf(v->reason, sizeof(v->reason),
+			 _("%s grows, but not along a line (R² %.2f, below %.2f)"), a->label,
+			 a->fit.r2, CLAIM_TREND_R2);
+	} else if (a->grows == V_HOLDS && b->grows == V_HOLDS) {
+		v->status = V_INCONCLUSIVE;
+		snprintf(v->reason, sizeof(v->reason),
+			 _("%s grows too: the memory does not set the two apart"), b->label);
+	} else {
+		v->status = a->grows;
+	}
 }
 
 void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)

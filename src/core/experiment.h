@@ -58,7 +58,18 @@ struct experiment {
 	 */
 	int (*run)(struct exp_ctx *ctx, const void *params);
 	uint64_t deadline_ns[2]; /* [PRESET_QUICK], [PRESET_FULL] */
-	bool quick_suite;	 /* part of the default `ptlab` run */
+	/*
+	 * Optional: checks the parameters together (each is already inside
+	 * its range). Returns 0, or -EINVAL with one sentence in err naming
+	 * the parameters and what is accepted. Called before anything runs.
+	 */
+	int (*check)(const void *params, char *err, size_t errlen);
+	/*
+	 * Optional: the time these parameters need, generously; the runner's
+	 * deadline is the larger of this and deadline_ns.
+	 */
+	uint64_t (*deadline)(const void *params);
+	bool quick_suite; /* part of the default `ptlab` run */
 };
 
 /*

@@ -315,8 +315,11 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	       struct exp_result *out)
 {
 	int fds[2];
-	uint64_t deadline = opts->deadline_ns ? opts->deadline_ns
-					      : exp->deadline_ns[opts->preset == PRESET_FULL];
+	uint64_t deadline = exp->deadline_ns[opts->preset == PRESET_FULL];
+	if (exp->deadline && exp->deadline(params) > deadline)
+		deadline = exp->deadline(params);
+	if (opts->deadline_ns)
+		deadline = opts->deadline_ns;
 	uint64_t t0 = clock_now_ns();
 
 	record_params(exp, params, out);

@@ -422,6 +422,47 @@ static int create_run(struct exp_ctx *ctx, const void *params)
 	return 0;
 }
 
+/* Parameters that are each in range but do not go together. */
+static int create_check(const void *params, char *err, size_t errlen)
+{
+	const struct create_params *cp = params;
+	if (cp->samples > cp->max_samples) {
+		snprintf(err, errlen,
+			 _("create.samples (%lld) is above create.max_samples (%lld): the "
+			   "minimum must not exceed the maximum"),
+			 (long long)cp->samples, (long long)cp->max_samples);
+		return -EINVAL;
+	}
+	if (cp->max_samples < cp->rounds) {
+		snprintf(err, errlen,
+			 _("create.max_samples (%lld) is below create.rounds (%lld): every round "
+			   "takes at least one sample"),
+			 (long long)cp->max_samples, (long long)cp->rounds);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A generous bound on the time the parameters need: every figure's budget
+ * or its minimum samples at a pessimistic cost per creation (fork grows
+ * about 40 ms per GiB here; 100 ms is assumed), the memory touched in
+ * every round, twice over, plus half a minute.
+ */
+static uint64_t create_deadline(const void *params)
+{
+	const struct create_params *cp = params;
+	const double gib = 1073741824.0;
+	double ns = (double)N_METHODS * ((double)cp->budget_ns * 1.2 + (double)cp->samples * 2e6);
+	for (size_t k = 0; k < cp->extra.n; k++) {
+		double size = (double)cp->extra.v[k] / gib;
+		double per_op = 2e6 + 100e6 * size;
+		ns += 4 * ((double)cp->budget_ns * 1.2 + (double)cp->samples * per_op);
+		ns += (double)cp->rounds * size * 1e9; /* touching, about 1 s per GiB */
+	}
+	return (uint64_t)(2 * ns) + 30000000000ull;
+}
+
 static const char *const create_claims[] = { "create.cost", "create.memory", NULL };
 
 static const struct param create_param_table[] = {
@@ -456,6 +497,8 @@ const struct experiment exp_create = {
 	.n_params = sizeof(create_param_table) / sizeof(create_param_table[0]),
 	.params_size = sizeof(struct create_params),
 	.run = create_run,
+	.check = create_check,
+	.deadline = create_deadline,
 	.deadline_ns = { 120000000000ull, 900000000000ull },
 	.quick_suite = true,
 };
