@@ -20,6 +20,14 @@
  * MiB pages there are 512 times fewer entries to copy and the slope all but
  * vanishes, which is a finding of its own.
  *
+ * Each figure records the parent's resident memory (parent_rss_bytes)
+ * read once, when its size is first held: the extra memory plus ptlab's
+ * own footprint (about 2 MiB, grown a little by the first round of
+ * creations: glibc keeps the stacks of finished threads). The exec
+ * probe is ptlab itself, which exits first thing in main() but still has
+ * the dynamic loader map glibc, jansson and libm: that is in the
+ * posix_spawn and fork_exec figures, as it is for any real program.
+ *
  * Placement: with `pin` on (the default) the experiment process, and so
  * every child it makes, runs on the first CPU of --cpus; parent and child
  * then hand over on one CPU, as they do on a loaded machine. With it off,
