@@ -10,6 +10,7 @@
  * file could not be read or written; 2 bad usage; 128 + signal when the
  * run was interrupted (the report still shows what was measured).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -26,6 +27,7 @@
 #include "core/cleanup.h"
 #include "core/runner.h"
 #include "core/sysinfo.h"
+#include "core/unit.h"
 #include "core/units.h"
 #include "experiments/catalog.h"
 #include "model/json.h"
@@ -163,34 +165,52 @@ static void print_command_help(const struct command_info *c)
 	printf("%s: %s\n\n%s\n", _("Usage"), _(c->usage), _(c->help));
 }
 
+/* Appends name to a ", "-separated list in buf. */
+static void append_name(char *buf, size_t size, const char *name)
+{
+	size_t used = strlen(buf);
+	snprintf(buf + used, size - used, "%s%s", used ? ", " : "", name);
+}
+
 /* Parses "0,2,4-7" into o->cpus, checking every CPU is allowed for this process. */
 static int parse_cpus(const char *text, struct options *o)
 {
-	cpu_set_t allowed, seen;
-	CPU_ZERO(&seen);
-	sched_getaffinity(0, sizeof(allowed), &allowed);
+	int allowed[CPU_SETSIZE];
+	size_t n_allowed = unit_allowed_cpus(allowed, CPU_SETSIZE);
+	bool seen[CPU_SETSIZE] = { false };
 	const char *p = text;
 	o->n_cpus = 0;
 	while (*p) {
 		char *end;
 		errno = 0;
-		long a = strtol(p, &end, 10), b;
-		if (end == p || a < 0 || errno)
+		if (!isdigit((unsigned char)*p))
 			goto bad;
-		b = a;
+		long a = strtol(p, &end, 10), b = a;
+		if (errno)
+			goto bad;
 		if (*end == '-') {
 			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
 			b = strtol(p, &end, 10);
-			if (end == p || b < a || errno)
+			if (b < a || errno)
 				goto bad;
 		}
 		for (long c = a; c <= b; c++) {
-			if (c >= CPU_SETSIZE || !CPU_ISSET(c, &allowed))
-				return usage_error(
-					_("CPU %ld in --cpus %s is not available to this "
-					  "process: %d CPUs are online"),
-					c, text, (int)sysconf(_SC_NPROCESSORS_ONLN));
-			CPU_SET(c, &seen);
+			size_t k = 0;
+			while (k < n_allowed && allowed[k] != c)
+				k++;
+			if (k == n_allowed) {
+				char list[1024] = "", num[16];
+				for (k = 0; k < n_allowed; k++) {
+					snprintf(num, sizeof(num), "%d", allowed[k]);
+					append_name(list, sizeof(list), num);
+				}
+				return usage_error(_("CPU %ld in --cpus %s is not one this process "
+						     "may use: accepted are %s"),
+						   c, text, list);
+			}
+			seen[c] = true;
 		}
 		if (*end == ',' && end[1])
 			end++;
@@ -199,7 +219,7 @@ static int parse_cpus(const char *text, struct options *o)
 		p = end;
 	}
 	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &seen))
+		if (seen[c])
 			o->cpus[o->n_cpus++] = c;
 	if (o->n_cpus)
 		return 0;
@@ -427,13 +447,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	unsigned extra = o->given & ~o->cmd->takes;
 	if (extra) {
-		static const char *const names[] = { "--quick/--full", "--json", "--cpus",
-						     "--seed",	       "--set",	 "--progress",
-						     "--no-color" };
-		for (int i = 0; i < 7; i++)
-			if (extra & (1u << i))
-				return usage_error(_("option %s does not apply to '%s'"), names[i],
-						   o->cmd->name);
+		static const struct {
+			unsigned bit;
+			const char *name;
+		} names[] = {
+			{ OB_PRESET, "--quick/--full" },
+			{ OB_JSON, "--json" },
+			{ OB_CPUS, "--cpus" },
+			{ OB_SEED, "--seed" },
+			{ OB_SET, "--set" },
+			{ OB_PROGRESS, "--progress" },
+			{ OB_COLOR, "--no-color" },
+		};
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (extra & names[i].bit)
+				return usage_error(_("option %s does not apply to '%s'"),
+						   names[i].name, o->cmd->name);
 	}
 	if (o->json_path && (err = check_writable(o->json_path, "--json")))
 		return err;
@@ -502,8 +531,7 @@ static int build_plan(const struct options *o, struct plan *plan, size_t *n)
 		if (!e) {
 			char names[512] = "";
 			for (size_t k = 0; catalog[k]; k++)
-				snprintf(names + strlen(names), sizeof(names) - strlen(names),
-					 "%s%s", k ? ", " : "", catalog[k]->name);
+				append_name(names, sizeof(names), catalog[k]->name);
 			return usage_error(_("unknown experiment \"%s\": accepted are %s"),
 					   o->args[i], names);
 		}
@@ -566,12 +594,7 @@ static int cmd_run(const struct options *o)
 
 	/* Experiments always get an explicit CPU list: --cpus, or every CPU allowed. */
 	int all_cpus[CPU_SETSIZE];
-	size_t n_all = 0;
-	cpu_set_t allowed;
-	sched_getaffinity(0, sizeof(allowed), &allowed);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &allowed))
-			all_cpus[n_all++] = c;
+	size_t n_all = unit_allowed_cpus(all_cpus, CPU_SETSIZE);
 
 	bool progress = o->progress || isatty(STDERR_FILENO);
 	struct runner_opts ro = {
@@ -719,8 +742,7 @@ static int cmd_explain(const struct options *o)
 	if (!c) {
 		char ids[1024] = "";
 		for (const struct claim *k = claims; k->id; k++)
-			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s",
-				 k == claims ? "" : ", ", k->id);
+			append_name(ids, sizeof(ids), k->id);
 		return usage_error(_("unknown claim \"%s\": accepted are %s"), o->args[0], ids);
 	}
 	const struct experiment *e = catalog_feeding(c->id);

@@ -76,13 +76,8 @@ experiment_main(const struct runner_opts *opts, const struct experiment *exp, co
 	setpgid(0, 0);
 	unit_child_setup(parent);
 	cleanup_set_owner(getpid());
-	if (opts->n_cpus) {
-		cpu_set_t set;
-		CPU_ZERO(&set);
-		for (size_t i = 0; i < opts->n_cpus; i++)
-			CPU_SET(opts->cpus[i], &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
+	if (opts->n_cpus)
+		unit_pin_self_to(opts->cpus, opts->n_cpus);
 	char title[16];
 	snprintf(title, sizeof(title), "ptlab-%s", exp->name);
 	prctl(PR_SET_NAME, title); /* `ps` shows what runs */

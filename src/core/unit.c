@@ -14,16 +14,37 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int unit_pin_self(int cpu)
+int unit_pin_self_to(const int *cpus, size_t n)
 {
 	cpu_set_t set;
-	if (cpu < 0 || cpu >= CPU_SETSIZE)
-		return -EINVAL;
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	for (size_t i = 0; i < n; i++) {
+		if (cpus[i] < 0 || cpus[i] >= CPU_SETSIZE)
+			return -EINVAL;
+		CPU_SET(cpus[i], &set);
+	}
+	if (n == 0)
+		return -EINVAL;
 	if (sched_setaffinity(0, sizeof(set), &set) != 0)
 		return -errno;
 	return 0;
+}
+
+int unit_pin_self(int cpu)
+{
+	return unit_pin_self_to(&cpu, 1);
+}
+
+size_t unit_allowed_cpus(int *cpus, size_t max)
+{
+	cpu_set_t set;
+	size_t n = 0;
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 0;
+	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[n++] = c;
+	return n;
 }
 
 void unit_child_setup(pid_t parent)

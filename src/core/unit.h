@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 enum unit_type {
@@ -65,6 +66,12 @@ void unit_decode_status(int status, struct unit_end *end);
 
 /* Pins the calling thread to one CPU. Returns 0 or -errno. */
 int unit_pin_self(int cpu);
+
+/* Lets the calling thread run on the n CPUs listed (n > 0). Returns 0 or -errno. */
+int unit_pin_self_to(const int *cpus, size_t n);
+
+/* The CPUs this process may run on, ascending, at most max. Returns the count. */
+size_t unit_allowed_cpus(int *cpus, size_t max);
 
 /*
  * Prepares the calling process to be a well-behaved child: default signal

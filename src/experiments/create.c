@@ -237,12 +237,20 @@ struct figure {
 	bool dropped;	/* skipped once with its reason: not measured again */
 };
 
+/* The condition of a size as text: "extra_bytes=1MiB". */
+static void size_condition(int64_t bytes, char *buf, size_t size)
+{
+	char exact[32];
+	units_format_exact(bytes, UNIT_BYTES, exact, sizeof(exact));
+	snprintf(buf, size, "extra_bytes=%s", exact);
+}
+
 /* The condition of a figure as text: "fork extra_bytes=1MiB". */
 static void figure_name(const struct figure *f, char *buf, size_t size)
 {
-	char bytes[32];
-	units_format_exact(f->extra, UNIT_BYTES, bytes, sizeof(bytes));
-	snprintf(buf, size, "%s extra_bytes=%s", f->m->name, bytes);
+	char cond[48];
+	size_condition(f->extra, cond, sizeof(cond));
+	snprintf(buf, size, "%s %s", f->m->name, cond);
 }
 
 /* Records why a figure cannot be measured, once, and drops it from later rounds. */
@@ -356,15 +364,14 @@ struct size_slot {
 static void measure_size(struct exp_ctx *ctx, const struct create_params *cp, struct create_ctx *c,
 			 struct size_slot *z, struct figure *figs, unsigned round)
 {
-	char why[160], what[64], size[32];
+	char why[160], what[64];
 	void *mem = NULL;
 	if (z->dropped)
 		return;
 	if (z->bytes > 0) {
 		mem = hold_memory(z->bytes, cp->hugepages, why, sizeof(why));
 		if (!mem) {
-			units_format_exact(z->bytes, UNIT_BYTES, size, sizeof(size));
-			snprintf(what, sizeof(what), "extra_bytes=%s", size);
+			size_condition(z->bytes, what, sizeof(what));
 			exp_skip(ctx, what, "%s", why);
 			z->dropped = true;
 			return;
