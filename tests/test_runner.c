@@ -14,6 +14,7 @@
  * subreaper) is called in each test's own process by the fixture.
  */
 #include <errno.h>
+#include <mqueue.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -26,6 +27,7 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/msg.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -244,6 +246,28 @@ static int fx_litter(struct exp_ctx *ctx, const void *params)
 	if (shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600) < 0)
 		return exp_fail(ctx, "shmget: %s", strerror(errno));
 	exp_observe(ctx, "key", "%d", (int)key);
+
+	/*
+	 * A POSIX message queue: where /dev/mqueue is not mounted no sweep can
+	 * see it, so it is recorded (exp_track) and removed by name.
+	 */
+	cleanup_name(name + 1, sizeof(name) - 1, "q");
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	exp_track(ctx, CLEANUP_MQUEUE, name);
+	mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	if (q == (mqd_t)-1)
+		return exp_fail(ctx, "mq_open %s: %s", name, strerror(errno));
+	mq_close(q);
+	exp_observe(ctx, "mq", "%s", name);
+
+	/* A System V message queue, recorded by its key too. */
+	char key_text[32];
+	key_t qkey = cleanup_sysv_key(1);
+	snprintf(key_text, sizeof(key_text), "%d", (int)qkey);
+	exp_track(ctx, CLEANUP_SYSV_MSG, key_text);
+	if (msgget(qkey, IPC_CREAT | IPC_EXCL | 0600) < 0)
+		return exp_fail(ctx, "msgget: %s", strerror(errno));
+	exp_observe(ctx, "msgkey", "%d", (int)qkey);
 	record_small(ctx);
 	raise(SIGSEGV);
 	return exp_fail(ctx, "still alive after SIGSEGV");
@@ -630,8 +654,34 @@ START_TEST(test_crash_leaves_no_objects)
 	errno = 0;
 	ck_assert_int_eq(shmget(key, 0, 0), -1);
 	ck_assert_int_eq(errno, ENOENT);
+	const char *mq = exp_result_obs(&res, "mq");
+	ck_assert_ptr_nonnull(mq);
+	errno = 0;
+	ck_assert_int_eq(mq_open(mq, O_RDONLY), (mqd_t)-1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(msgget((key_t)obs_int(&res, "msgkey"), 0), -1);
+	ck_assert_int_eq(errno, ENOENT);
 	assert_no_children();
 	exp_result_free(&res);
+}
+END_TEST
+
+/* Removing what is not there says so, for every kind; a bad System V key is refused. */
+START_TEST(test_cleanup_remove_missing)
+{
+	static const enum cleanup_kind named[] = { CLEANUP_SHM, CLEANUP_MQUEUE, CLEANUP_SEM };
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		enum cleanup_kind back;
+		ck_assert_int_eq(cleanup_remove(named[i], "/ptlab.1.never"), -ENOENT);
+		ck_assert_int_eq(cleanup_kind_from_name(cleanup_kind_name(named[i]), &back), 0);
+		ck_assert_int_eq(back, named[i]);
+	}
+	ck_assert_int_eq(cleanup_remove(CLEANUP_PATH, "/nonexistent/ptlab.1.never"), -ENOENT);
+	ck_assert_int_eq(cleanup_remove(CLEANUP_SYSV_MSG, "12x"), -EINVAL);
+	enum cleanup_kind k;
+	ck_assert_int_eq(cleanup_kind_from_name("nosuch", &k), -EINVAL);
+	ck_assert_int_eq(cleanup_kind_from_name(NULL, &k), -EINVAL);
 }
 END_TEST
 
@@ -806,6 +856,7 @@ Suite *runner_suite(void)
 	tcase_add_test(tc, test_unsupported_is_skipped);
 	tcase_add_test(tc, test_fail);
 	tcase_add_test(tc, test_crash_leaves_no_objects);
+	tcase_add_test(tc, test_cleanup_remove_missing);
 	tcase_add_loop_test(tc, test_interrupted_by_signal, 0,
 			    (int)(sizeof(stop_signals) / sizeof(stop_signals[0])));
 	tcase_add_test(tc, test_interrupted_while_waiting);

@@ -17,6 +17,9 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <mqueue.h>
+#include <semaphore.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* key = magic nibble | owner pid (22 bits) | index (6 bits). */
@@ -184,4 +187,77 @@ int cleanup_sweep(pid_t owner, struct cleanup_counts *counts)
 	if (counts)
 		*counts = c;
 	return first;
+}
+
+static const char *const kind_names[] = {
+	[CLEANUP_SHM] = "shm",		 [CLEANUP_MQUEUE] = "mqueue",
+	[CLEANUP_SEM] = "sem",		 [CLEANUP_PATH] = "path",
+	[CLEANUP_SYSV_SHM] = "sysv_shm", [CLEANUP_SYSV_MSG] = "sysv_msg",
+	[CLEANUP_SYSV_SEM] = "sysv_sem",
+};
+
+const char *cleanup_kind_name(enum cleanup_kind kind)
+{
+	return kind_names[kind];
+}
+
+int cleanup_kind_from_name(const char *s, enum cleanup_kind *out)
+{
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (s && strcmp(s, kind_names[i]) == 0) {
+			*out = (enum cleanup_kind)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* The id of the System V object of key in a table, or -errno. */
+static int sysv_id(enum cleanup_kind kind, key_t key)
+{
+	int id;
+	switch (kind) {
+	case CLEANUP_SYSV_SHM:
+		id = shmget(key, 0, 0);
+		break;
+	case CLEANUP_SYSV_MSG:
+		id = msgget(key, 0);
+		break;
+	default:
+		id = semget(key, 0, 0);
+		break;
+	}
+	return id < 0 ? -errno : id;
+}
+
+int cleanup_remove(enum cleanup_kind kind, const char *name)
+{
+	int r;
+	switch (kind) {
+	case CLEANUP_SHM:
+		r = shm_unlink(name);
+		break;
+	case CLEANUP_MQUEUE:
+		r = mq_unlink(name);
+		break;
+	case CLEANUP_SEM:
+		r = sem_unlink(name);
+		break;
+	case CLEANUP_PATH:
+		r = unlink(name);
+		break;
+	default: {
+		char *end;
+		long key = strtol(name, &end, 10);
+		if (end == name || *end)
+			return -EINVAL;
+		int id = sysv_id(kind, (key_t)key);
+		if (id < 0)
+			return id;
+		r = kind == CLEANUP_SYSV_SHM   ? rm_shm(id)
+		    : kind == CLEANUP_SYSV_MSG ? rm_msg(id)
+					       : rm_sem(id);
+		break;
+	}
+	}
+	return r == 0 ? 0 : -errno;
 }

@@ -9,8 +9,10 @@
  * of every owner whose process is gone (a run killed with SIGKILL).
  *
  * POSIX message queues can only be listed where /dev/mqueue is mounted;
- * elsewhere the sweep cannot see them, so an experiment unlinks a queue as
- * soon as both ends have it open (DESIGN.md, principle 7).
+ * elsewhere the sweep cannot see them. So an experiment also records each
+ * object it makes (exp_track(), which reaches the runner at once), unlinks
+ * it as soon as both ends hold it (DESIGN.md, principle 7), and the runner
+ * removes whatever recorded object is left with cleanup_remove().
  */
 #ifndef PTLAB_CORE_CLEANUP_H
 #define PTLAB_CORE_CLEANUP_H
@@ -50,6 +52,27 @@ struct cleanup_counts {
  * removed. Returns 0, or the first -errno met (it still tries the rest).
  */
 int cleanup_sweep(pid_t owner, struct cleanup_counts *counts);
+
+/* Kinds of named object, for objects recorded one by one (exp_track()). */
+enum cleanup_kind {
+	CLEANUP_SHM,	  /* POSIX shared memory: "/ptlab.<pid>.x" */
+	CLEANUP_MQUEUE,	  /* POSIX message queue: "/ptlab.<pid>.x" */
+	CLEANUP_SEM,	  /* POSIX named semaphore: "/ptlab.<pid>.x" */
+	CLEANUP_PATH,	  /* FIFO, socket or temporary file: an absolute path */
+	CLEANUP_SYSV_SHM, /* System V objects: the key, in decimal */
+	CLEANUP_SYSV_MSG,
+	CLEANUP_SYSV_SEM,
+};
+
+/*
+ * Removes one named object. Returns 0, -ENOENT when it is already gone,
+ * or another -errno.
+ */
+int cleanup_remove(enum cleanup_kind kind, const char *name);
+
+/* Stable names of the kinds ("shm", "mqueue", ...), and back (-EINVAL if unknown). */
+const char *cleanup_kind_name(enum cleanup_kind kind);
+int cleanup_kind_from_name(const char *s, enum cleanup_kind *out);
 
 /* The temporary folder ptlab uses. */
 const char *cleanup_tmpdir(void);

@@ -96,15 +96,31 @@ experiment_main(const struct runner_opts *opts, const struct experiment *exp, co
 	_exit(r == 0 ? EXP_EXIT_OK : r == -ENOTSUP ? EXP_EXIT_SKIPPED : EXP_EXIT_FAILED);
 }
 
-/* Applies one record line to out. Malformed lines are ignored: the experiment is ours. */
-static void take_record(const char *line, struct exp_result *out, bool progress, char **end_reason,
-			char **end_outcome)
+/* What the runner gathers from an experiment's records besides the result. */
+struct intake {
+	struct exp_result *out;
+	bool progress;
+	char *end_reason, *end_outcome; /* from exp_unsupported() / exp_fail() */
+	char *buf;			/* bytes read, up to an incomplete last line */
+	size_t len, cap;
+	struct tracked {
+		enum cleanup_kind kind;
+		char *name;
+	} * objects; /* exp_track(): removed after the experiment */
+	size_t n_objects, cap_objects;
+};
+
+static const char *field(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Applies one record line. Malformed lines are ignored: the experiment is ours. */
+static void take_record(const char *line, struct intake *in)
 {
 	json_error_t jerr;
 	json_t *o = json_loads(line, 0, &jerr);
-	if (!o)
-		return;
-	const char *t = json_string_value(json_object_get(o, "t"));
+	const char *t = o ? field(o, "t") : NULL;
 	if (!t) {
 		json_decref(o);
 		return;
@@ -114,52 +130,56 @@ static void take_record(const char *line, struct exp_result *out, bool progress,
 		char err[256];
 		memset(&m, 0, sizeof(m));
 		if (metric_from_json(json_object_get(o, "m"), &m, err, sizeof(err)) == 0)
-			exp_result_merge_metric(out, &m); /* rounds of one figure */
+			exp_result_merge_metric(in->out, &m); /* rounds of one figure */
 		metric_free(&m);
 	} else if (strcmp(t, "obs") == 0) {
-		exp_result_add_obs(out, json_string_value(json_object_get(o, "name")),
-				   json_string_value(json_object_get(o, "value")));
+		exp_result_add_obs(in->out, field(o, "name"), field(o, "value"));
 	} else if (strcmp(t, "skip") == 0) {
-		exp_result_add_skip(out, json_string_value(json_object_get(o, "what")),
-				    json_string_value(json_object_get(o, "reason")));
+		exp_result_add_skip(in->out, field(o, "what"), field(o, "reason"));
 	} else if (strcmp(t, "progress") == 0) {
-		if (progress)
-			fprintf(stderr, "  %s: %s\n", out->name,
-				json_string_value(json_object_get(o, "text")));
+		if (in->progress)
+			fprintf(stderr, "  %s: %s\n", in->out->name, field(o, "text"));
+	} else if (strcmp(t, "object") == 0) {
+		enum cleanup_kind kind;
+		if (cleanup_kind_from_name(field(o, "kind"), &kind) == 0 && field(o, "name")) {
+			xgrow((void **)&in->objects, &in->cap_objects, in->n_objects + 1,
+			      sizeof(*in->objects));
+			in->objects[in->n_objects++] =
+				(struct tracked){ kind, xstrdup(field(o, "name")) };
+		}
 	} else if (strcmp(t, "end") == 0) {
-		free(*end_reason);
-		free(*end_outcome);
-		*end_reason = xstrdup(json_string_value(json_object_get(o, "reason")));
-		*end_outcome = xstrdup(json_string_value(json_object_get(o, "outcome")));
+		free(in->end_reason);
+		free(in->end_outcome);
+		in->end_reason = xstrdup(field(o, "reason"));
+		in->end_outcome = xstrdup(field(o, "outcome"));
 	}
 	json_decref(o);
 }
 
 /* Reads what is available into buf. Returns the count read, 0 at end of file, or -errno. */
-static ssize_t drain(int fd, char **buf, size_t *len, size_t *cap)
+static ssize_t drain(int fd, struct intake *in)
 {
-	xgrow((void **)buf, cap, *len + 65536, 1);
-	ssize_t n = read(fd, *buf + *len, *cap - *len - 1);
+	xgrow((void **)&in->buf, &in->cap, in->len + 65536, 1);
+	ssize_t n = read(fd, in->buf + in->len, in->cap - in->len - 1);
 	if (n < 0)
 		return -errno;
-	*len += (size_t)n;
+	in->len += (size_t)n;
 	return n;
 }
 
-/* Takes every complete line out of buf. */
-static void take_lines(char *buf, size_t *len, struct exp_result *out, bool progress,
-		       char **end_reason, char **end_outcome)
+/* Takes every complete line out of the buffer. */
+static void take_lines(struct intake *in)
 {
 	size_t start = 0;
-	for (size_t i = 0; i < *len; i++) {
-		if (buf[i] != '\n')
+	for (size_t i = 0; i < in->len; i++) {
+		if (in->buf[i] != '\n')
 			continue;
-		buf[i] = '\0';
-		take_record(buf + start, out, progress, end_reason, end_outcome);
+		in->buf[i] = '\0';
+		take_record(in->buf + start, in);
 		start = i + 1;
 	}
-	memmove(buf, buf + start, *len - start);
-	*len -= start;
+	memmove(in->buf, in->buf + start, in->len - start);
+	in->len -= start;
 }
 
 /*
@@ -169,19 +189,18 @@ static void take_lines(char *buf, size_t *len, struct exp_result *out, bool prog
  * are kept like any other. Non-blocking, in case something outside the
  * group still holds the write end.
  */
-static void take_rest(int fd, char **buf, size_t *len, size_t *cap, struct exp_result *out,
-		      bool progress, char **end_reason, char **end_outcome)
+static void take_rest(int fd, struct intake *in)
 {
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
 		return;
 	for (;;) {
-		ssize_t n = drain(fd, buf, len, cap);
+		ssize_t n = drain(fd, in);
 		if (n == -EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		take_lines(*buf, len, out, progress, end_reason, end_outcome);
+		take_lines(in);
 	}
 }
 
@@ -365,8 +384,7 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	sigaddset(&stop, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 
-	char *buf = NULL, *end_reason = NULL, *end_outcome = NULL;
-	size_t len = 0, cap = 0;
+	struct intake in = { .out = out, .progress = opts->progress };
 	int status = 0;
 	bool timed_out = false, open = true, exited = false, stopped = false;
 	while (open) {
@@ -394,9 +412,9 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 			break;
 		}
 		if (r > 0) {
-			ssize_t n = drain(fds[0], &buf, &len, &cap);
+			ssize_t n = drain(fds[0], &in);
 			open = n > 0 || n == -EINTR || n == -EAGAIN;
-			take_lines(buf, &len, out, opts->progress, &end_reason, &end_outcome);
+			take_lines(&in);
 		}
 	}
 
@@ -420,14 +438,19 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	if (reap_all(pid, &pid_status))
 		status = pid_status;
 	if (open)
-		take_rest(fds[0], &buf, &len, &cap, out, opts->progress, &end_reason, &end_outcome);
+		take_rest(fds[0], &in);
 	close(fds[0]);
 	cleanup_sweep(pid, NULL);
+	for (size_t i = 0; i < in.n_objects; i++) {
+		cleanup_remove(in.objects[i].kind, in.objects[i].name); /* gone already: fine */
+		free(in.objects[i].name);
+	}
 
 	out->duration_ns = clock_now_ns() - t0;
-	decode_end(out, status, timed_out, stopped, end_outcome, end_reason, deadline);
-	free(buf);
-	free(end_reason);
-	free(end_outcome);
+	decode_end(out, status, timed_out, stopped, in.end_outcome, in.end_reason, deadline);
+	free(in.objects);
+	free(in.buf);
+	free(in.end_reason);
+	free(in.end_outcome);
 	return 0;
 }
