@@ -24,14 +24,19 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-static const char *const outcome_names[] = {
-	[OUTCOME_OK] = "ok",
-	[OUTCOME_SKIPPED] = "skipped",
-	[OUTCOME_FAILED] = "failed",
-	[OUTCOME_CRASHED] = "crashed",
-	[OUTCOME_TIMED_OUT] = "timed_out",
-	[OUTCOME_INTERRUPTED] = "interrupted",
-	[OUTCOME_NOT_RUN] = "not_run",
+/* Every outcome: its stable name (JSON), its label and its sentence for people. */
+static const struct {
+	const char *name, *label, *sentence;
+} outcomes[] = {
+	[OUTCOME_OK] = { "ok", N_("ok"), N_("the %s experiment ran to its end%.0s") },
+	[OUTCOME_SKIPPED] = { "skipped", N_("skipped"), N_("the %s experiment was skipped: %s") },
+	[OUTCOME_FAILED] = { "failed", N_("failed"), N_("the %s experiment failed: %s") },
+	[OUTCOME_CRASHED] = { "crashed", N_("crashed"), N_("the %s experiment crashed: %s") },
+	[OUTCOME_TIMED_OUT] = { "timed_out", N_("timed out"),
+				N_("the %s experiment timed out: %s") },
+	[OUTCOME_INTERRUPTED] = { "interrupted", N_("interrupted"),
+				  N_("the %s experiment was interrupted: %s") },
+	[OUTCOME_NOT_RUN] = { "not_run", N_("not run"), N_("the %s experiment did not run: %s") },
 };
 
 static const char *const direction_names[] = {
@@ -337,16 +342,16 @@ const char *exp_result_obs(const struct exp_result *e, const char *name)
 /* The stable name, or "unknown" for a value outside the enum. */
 const char *outcome_name(enum outcome o)
 {
-	if ((size_t)o >= N_ELEMS(outcome_names))
+	if ((size_t)o >= N_ELEMS(outcomes))
 		return "unknown";
-	return outcome_names[o];
+	return outcomes[o].name;
 }
 
 /* Returns 0 with *out set, or -EINVAL for a name not in the table. */
 int outcome_from_name(const char *s, enum outcome *out)
 {
-	for (size_t i = 0; i < N_ELEMS(outcome_names); i++) {
-		if (strcmp(s, outcome_names[i]) == 0) {
+	for (size_t i = 0; i < N_ELEMS(outcomes); i++) {
+		if (strcmp(s, outcomes[i].name) == 0) {
 			*out = (enum outcome)i;
 			return 0;
 		}
@@ -372,24 +377,15 @@ int direction_from_name(const char *s, enum direction *out)
 	return -EINVAL;
 }
 
-/*
- * One whole sentence per outcome, for people and translators: a format
- * taking the experiment's name and the reason, in that order.
- */
+const char *outcome_label(enum outcome o)
+{
+	return (size_t)o < N_ELEMS(outcomes) ? _(outcomes[o].label) : outcome_name(o);
+}
+
+/* A format taking the experiment's name and the reason, in that order. */
 const char *outcome_sentence(enum outcome o)
 {
-	static const char *const sentences[] = {
-		[OUTCOME_OK] = N_("the %s experiment ran to its end%.0s"),
-		[OUTCOME_SKIPPED] = N_("the %s experiment was skipped: %s"),
-		[OUTCOME_FAILED] = N_("the %s experiment failed: %s"),
-		[OUTCOME_CRASHED] = N_("the %s experiment crashed: %s"),
-		[OUTCOME_TIMED_OUT] = N_("the %s experiment timed out: %s"),
-		[OUTCOME_INTERRUPTED] = N_("the %s experiment was interrupted: %s"),
-		[OUTCOME_NOT_RUN] = N_("the %s experiment did not run: %s"),
-	};
-	if ((size_t)o >= N_ELEMS(sentences))
-		o = OUTCOME_FAILED;
-	return _(sentences[o]);
+	return _(outcomes[(size_t)o < N_ELEMS(outcomes) ? o : OUTCOME_FAILED].sentence);
 }
 
 char *outcome_describe(const struct exp_result *e, char *buf, size_t size)

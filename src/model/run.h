@@ -157,6 +157,8 @@ const char *direction_name(enum direction d);
 /* How e ended, as one translated sentence: "the create experiment timed out: ...". */
 char *outcome_describe(const struct exp_result *e, char *buf, size_t size);
 const char *outcome_sentence(enum outcome o);
+/* How an experiment ended, one translated word or two ("timed out"); the JSON keeps outcome_name(). */
+const char *outcome_label(enum outcome o);
 int direction_from_name(const char *s, enum direction *out);
 
 #endif

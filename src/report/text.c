@@ -467,23 +467,6 @@ static bool same_conditions(const struct metric *a, const struct metric *b)
 	return true;
 }
 
-/* How an experiment ended, for people (the JSON keeps outcome_name()). */
-static const char *outcome_label(enum outcome o)
-{
-	static const char *const labels[] = {
-		[OUTCOME_OK] = N_("ok"),
-		[OUTCOME_SKIPPED] = N_("skipped"),
-		[OUTCOME_FAILED] = N_("failed"),
-		[OUTCOME_CRASHED] = N_("crashed"),
-		[OUTCOME_TIMED_OUT] = N_("timed out"),
-		[OUTCOME_INTERRUPTED] = N_("interrupted"),
-		[OUTCOME_NOT_RUN] = N_("not run"),
-	};
-	if ((size_t)o >= sizeof(labels) / sizeof(labels[0]))
-		return outcome_name(o);
-	return _(labels[o]);
-}
-
 static void print_result(FILE *out, const struct exp_result *e, const struct report_opts *o)
 {
 	char line[512], took[32];
