@@ -479,6 +479,35 @@ START_TEST(test_judge_claim_threshold)
 }
 END_TEST
 
+/* Drift between rounds widens the ratio's interval: equal figures whose rounds disagree are no longer "negligible". */
+START_TEST(test_round_drift_widens)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 20000, 0.01, 20, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.01, 20, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	double width = v.ratio.hi - v.ratio.lo;
+
+	struct metric *m = &e->metrics[0];
+	m->rounds = malloc(2 * sizeof(*m->rounds));
+	m->rounds[0] = m->rounds[1] = 10;
+	m->n_rounds = 2;
+	for (size_t i = 10; i < 20; i++)
+		m->raw[i] = m->raw[i] * 6 / 5; /* the second round 20% slower */
+	metric_summarize(m);
+	ck_assert(m->round_spread > 1.15);
+	judge("create.cost", &r, &v);
+	ck_assert(v.ratio.hi - v.ratio.lo > width);
+	ck_assert(v.ratio.lo < v.ratio.ratio / 1.15);
+	ck_assert_int_ne(v.status, V_NEGLIGIBLE);
+	ck_assert_double_eq_tol(v.a.round_spread, m->round_spread, 1e-12);
+	run_free(&r);
+}
+END_TEST
+
 /* ---- the trend rule ---------------------------------------------------- */
 
 static const int64_t sweep[] = { 0, MIB, 16 * MIB, 256 * MIB, GIB };
@@ -784,6 +813,7 @@ Suite *claims_suite(void)
 	tcase_add_test(tc, test_judge_missing_metric);
 	tcase_add_test(tc, test_judge_skipped);
 	tcase_add_test(tc, test_judge_timed_out);
+	tcase_add_test(tc, test_round_drift_widens);
 	tcase_add_test(tc, test_judge_no_result);
 	tcase_add_test(tc, test_judge_not_measured);
 	tcase_add_test(tc, test_judge_claim_threshold);

@@ -649,6 +649,28 @@ START_TEST(test_merge_rounds)
 	ck_assert_uint_eq(c->raw[3], 40);
 	ck_assert_uint_eq(c->sum.n, 5);
 	ck_assert(c->sum.median == 15.0); /* 30 / 2 per operation */
+	/* The rounds are kept: 3 then 2 samples, medians 10 and 22.5 per operation. */
+	ck_assert_uint_eq(c->n_rounds, 2);
+	ck_assert_uint_eq(c->rounds[0], 3);
+	ck_assert_uint_eq(c->rounds[1], 2);
+	ck_assert_double_eq_tol(c->round_spread, 2.25, 1e-12);
+
+	/* ...and they survive JSON, which refuses rounds that do not add up. */
+	json_t *j = json_from_metric(c);
+	struct metric back;
+	char err[256];
+	memset(&back, 0, sizeof(back));
+	ck_assert_int_eq(metric_from_json(j, &back, err, sizeof(err)), 0);
+	ck_assert_uint_eq(back.n_rounds, 2);
+	ck_assert_uint_eq(back.rounds[1], 2);
+	ck_assert_double_eq_tol(back.round_spread, 2.25, 1e-12);
+	metric_free(&back);
+	json_array_set_new(json_object_get(j, "rounds"), 1, json_integer(3));
+	memset(&back, 0, sizeof(back));
+	ck_assert_int_eq(metric_from_json(j, &back, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "rounds"));
+	metric_free(&back);
+	json_decref(j);
 
 	m.params = p2; /* another condition */
 	exp_result_merge_metric(&e, &m);

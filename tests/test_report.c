@@ -401,6 +401,35 @@ START_TEST(test_text_no_data)
 }
 END_TEST
 
+/* A figure whose rounds disagree says so, under the figure, within the width. */
+START_TEST(test_text_round_drift)
+{
+	struct run r;
+	make_run(&r);
+	struct exp_result *e = &r.results[0];
+	struct metric *m = &e->metrics[0]; /* fork with no extra memory */
+	ck_assert_uint_ge(m->n, 4);
+	/* Two rounds; the second one's samples made 30% slower. */
+	size_t half = m->n / 2;
+	free(m->rounds);
+	m->rounds = malloc(2 * sizeof(*m->rounds));
+	m->rounds[0] = half;
+	m->rounds[1] = m->n - half;
+	m->n_rounds = 2;
+	for (size_t i = half; i < m->n; i++)
+		m->raw[i] = m->raw[i] * 13 / 10;
+	metric_summarize(m);
+	ck_assert(m->round_spread > 1.2);
+	struct verdict *v = judge_all(&r);
+	char *text = render(&render_text, &r, v, false, WIDTH);
+	check_lines(text, WIDTH);
+	ck_assert_ptr_nonnull(strstr(text, "its rounds differ by ×1."));
+	free(text);
+	free(v);
+	run_free(&r);
+}
+END_TEST
+
 /* The "verdicts" array of a JSON document against the verdicts it came from. */
 static void check_verdicts_json(const json_t *root, const struct verdict *v)
 {
@@ -522,6 +551,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_text_golden);
 	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_text_no_data);
+	tcase_add_test(tc, test_text_round_drift);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_json_render);

@@ -104,6 +104,7 @@ struct side {
 	const char *label; /* the metric's name; points into the run */
 	const char *unit;
 	struct summary sum;
+	double round_spread; /* largest round median over the smallest (struct metric) */
 	bool set;
 };
 

@@ -65,11 +65,13 @@ static void set_side(struct side *s, const struct metric *m)
 	s->label = m->name;
 	s->unit = m->unit;
 	s->sum = m->sum;
+	s->round_spread = m->round_spread;
 	s->set = true;
 }
 
 /*
- * Ratio of medians of two metrics with its interval. Returns 0, -EDOM when
+ * Ratio of medians of two metrics with its interval, widened by the drift
+ * between rounds (struct metric, round_spread). Returns 0, -EDOM when
  * a side has fewer than CLAIM_MIN_SAMPLES samples (out then holds the bare
  * ratio of medians and an interval of NaN), or -EINVAL on other degenerate
  * sets (a median of zero in b).
@@ -92,6 +94,16 @@ static int metric_ratio(const struct metric *a, const struct metric *b, uint64_t
 	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, resamples, out);
 	free(va);
 	free(vb);
+	/*
+	 * The bootstrap treats every sample as independent; when the rounds
+	 * of a figure disagree, the machine moved between them and the
+	 * interval must cover that too: it is widened by the larger spread.
+	 */
+	double spread = a->round_spread > b->round_spread ? a->round_spread : b->round_spread;
+	if (!err && spread > 1.0) {
+		out->lo /= spread;
+		out->hi *= spread;
+	}
 	return err;
 }
 

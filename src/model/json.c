@@ -155,6 +155,14 @@ json_t *json_from_metric(const struct metric *m)
 	for (size_t i = 0; i < m->n; i++)
 		if (json_array_append_new(raw, u64_json(m->raw[i])))
 			goto fail;
+	if (m->n_rounds > 1) {
+		json_t *rounds = json_array();
+		if (set(o, "rounds", rounds))
+			goto fail;
+		for (size_t i = 0; i < m->n_rounds; i++)
+			if (json_array_append_new(rounds, u64_json(m->rounds[i])))
+				goto fail;
+	}
 	if (set(o, "summary", summary_json(&m->sum)))
 		goto fail;
 	return o;
@@ -633,6 +641,33 @@ static int params_read(struct rd *rd, const json_t *parent, const char *path, co
 	return 0;
 }
 
+/* The optional "rounds": sample counts that must add up to the raw samples. */
+static int rounds_read(struct rd *rd, const json_t *o, const char *path, struct metric *out)
+{
+	char p[PATH_LEN], rp[PATH_LEN];
+	const json_t *a = json_object_get(o, "rounds");
+	size_t total = 0;
+	if (!a)
+		return 0;
+	join(rp, path, "rounds");
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return fail(rd, _("%s: expected an array of sample counts"), rp);
+	out->n_rounds = json_array_size(a);
+	out->rounds = xcalloc(out->n_rounds, sizeof(*out->rounds));
+	for (size_t i = 0; i < out->n_rounds; i++) {
+		uint64_t v;
+		int err = u64_value(rd, json_array_get(a, i), join_idx(p, rp, i), &v);
+		if (err)
+			return err;
+		out->rounds[i] = (size_t)v;
+		total += (size_t)v;
+	}
+	if (total != out->n)
+		return fail(rd, _("%s: the rounds hold %zu samples, raw has %zu"), rp, total,
+			    out->n);
+	return 0;
+}
+
 static int metric_read(struct rd *rd, const json_t *o, const char *path, struct metric *out)
 {
 	char p[PATH_LEN], rp[PATH_LEN];
@@ -664,6 +699,8 @@ static int metric_read(struct rd *rd, const json_t *o, const char *path, struct 
 		if ((err = u64_value(rd, json_array_get(raw, i), join_idx(p, rp, i), &out->raw[i])))
 			return err;
 	out->n = n;
+	if ((err = rounds_read(rd, o, path, out)))
+		return err;
 	if (metric_summarize(out))
 		return fail(rd, _("%s: the samples cannot be summarised"), rp);
 	return 0;

@@ -177,6 +177,11 @@ struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *
 		c->raw = xmalloc(m->n * sizeof(*c->raw));
 		memcpy(c->raw, m->raw, m->n * sizeof(*c->raw));
 	}
+	if (m->n_rounds) {
+		c->rounds = xmalloc(m->n_rounds * sizeof(*c->rounds));
+		memcpy(c->rounds, m->rounds, m->n_rounds * sizeof(*c->rounds));
+		c->n_rounds = m->n_rounds;
+	}
 	metric_summarize(c);
 	return c;
 }
@@ -207,6 +212,21 @@ struct metric *exp_result_merge_metric(struct exp_result *e, const struct metric
 		struct metric *c = &e->metrics[i];
 		if (!same_figure(c, m))
 			continue;
+		/* A single-round figure gains its round list when the second round comes. */
+		size_t had = c->n_rounds ? c->n_rounds : 1;
+		size_t add = m->n_rounds ? m->n_rounds : 1;
+		size_t *rounds = xmalloc((had + add) * sizeof(*rounds));
+		if (c->n_rounds)
+			memcpy(rounds, c->rounds, had * sizeof(*rounds));
+		else
+			rounds[0] = c->n;
+		if (m->n_rounds)
+			memcpy(rounds + had, m->rounds, add * sizeof(*rounds));
+		else
+			rounds[had] = m->n;
+		free(c->rounds);
+		c->rounds = rounds;
+		c->n_rounds = had + add;
 		c->raw = xrealloc(c->raw, (c->n + m->n) * sizeof(*c->raw));
 		memcpy(c->raw + c->n, m->raw, m->n * sizeof(*c->raw));
 		c->n += m->n;
@@ -256,6 +276,7 @@ void metric_free(struct metric *m)
 	free(m->unit);
 	mparams_free(m->params, m->n_params);
 	free(m->raw);
+	free(m->rounds);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -264,13 +285,35 @@ void metric_free(struct metric *m)
  * which only a bad document could give) the summary is zeroed and -EINVAL
  * returned.
  */
+/* The largest median of a round over the smallest; 1 with one round. */
+static double round_spread(const struct metric *m, const double *v)
+{
+	double lo = 0, hi = 0;
+	size_t start = 0;
+	for (size_t r = 0; r < m->n_rounds; r++) {
+		struct summary s;
+		size_t len = m->rounds[r];
+		if (len == 0 || start + len > m->n || stats_summarize(v + start, len, &s) != 0)
+			return 1.0;
+		if (r == 0 || s.median < lo)
+			lo = s.median;
+		if (r == 0 || s.median > hi)
+			hi = s.median;
+		start += len;
+	}
+	return m->n_rounds > 1 && lo > 0 ? hi / lo : 1.0;
+}
+
 int metric_summarize(struct metric *m)
 {
 	memset(&m->sum, 0, sizeof(m->sum));
+	m->round_spread = 1.0;
 	if (m->n == 0 || m->batch == 0)
 		return -EINVAL;
 	double *v = metric_values(m);
 	int err = stats_summarize(v, m->n, &m->sum);
+	if (!err)
+		m->round_spread = round_spread(m, v);
 	free(v);
 	if (err)
 		memset(&m->sum, 0, sizeof(m->sum));

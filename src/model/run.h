@@ -46,8 +46,20 @@ struct metric {
 	uint64_t batch; /* operations per raw sample, >= 1 */
 	uint64_t *raw;	/* n raw samples, each the total of one batch */
 	size_t n;
-	size_t warmup;	    /* batches run and discarded before raw[0] */
+	size_t warmup; /* batches run and discarded before raw[0] */
+	/*
+	 * Samples per round, in order, when the figure was taken in several
+	 * rounds (they add up to n); NULL and 0 for a single round.
+	 */
+	size_t *rounds;
+	size_t n_rounds;
 	struct summary sum; /* of raw[i] / batch; recomputed, never read from JSON */
+	/*
+	 * The largest round median over the smallest (1 for one round): how
+	 * much the machine's state moved between rounds, which the interval
+	 * of the median, drawn from all samples at once, cannot show.
+	 */
+	double round_spread;
 };
 
 /* A fact seen: "thp_enabled" = "madvise". */

@@ -326,7 +326,12 @@ static void print_outliers(FILE *out, size_t outliers)
 }
 
 /* A figure: median [95% CI of the median] n=count, outliers. */
-static void print_figure(FILE *out, const char *unit, const struct summary *sum, size_t n)
+/*
+ * A figure: median [CI] n=, outliers; and, on a line of its own, the
+ * drift between its rounds when it exceeds the equivalence margin.
+ */
+static void print_figure(FILE *out, const char *unit, const struct summary *sum, size_t n,
+			 double round_spread, int indent)
 {
 	char med[32], lo[32], hi[32];
 	put_padded(out, fmt_value(sum->median, unit, med, sizeof(med)), 9, true);
@@ -334,6 +339,13 @@ static void print_figure(FILE *out, const char *unit, const struct summary *sum,
 		fmt_value(sum->ci_hi, unit, hi, sizeof(hi)), n);
 	print_outliers(out, sum->outliers);
 	fputc('\n', out);
+	if (round_spread > CLAIM_MARGIN) {
+		char text[160];
+		snprintf(text, sizeof(text),
+			 _("its rounds differ by ×%.2f: the machine's state moved during the run"),
+			 round_spread);
+		report_wrap(out, text, indent, 80);
+	}
 }
 
 static void print_side(FILE *out, const struct side *s)
@@ -341,7 +353,7 @@ static void print_side(FILE *out, const struct side *s)
 	fputs("  ", out);
 	put_padded(out, s->label, 16, false);
 	fputc(' ', out);
-	print_figure(out, s->unit, &s->sum, s->sum.n);
+	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 19);
 }
 
 /*
@@ -360,7 +372,11 @@ static void print_context(FILE *out, const struct claim *c, const struct run *r)
 		if (first)
 			fprintf(out, "  %s\n", _("beside them, under the same conditions:"));
 		first = false;
-		struct side s = { .label = m->name, .unit = m->unit, .sum = m->sum, .set = true };
+		struct side s = { .label = m->name,
+				  .unit = m->unit,
+				  .sum = m->sum,
+				  .round_spread = m->round_spread,
+				  .set = true };
 		print_side(out, &s);
 	}
 }
@@ -490,7 +506,7 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 		fputs("    ", out);
 		put_padded(out, m->name, 15, false);
 		fputc(' ', out);
-		print_figure(out, m->unit, &m->sum, m->n);
+		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20);
 	}
 	for (size_t i = 0; i < e->n_obs; i++) {
 		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name, e->obs[i].value);
