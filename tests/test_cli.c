@@ -644,6 +644,24 @@ START_TEST(test_lang_catalogue)
 }
 END_TEST
 
+/* A report piped into a program that stops reading still leaves its --json file. */
+START_TEST(test_closed_stdout_keeps_json)
+{
+	char json[600], cmd[2048];
+	snprintf(json, sizeof(json), "%s/piped.json", case_dir);
+	snprintf(cmd, sizeof(cmd),
+		 "'%s' run create --set create.extra=1MiB --set create.budget=10ms "
+		 "--set create.samples=3 --set create.max_samples=6 --json '%s' 2>/dev/null | true",
+		 ptlab_bin(), json);
+	ck_assert_int_eq(system(cmd), 0);
+	json_error_t jerr;
+	json_t *root = json_load_file(json, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s: %s", json, jerr.text);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "schema")), "ptlab-run");
+	json_decref(root);
+}
+END_TEST
+
 START_TEST(test_exec_probe)
 {
 	struct cli r;
@@ -954,6 +972,7 @@ Suite *cli_suite(void)
 	tcase_add_test(info, test_lang);
 	tcase_add_test(info, test_lang_catalogue);
 	tcase_add_test(info, test_exec_probe);
+	tcase_add_test(info, test_closed_stdout_keeps_json);
 	suite_add_tcase(s, info);
 
 	TCase *runs = tcase_create("runs");

@@ -68,6 +68,9 @@ static void set_param(const struct experiment *e, void *params, const char *name
  * 5 to 50 samples per figure, into a fresh run r (one result). exe may be
  * NULL.
  */
+/* Extra "name=value" settings for the next run_create(), NULL-terminated. */
+static const char *const *more_settings;
+
 static struct exp_result *run_create(struct run *r, const char *extra, const char *exe)
 {
 	const struct experiment *e = catalog_find("create");
@@ -82,6 +85,9 @@ static struct exp_result *run_create(struct run *r, const char *extra, const cha
 	set_param(e, params, "budget", "30ms");
 	set_param(e, params, "samples", "5");
 	set_param(e, params, "max_samples", "50");
+	for (const char *const *kv = more_settings; kv && *kv; kv += 2)
+		set_param(e, params, kv[0], kv[1]);
+	ck_assert_msg(!e->check || e->check(params, err, sizeof(err)) == 0, "%s", err);
 
 	static int cpus[CPU_SETSIZE];
 	size_t n_cpus = 0;
@@ -201,6 +207,27 @@ START_TEST(test_quick_smoke)
 }
 END_TEST
 
+/* The rounds share samples and max_samples out exactly: 10 of each over 3 rounds is 10. */
+START_TEST(test_rounds_share_the_samples)
+{
+	static const char *const settings[] = { "samples", "10", "max_samples", "10",
+						"rounds",  "3",	 NULL };
+	struct run r;
+	more_settings = settings;
+	struct exp_result *res = run_create(&r, "1MiB", NULL);
+	more_settings = NULL;
+	ck_assert_uint_gt(res->n_metrics, 0);
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		ck_assert_msg(m->n == 10, "%s: %zu samples", m->name, m->n);
+		ck_assert_uint_eq(m->n_rounds, 3);
+		ck_assert_uint_eq(m->rounds[0] + m->rounds[1] + m->rounds[2], 10);
+		ck_assert_uint_eq(m->rounds[0], 4); /* the first round takes the remainder */
+	}
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_no_program_to_execute)
 {
 	struct run r;
@@ -261,6 +288,7 @@ Suite *create_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_quick_smoke);
 	tcase_add_test(tc, test_no_program_to_execute);
+	tcase_add_test(tc, test_rounds_share_the_samples);
 	tcase_add_test(tc, test_too_much_memory_is_skipped);
 	suite_add_tcase(s, tc);
 	return s;

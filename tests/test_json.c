@@ -665,11 +665,16 @@ START_TEST(test_merge_rounds)
 	ck_assert_uint_eq(back.rounds[1], 2);
 	ck_assert_double_eq_tol(back.round_spread, 2.25, 1e-12);
 	metric_free(&back);
-	json_array_set_new(json_object_get(j, "rounds"), 1, json_integer(3));
-	memset(&back, 0, sizeof(back));
-	ck_assert_int_eq(metric_from_json(j, &back, err, sizeof(err)), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err, "rounds"));
-	metric_free(&back);
+	/* Too many, a zero round, and counts whose sum wraps around: all refused. */
+	static const char *const bad[] = { "[3, 3]", "[0, 5]", "[1, \"18446744073709551615\", 5]" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_error_t jerr;
+		json_object_set_new(j, "rounds", json_loads(bad[i], JSON_DECODE_ANY, &jerr));
+		memset(&back, 0, sizeof(back));
+		ck_assert_int_eq(metric_from_json(j, &back, err, sizeof(err)), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err, "rounds"));
+		metric_free(&back);
+	}
 	json_decref(j);
 
 	m.params = p2; /* another condition */

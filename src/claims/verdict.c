@@ -225,7 +225,11 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 	 * least T counts only along a line, and only when the thread side
 	 * does not grow as much (then memory is not what sets them apart).
 	 */
-	if (a->grows == V_HOLDS && !(a->fit.slope > 0 && a->fit.r2 >= CLAIM_TREND_R2)) {
+	if (a->grows == V_HOLDS && a->fit.slope <= 0) {
+		v->status = V_INCONCLUSIVE;
+		snprintf(v->reason, sizeof(v->reason),
+			 _("%s is higher at the largest size, but its line falls"), a->label);
+	} else if (a->grows == V_HOLDS && a->fit.r2 < CLAIM_TREND_R2) {
 		v->status = V_INCONCLUSIVE;
 		snprintf(v->reason, sizeof(v->reason),
 			 _("%s grows, but not along a line (R² %.2f, below %.2f)"), a->label,

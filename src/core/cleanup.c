@@ -198,7 +198,7 @@ static const char *const kind_names[] = {
 
 const char *cleanup_kind_name(enum cleanup_kind kind)
 {
-	return kind_names[kind];
+	return (size_t)kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "?";
 }
 
 int cleanup_kind_from_name(const char *s, enum cleanup_kind *out)

@@ -76,6 +76,9 @@ struct experiment {
 /*
  * Sends a metric: name, unit of one operation, direction, the samples
  * (batch and raw totals) and its conditions. The caller keeps ownership.
+ * Sending the same figure again (same name, unit, direction, batch and
+ * conditions) adds a round to it: the runner merges the two, keeping the
+ * sample count of each round.
  */
 void exp_record(struct exp_ctx *ctx, const char *name, const char *unit, enum direction dir,
 		const struct sample_set *s, const struct mparam *params, size_t n_params);

@@ -55,7 +55,6 @@ void runner_teardown(void)
 {
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
 }
 
 bool runner_interrupted(void)

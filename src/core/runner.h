@@ -28,7 +28,7 @@ struct runner_opts {
 	size_t n_cpus;
 	const char *self_exe;
 	bool progress;	      /* copy progress lines to stderr */
-	uint64_t deadline_ns; /* 0: the experiment's own for the preset */
+	uint64_t deadline_ns; /* 0: the larger of the preset's and the experiment's deadline() */
 	struct clock_info clock;
 };
 
@@ -40,9 +40,10 @@ struct runner_opts {
 void runner_setup(void);
 
 /*
- * Gives SIGINT, SIGTERM and SIGPIPE back their default actions, once the
- * experiments are over: a second Ctrl-C while the report is written ends
- * ptlab at once.
+ * Gives SIGINT and SIGTERM back their default actions once the experiments
+ * are over: a second Ctrl-C while the report is written ends ptlab at
+ * once. SIGPIPE stays ignored: a report piped into a program that stops
+ * reading must not lose the --json file written after it.
  */
 void runner_teardown(void);
 

@@ -253,20 +253,36 @@ static void figure_name(const struct figure *f, char *buf, size_t size)
 	snprintf(buf, size, "%s %s", f->m->name, cond);
 }
 
-/* Records why a figure cannot be measured, once, and drops it from later rounds. */
-static void drop(struct exp_ctx *ctx, struct figure *f, const char *exe, int err)
+/*
+ * Records a skip. From the second round on the figure already holds the
+ * samples of the earlier rounds: the skip says from which round it stops.
+ */
+static void skip_from_round(struct exp_ctx *ctx, const char *what, const char *why, unsigned round)
 {
-	char what[96];
+	if (round == 0)
+		exp_skip(ctx, what, "%s", why);
+	else
+		exp_skip(ctx, what, _("%s (from round %u on; the earlier rounds are kept)"), why,
+			 round + 1);
+}
+
+/* Records why a figure cannot be measured, once, and drops it from later rounds. */
+static void drop(struct exp_ctx *ctx, struct figure *f, const char *exe, int err, unsigned round)
+{
+	char what[96], why[256];
 	figure_name(f, what, sizeof(what));
 	f->dropped = true;
 	if (err == CHILD_EXEC_FAILED)
-		exp_skip(ctx, what, _("the program %s could not be executed"), exe);
+		snprintf(why, sizeof(why), _("the program %s could not be executed"), exe);
 	else if (err == -EAGAIN)
-		exp_skip(ctx, what, "%s", _("the process or thread limit is reached (ulimit -u)"));
+		snprintf(why, sizeof(why), "%s",
+			 _("the process or thread limit is reached (ulimit -u)"));
 	else if (err == CHILD_UNCLEAN)
-		exp_skip(ctx, what, "%s", _("a child ended with a non-zero status or a signal"));
+		snprintf(why, sizeof(why), "%s",
+			 _("a child ended with a non-zero status or a signal"));
 	else
-		exp_skip(ctx, what, _("the operation failed: %s"), strerror(-err));
+		snprintf(why, sizeof(why), _("the operation failed: %s"), strerror(-err));
+	skip_from_round(ctx, what, why, round);
 }
 
 /*
@@ -288,16 +304,21 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 	}
 	exp_progress(ctx, _("round %u of %u: %s"), round + 1, rounds, what);
 
-	/* At least samples in all, at most max_samples (when it allows one per round). */
-	struct sampler_cfg cfg = exp_sampler_cfg(ctx, ((uint32_t)cp->samples + rounds - 1) / rounds,
-						 (uint32_t)cp->max_samples / rounds,
-						 (uint64_t)cp->budget_ns / rounds, 1000000);
+	/*
+	 * samples and max_samples are shared out over the rounds exactly (the
+	 * first rounds take the remainder), so the totals are what was asked.
+	 */
+	uint32_t lo = (uint32_t)cp->samples / rounds + (round < (uint32_t)cp->samples % rounds);
+	uint32_t hi =
+		(uint32_t)cp->max_samples / rounds + (round < (uint32_t)cp->max_samples % rounds);
+	struct sampler_cfg cfg =
+		exp_sampler_cfg(ctx, lo ? lo : 1, hi, (uint64_t)cp->budget_ns / rounds, 1000000);
 	cfg.batch = f->batch;
 	struct sample_set s;
 	c->once = f->m->once;
 	int err = sampler_run(&cfg, op_create, c, &s);
 	if (err) {
-		drop(ctx, f, c->exe, err);
+		drop(ctx, f, c->exe, err, round);
 		return;
 	}
 	f->batch = s.batch;
@@ -372,7 +393,7 @@ static void measure_size(struct exp_ctx *ctx, const struct create_params *cp, st
 		mem = hold_memory(z->bytes, cp->hugepages, why, sizeof(why));
 		if (!mem) {
 			size_condition(z->bytes, what, sizeof(what));
-			exp_skip(ctx, what, "%s", why);
+			skip_from_round(ctx, what, why, round);
 			z->dropped = true;
 			return;
 		}
@@ -468,11 +489,15 @@ static uint64_t create_deadline(const void *params)
 {
 	const struct create_params *cp = params;
 	const double gib = 1073741824.0;
+	size_t n_sweep = 0;
+	for (size_t i = 0; i < N_METHODS; i++)
+		n_sweep += methods[i].in_sweep;
 	double ns = (double)N_METHODS * ((double)cp->budget_ns * 1.2 + (double)cp->samples * 2e6);
 	for (size_t k = 0; k < cp->extra.n; k++) {
 		double size = (double)cp->extra.v[k] / gib;
 		double per_op = 2e6 + 100e6 * size;
-		ns += 4 * ((double)cp->budget_ns * 1.2 + (double)cp->samples * per_op);
+		ns += (double)n_sweep *
+		      ((double)cp->budget_ns * 1.2 + (double)cp->samples * per_op);
 		ns += (double)cp->rounds * size * 1e9; /* touching, about 1 s per GiB */
 	}
 	return (uint64_t)(2 * ns) + 30000000000ull;

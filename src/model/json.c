@@ -659,6 +659,9 @@ static int rounds_read(struct rd *rd, const json_t *o, const char *path, struct 
 		int err = u64_value(rd, json_array_get(a, i), join_idx(p, rp, i), &v);
 		if (err)
 			return err;
+		if (v == 0 || v > out->n - total)
+			return fail(rd, _("%s: expected a count from 1 to the samples left (%zu)"),
+				    join_idx(p, rp, i), out->n - total);
 		out->rounds[i] = (size_t)v;
 		total += (size_t)v;
 	}

@@ -280,11 +280,6 @@ void metric_free(struct metric *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/*
- * Recomputes m->sum from raw[i] / batch. With no samples (or a batch of 0,
- * which only a bad document could give) the summary is zeroed and -EINVAL
- * returned.
- */
 /* The largest median of a round over the smallest; 1 with one round. */
 static double round_spread(const struct metric *m, const double *v)
 {
@@ -293,7 +288,7 @@ static double round_spread(const struct metric *m, const double *v)
 	for (size_t r = 0; r < m->n_rounds; r++) {
 		struct summary s;
 		size_t len = m->rounds[r];
-		if (len == 0 || start + len > m->n || stats_summarize(v + start, len, &s) != 0)
+		if (len == 0 || len > m->n - start || stats_summarize(v + start, len, &s) != 0)
 			return 1.0;
 		if (r == 0 || s.median < lo)
 			lo = s.median;
@@ -304,6 +299,11 @@ static double round_spread(const struct metric *m, const double *v)
 	return m->n_rounds > 1 && lo > 0 ? hi / lo : 1.0;
 }
 
+/*
+ * Recomputes m->sum from raw[i] / batch. With no samples (or a batch of 0,
+ * which only a bad document could give) the summary is zeroed and -EINVAL
+ * returned.
+ */
 int metric_summarize(struct metric *m)
 {
 	memset(&m->sum, 0, sizeof(m->sum));

@@ -325,13 +325,12 @@ static void print_outliers(FILE *out, size_t outliers)
 		fprintf(out, ngettext(", %zu outlier", ", %zu outliers", outliers), outliers);
 }
 
-/* A figure: median [95% CI of the median] n=count, outliers. */
 /*
  * A figure: median [CI] n=, outliers; and, on a line of its own, the
  * drift between its rounds when it exceeds the equivalence margin.
  */
 static void print_figure(FILE *out, const char *unit, const struct summary *sum, size_t n,
-			 double round_spread, int indent)
+			 double round_spread, int indent, int width)
 {
 	char med[32], lo[32], hi[32];
 	put_padded(out, fmt_value(sum->median, unit, med, sizeof(med)), 9, true);
@@ -344,16 +343,16 @@ static void print_figure(FILE *out, const char *unit, const struct summary *sum,
 		snprintf(text, sizeof(text),
 			 _("its rounds differ by ×%.2f: the machine's state moved during the run"),
 			 round_spread);
-		report_wrap(out, text, indent, 80);
+		report_wrap(out, text, indent, width);
 	}
 }
 
-static void print_side(FILE *out, const struct side *s)
+static void print_side(FILE *out, const struct side *s, int width)
 {
 	fputs("  ", out);
 	put_padded(out, s->label, 16, false);
 	fputc(' ', out);
-	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 19);
+	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 19, width);
 }
 
 /*
@@ -361,7 +360,7 @@ static void print_side(FILE *out, const struct side *s)
  * on two; its why text compares more), under the same conditions as its
  * process side.
  */
-static void print_context(FILE *out, const struct claim *c, const struct run *r)
+static void print_context(FILE *out, const struct claim *c, const struct run *r, int width)
 {
 	const struct exp_result *e = run_find_result(r, c->experiment);
 	bool first = true;
@@ -377,7 +376,7 @@ static void print_context(FILE *out, const struct claim *c, const struct run *r)
 				  .sum = m->sum,
 				  .round_spread = m->round_spread,
 				  .set = true };
-		print_side(out, &s);
+		print_side(out, &s, width);
 	}
 }
 
@@ -400,8 +399,8 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	}
 	char r[24], lo[24], hi[24];
 	if (c->kind == CLAIM_RATIO && v->a.set) {
-		print_side(out, &v->a);
-		print_side(out, &v->b);
+		print_side(out, &v->a, o->width);
+		print_side(out, &v->b, o->width);
 		snprintf(head, sizeof(head), _("ratio ×%s [%s, %s] (95%% CI, bootstrap)"),
 			 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
 			 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
@@ -410,7 +409,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
 			 v->threshold, v->margin);
 		report_wrap(out, head, 2, o->width);
-		print_context(out, c, run);
+		print_context(out, c, run, o->width);
 	}
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
@@ -506,7 +505,7 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 		fputs("    ", out);
 		put_padded(out, m->name, 15, false);
 		fputc(' ', out);
-		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20);
+		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20, o->width);
 	}
 	for (size_t i = 0; i < e->n_obs; i++) {
 		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name, e->obs[i].value);
