@@ -401,10 +401,20 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	if (c->kind == CLAIM_RATIO && v->a.set) {
 		print_side(out, &v->a, o->width);
 		print_side(out, &v->b, o->width);
-		snprintf(head, sizeof(head), _("ratio ×%s [%s, %s] (95%% CI, bootstrap)"),
-			 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
-			 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
-			 fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+		double drift = v->a.round_spread > v->b.round_spread ? v->a.round_spread
+								     : v->b.round_spread;
+		if (drift >= 1.005)
+			snprintf(head, sizeof(head),
+				 _("ratio ×%s [%s, %s] (95%% CI, bootstrap, widened ×%.2f for the "
+				   "drift between rounds)"),
+				 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+				 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+				 fmt_ratio(v->ratio.hi, hi, sizeof(hi)), drift);
+		else
+			snprintf(head, sizeof(head), _("ratio ×%s [%s, %s] (95%% CI, bootstrap)"),
+				 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+				 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+				 fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
 		report_wrap(out, head, 2, o->width);
 		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
 			 v->threshold, v->margin);
