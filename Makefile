@@ -85,6 +85,7 @@ run: deps
 
 bench: ptlab
 	bench/run.sh
+	bench/switch.sh
 
 pot:
 	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 \

@@ -26,29 +26,10 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 # --- what we need -----------------------------------------------------------
 
 # command:package pairs; python3 reads ptlab's JSON and stress-ng's YAML.
-missing=()
-for pair in stress-ng:stress-ng python3:python3 taskset:util-linux setpriv:util-linux \
-	make:make cc:gcc; do
-	cmd=${pair%%:*}
-	pkg=${pair#*:}
-	if ! command -v "$cmd" >/dev/null 2>&1; then
-		case " ${missing[*]} " in
-		*" $pkg "*) ;;
-		*) missing+=("$pkg") ;;
-		esac
-	fi
-done
-if ((${#missing[@]})); then
-	if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-		say "installing ${missing[*]}"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-	else
-		say "missing: ${missing[*]}; install them with:"
-		printf '  sudo apt-get install -y %s\n' "${missing[*]}" >&2
-		exit 1
-	fi
-fi
+# shellcheck source=bench/tools.sh
+. "$here/tools.sh"
+need_tools stress-ng:stress-ng python3:python3 taskset:util-linux setpriv:util-linux \
+	make:make cc:gcc
 
 say "building ptlab (make ptlab)"
 make -s -C "$root" ptlab >/dev/null

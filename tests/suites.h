@@ -18,6 +18,7 @@ Suite *catalog_suite(void);
 Suite *runner_suite(void);
 Suite *report_suite(void);
 Suite *create_suite(void);
+Suite *switch_suite(void);
 Suite *cli_suite(void);
 
 #endif

@@ -454,8 +454,12 @@ START_TEST(test_judge_not_measured)
 			      verdict_status_name(v.status));
 	}
 	struct verdict v;
-	judge("switch.cost", &r, &v);
+	judge("ipc.needed", &r, &v);
 	ck_assert_int_eq(v.status, V_NOT_MEASURED);
+	/* A measured claim whose experiment is not in the run has no data, and says why. */
+	judge("switch.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "switch"));
 	run_free(&r);
 }
 END_TEST
@@ -504,6 +508,105 @@ START_TEST(test_round_drift_widens)
 	ck_assert(v.ratio.lo < v.ratio.ratio / 1.15);
 	ck_assert_int_ne(v.status, V_NEGLIGIBLE);
 	ck_assert_double_eq_tol(v.a.round_spread, m->round_spread, 1e-12);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- a ratio per condition, and a fact ----------------------------------- */
+
+/* Adds a switch figure: futex (or alone) at a working set, for a kind (NULL: alone). */
+static void add_switch(struct exp_result *e, const char *name, const char *kind, int64_t wset,
+		       double base)
+{
+	char w[32];
+	snprintf(w, sizeof(w), "%lld", (long long)wset);
+	struct mparam params[] = {
+		{ .key = "working_set_bytes", .str = w, .num = wset, .is_num = true },
+		{ .key = "kind", .str = (char *)kind },
+		{ .key = "placement", .str = "same-cpu" },
+	};
+	uint64_t *raw = synth(base, 0.01, 15, 1, 0);
+	struct metric m = {
+		.name = (char *)name,
+		.unit = "ns",
+		.dir = DIR_LOWER_IS_BETTER,
+		.params = params,
+		.n_params = kind ? 3 : 1,
+		.batch = 1,
+		.raw = raw,
+		.n = 15,
+	};
+	exp_result_add_metric(e, &m);
+	free(raw);
+}
+
+START_TEST(test_ratio_per_size)
+{
+	struct run r;
+	run_init(&r);
+	r.seed = 7;
+	struct exp_result *e = run_add_result(&r, "switch");
+	/* Inserted largest size first: the lines come out ascending. */
+	add_switch(e, "futex", "process", MIB, 30000);
+	add_switch(e, "futex", "thread", MIB, 20000);
+	add_switch(e, "alone", NULL, MIB, 19000);
+	add_switch(e, "futex", "process", 0, 4000);
+	add_switch(e, "futex", "thread", 0, 4000);
+	add_switch(e, "alone", NULL, 0, 1);
+
+	struct verdict v;
+	judge("switch.tlb", &r, &v);
+	ck_assert_uint_eq(v.n_lines, 2);
+	ck_assert_double_eq(v.lines[0].x0, 0);
+	ck_assert_double_eq(v.lines[1].x0, (double)MIB);
+	ck_assert_int_eq(v.lines[0].grows, V_NEGLIGIBLE);
+	ck_assert_int_eq(v.lines[1].grows, V_HOLDS);
+	/* The verdict is that of the largest size, with its sides and ratio. */
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_double_eq_tol(v.ratio.ratio, 1.5, 1e-9);
+	ck_assert_double_eq_tol(v.a.sum.median, 30000, 1e-6);
+	ck_assert_str_eq(v.a.kind, "process");
+	ck_assert_str_eq(v.b.kind, "thread");
+	/* Net of the same work alone: 11000 and 1000 ns at 1 MiB. */
+	ck_assert_double_eq_tol(v.lines[1].a_net, 11000, 1e-6);
+	ck_assert_double_eq_tol(v.lines[1].b_net, 1000, 1e-6);
+	ck_assert(v.lines[1].net_resolution > 0);
+
+	/* A side cheaper than the work alone is never a negative cost. */
+	add_switch(e, "alone", NULL, 2 * MIB, 50000);
+	add_switch(e, "futex", "process", 2 * MIB, 40000);
+	add_switch(e, "futex", "thread", 2 * MIB, 40000);
+	judge("switch.tlb", &r, &v);
+	ck_assert_uint_eq(v.n_lines, 3);
+	ck_assert_double_eq(v.lines[2].a_net, 0);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+
+	/* switch.cost is the same-CPU pair with no working set. */
+	judge("switch.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_fact)
+{
+	struct run r;
+	run_init(&r);
+	struct exp_result *e = run_add_result(&r, "switch");
+	struct verdict v;
+	judge("switch.alloc", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "switch.alloc"));
+	exp_result_add_obs(e, "switch.alloc", "no");
+	judge("switch.alloc", &r, &v);
+	ck_assert_int_eq(v.status, V_NOT_OBSERVED);
+	e->obs[0].value[0] = 'y'; /* "yo" is not "yes" */
+	judge("switch.alloc", &r, &v);
+	ck_assert_int_eq(v.status, V_NOT_OBSERVED);
+	free(e->obs[0].value);
+	e->obs[0].value = xstrdup("yes");
+	judge("switch.alloc", &r, &v);
+	ck_assert_int_eq(v.status, V_OBSERVED);
 	run_free(&r);
 }
 END_TEST
@@ -820,6 +923,8 @@ Suite *claims_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("trend");
+	tcase_add_test(tc, test_ratio_per_size);
+	tcase_add_test(tc, test_fact);
 	tcase_add_test(tc, test_trend_holds);
 	tcase_add_test(tc, test_trend_flat);
 	tcase_add_test(tc, test_trend_one_x);

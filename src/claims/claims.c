@@ -14,6 +14,16 @@
 /* Conditions used by several claims. */
 static const char *const no_extra[] = { "extra_bytes=0", NULL };
 static const char *const create_flat[] = { "vfork", "posix_spawn", NULL };
+static const char *const switch_same_process[] = { "kind=process", "placement=same-cpu",
+						   "working_set_bytes=0", NULL };
+static const char *const switch_same_thread[] = { "kind=thread", "placement=same-cpu",
+						  "working_set_bytes=0", NULL };
+static const char *const switch_context[] = { "pipe", "yield_fifo", NULL };
+static const char *const switch_ws_process[] = { "kind=process", "placement=same-cpu", NULL };
+static const char *const switch_ws_thread[] = { "kind=thread", "placement=same-cpu", NULL };
+static const char *const switch_alloc_evidence[] = { "alloc.switches", "alloc.minor_faults",
+						     "alloc.major_faults", "alloc.rss_change_bytes",
+						     NULL };
 static const char *const create_context[] = { "clone_vm", "clone_thread", "vfork", "posix_spawn",
 					      NULL };
 
@@ -162,6 +172,20 @@ const struct claim claims[] = {
 		.text = N_("Switching between processes is slower than switching between threads"),
 		.process_says = N_("slower: address space changes"),
 		.thread_says = N_("faster: same address space"),
+		.experiment = "switch",
+		.a = { "futex", switch_same_process },
+		.b = { "futex", switch_same_thread },
+		.others = switch_context,
+		.why = N_(
+			"A round trip is two hand-overs through a futex on one CPU: each side "
+			"sleeps, the scheduler saves its registers and picks the other. Between "
+			"threads the address space stays; between processes the kernel loads the "
+			"other page-table root (CR3). With PCID (ASIDs elsewhere) that load keeps "
+			"the TLB entries of both, so little is left to pay for the process switch: "
+			"the system calls, the futex and the scheduler dominate both. Across two "
+			"CPUs every hand-over wakes the other CPU; in a virtual machine that is an "
+			"inter-processor interrupt through the hypervisor and an idle vCPU coming "
+			"back, ten times a switch and more, for processes and threads alike."),
 	},
 	{
 		.id = "switch.alloc",
@@ -169,6 +193,13 @@ const struct claim claims[] = {
 		.aspect = ASPECT_SWITCH,
 		.seeds = "000",
 		.text = N_("A process switch involves memory allocation"),
+		.experiment = "switch",
+		.fact_obs = "switch.alloc",
+		.others = switch_alloc_evidence,
+		.why = N_("A context switch saves and restores registers and switches the "
+			  "page-table root: it maps nothing and allocates nothing. The page faults "
+			  "and resident memory of both processes are counted across a million "
+			  "switches; a fault or a page would mean memory was set up for them."),
 	},
 	{
 		.id = "switch.tlb",
@@ -177,6 +208,18 @@ const struct claim claims[] = {
 		.seeds = "003 004",
 		.text = N_("A process switch changes the whole address space; a thread switch only "
 			   "registers and stack"),
+		.experiment = "switch",
+		.a = { "futex", switch_ws_process },
+		.b = { "futex", switch_ws_thread },
+		.x_param = "working_set_bytes",
+		.baseline = "alone",
+		.why = N_("Each side reads and writes its own buffer per hop. If a process switch "
+			  "flushed the TLB, every hop would refill it and the process/thread ratio "
+			  "would grow with the working set. With PCID the entries survive the "
+			  "switch, and the caches are shared by both kinds anyway: what grows with "
+			  "the working set is the cache refill, for threads as for processes. The "
+			  "same hops done by one unit alone give the cost of the work itself; the "
+			  "rest is what the switches add."),
 	},
 	{
 		.id = "ipc.needed",

@@ -97,11 +97,24 @@ struct claim {
 	 * fitted too for a trend, shown under a's conditions for a ratio.
 	 */
 	const char *const *others;
+	/*
+	 * CLAIM_RATIO with x_param: the ratio is judged at every value of
+	 * x_param (one line each; the verdict is the one at the largest x),
+	 * and baseline names a metric measured at the same x without the
+	 * effect (the same work done alone), to report each side net of it.
+	 */
+	const char *baseline;
+	/*
+	 * CLAIM_FACT: the observation whose value "yes" or "no" the experiment
+	 * decided; `others` then names the observations shown as evidence.
+	 */
+	const char *fact_obs;
 };
 
 /* One side of a comparison, as the table shows it. */
 struct side {
 	const char *label; /* the metric's name; points into the run */
+	const char *kind;  /* its "kind" condition (process, thread), or NULL */
 	const char *unit;
 	struct summary sum;
 	double round_spread; /* largest round median over the smallest (struct metric) */
@@ -115,9 +128,15 @@ struct trend_line {
 	double x0, x1;		   /* smallest and largest x */
 	struct ratio_ci growth;	   /* median at x1 over median at x0, 95% CI */
 	enum verdict_status grows; /* the ratio rule applied to growth */
+	/*
+	 * A ratio judged per x (x0 == x1 is that x; growth holds the ratio and
+	 * grows its verdict): both sides' medians, and each net of the
+	 * baseline (NaN without one; never below 0: below the resolution).
+	 */
+	double a_median, b_median, a_net, b_net, net_resolution;
 };
 
-#define VERDICT_MAX_LINES 8
+#define VERDICT_MAX_LINES 16
 
 struct verdict {
 	const struct claim *claim;

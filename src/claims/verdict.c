@@ -62,7 +62,9 @@ static void explain_missing(const struct exp_result *res, const char *metric, st
 
 static void set_side(struct side *s, const struct metric *m)
 {
+	const struct mparam *kind = metric_param(m, "kind");
 	s->label = m->name;
+	s->kind = kind ? kind->str : NULL;
 	s->unit = m->unit;
 	s->sum = m->sum;
 	s->round_spread = m->round_spread;
@@ -243,6 +245,109 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 	}
 }
 
+/* The metric named ref at x_param = x, or NULL. */
+static const struct metric *metric_at(const struct exp_result *res, const struct metric_ref *ref,
+				      const char *x_param, int64_t x)
+{
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		const struct mparam *p = metric_param(m, x_param);
+		if (!p || !p->is_num || p->num != x || strcmp(m->name, ref->metric) != 0)
+			continue;
+		bool all = true;
+		for (const char *const *w = ref->where; w && *w && all; w++) {
+			const char *eq = strchr(*w, '=');
+			const struct mparam *q = NULL;
+			char key[64];
+			snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - *w) : (int)strlen(*w),
+				 *w);
+			q = metric_param(m, key);
+			all = q && (!eq || strcmp(q->str, eq + 1) == 0);
+		}
+		if (all)
+			return m;
+	}
+	return NULL;
+}
+
+/* A side net of the baseline, in the metric's unit; NaN without one. */
+static double net_of(const struct metric *m, const struct metric *base)
+{
+	if (!base)
+		return NAN;
+	double net = m->sum.median - base->sum.median;
+	return net > 0 ? net : 0;
+}
+
+/*
+ * The ratio at every x: one line per x value (ascending) found on the
+ * process side, the verdict that of the largest x.
+ */
+static void judge_ratio_per_x(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			      struct verdict *v)
+{
+	int64_t xs[VERDICT_MAX_LINES];
+	size_t n = 0;
+	for (size_t i = 0; i < res->n_metrics && n < VERDICT_MAX_LINES; i++) {
+		const struct mparam *p = metric_param(&res->metrics[i], c->x_param);
+		if (!p || !p->is_num || !metric_at(res, &c->a, c->x_param, p->num))
+			continue;
+		size_t k = 0;
+		while (k < n && xs[k] != p->num)
+			k++;
+		if (k < n)
+			continue;
+		for (k = n++; k > 0 && xs[k - 1] > p->num; k--)
+			xs[k] = xs[k - 1];
+		xs[k] = p->num;
+	}
+	const struct metric *a = NULL, *b = NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct metric *ak = metric_at(res, &c->a, c->x_param, xs[k]);
+		const struct metric *bk = metric_at(res, &c->b, c->x_param, xs[k]);
+		if (!ak || !bk)
+			continue;
+		struct metric_ref base_ref = { c->baseline, NULL };
+		const struct metric *base =
+			c->baseline ? metric_at(res, &base_ref, c->x_param, xs[k]) : NULL;
+		struct trend_line *l = &v->lines[v->n_lines++];
+		memset(l, 0, sizeof(*l));
+		l->label = ak->name;
+		l->x0 = l->x1 = (double)xs[k];
+		l->grows = metric_ratio(ak, bk, seed, &l->growth)
+				   ? V_INCONCLUSIVE
+				   : verdict_ratio_rule(&l->growth, v->threshold, v->margin);
+		l->a_median = ak->sum.median;
+		l->b_median = bk->sum.median;
+		l->a_net = net_of(ak, base);
+		l->b_net = net_of(bk, base);
+		/* Differences smaller than the wider interval are below what was resolved. */
+		double wa = ak->sum.ci_hi - ak->sum.ci_lo, wb = bk->sum.ci_hi - bk->sum.ci_lo;
+		l->net_resolution = wa > wb ? wa : wb;
+		a = ak;
+		b = bk;
+	}
+	if (!a) {
+		explain_missing(res, c->a.metric, v);
+		return;
+	}
+	set_side(&v->a, a);
+	set_side(&v->b, b);
+	v->ratio = v->lines[v->n_lines - 1].growth;
+	v->status = v->lines[v->n_lines - 1].grows;
+}
+
+/* A fact the experiment decided: its observation says "yes" or "no". */
+static void judge_fact(const struct claim *c, const struct exp_result *res, struct verdict *v)
+{
+	const char *seen = exp_result_obs(res, c->fact_obs);
+	if (!seen) {
+		explain_missing(res, c->fact_obs, v);
+		return;
+	}
+	v->status = strcmp(seen, "yes") == 0 ? V_OBSERVED : V_NOT_OBSERVED;
+}
+
 void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -262,7 +367,16 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 	}
 	switch (c->kind) {
 	case CLAIM_RATIO:
-		judge_ratio(c, res, r->seed, v);
+		if (c->x_param)
+			judge_ratio_per_x(c, res, r->seed, v);
+		else
+			judge_ratio(c, res, r->seed, v);
+		break;
+	case CLAIM_FACT:
+		if (c->fact_obs)
+			judge_fact(c, res, v);
+		else
+			v->status = V_NOT_MEASURED;
 		break;
 	case CLAIM_TREND:
 		judge_trend(c, res, r->seed, v);

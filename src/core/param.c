@@ -191,3 +191,14 @@ char *param_format(const struct param *p, const void *base, char *buf, size_t si
 	}
 	return buf;
 }
+
+int param_check_order(const char *experiment, const char *lo_name, int64_t lo, const char *hi_name,
+		      int64_t hi, char *err, size_t errlen)
+{
+	if (lo <= hi)
+		return 0;
+	snprintf(err, errlen,
+		 _("%s.%s (%lld) is above %s.%s (%lld): the minimum must not exceed the maximum"),
+		 experiment, lo_name, (long long)lo, experiment, hi_name, (long long)hi);
+	return -EINVAL;
+}

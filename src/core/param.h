@@ -75,6 +75,14 @@ const struct param *param_find(const struct param *params, size_t n, const char 
  */
 char *param_format(const struct param *p, const void *base, char *buf, size_t size);
 
+/*
+ * A joint check for two parameters of one experiment where the first must
+ * not exceed the second (a minimum and a maximum). Returns 0, or -EINVAL
+ * with one sentence in err naming both as EXPERIMENT.PARAM with values.
+ */
+int param_check_order(const char *experiment, const char *lo_name, int64_t lo, const char *hi_name,
+		      int64_t hi, char *err, size_t errlen);
+
 /* The text a preset uses for p: quick or full, falling back to def. */
 const char *param_preset_text(const struct param *p, enum param_preset preset);
 

@@ -5,9 +5,11 @@
 #include <string.h>
 
 extern const struct experiment exp_create;
+extern const struct experiment exp_switch;
 
 const struct experiment *const catalog[] = {
 	&exp_create,
+	&exp_switch,
 	NULL,
 };
 

@@ -462,13 +462,10 @@ static int create_run(struct exp_ctx *ctx, const void *params)
 static int create_check(const void *params, char *err, size_t errlen)
 {
 	const struct create_params *cp = params;
-	if (cp->samples > cp->max_samples) {
-		snprintf(err, errlen,
-			 _("create.samples (%lld) is above create.max_samples (%lld): the "
-			   "minimum must not exceed the maximum"),
-			 (long long)cp->samples, (long long)cp->max_samples);
-		return -EINVAL;
-	}
+	int bad = param_check_order("create", "samples", cp->samples, "max_samples",
+				    cp->max_samples, err, errlen);
+	if (bad)
+		return bad;
 	if (cp->max_samples < cp->rounds) {
 		snprintf(err, errlen,
 			 _("create.max_samples (%lld) is below create.rounds (%lld): every round "

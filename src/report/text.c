@@ -256,7 +256,7 @@ static void print_table(FILE *out, const struct verdict *v, size_t n, const stru
 			if ((int)vi->claim->aspect != a)
 				continue;
 			char pcell[96], tcell[96], vcell[64];
-			bool trend = vi->n_lines >= 2;
+			bool trend = vi->claim->kind == CLAIM_TREND && vi->n_lines >= 2;
 			side_cell(&vi->a, trend ? &vi->lines[0] : NULL, vi->claim->process_says,
 				  pcell, sizeof(pcell));
 			side_cell(&vi->b, trend ? &vi->lines[1] : NULL, vi->claim->thread_says,
@@ -347,12 +347,17 @@ static void print_figure(FILE *out, const char *unit, const struct summary *sum,
 	}
 }
 
-static void print_side(FILE *out, const struct side *s, int width)
+static void print_side(FILE *out, const struct side *s, bool with_kind, int width)
 {
+	char label[64];
+	if (s->kind && with_kind)
+		snprintf(label, sizeof(label), "%s %s", s->label, s->kind);
+	else
+		snprintf(label, sizeof(label), "%s", s->label);
 	fputs("  ", out);
-	put_padded(out, s->label, 16, false);
+	put_padded(out, label, 18, false);
 	fputc(' ', out);
-	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 19, width);
+	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 21, width);
 }
 
 /*
@@ -360,7 +365,8 @@ static void print_side(FILE *out, const struct side *s, int width)
  * on two; its why text compares more), under the same conditions as its
  * process side.
  */
-static void print_context(FILE *out, const struct claim *c, const struct run *r, int width)
+static void print_context(FILE *out, const struct claim *c, const struct run *r, bool with_kind,
+			  int width)
 {
 	const struct exp_result *e = run_find_result(r, c->experiment);
 	bool first = true;
@@ -371,12 +377,84 @@ static void print_context(FILE *out, const struct claim *c, const struct run *r,
 		if (first)
 			fprintf(out, "  %s\n", _("beside them, under the same conditions:"));
 		first = false;
+		const struct mparam *kind = metric_param(m, "kind");
 		struct side s = { .label = m->name,
+				  .kind = kind ? kind->str : NULL,
 				  .unit = m->unit,
 				  .sum = m->sum,
 				  .round_spread = m->round_spread,
 				  .set = true };
-		print_side(out, &s, width);
+		print_side(out, &s, with_kind, width);
+	}
+}
+
+/* A trend: each figure's slope per GiB, R², and its growth over the range. */
+static void print_trend_lines(FILE *out, const struct verdict *v, int width)
+{
+	char head[512], r[24], lo[24], hi[24];
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct trend_line *l = &v->lines[i];
+		char slope[40], x0[32], x1[32];
+		fputs("  ", out);
+		put_padded(out, l->label, 16, false);
+		fprintf(out, _(" %s, R² %.2f\n"), fmt_slope(l, slope, sizeof(slope)), l->fit.r2);
+		snprintf(head, sizeof(head), _("%s → %s: ×%s [%s, %s]; growth: %s"),
+			 units_format_bytes(l->x0, x0, sizeof(x0)),
+			 units_format_bytes(l->x1, x1, sizeof(x1)),
+			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+		report_wrap(out, head, 19, width);
+	}
+}
+
+/* A side net of its baseline: the figure, or "below the resolution". */
+static const char *fmt_net(double net, double resolution, const char *unit, char *buf, size_t size)
+{
+	if (!isfinite(net))
+		return "-";
+	if (net <= resolution) {
+		snprintf(buf, size, "%s", _("below the resolution"));
+		return buf;
+	}
+	return fmt_value(net, unit, buf, size);
+}
+
+/* A ratio judged per condition: one line per value of it. */
+static void print_ratio_lines(FILE *out, const struct verdict *v, int width)
+{
+	char head[512], r[24], lo[24], hi[24], x[32], a[32], b[32], na[48], nb[48];
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct trend_line *l = &v->lines[i];
+		const char *unit = v->a.unit;
+		units_format_bytes(l->x0, x, sizeof(x));
+		int n = snprintf(
+			head, sizeof(head), _("at %s: process %s, thread %s, ×%s [%s, %s] %s"), x,
+			fmt_value(l->a_median, unit, a, sizeof(a)),
+			fmt_value(l->b_median, unit, b, sizeof(b)),
+			fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+		if (isfinite(l->a_net) && n > 0 && (size_t)n < sizeof(head))
+			snprintf(head + n, sizeof(head) - (size_t)n,
+				 _("; beyond the same work alone: process %s, thread %s"),
+				 fmt_net(l->a_net, l->net_resolution, unit, na, sizeof(na)),
+				 fmt_net(l->b_net, l->net_resolution, unit, nb, sizeof(nb)));
+		report_wrap(out, head, 2, width);
+	}
+}
+
+/* A fact's evidence: the observations its claim names. */
+static void print_evidence(FILE *out, const struct claim *c, const struct run *r, int width)
+{
+	const struct exp_result *e = run_find_result(r, c->experiment);
+	char line[256];
+	for (const char *const *o = c->others; e && o && *o; o++) {
+		const char *value = exp_result_obs(e, *o);
+		if (!value)
+			continue;
+		snprintf(line, sizeof(line), "%s: %s", *o, value);
+		report_wrap(out, line, 2, width);
 	}
 }
 
@@ -399,8 +477,10 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	}
 	char r[24], lo[24], hi[24];
 	if (c->kind == CLAIM_RATIO && v->a.set) {
-		print_side(out, &v->a, o->width);
-		print_side(out, &v->b, o->width);
+		/* Two figures of one name are told apart by their kind. */
+		bool with_kind = strcmp(v->a.label, v->b.label) == 0;
+		print_side(out, &v->a, with_kind, o->width);
+		print_side(out, &v->b, with_kind, o->width);
 		double drift = v->a.round_spread > v->b.round_spread ? v->a.round_spread
 								     : v->b.round_spread;
 		if (drift >= 1.005)
@@ -419,22 +499,14 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
 			 v->threshold, v->margin);
 		report_wrap(out, head, 2, o->width);
-		print_context(out, c, run, o->width);
+		print_context(out, c, run, with_kind, o->width);
 	}
-	for (size_t i = 0; i < v->n_lines; i++) {
-		const struct trend_line *l = &v->lines[i];
-		char slope[40], x0[32], x1[32];
-		fputs("  ", out);
-		put_padded(out, l->label, 16, false);
-		fprintf(out, _(" %s, R² %.2f\n"), fmt_slope(l, slope, sizeof(slope)), l->fit.r2);
-		snprintf(head, sizeof(head), _("%s → %s: ×%s [%s, %s]; growth: %s"),
-			 units_format_bytes(l->x0, x0, sizeof(x0)),
-			 units_format_bytes(l->x1, x1, sizeof(x1)),
-			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
-			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
-			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
-		report_wrap(out, head, 19, o->width);
-	}
+	if (c->kind == CLAIM_TREND)
+		print_trend_lines(out, v, o->width);
+	else if (c->kind == CLAIM_RATIO)
+		print_ratio_lines(out, v, o->width);
+	if (c->kind == CLAIM_FACT)
+		print_evidence(out, c, run, o->width);
 	if (c->why) {
 		char *long_why = xasprintf(_("Why: %s"), _(c->why));
 		report_wrap(out, long_why, 2, o->width);
@@ -492,6 +564,26 @@ static bool same_conditions(const struct metric *a, const struct metric *b)
 	return true;
 }
 
+/*
+ * A metric's name, with its unit kind when the experiment measured the
+ * same name for both kinds ("futex process"); the name alone otherwise.
+ */
+static void metric_label(const struct exp_result *e, const struct metric *m, char *buf, size_t size)
+{
+	const struct mparam *kind = metric_param(m, "kind");
+	snprintf(buf, size, "%s", m->name);
+	if (!kind)
+		return;
+	for (size_t i = 0; i < e->n_metrics; i++) {
+		const struct mparam *other = metric_param(&e->metrics[i], "kind");
+		if (strcmp(e->metrics[i].name, m->name) == 0 && other &&
+		    strcmp(other->str, kind->str) != 0) {
+			snprintf(buf, size, "%s %s", m->name, kind->str);
+			return;
+		}
+	}
+}
+
 static void print_result(FILE *out, const struct exp_result *e, const struct report_opts *o)
 {
 	char line[512], took[32];
@@ -513,7 +605,9 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 		if (i == 0 || !same_conditions(m, &e->metrics[i - 1]))
 			print_conditions(out, m, 2, o->width);
 		fputs("    ", out);
-		put_padded(out, m->name, 15, false);
+		char label[64];
+		metric_label(e, m, label, sizeof(label));
+		put_padded(out, label, 15, false);
 		fputc(' ', out);
 		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20, o->width);
 	}
@@ -539,8 +633,9 @@ static int text_render(FILE *out, const struct run *r, const struct verdict *v,
 	const struct report_opts *o = &clamped;
 	print_env(out, r, o);
 	print_table(out, v, n, o);
+	/* A block for every claim whose experiment is in this run; the table has the rest. */
 	for (size_t i = 0; i < n; i++)
-		if (v[i].status != V_NOT_MEASURED)
+		if (v[i].status != V_NOT_MEASURED && run_find_result(r, v[i].claim->experiment))
 			print_claim(out, r, &v[i], o);
 	for (size_t i = 0; i < r->n_results; i++)
 		print_result(out, &r->results[i], o);

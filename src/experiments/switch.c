@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: MIT
+/*
+ * switch: what a context switch costs between two processes and between
+ * two threads.
+ *
+ * Method: a ping-pong. Side A is the experiment's own thread; side B is a
+ * unit started as a process or as a thread, with the identical code. A
+ * token in the shared arena says whose turn it is; each side hands it over
+ * and sleeps until it comes back. One round trip is two hand-overs: on one
+ * CPU, two context switches. The wake-up mechanism is a parameter of the
+ * one loop: a futex (shared, the same call for both kinds; and private,
+ * for threads only, labelled so), a pair of pipes, and sched_yield() under
+ * SCHED_FIFO (where the privilege exists) which switches without sleeping.
+ *
+ * The switches are counted, not assumed: the voluntary and involuntary
+ * switches of both sides (from /proc/TID/status) across the samples give
+ * the switches per round trip, recorded beside every figure; when it is not
+ * two, the figure is not a pure switch and the report says so.
+ *
+ * Placement: both sides on one CPU (the switch itself), on two CPUs (each
+ * hand-over wakes the other CPU: in a virtual machine an idle vCPU halts
+ * and waking it costs an inter-processor interrupt through the
+ * hypervisor), and unpinned.
+ *
+ * Working set: the same-CPU futex ping-pong again while each side reads
+ * and writes a private buffer per hop, and the same hops done by one unit
+ * alone (no switch, as lmbench does): what a switch adds is the round trip
+ * minus that. A process switch changes the address space; with PCID the
+ * TLB need not be flushed, and the caches are the caches either way.
+ *
+ * Allocation: a million process switches while the page faults and the
+ * resident memory of both sides are counted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/experiment.h"
+#include "core/io.h"
+#include "core/procfs.h"
+#include "core/shm.h"
+#include "core/stats.h"
+#include "core/sysinfo.h"
+#include "core/unit.h"
+#include "core/units.h"
+#include "util/i18n.h"
+
+struct switch_params {
+	struct param_list wset; /* working-set sizes per hop */
+	int64_t samples;
+	int64_t max_samples;
+	int64_t budget_ns;
+	int64_t alloc_switches; /* process switches for the allocation count */
+};
+
+enum mech {
+	MECH_FUTEX,	    /* shared futex: the same call for both kinds */
+	MECH_FUTEX_PRIVATE, /* private futex: threads only */
+	MECH_PIPE,	    /* one pipe each way */
+	MECH_YIELD,	    /* sched_yield() under SCHED_FIFO, one CPU */
+};
+
+static const char *const mech_names[] = {
+	[MECH_FUTEX] = "futex",
+	[MECH_FUTEX_PRIVATE] = "futex_private",
+	[MECH_PIPE] = "pipe",
+	[MECH_YIELD] = "yield_fifo",
+};
+
+enum placement {
+	SAME_CPU,
+	CROSS_CPU,
+	UNPINNED
+};
+
+static const char *const placement_names[] = {
+	[SAME_CPU] = "same-cpu",
+	[CROSS_CPU] = "cross-cpu",
+	[UNPINNED] = "unpinned",
+};
+
+/* What both sides share; it lives in the arena, so one pointer serves both kinds. */
+struct pingpong {
+	_Alignas(64) _Atomic uint32_t turn; /* the futex word: 0 A's turn, 1 B's turn */
+	_Alignas(64) _Atomic uint32_t stop;
+	_Atomic int32_t b_tid;
+	_Atomic uint32_t b_ready;
+	enum mech mech;
+	size_t wset;	  /* bytes each side touches per hop */
+	int ab[2], ba[2]; /* pipes: A to B, B to A */
+	int b_fifo_err;	  /* B could not become SCHED_FIFO: its -errno */
+};
+
+static long futex(_Atomic uint32_t *word, int op, uint32_t val)
+{
+	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
+}
+
+/* Reads and writes one byte per cache line of the buffer: a working set. */
+static void touch(volatile unsigned char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i += 64)
+		buf[i]++;
+}
+
+/* Gives the turn to `to` (0 A, 1 B). */
+static void hand_over(struct pingpong *pp, uint32_t to)
+{
+	unsigned char byte = 1;
+	switch (pp->mech) {
+	case MECH_FUTEX:
+	case MECH_FUTEX_PRIVATE:
+		atomic_store_explicit(&pp->turn, to, memory_order_release);
+		futex(&pp->turn, pp->mech == MECH_FUTEX ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, 1);
+		break;
+	case MECH_PIPE:
+		io_write_all(to ? pp->ab[1] : pp->ba[1], &byte, 1);
+		break;
+	case MECH_YIELD:
+		atomic_store_explicit(&pp->turn, to, memory_order_release);
+		break;
+	}
+}
+
+/* Waits until it is `me`'s turn. */
+static void wait_turn(struct pingpong *pp, uint32_t me)
+{
+	unsigned char byte;
+	uint32_t t;
+	switch (pp->mech) {
+	case MECH_FUTEX:
+	case MECH_FUTEX_PRIVATE:
+		while ((t = atomic_load_explicit(&pp->turn, memory_order_acquire)) != me)
+			futex(&pp->turn, pp->mech == MECH_FUTEX ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE,
+			      t);
+		break;
+	case MECH_PIPE:
+		io_read_full(me ? pp->ab[0] : pp->ba[0], &byte, 1);
+		break;
+	case MECH_YIELD:
+		while (atomic_load_explicit(&pp->turn, memory_order_acquire) != me)
+			sched_yield();
+		break;
+	}
+}
+
+static int become_fifo(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	return sched_setscheduler(0, SCHED_FIFO, &sp) == 0 ? 0 : -errno;
+}
+
+/* Side B: the same code as a process or as a thread. */
+static int side_b(void *arg)
+{
+	struct pingpong *pp = arg;
+	unsigned char *buf = pp->wset ? calloc(1, pp->wset) : NULL;
+	if (pp->mech == MECH_YIELD)
+		pp->b_fifo_err = become_fifo();
+	atomic_store(&pp->b_tid, (int32_t)gettid());
+	atomic_store_explicit(&pp->b_ready, 1, memory_order_release);
+	for (;;) {
+		wait_turn(pp, 1);
+		if (atomic_load_explicit(&pp->stop, memory_order_acquire))
+			break;
+		if (buf)
+			touch(buf, pp->wset);
+		hand_over(pp, 0);
+	}
+	free(buf);
+	return 0;
+}
+
+/* Side A's state for the sampler. */
+struct side_a {
+	struct pingpong *pp;
+	unsigned char *buf;  /* A's own working set */
+	unsigned char *buf2; /* B's, for the alone baseline */
+	bool alone;	     /* both hop sequences, no partner */
+};
+
+static int op_round_trips(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct side_a *a = p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		if (a->buf)
+			touch(a->buf, a->pp->wset);
+		if (a->alone) {
+			if (a->buf2)
+				touch(a->buf2, a->pp->wset);
+			continue;
+		}
+		hand_over(a->pp, 1);
+		wait_turn(a->pp, 0);
+	}
+	return 0;
+}
+
+/* Voluntary + involuntary switches of one task so far, or 0 if unreadable. */
+static uint64_t switches_of(pid_t tid)
+{
+	struct procfs_sched s;
+	if (procfs_sched(tid, &s) != 0)
+		return 0;
+	return s.voluntary_switches + s.involuntary_switches;
+}
+
+/* One figure to take. */
+struct figure {
+	enum mech mech;
+	enum unit_type kind;
+	enum placement place;
+	size_t wset;
+	bool alone;
+};
+
+static void figure_name(const struct figure *f, char *buf, size_t size)
+{
+	if (f->alone)
+		snprintf(buf, size, "alone working_set_bytes=%zu", f->wset);
+	else
+		snprintf(buf, size, "%s %s %s working_set_bytes=%zu", mech_names[f->mech],
+			 unit_type_name(f->kind), placement_names[f->place], f->wset);
+}
+
+static void close_pipes(struct pingpong *pp)
+{
+	if (pp->mech != MECH_PIPE)
+		return;
+	close(pp->ab[0]);
+	close(pp->ab[1]);
+	close(pp->ba[0]);
+	close(pp->ba[1]);
+}
+
+/*
+ * Starts B for the figure, with A pinned as its placement says. Returns 0,
+ * or -errno with why filled.
+ */
+static int start_pair(struct exp_ctx *ctx, const struct figure *f, struct pingpong *pp,
+		      struct unit *b, char *why, size_t len)
+{
+	int cpu_a = exp_cpu(ctx, 0), cpu_b = exp_cpu(ctx, 0);
+	int err;
+	if (f->place == CROSS_CPU) {
+		if (ctx->n_cpus < 2) {
+			snprintf(why, len, "%s", _("needs two CPUs: --cpus gives one"));
+			return -ENODEV;
+		}
+		cpu_b = exp_cpu(ctx, 1);
+	}
+	if (f->place == UNPINNED)
+		err = unit_pin_self_to(ctx->cpus, ctx->n_cpus);
+	else
+		err = unit_pin_self(cpu_a);
+	if (err) {
+		snprintf(why, len, _("cannot pin: %s"), strerror(-err));
+		return err;
+	}
+	memset(pp, 0, sizeof(*pp));
+	pp->mech = f->mech;
+	pp->wset = f->wset;
+	if (f->mech == MECH_PIPE && (pipe2(pp->ab, O_CLOEXEC) || pipe2(pp->ba, O_CLOEXEC))) {
+		err = -errno;
+		snprintf(why, len, _("cannot make a pipe: %s"), strerror(errno));
+		return err;
+	}
+	err = unit_start(b, f->kind, side_b, pp, f->place == UNPINNED ? -1 : cpu_b);
+	if (err) {
+		snprintf(why, len, _("cannot start the partner: %s"), strerror(-err));
+		close_pipes(pp);
+		return err;
+	}
+	while (!atomic_load_explicit(&pp->b_ready, memory_order_acquire))
+		sched_yield();
+	if (f->mech == MECH_YIELD && pp->b_fifo_err) {
+		snprintf(why, len, _("SCHED_FIFO refused: %s"), strerror(-pp->b_fifo_err));
+		return pp->b_fifo_err;
+	}
+	return 0;
+}
+
+static void stop_pair(struct pingpong *pp, struct unit *b)
+{
+	struct unit_end end;
+	atomic_store_explicit(&pp->stop, 1, memory_order_release);
+	hand_over(pp, 1);
+	unit_wait(b, &end);
+	close_pipes(pp);
+}
+
+static void record_figure(struct exp_ctx *ctx, const struct figure *f, const struct sample_set *s,
+			  double switches_per_rt)
+{
+	char wbuf[32], what[128], per_switch[32];
+	struct mparam mp[5];
+	size_t n = 0;
+	mp[n++] = mparam_num("working_set_bytes", (int64_t)f->wset, wbuf, sizeof(wbuf));
+	if (!f->alone) {
+		mp[n++] = mparam_str("kind", unit_type_name(f->kind));
+		mp[n++] = mparam_str("placement", placement_names[f->place]);
+	}
+	exp_record(ctx, f->alone ? "alone" : mech_names[f->mech], "ns", DIR_LOWER_IS_BETTER, s, mp,
+		   n);
+	if (f->alone)
+		return;
+	/* The cost of one switch, from the switches counted, not the two assumed. */
+	double *v = malloc(s->n * sizeof(*v));
+	struct summary sum = { 0 };
+	for (size_t i = 0; v && i < s->n; i++)
+		v[i] = (double)s->raw[i] / (double)s->batch;
+	if (v)
+		stats_summarize(v, s->n, &sum);
+	free(v);
+	figure_name(f, what, sizeof(what));
+	if (switches_per_rt > 0)
+		units_format_ns(sum.median / switches_per_rt, per_switch, sizeof(per_switch));
+	else
+		snprintf(per_switch, sizeof(per_switch), "-");
+	if (switches_per_rt < 1.9 || switches_per_rt > 2.1)
+		exp_observe(ctx, what,
+			    _("%.2f switches per round trip, not 2: the figure is not two plain "
+			      "switches (a waiter found the token back before sleeping, or was "
+			      "preempted); %s per switch"),
+			    switches_per_rt, per_switch);
+	else
+		exp_observe(ctx, what, _("%.2f switches per round trip; %s per switch"),
+			    switches_per_rt, per_switch);
+}
+
+/* Takes one figure: starts the pair, samples round trips, counts switches, stops. */
+static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm_arena *arena,
+		 const struct figure *f)
+{
+	char what[128], why[160];
+	struct pingpong *pp = arena->base;
+	struct side_a a = { .pp = pp, .alone = f->alone };
+	struct unit b = { 0 };
+	bool fifo = false;
+	int err = 0;
+
+	figure_name(f, what, sizeof(what));
+	exp_progress(ctx, "%s", what);
+	if (f->alone) {
+		memset(pp, 0, sizeof(*pp));
+		pp->wset = f->wset;
+		unit_pin_self(exp_cpu(ctx, 0));
+	} else {
+		if (f->mech == MECH_YIELD) {
+			err = become_fifo();
+			if (err) {
+				exp_skip(ctx, what, _("SCHED_FIFO refused: %s"), strerror(-err));
+				return;
+			}
+			fifo = true;
+		}
+		err = start_pair(ctx, f, pp, &b, why, sizeof(why));
+		if (err && err != -ENODEV && b.running)
+			stop_pair(pp, &b);
+		if (err) {
+			exp_skip(ctx, what, "%s", why);
+			goto out;
+		}
+	}
+	if (f->wset) {
+		a.buf = calloc(1, f->wset);
+		a.buf2 = f->alone ? calloc(1, f->wset) : NULL;
+	}
+
+	struct sampler_cfg cfg =
+		exp_sampler_cfg(ctx, (uint32_t)sp->samples, (uint32_t)sp->max_samples,
+				(uint64_t)sp->budget_ns, 1000000);
+	struct sample_set s;
+	err = sampler_run(&cfg, op_round_trips, &a, &s);
+	double per_rt = 0;
+	if (!err && !f->alone) {
+		/* Count the switches over a pass of their own, as many trips as a few samples. */
+		uint64_t trips = s.n * s.batch / 4, unused;
+		trips = trips < 10 ? 10 : trips > 2000 ? 2000 : trips;
+		pid_t b_tid = atomic_load(&pp->b_tid);
+		uint64_t before = switches_of(gettid()) + switches_of(b_tid);
+		op_round_trips(&a, trips, &unused);
+		uint64_t after = switches_of(gettid()) + switches_of(b_tid);
+		per_rt = (double)(after - before) / (double)trips;
+	}
+	if (!f->alone)
+		stop_pair(pp, &b);
+	if (err) {
+		exp_skip(ctx, what, _("the ping-pong failed: %s"), strerror(-err));
+	} else {
+		record_figure(ctx, f, &s, per_rt);
+		sample_set_free(&s);
+	}
+	free(a.buf);
+	free(a.buf2);
+out:
+	if (fifo) {
+		struct sched_param normal = { 0 };
+		sched_setscheduler(0, SCHED_OTHER, &normal);
+	}
+}
+
+/*
+ * A million process switches (or as many as asked), counting the page
+ * faults and the resident memory of both sides around them: does a
+ * process switch allocate memory?
+ */
+static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp,
+			     struct shm_arena *arena)
+{
+	struct figure f = { .mech = MECH_FUTEX, .kind = UNIT_PROCESS, .place = SAME_CPU };
+	struct pingpong *pp = arena->base;
+	struct side_a a = { .pp = pp };
+	struct unit b = { 0 };
+	char why[160];
+
+	exp_progress(ctx, "%s", _("counting faults across process switches"));
+	if (start_pair(ctx, &f, pp, &b, why, sizeof(why)) != 0) {
+		if (b.running)
+			stop_pair(pp, &b);
+		exp_skip(ctx, "allocation", "%s", why);
+		return;
+	}
+	pid_t b_pid = b.pid;
+	/* Warm both sides up first: the first hand-overs fault in their stacks. */
+	uint64_t unused;
+	op_round_trips(&a, 1000, &unused);
+	struct procfs_sched sa0, sb0, sa1, sb1;
+	struct procfs_mem ma0, mb0, ma1, mb1;
+	uint64_t sw0 = switches_of(gettid()) + switches_of(b_pid);
+	procfs_sched(0, &sa0);
+	procfs_sched(b_pid, &sb0);
+	procfs_mem(0, &ma0);
+	procfs_mem(b_pid, &mb0);
+	op_round_trips(&a, (uint64_t)sp->alloc_switches / 2, &unused);
+	procfs_sched(0, &sa1);
+	procfs_sched(b_pid, &sb1);
+	procfs_mem(0, &ma1);
+	procfs_mem(b_pid, &mb1);
+	uint64_t sw1 = switches_of(gettid()) + switches_of(b_pid);
+	stop_pair(pp, &b);
+
+	uint64_t minor =
+		(sa1.minor_faults - sa0.minor_faults) + (sb1.minor_faults - sb0.minor_faults);
+	uint64_t major =
+		(sa1.major_faults - sa0.major_faults) + (sb1.major_faults - sb0.major_faults);
+	int64_t rss = ((int64_t)ma1.rss_bytes - (int64_t)ma0.rss_bytes) +
+		      ((int64_t)mb1.rss_bytes - (int64_t)mb0.rss_bytes);
+	exp_observe(ctx, "alloc.switches", "%llu", (unsigned long long)(sw1 - sw0));
+	exp_observe(ctx, "alloc.minor_faults", "%llu", (unsigned long long)minor);
+	exp_observe(ctx, "alloc.major_faults", "%llu", (unsigned long long)major);
+	exp_observe(ctx, "alloc.rss_change_bytes", "%lld", (long long)rss);
+	/* A handful of faults over a million switches is the reading itself, not the switch. */
+	bool allocates = sw1 - sw0 > 0 && (double)(minor + major) / (double)(sw1 - sw0) > 1e-3;
+	exp_observe(ctx, "switch.alloc", "%s", allocates ? "yes" : "no");
+}
+
+static int switch_run(struct exp_ctx *ctx, const void *params)
+{
+	const struct switch_params *sp = params;
+	struct shm_arena arena;
+	struct sysinfo si;
+
+	int err = shm_arena_create(&arena, sizeof(struct pingpong));
+	if (err)
+		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+	sysinfo_collect(&si);
+	exp_observe(ctx, "pcid", "%s", si.pcid ? "yes" : "no");
+	exp_observe(ctx, "virtualized", "%s", si.virtualized ? "yes" : "no");
+
+	static const enum mech mechs[] = { MECH_FUTEX, MECH_FUTEX_PRIVATE, MECH_PIPE, MECH_YIELD };
+	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
+	for (size_t m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++)
+		for (int p = SAME_CPU; p <= UNPINNED; p++)
+			for (size_t k = 0; k < 2; k++) {
+				struct figure f = { mechs[m], kinds[k], (enum placement)p, 0,
+						    false };
+				if (mechs[m] == MECH_FUTEX_PRIVATE && kinds[k] == UNIT_PROCESS)
+					continue; /* a private futex cannot cross processes */
+				if (mechs[m] == MECH_YIELD && p != SAME_CPU)
+					continue; /* yielding hands over only on one CPU */
+				take(ctx, sp, &arena, &f);
+			}
+
+	for (size_t w = 0; w < sp->wset.n; w++) {
+		size_t bytes = (size_t)sp->wset.v[w];
+		if (bytes == 0)
+			continue; /* measured above */
+		for (size_t k = 0; k < 2; k++) {
+			struct figure f = { MECH_FUTEX, kinds[k], SAME_CPU, bytes, false };
+			take(ctx, sp, &arena, &f);
+		}
+	}
+	for (size_t w = 0; w < sp->wset.n; w++) {
+		struct figure f = { MECH_FUTEX, UNIT_THREAD, SAME_CPU, (size_t)sp->wset.v[w],
+				    true };
+		take(ctx, sp, &arena, &f);
+	}
+	count_allocation(ctx, sp, &arena);
+	shm_arena_destroy(&arena);
+	return 0;
+}
+
+/* Parameters that are each in range but do not go together. */
+static int switch_check(const void *params, char *err, size_t errlen)
+{
+	const struct switch_params *sp = params;
+	return param_check_order("switch", "samples", sp->samples, "max_samples", sp->max_samples,
+				 err, errlen);
+}
+
+/*
+ * A generous bound: every figure's budget or its minimum samples at a
+ * pessimistic round trip (1 ms, plus 1 ms per MiB of working set), and the
+ * allocation count at 50 µs a switch, twice over, plus a minute.
+ */
+static uint64_t switch_deadline(const void *params)
+{
+	const struct switch_params *sp = params;
+	double per_figure = (double)sp->budget_ns * 1.3 + (double)sp->samples * 1e6;
+	double ns = 20 * per_figure + (double)sp->alloc_switches * 50e3;
+	for (size_t w = 0; w < sp->wset.n; w++) {
+		double mib = (double)sp->wset.v[w] / 1048576.0;
+		ns += 3 * (per_figure + (double)sp->samples * mib * 1e6 + 2000 * mib * 1e6);
+	}
+	return (uint64_t)(2 * ns) + 60000000000ull;
+}
+
+static const char *const switch_claims[] = { "switch.cost", "switch.alloc", "switch.tlb", NULL };
+
+static const struct param switch_param_table[] = {
+	{ "wset", N_("bytes each side reads and writes per hop, one figure per size"), UNIT_BYTES,
+	  true, offsetof(struct switch_params, wset), "0,16KiB,256KiB,1MiB,4MiB", NULL,
+	  "0,16KiB,256KiB,1MiB,4MiB,16MiB", 0, (int64_t)1 << 30 },
+	{ "samples", N_("at least this many samples per figure"), UNIT_COUNT, false,
+	  offsetof(struct switch_params, samples), "20", "10", "40", 3, 100000 },
+	{ "max_samples", N_("at most this many samples per figure"), UNIT_COUNT, false,
+	  offsetof(struct switch_params, max_samples), "1000", "300", "5000", 3, 1000000 },
+	{ "budget", N_("time spent sampling each figure"), UNIT_DURATION, false,
+	  offsetof(struct switch_params, budget_ns), "200ms", "80ms", "1s", 1000000, 600000000000 },
+	{ "alloc_switches", N_("process switches during which faults and memory are counted"),
+	  UNIT_COUNT, false, offsetof(struct switch_params, alloc_switches), "1M", NULL, "4M", 1000,
+	  1000000000 },
+};
+
+const struct experiment exp_switch = {
+	.name = "switch",
+	.title = N_("Switching between processes or threads"),
+	.method = N_("A ping-pong: two units hand a token back and forth, the same code for a "
+		     "process pair and a thread pair, woken by a shared futex, a private futex "
+		     "(threads), a pipe pair, or sched_yield under SCHED_FIFO; on one CPU, on two, "
+		     "and unpinned. The switches are counted from /proc. Then the same-CPU futex "
+		     "ping-pong with a working set per hop, against the same hops done alone; "
+		     "then faults and resident memory across a million process switches."),
+	.claims = switch_claims,
+	.params = switch_param_table,
+	.n_params = sizeof(switch_param_table) / sizeof(switch_param_table[0]),
+	.params_size = sizeof(struct switch_params),
+	.run = switch_run,
+	.check = switch_check,
+	.deadline = switch_deadline,
+	.deadline_ns = { 120000000000ull, 900000000000ull },
+	.quick_suite = true,
+};
