@@ -19,6 +19,8 @@ Suite *runner_suite(void);
 Suite *report_suite(void);
 Suite *create_suite(void);
 Suite *switch_suite(void);
+Suite *channel_suite(void);
+Suite *ipc_suite(void);
 Suite *cli_suite(void);
 
 #endif

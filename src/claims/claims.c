@@ -24,6 +24,33 @@ static const char *const switch_ws_thread[] = { "kind=thread", "placement=same-c
 static const char *const switch_alloc_evidence[] = { "alloc.switches", "alloc.minor_faults",
 						     "alloc.major_faults", "alloc.rss_change_bytes",
 						     NULL };
+static const char *const ipc_lat_process[] = { "measure=latency", "bytes=64", "placement=same-cpu",
+					       "kind=process", NULL };
+static const char *const ipc_lat_thread[] = { "measure=latency", "bytes=64", "placement=same-cpu",
+					      "kind=thread", NULL };
+static const char *const ipc_needed_evidence[] = { "plain_variable_seen", "shared_mapping_seen",
+						   NULL };
+static const struct claim_part ipc_faster_parts[] = {
+	{ N_("(a) a pipe between processes, and between threads"),
+	  { "pipe", ipc_lat_process },
+	  { "pipe", ipc_lat_thread } },
+	{ N_("(a) a UNIX socket between processes, and between threads"),
+	  { "unix_stream", ipc_lat_process },
+	  { "unix_stream", ipc_lat_thread } },
+	{ N_("(a) a shared-memory ring between processes, and between threads"),
+	  { "shm_futex", ipc_lat_process },
+	  { "shm_futex", ipc_lat_thread } },
+	{ N_("(b) processes over a pipe, threads over shared memory"),
+	  { "pipe", ipc_lat_process },
+	  { "shm_futex", ipc_lat_thread } },
+	{ N_("(b) processes over a UNIX socket, threads over shared memory"),
+	  { "unix_stream", ipc_lat_process },
+	  { "shm_futex", ipc_lat_thread } },
+	{ N_("(b) processes over a pipe, threads with a mutex and a condition"),
+	  { "pipe", ipc_lat_process },
+	  { "mutex_cond", ipc_lat_thread } },
+	{ NULL, { NULL, NULL }, { NULL, NULL } },
+};
 static const char *const create_context[] = { "clone_vm", "clone_thread", "vfork", "posix_spawn",
 					      NULL };
 
@@ -229,6 +256,14 @@ const struct claim claims[] = {
 		.text = N_("Processes cannot talk through plain memory; they need IPC"),
 		.process_says = N_("through IPC"),
 		.thread_says = N_("directly, shared memory"),
+		.experiment = "ipc",
+		.fact_obs = "ipc.needed",
+		.others = ipc_needed_evidence,
+		.why = N_("fork gives the child a copy-on-write copy of the parent's memory: the "
+			  "child's write to a global makes it a page of its own, and the parent "
+			  "never sees it. A mapping made MAP_SHARED before the fork is the same "
+			  "physical page in both, so a write there is seen: shared memory is IPC "
+			  "too, set up on purpose."),
 	},
 	{
 		.id = "ipc.faster_threads",
@@ -236,6 +271,15 @@ const struct claim claims[] = {
 		.aspect = ASPECT_COMMUNICATION,
 		.seeds = "all",
 		.text = N_("Threads communicate faster than processes"),
+		.experiment = "ipc",
+		.parts = ipc_faster_parts,
+		.why = N_("The same mechanism costs the same between threads and between "
+			  "processes: a pipe or a socket copies through the kernel and wakes the "
+			  "reader either way, and a ring in shared memory is shared memory for "
+			  "both (part a). What makes threads faster in practice is the mechanism "
+			  "they are usually given: memory they already share, against the system "
+			  "calls and copies of a pipe or a socket (part b). A process that maps "
+			  "shared memory gets the same speed."),
 	},
 	{
 		.id = "ipc.mechanisms",
@@ -243,6 +287,14 @@ const struct claim claims[] = {
 		.aspect = ASPECT_COMMUNICATION,
 		.seeds = "all",
 		.text = N_("IPC mechanisms differ in cost"),
+		.experiment = "ipc",
+		.a = { NULL, ipc_lat_process },
+		.why = N_("Every mechanism ranked by the round trip of a 64-byte message between "
+			  "two processes on one CPU; the verdict compares the slowest with the "
+			  "fastest. Kernel-copying mechanisms pay two system calls and two copies "
+			  "per message; shared-memory rings pay a copy and a wake-up only when the "
+			  "reader sleeps; spinning pays no wake-up at all but burns a CPU. The "
+			  "streams are set against the machine's memcpy, their ceiling."),
 	},
 	{
 		.id = "sync.race",

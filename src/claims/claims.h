@@ -69,12 +69,19 @@ enum verdict_status {
 	V_INCONCLUSIVE,
 	V_OBSERVED,
 	V_NOT_OBSERVED,
+	V_SPLIT, /* a nuanced claim whose parts disagree: each part has its verdict */
 };
 
 /* A metric selected by name and "key=value" conditions (NULL-terminated). */
 struct metric_ref {
 	const char *metric;
 	const char *const *where;
+};
+
+/* One part of a nuanced claim: its own ratio of a over b. */
+struct claim_part {
+	const char *label; /* N_(); NULL ends the list */
+	struct metric_ref a, b;
 };
 
 struct claim {
@@ -109,6 +116,12 @@ struct claim {
 	 * decided; `others` then names the observations shown as evidence.
 	 */
 	const char *fact_obs;
+	/* CLAIM_NUANCED: the parts, each judged as a ratio. */
+	const struct claim_part *parts;
+	/*
+	 * CLAIM_TABLE: a.where selects the figures to rank (any name); the
+	 * verdict is the ratio of the slowest to the fastest.
+	 */
 };
 
 /* One side of a comparison, as the table shows it. */

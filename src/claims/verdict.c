@@ -348,6 +348,66 @@ static void judge_fact(const struct claim *c, const struct exp_result *res, stru
 	v->status = strcmp(seen, "yes") == 0 ? V_OBSERVED : V_NOT_OBSERVED;
 }
 
+/* A nuanced claim: each part a ratio; one verdict when they agree, "split" when not. */
+static void judge_nuanced(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			  struct verdict *v)
+{
+	for (const struct claim_part *p = c->parts; p && p->label && v->n_lines < VERDICT_MAX_LINES;
+	     p++) {
+		const struct metric *a = exp_result_find_metric(res, p->a.metric, p->a.where);
+		const struct metric *b = exp_result_find_metric(res, p->b.metric, p->b.where);
+		if (!a || !b)
+			continue;
+		struct trend_line *l = &v->lines[v->n_lines++];
+		memset(l, 0, sizeof(*l));
+		l->label = p->label;
+		l->a_median = a->sum.median;
+		l->b_median = b->sum.median;
+		l->a_net = l->b_net = NAN;
+		l->grows = metric_ratio(a, b, seed, &l->growth)
+				   ? V_INCONCLUSIVE
+				   : verdict_ratio_rule(&l->growth, v->threshold, v->margin);
+		if (v->n_lines == 1) {
+			set_side(&v->a, a);
+			set_side(&v->b, b);
+			v->ratio = l->growth;
+		}
+	}
+	if (v->n_lines == 0) {
+		explain_missing(res, c->parts ? c->parts[0].a.metric : "?", v);
+		return;
+	}
+	v->status = v->lines[0].grows;
+	for (size_t i = 1; i < v->n_lines; i++)
+		if (v->lines[i].grows != v->status)
+			v->status = V_SPLIT;
+}
+
+/* A table claim: the figures a.where selects, the slowest over the fastest. */
+static void judge_table(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			struct verdict *v)
+{
+	const struct metric *slow = NULL, *fast = NULL;
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		if (exp_result_find_metric(res, m->name, c->a.where) != m)
+			continue;
+		if (!slow || m->sum.median > slow->sum.median)
+			slow = m;
+		if (!fast || m->sum.median < fast->sum.median)
+			fast = m;
+	}
+	if (!slow || slow == fast) {
+		explain_missing(res, c->a.metric ? c->a.metric : "?", v);
+		return;
+	}
+	set_side(&v->a, slow);
+	set_side(&v->b, fast);
+	v->status = metric_ratio(slow, fast, seed, &v->ratio)
+			    ? V_INCONCLUSIVE
+			    : verdict_ratio_rule(&v->ratio, v->threshold, v->margin);
+}
+
 void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -371,6 +431,18 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 			judge_ratio_per_x(c, res, r->seed, v);
 		else
 			judge_ratio(c, res, r->seed, v);
+		break;
+	case CLAIM_NUANCED:
+		if (c->parts)
+			judge_nuanced(c, res, r->seed, v);
+		else
+			v->status = V_NOT_MEASURED;
+		break;
+	case CLAIM_TABLE:
+		if (c->a.where)
+			judge_table(c, res, r->seed, v);
+		else
+			v->status = V_NOT_MEASURED;
 		break;
 	case CLAIM_FACT:
 		if (c->fact_obs)
@@ -403,6 +475,7 @@ static const struct status_names status_names[] = {
 	[V_INCONCLUSIVE] = { "inconclusive", N_("inconclusive") },
 	[V_OBSERVED] = { "observed", N_("observed") },
 	[V_NOT_OBSERVED] = { "not_observed", N_("not observed") },
+	[V_SPLIT] = { "split", N_("split: see the parts") },
 };
 
 const char *verdict_status_name(enum verdict_status s)

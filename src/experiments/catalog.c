@@ -5,10 +5,12 @@
 #include <string.h>
 
 extern const struct experiment exp_create;
+extern const struct experiment exp_ipc;
 extern const struct experiment exp_switch;
 
 const struct experiment *const catalog[] = {
 	&exp_create,
+	&exp_ipc,
 	&exp_switch,
 	NULL,
 };

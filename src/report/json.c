@@ -63,16 +63,37 @@ static json_t *ratio_json(const struct ratio_ci *r)
 	return done(o, bad);
 }
 
+/*
+ * One line of a verdict: a fitted figure for a trend; for a ratio judged
+ * per condition or a nuanced claim's part, its two medians, ratio and
+ * verdict (and, per condition, the value and each side net of the
+ * baseline).
+ */
 static json_t *line_json(const struct verdict *v, const struct trend_line *l)
 {
 	json_t *o = json_object();
-	int bad = json_object_set_new(o, "metric", json_string(l->label));
-	bad |= json_object_set_new(o, "x", json_string(v->claim->x_param));
-	bad |= json_object_set_new(o, "slope", real_or_null(l->fit.slope));
-	bad |= json_object_set_new(o, "intercept", real_or_null(l->fit.intercept));
-	bad |= json_object_set_new(o, "r2", real_or_null(l->fit.r2));
-	bad |= json_object_set_new(o, "growth", ratio_json(&l->growth));
-	bad |= json_object_set_new(o, "grows", json_string(verdict_status_name(l->grows)));
+	int bad = 0;
+	if (v->claim->kind == CLAIM_TREND) {
+		bad |= json_object_set_new(o, "metric", json_string(l->label));
+		bad |= json_object_set_new(o, "x", json_string(v->claim->x_param));
+		bad |= json_object_set_new(o, "slope", real_or_null(l->fit.slope));
+		bad |= json_object_set_new(o, "intercept", real_or_null(l->fit.intercept));
+		bad |= json_object_set_new(o, "r2", real_or_null(l->fit.r2));
+		bad |= json_object_set_new(o, "growth", ratio_json(&l->growth));
+		bad |= json_object_set_new(o, "grows", json_string(verdict_status_name(l->grows)));
+		return done(o, bad);
+	}
+	bad |= json_object_set_new(o, "label", json_string(l->label));
+	if (v->claim->x_param) {
+		bad |= json_object_set_new(o, "x", json_string(v->claim->x_param));
+		bad |= json_object_set_new(o, "at", real_or_null(l->x0));
+		bad |= json_object_set_new(o, "process_net", real_or_null(l->a_net));
+		bad |= json_object_set_new(o, "thread_net", real_or_null(l->b_net));
+	}
+	bad |= json_object_set_new(o, "process_median", real_or_null(l->a_median));
+	bad |= json_object_set_new(o, "thread_median", real_or_null(l->b_median));
+	bad |= json_object_set_new(o, "ratio", ratio_json(&l->growth));
+	bad |= json_object_set_new(o, "status", json_string(verdict_status_name(l->grows)));
 	return done(o, bad);
 }
 
@@ -90,7 +111,7 @@ static json_t *verdict_json(const struct verdict *v)
 	bad |= json_object_set_new(o, "margin", real_or_null(v->margin));
 	bad |= json_object_set_new(o, "process", side_json(&v->a));
 	bad |= json_object_set_new(o, "thread", side_json(&v->b));
-	if (v->claim->kind == CLAIM_RATIO)
+	if (v->claim->kind != CLAIM_TREND && v->claim->kind != CLAIM_FACT)
 		bad |= json_object_set_new(o, "ratio", ratio_json(&v->ratio));
 	if (v->n_lines) {
 		json_t *lines = json_array();

@@ -444,6 +444,88 @@ static void print_ratio_lines(FILE *out, const struct verdict *v, int width)
 	}
 }
 
+/* A nuanced claim: each part with its figures and its own verdict. */
+static void print_parts(FILE *out, const struct verdict *v, int width)
+{
+	char head[512], r[24], lo[24], hi[24], a[32], b[32];
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct trend_line *l = &v->lines[i];
+		snprintf(head, sizeof(head), _("%s: %s against %s, ×%s [%s, %s] %s"), _(l->label),
+			 fmt_value(l->a_median, "ns", a, sizeof(a)),
+			 fmt_value(l->b_median, "ns", b, sizeof(b)),
+			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+		report_wrap(out, head, 2, width);
+	}
+}
+
+static int by_median(const void *p, const void *q)
+{
+	const struct metric *const *a = p, *const *b = q;
+	return ((*a)->sum.median > (*b)->sum.median) - ((*a)->sum.median < (*b)->sum.median);
+}
+
+/*
+ * A table claim: every figure its conditions select, fastest first; then,
+ * for each mechanism that streamed the largest size, its time per message
+ * as a share of the machine's memcpy of that size (100%: the ceiling).
+ */
+static void print_ranking(FILE *out, const struct claim *c, const struct run *r, int width)
+{
+	const struct exp_result *e = run_find_result(r, c->experiment);
+	if (!e)
+		return;
+	const struct metric **rank = xcalloc(e->n_metrics, sizeof(*rank));
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_metrics; i++)
+		if (exp_result_find_metric(e, e->metrics[i].name, c->a.where) == &e->metrics[i])
+			rank[n++] = &e->metrics[i];
+	qsort(rank, n, sizeof(*rank), by_median);
+	for (size_t i = 0; i < n; i++) {
+		struct side s = { .label = rank[i]->name,
+				  .unit = rank[i]->unit,
+				  .sum = rank[i]->sum,
+				  .round_spread = rank[i]->round_spread,
+				  .set = true };
+		print_side(out, &s, false, width);
+	}
+	/* Streams of the largest size against memcpy of that size. */
+	int64_t largest = 0;
+	const struct metric *copy = NULL;
+	for (size_t i = 0; i < e->n_metrics; i++) {
+		const struct mparam *b = metric_param(&e->metrics[i], "bytes");
+		if (strcmp(e->metrics[i].name, "memcpy") == 0 && b && b->num >= largest) {
+			largest = b->num;
+			copy = &e->metrics[i];
+		}
+	}
+	if (copy) {
+		char bytes[32], head[256], bw[32];
+		units_format_bytes((double)largest, bytes, sizeof(bytes));
+		units_format_bytes((double)largest / (copy->sum.median * 1e-9), bw, sizeof(bw));
+		snprintf(head, sizeof(head),
+			 _("streams of %s messages between threads, as a share of memcpy (%s/s):"),
+			 bytes, bw);
+		report_wrap(out, head, 2, width);
+		for (size_t i = 0; i < e->n_metrics; i++) {
+			const struct metric *m = &e->metrics[i];
+			const struct mparam *b = metric_param(m, "bytes");
+			const struct mparam *kind = metric_param(m, "kind");
+			const struct mparam *meas = metric_param(m, "measure");
+			if (!b || b->num != largest || !kind || strcmp(kind->str, "thread") != 0 ||
+			    !meas || strcmp(meas->str, "bandwidth") != 0)
+				continue;
+			units_format_bytes((double)largest / (m->sum.median * 1e-9), bw,
+					   sizeof(bw));
+			snprintf(head, sizeof(head), _("%s: %s/s, %.0f%% of memcpy"), m->name, bw,
+				 100.0 * copy->sum.median / m->sum.median);
+			report_wrap(out, head, 4, width);
+		}
+	}
+	free(rank);
+}
+
 /* A fact's evidence: the observations its claim names. */
 static void print_evidence(FILE *out, const struct claim *c, const struct run *r, int width)
 {
@@ -505,6 +587,10 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		print_trend_lines(out, v, o->width);
 	else if (c->kind == CLAIM_RATIO)
 		print_ratio_lines(out, v, o->width);
+	else if (c->kind == CLAIM_NUANCED)
+		print_parts(out, v, o->width);
+	else if (c->kind == CLAIM_TABLE && v->a.set)
+		print_ranking(out, c, run, o->width);
 	if (c->kind == CLAIM_FACT)
 		print_evidence(out, c, run, o->width);
 	if (c->why) {

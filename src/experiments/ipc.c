@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ipc: every common IPC mechanism, between two processes and between two
+ * threads, with the same code: only the kind of side B changes.
+ *
+ * Latency: a round trip of one message and its reply, per size, with both
+ * sides on one CPU and on two. Bandwidth: A streams messages one way, B
+ * reads every byte of each, and answers one byte once it has all of a
+ * batch; the figure is the time per message (bytes per second follow from
+ * the size), with the two sides on two CPUs so that copying and consuming
+ * overlap as they would in a real pipeline.
+ *
+ * Beside them, in the same run, the machine's own limits: the memcpy time
+ * of each bandwidth size (the ceiling of any channel that copies through
+ * the kernel or a ring) and the round trip of one cache line between two
+ * CPUs by spinning on a shared atomic (the floor of any latency across
+ * CPUs).
+ *
+ * Last, the fact behind `ipc.needed`: a plain variable written by a child
+ * process is not seen by its parent, and a write to a shared mapping is.
+ *
+ * Each figure gets a fresh channel and a fresh side B: the channel is made
+ * before B starts (channel.h), so a process B inherits it and a thread B
+ * shares it; nothing of one figure leaks into the next.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/channel.h"
+#include "core/experiment.h"
+#include "core/shm.h"
+#include "core/unit.h"
+#include "core/units.h"
+#include "util/i18n.h"
+
+struct ipc_params {
+	struct param_list lat_sizes;
+	struct param_list bw_sizes;
+	int64_t samples;
+	int64_t max_samples;
+	int64_t budget_ns;
+};
+
+enum measure {
+	LATENCY,
+	BANDWIDTH
+};
+
+/* One figure's shared state, in the arena. */
+struct ipc_shared {
+	struct chan c;
+	_Alignas(64) _Atomic uint32_t stop;
+	_Alignas(64) _Atomic uint64_t expect; /* bandwidth: messages A has announced */
+	size_t len;
+	enum measure measure;
+	int b_err;
+};
+
+/*
+ * Reads every byte, eight at a time: the receiver consumes what it was
+ * sent, as fast as the memory allows (a byte-at-a-time loop would be the
+ * bottleneck of the fastest channels, not the channel).
+ */
+static uint64_t consume(const unsigned char *buf, size_t len)
+{
+	uint64_t sum = 0, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, buf + i, 8);
+		sum ^= w;
+	}
+	for (; i < len; i++)
+		sum += buf[i];
+	return sum;
+}
+
+/* Side B, the same code as a process or a thread. */
+static int side_b(void *arg)
+{
+	struct ipc_shared *sh = arg;
+	unsigned char *buf = malloc(sh->len);
+	unsigned char ack = 1;
+	volatile uint64_t sink = 0;
+	uint64_t got = 0;
+	int err = buf ? channel_attach(&sh->c, CHAN_B) : -ENOMEM;
+	while (!err) {
+		err = channel_recv(&sh->c, CHAN_B, buf, sh->len);
+		if (err || atomic_load_explicit(&sh->stop, memory_order_acquire))
+			break;
+		if (sh->measure == LATENCY) {
+			err = channel_send(&sh->c, CHAN_B, buf, sh->len);
+			continue;
+		}
+		sink += consume(buf, sh->len);
+		if (++got == atomic_load_explicit(&sh->expect, memory_order_acquire))
+			err = channel_send(&sh->c, CHAN_B, &ack, 1);
+	}
+	(void)sink;
+	free(buf);
+	sh->b_err = err;
+	return err ? 1 : 0;
+}
+
+struct side_a {
+	struct ipc_shared *sh;
+	unsigned char *buf;
+};
+
+static int op_latency(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct side_a *a = p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		int err = channel_send(&a->sh->c, CHAN_A, a->buf, a->sh->len);
+		if (!err)
+			err = channel_recv(&a->sh->c, CHAN_A, a->buf, a->sh->len);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int op_bandwidth(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct side_a *a = p;
+	unsigned char ack;
+	(void)elapsed;
+	atomic_fetch_add_explicit(&a->sh->expect, n, memory_order_release);
+	for (uint64_t i = 0; i < n; i++) {
+		int err = channel_send(&a->sh->c, CHAN_A, a->buf, a->sh->len);
+		if (err)
+			return err;
+	}
+	return channel_recv(&a->sh->c, CHAN_A, &ack, 1);
+}
+
+static const char *const kind_names[] = { "process", "thread" };
+
+/* Records one figure under its conditions. */
+static void record(struct exp_ctx *ctx, const char *name, enum measure m, size_t bytes,
+		   const char *kind, const char *placement, const struct sample_set *s)
+{
+	char b[32];
+	struct mparam mp[4];
+	size_t n = 0;
+	mp[n++] = mparam_str("measure", m == LATENCY ? "latency" : "bandwidth");
+	mp[n++] = mparam_num("bytes", (int64_t)bytes, b, sizeof(b));
+	if (kind)
+		mp[n++] = mparam_str("kind", kind);
+	if (placement)
+		mp[n++] = mparam_str("placement", placement);
+	exp_record(ctx, name, "ns", DIR_LOWER_IS_BETTER, s, mp, n);
+}
+
+/*
+ * One figure: a fresh channel and side B, sampled, stopped, closed.
+ * Returns 0 (measured or skipped), or -EIO when a thread partner is stuck:
+ * it cannot be killed alone, so the experiment must end.
+ */
+static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct channel_ops *ops,
+		enum measure m, enum unit_type kind, bool cross, size_t len)
+{
+	char what[128], bytes[32];
+	const char *placement = cross ? "cross-cpu" : "same-cpu";
+	units_format_exact((int64_t)len, UNIT_BYTES, bytes, sizeof(bytes));
+	snprintf(what, sizeof(what), "%s %s %s %s bytes=%s", ops->name,
+		 m == LATENCY ? "latency" : "bandwidth", kind_names[kind], placement, bytes);
+	const char *why = channel_supports(ops, len);
+	if (why) {
+		exp_skip(ctx, what, "%s", why);
+		return 0;
+	}
+	if (cross && ctx->n_cpus < 2) {
+		exp_skip(ctx, what, "%s", _("needs two CPUs: --cpus gives one"));
+		return 0;
+	}
+	exp_progress(ctx, "%s", what);
+
+	struct shm_arena arena;
+	size_t region = channel_region_size(ops, len);
+	int err = shm_arena_create(&arena, sizeof(struct ipc_shared) + region + 8192);
+	if (err) {
+		exp_skip(ctx, what, _("cannot map the shared arena: %s"), strerror(-err));
+		return 0;
+	}
+	struct ipc_shared *sh = shm_arena_alloc(&arena, sizeof(*sh), 64);
+	channel_init(&sh->c, ops, len, kind == UNIT_PROCESS);
+	if (region)
+		sh->c.region = shm_arena_alloc(&arena, region, 4096);
+	sh->len = len;
+	sh->measure = m;
+	unit_pin_self(exp_cpu(ctx, 0));
+	err = channel_open(&sh->c);
+	if (err) {
+		exp_skip(ctx, what, _("cannot open the channel: %s"), strerror(-err));
+		shm_arena_destroy(&arena);
+		return 0;
+	}
+	struct unit b;
+	err = unit_start(&b, kind, side_b, sh, exp_cpu(ctx, cross ? 1 : 0));
+	if (err) {
+		exp_skip(ctx, what, _("cannot start the partner: %s"), strerror(-err));
+		channel_close(&sh->c);
+		shm_arena_destroy(&arena);
+		return 0;
+	}
+	struct side_a a = { .sh = sh, .buf = calloc(1, len) };
+	err = a.buf ? channel_attach(&sh->c, CHAN_A) : -ENOMEM;
+	struct sample_set s = { 0 };
+	if (!err) {
+		struct sampler_cfg cfg =
+			exp_sampler_cfg(ctx, (uint32_t)ip->samples, (uint32_t)ip->max_samples,
+					(uint64_t)ip->budget_ns, 100000);
+		err = sampler_run(&cfg, m == LATENCY ? op_latency : op_bandwidth, &a, &s);
+	}
+	/* Stop B: it sees the flag with the next message it takes. */
+	atomic_store_explicit(&sh->stop, 1, memory_order_release);
+	struct unit_end end;
+	if (err && kind == UNIT_THREAD) {
+		/* A thread blocked in a channel cannot be stopped alone: end here. */
+		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		return -EIO;
+	}
+	if (err)
+		kill(b.pid, SIGKILL);
+	else
+		channel_send(&sh->c, CHAN_A, a.buf, len);
+	unit_wait(&b, &end);
+	if (err)
+		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+	else
+		record(ctx, ops->name, m, len, kind_names[kind], placement, &s);
+	sample_set_free(&s);
+	free(a.buf);
+	channel_close(&sh->c);
+	shm_arena_destroy(&arena);
+	return 0;
+}
+
+/* ---- the machine's limits ------------------------------------------- */
+
+struct copy_ctx {
+	unsigned char *src, *dst;
+	size_t len;
+};
+
+static int op_memcpy(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct copy_ctx *c = p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		memcpy(c->dst, c->src, c->len);
+		__asm__ __volatile__("" : : "r"(c->dst) : "memory");
+	}
+	return 0;
+}
+
+/* A cache line bounced between two CPUs: A writes odd values, B answers even ones. */
+struct bounce {
+	_Alignas(64) _Atomic uint64_t word;
+	_Alignas(64) _Atomic uint32_t stop;
+};
+
+static int bounce_b(void *arg)
+{
+	struct bounce *bo = arg;
+	uint64_t seen = 0;
+	while (!atomic_load_explicit(&bo->stop, memory_order_relaxed)) {
+		uint64_t w = atomic_load_explicit(&bo->word, memory_order_acquire);
+		if (w != seen && (w & 1)) {
+			seen = w + 1;
+			atomic_store_explicit(&bo->word, seen, memory_order_release);
+		}
+	}
+	return 0;
+}
+
+static int op_bounce(void *p, uint64_t n, uint64_t *elapsed)
+{
+	struct bounce *bo = p;
+	(void)elapsed;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t next = atomic_load_explicit(&bo->word, memory_order_relaxed) + 1;
+		atomic_store_explicit(&bo->word, next, memory_order_release);
+		while (atomic_load_explicit(&bo->word, memory_order_acquire) == next)
+			;
+	}
+	return 0;
+}
+
+static void take_limits(struct exp_ctx *ctx, const struct ipc_params *ip)
+{
+	struct sampler_cfg cfg =
+		exp_sampler_cfg(ctx, (uint32_t)ip->samples, (uint32_t)ip->max_samples,
+				(uint64_t)ip->budget_ns, 1u << 20);
+	unit_pin_self(exp_cpu(ctx, 0));
+	for (size_t k = 0; k < ip->bw_sizes.n; k++) {
+		size_t len = (size_t)ip->bw_sizes.v[k];
+		struct copy_ctx c = { malloc(len), malloc(len), len };
+		struct sample_set s;
+		if (!c.src || !c.dst) {
+			free(c.src);
+			free(c.dst);
+			continue;
+		}
+		memset(c.src, 1, len);
+		memset(c.dst, 2, len);
+		exp_progress(ctx, "memcpy %zu", len);
+		if (sampler_run(&cfg, op_memcpy, &c, &s) == 0) {
+			record(ctx, "memcpy", BANDWIDTH, len, NULL, NULL, &s);
+			sample_set_free(&s);
+		}
+		free(c.src);
+		free(c.dst);
+	}
+	if (ctx->n_cpus < 2) {
+		exp_skip(ctx, "cacheline", "%s", _("needs two CPUs: --cpus gives one"));
+		return;
+	}
+	struct bounce *bo = aligned_alloc(64, sizeof(*bo));
+	struct unit b;
+	struct unit_end end;
+	struct sample_set s;
+	if (!bo)
+		return;
+	memset(bo, 0, sizeof(*bo));
+	exp_progress(ctx, "%s", "cacheline");
+	if (unit_start(&b, UNIT_THREAD, bounce_b, bo, exp_cpu(ctx, 1)) == 0) {
+		cfg.max_batch = 1u << 20;
+		if (sampler_run(&cfg, op_bounce, bo, &s) == 0) {
+			record(ctx, "cacheline", LATENCY, 64, NULL, "cross-cpu", &s);
+			sample_set_free(&s);
+		}
+		atomic_store(&bo->stop, 1);
+		unit_wait(&b, &end);
+	}
+	free(bo);
+}
+
+/* ---- ipc.needed: is a plain variable seen across fork? --------------- */
+
+static int plain_variable;
+
+static void take_needed(struct exp_ctx *ctx)
+{
+	struct shm_arena arena;
+	if (shm_arena_create(&arena, 64) != 0)
+		return;
+	volatile int *shared = arena.base;
+	plain_variable = 0;
+	*shared = 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		plain_variable = 42;
+		*shared = 42;
+		_exit(0);
+	}
+	if (pid > 0) {
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		bool plain_seen = plain_variable == 42, shared_seen = *shared == 42;
+		exp_observe(ctx, "plain_variable_seen", "%s", plain_seen ? "yes" : "no");
+		exp_observe(ctx, "shared_mapping_seen", "%s", shared_seen ? "yes" : "no");
+		exp_observe(ctx, "ipc.needed", "%s", !plain_seen && shared_seen ? "yes" : "no");
+	}
+	shm_arena_destroy(&arena);
+}
+
+static int ipc_run(struct exp_ctx *ctx, const void *params)
+{
+	const struct ipc_params *ip = params;
+	take_needed(ctx);
+	take_limits(ctx, ip);
+	int err = 0;
+	for (size_t i = 0; channels[i] && !err; i++)
+		for (int kind = UNIT_PROCESS; kind <= UNIT_THREAD && !err; kind++) {
+			for (int cross = 0; cross < 2 && !err; cross++)
+				for (size_t k = 0; k < ip->lat_sizes.n && !err; k++)
+					err = take(ctx, ip, channels[i], LATENCY,
+						   (enum unit_type)kind, cross,
+						   (size_t)ip->lat_sizes.v[k]);
+			for (size_t k = 0; k < ip->bw_sizes.n && !err; k++)
+				err = take(ctx, ip, channels[i], BANDWIDTH, (enum unit_type)kind,
+					   true, (size_t)ip->bw_sizes.v[k]);
+		}
+	if (err)
+		return exp_fail(ctx, "%s", _("a thread partner was stuck in its channel"));
+	return 0;
+}
+
+static int ipc_check(const void *params, char *err, size_t errlen)
+{
+	const struct ipc_params *ip = params;
+	return param_check_order("ipc", "samples", ip->samples, "max_samples", ip->max_samples, err,
+				 errlen);
+}
+
+/* Every figure at its budget or minimum samples at a pessimistic 1 ms, twice, plus a minute. */
+static uint64_t ipc_deadline(const void *params)
+{
+	const struct ipc_params *ip = params;
+	double figures = 13.0 * 2 * (2 * (double)ip->lat_sizes.n + (double)ip->bw_sizes.n) +
+			 (double)ip->bw_sizes.n + 1;
+	double per = (double)ip->budget_ns * 1.3 + (double)ip->samples * 1e6 + 5e6;
+	return (uint64_t)(2 * figures * per) + 60000000000ull;
+}
+
+static const char *const ipc_claims[] = { "ipc.needed", "ipc.faster_threads", "ipc.mechanisms",
+					  NULL };
+
+static const struct param ipc_param_table[] = {
+	{ "lat_sizes", N_("message sizes of the round trips"), UNIT_BYTES, true,
+	  offsetof(struct ipc_params, lat_sizes), "1,64,1KiB,4KiB,64KiB", NULL,
+	  "1,64,1KiB,4KiB,64KiB,1MiB", 1, (int64_t)16 << 20 },
+	{ "bw_sizes", N_("message sizes of the one-way streams"), UNIT_BYTES, true,
+	  offsetof(struct ipc_params, bw_sizes), "64,4KiB,64KiB,1MiB", NULL, NULL, 1,
+	  (int64_t)16 << 20 },
+	{ "samples", N_("at least this many samples per figure"), UNIT_COUNT, false,
+	  offsetof(struct ipc_params, samples), "10", "5", "30", 3, 100000 },
+	{ "max_samples", N_("at most this many samples per figure"), UNIT_COUNT, false,
+	  offsetof(struct ipc_params, max_samples), "300", "100", "2000", 3, 1000000 },
+	{ "budget", N_("time spent sampling each figure"), UNIT_DURATION, false,
+	  offsetof(struct ipc_params, budget_ns), "100ms", "20ms", "500ms", 1000000, 600000000000 },
+};
+
+const struct experiment exp_ipc = {
+	.name = "ipc",
+	.title = N_("Talking between processes or threads"),
+	.method = N_("Every IPC mechanism between a process pair and a thread pair, the same "
+		     "code: the round trip of a message and its reply per size, on one CPU and "
+		     "on two; one-way streams with the receiver reading every byte; beside them "
+		     "the machine's memcpy time and the round trip of a cache line between two "
+		     "CPUs; and whether a plain variable is seen across fork."),
+	.claims = ipc_claims,
+	.params = ipc_param_table,
+	.n_params = sizeof(ipc_param_table) / sizeof(ipc_param_table[0]),
+	.params_size = sizeof(struct ipc_params),
+	.run = ipc_run,
+	.check = ipc_check,
+	.deadline = ipc_deadline,
+	.deadline_ns = { 180000000000ull, 1800000000000ull },
+	.quick_suite = true,
+};

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Smoke test of the ipc experiment through the runner, its quick preset
+ * shrunk to two small sizes: invariants only. Every mechanism is measured
+ * between processes and between threads, or skipped with a reason; the
+ * machine's limits are there; a plain variable is not seen across fork
+ * and a shared mapping is; the three claims get a verdict. No time is
+ * asserted.
+ */
+#include <jansson.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims/claims.h"
+#include "core/channel.h"
+#include "core/clock.h"
+#include "core/param.h"
+#include "core/runner.h"
+#include "core/unit.h"
+#include "experiments/catalog.h"
+#include "model/run.h"
+#include "report/report.h"
+#include "suites.h"
+
+static void set(const struct experiment *e, void *params, const char *name, const char *text)
+{
+	char err[256];
+	const struct param *p = param_find(e->params, e->n_params, name);
+	ck_assert_msg(p != NULL, "ipc has no parameter %s", name);
+	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
+		      err);
+}
+
+/* A figure of name for kind at 64 bytes on one CPU, or a skip that says why. */
+static void measured_or_skipped(const struct exp_result *res, const char *name, const char *kind,
+				const char *measure, const char *bytes)
+{
+	char k[32], m[32], b[32];
+	snprintf(k, sizeof(k), "kind=%s", kind);
+	snprintf(m, sizeof(m), "measure=%s", measure);
+	snprintf(b, sizeof(b), "bytes=%s", bytes);
+	const char *const where[] = { k, m, b, NULL };
+	const struct metric *x = exp_result_find_metric(res, name, where);
+	if (x) {
+		ck_assert_str_eq(x->unit, "ns");
+		ck_assert_uint_ge(x->n, 3);
+		ck_assert(x->sum.median > 0);
+		return;
+	}
+	char what[96];
+	snprintf(what, sizeof(what), "%s %s %s", name, measure, kind);
+	for (size_t i = 0; i < res->n_skips; i++)
+		if (strncmp(res->skips[i].what, what, strlen(what)) == 0 && res->skips[i].reason[0])
+			return;
+	ck_abort_msg("%s neither measured nor skipped", what);
+}
+
+START_TEST(test_quick_smoke)
+{
+	static int cpus[CPU_SETSIZE];
+	const struct experiment *e = catalog_find("ipc");
+	ck_assert_ptr_nonnull(e);
+	void *params = calloc(1, e->params_size);
+	char err[256];
+	ck_assert_int_eq(
+		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
+		0);
+	set(e, params, "lat_sizes", "1,64");
+	set(e, params, "bw_sizes", "64,4KiB");
+	set(e, params, "budget", "3ms");
+	set(e, params, "samples", "3");
+	set(e, params, "max_samples", "20");
+	struct runner_opts o = {
+		.preset = PRESET_QUICK,
+		.seed = 1,
+		.cpus = cpus,
+		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
+	};
+	clock_calibrate(&o.clock);
+	runner_setup();
+	struct run r;
+	run_init(&r);
+	r.seed = 1;
+	struct exp_result *res = run_add_result(&r, "ipc");
+	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
+	free(params);
+	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
+		      res->reason ? res->reason : "");
+
+	for (size_t i = 0; channels[i]; i++) {
+		measured_or_skipped(res, channels[i]->name, "process", "latency", "64");
+		measured_or_skipped(res, channels[i]->name, "thread", "latency", "64");
+		measured_or_skipped(res, channels[i]->name, "thread", "bandwidth", "4096");
+	}
+	ck_assert_ptr_nonnull(exp_result_find_metric(res, "memcpy", NULL));
+	if (o.n_cpus >= 2)
+		ck_assert_ptr_nonnull(exp_result_find_metric(res, "cacheline", NULL));
+
+	/* Copy-on-write keeps a plain variable apart; a shared mapping is shared. */
+	ck_assert_str_eq(exp_result_obs(res, "plain_variable_seen"), "no");
+	ck_assert_str_eq(exp_result_obs(res, "shared_mapping_seen"), "yes");
+
+	static const char *const fed[] = { "ipc.needed", "ipc.faster_threads", "ipc.mechanisms" };
+	for (size_t i = 0; i < 3; i++) {
+		struct verdict v;
+		claims_judge(claims_find(fed[i]), &r, &v);
+		ck_assert_msg(v.status != V_NOT_MEASURED && v.status != V_NO_DATA, "%s: %s (%s)",
+			      fed[i], verdict_status_name(v.status), v.reason);
+	}
+	struct verdict v;
+	claims_judge(claims_find("ipc.needed"), &r, &v);
+	ck_assert_int_eq(v.status, V_OBSERVED);
+
+	/* Every verdict of this run, nuanced and table ones included, goes to JSON. */
+	struct verdict *all = calloc(claims_count(), sizeof(*all));
+	claims_judge_all(&r, all);
+	json_t *j = report_verdicts_json(all, claims_count());
+	ck_assert_ptr_nonnull(j);
+	ck_assert_uint_eq(json_array_size(j), claims_count());
+	json_decref(j);
+	free(all);
+	run_free(&r);
+}
+END_TEST
+
+Suite *ipc_suite(void)
+{
+	Suite *s = suite_create("ipc");
+	TCase *tc = tcase_create("smoke");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, test_quick_smoke);
+	suite_add_tcase(s, tc);
+	return s;
+}
