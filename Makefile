@@ -86,6 +86,7 @@ run: deps
 bench: ptlab
 	bench/run.sh
 	bench/switch.sh
+	bench/ipc.sh
 
 pot:
 	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 \

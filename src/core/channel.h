@@ -58,6 +58,7 @@ struct channel_ops {
 			       "mutex_cond", "signal" */
 	const char *label; /* N_(): one line for people */
 	bool busy_poll;	   /* burns a CPU while waiting (labelled so in reports) */
+	bool lossy;	   /* may drop messages when the reader falls behind (UDP) */
 	/*
 	 * Shared memory the mechanism needs beyond struct chan, for messages of
 	 * up to max_msg bytes (0: none). The caller maps it in the arena and

@@ -720,6 +720,7 @@ const struct channel_ops chan_unix_dgram = {
 
 const struct channel_ops chan_udp = {
 	.name = "udp",
+	.lossy = true,
 	.label = N_("two connected UDP sockets over loopback (127.0.0.1)"),
 	.supports = udp_supports,
 	.open = udp_open,

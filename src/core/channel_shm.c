@@ -116,6 +116,14 @@ struct ring_ctl {
 	_Atomic uint32_t data_waiting;
 	_Alignas(CACHE_LINE) _Atomic uint32_t space_seq;
 	_Atomic uint32_t space_waiting;
+	/*
+	 * Each side's own copy of the counters, on lines only that side
+	 * touches: the writer keeps its head and the last tail it saw, the
+	 * reader its tail and the last head it saw. A small message then
+	 * moves the data line and one counter line, not both counters.
+	 */
+	_Alignas(CACHE_LINE) uint64_t w_head, w_tail_seen;
+	_Alignas(CACHE_LINE) uint64_t r_tail, r_head_seen;
 };
 
 struct ring_state {
@@ -127,10 +135,13 @@ _Static_assert(sizeof(struct ring_state) <= CHAN_STATE_BYTES, "ring state too la
 _Static_assert(sizeof(_Atomic uint32_t) == 4, "a futex word is 32 bits");
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free in shared memory");
 
-/* max(RING_MIN_BYTES, 2 * max_msg), rounded up to a power of two. */
+/*
+ * max(RING_MIN_BYTES, 4 * max_msg), rounded up to a power of two: room for
+ * the writer to run a few messages ahead, so a stream rarely sleeps.
+ */
 static size_t ring_cap(size_t max_msg)
 {
-	size_t want = max_msg > SIZE_MAX / 4 ? SIZE_MAX / 4 : 2 * max_msg;
+	size_t want = max_msg > SIZE_MAX / 8 ? SIZE_MAX / 8 : 4 * max_msg;
 	size_t cap = RING_MIN_BYTES;
 #ifndef PTLAB_TESTING
 	while (cap < want)
@@ -277,6 +288,7 @@ static int ring_open_common(struct chan *c, bool spin)
 		atomic_init(&r->data_waiting, 0);
 		atomic_init(&r->space_seq, 0);
 		atomic_init(&r->space_waiting, 0);
+		r->w_head = r->w_tail_seen = r->r_tail = r->r_head_seen = 0;
 	}
 	return 0;
 }
@@ -304,8 +316,8 @@ static int ring_send(struct chan *c, enum chan_side from, const void *buf, size_
 	struct ring_ctl *r = ring_ctl(c, from);
 	unsigned char *data = ring_data(c, from);
 	const unsigned char *p = buf;
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	uint64_t head = r->w_head;
+	uint64_t tail = r->w_tail_seen;
 
 	while (len) {
 		size_t room = st->cap - (size_t)(head - tail);
@@ -327,10 +339,13 @@ static int ring_send(struct chan *c, enum chan_side from, const void *buf, size_
 		len -= n;
 		head += n;
 		atomic_store_explicit(&r->head, head, memory_order_release);
+		r->w_head = head;
+		r->w_tail_seen = tail;
 		int err = ring_notify(st, &r->data_seq, &r->data_waiting);
 		if (err)
 			return err;
 	}
+	r->w_tail_seen = tail;
 	return 0;
 }
 
@@ -342,8 +357,8 @@ static int ring_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
 	struct ring_ctl *r = ring_ctl(c, dir);
 	const unsigned char *data = ring_data(c, dir);
 	unsigned char *p = buf;
-	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	uint64_t tail = r->r_tail;
+	uint64_t head = r->r_head_seen;
 
 	while (len) {
 		size_t avail = (size_t)(head - tail);
@@ -365,9 +380,18 @@ static int ring_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
 		len -= n;
 		tail += n;
 		atomic_store_explicit(&r->tail, tail, memory_order_release);
-		int err = ring_notify(st, &r->space_seq, &r->space_waiting);
-		if (err)
-			return err;
+		r->r_tail = tail;
+		r->r_head_seen = head;
+		/*
+		 * A writer waiting for room is woken once half the ring is free
+		 * (or the ring is empty), not after every piece: a stream then
+		 * costs a wake-up per half ring instead of one per piece.
+		 */
+		if ((size_t)(head - tail) <= st->cap / 2 || len == 0) {
+			int err = ring_notify(st, &r->space_seq, &r->space_waiting);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
