@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
 #include <unistd.h>
 
 #include "core/channel.h"
@@ -166,9 +167,14 @@ START_TEST(test_every_channel)
 			}
 	}
 	ck_assert_uint_gt(tried, 0);
-	/* Nothing named is left behind. */
+	/* Nothing named is left behind: files, shared memory, System V queues. */
 	ck_assert_int_eq(own_names("/dev/shm"), 0);
 	ck_assert_int_eq(own_names(cleanup_tmpdir()), 0);
+	for (unsigned idx = 0; idx < 64; idx++) {
+		errno = 0;
+		ck_assert_msg(msgget(cleanup_sysv_key(idx), 0) == -1 && errno == ENOENT,
+			      "System V queue %u left behind", idx);
+	}
 }
 END_TEST
 

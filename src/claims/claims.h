@@ -120,8 +120,10 @@ struct claim {
 	const struct claim_part *parts;
 	/*
 	 * CLAIM_TABLE: a.where selects the figures to rank (any name); the
-	 * verdict is the ratio of the slowest to the fastest.
+	 * verdict is the ratio of the slowest to the fastest of those not
+	 * named in `exclude` (shown apart, with the reason in the why text).
 	 */
+	const char *const *exclude;
 };
 
 /* One side of a comparison, as the table shows it. */

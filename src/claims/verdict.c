@@ -392,6 +392,11 @@ static void judge_table(const struct claim *c, const struct exp_result *res, uin
 		const struct metric *m = &res->metrics[i];
 		if (exp_result_find_metric(res, m->name, c->a.where) != m)
 			continue;
+		bool excluded = false;
+		for (const char *const *x = c->exclude; x && *x; x++)
+			excluded = excluded || strcmp(*x, m->name) == 0;
+		if (excluded)
+			continue;
 		if (!slow || m->sum.median > slow->sum.median)
 			slow = m;
 		if (!fast || m->sum.median < fast->sum.median)

@@ -18,9 +18,12 @@
  * Messages: send() gives the peer `len` bytes; recv() takes exactly `len`
  * bytes (the caller always knows the size: both sides agree on the
  * message size beforehand). A message larger than the mechanism takes in
- * one piece is split by the channel into pieces of at most
- * ops->max_piece() bytes when the mechanism preserves order; a mechanism
- * that cannot carry a size at all says so through channel_supports().
+ * one piece is split by the mechanism itself into pieces, in order; a
+ * mechanism that cannot carry a size at all says so through
+ * channel_supports().
+ *
+ * A side that fails stops without telling the other: a peer blocked in
+ * recv() then waits until the runner's deadline ends the experiment.
  *
  * All state a side needs lives in struct chan, which the caller places in
  * the shared arena (core/shm.h) before B starts, so a process B sees the

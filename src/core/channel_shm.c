@@ -89,6 +89,11 @@ static size_t round_up(size_t n, size_t align)
  * needed. head and tail sit on their own cache lines so that the two
  * sides do not bounce one line for both.
  *
+ * The reader wakes a writer waiting for room only once half the ring is
+ * free or a message is complete (not after every piece): a stream then
+ * sleeps and wakes once per half ring. Each side keeps its own counters
+ * and the last value it saw of the other's on lines only it touches.
+ *
  * The writer publishes head every RING_CHUNK_BYTES, not once per message,
  * so that on two CPUs the reader copies the start of a large message out
  * while the writer is still copying its end in: the two copies overlap

@@ -222,13 +222,15 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 		shm_arena_destroy(&arena);
 		return 0;
 	}
-	struct side_a a = { .sh = sh, .buf = calloc(1, len) };
+	struct side_a a = { .sh = sh, .buf = malloc(len) };
+	if (a.buf)
+		memset(a.buf, 0x5a, len); /* real pages, not the zero page */
 	err = a.buf ? channel_attach(&sh->c, CHAN_A) : -ENOMEM;
 	struct sample_set s = { 0 };
 	if (!err) {
 		struct sampler_cfg cfg =
 			exp_sampler_cfg(ctx, (uint32_t)ip->samples, (uint32_t)ip->max_samples,
-					(uint64_t)ip->budget_ns, 100000);
+					(uint64_t)ip->budget_ns, 1u << 24);
 		/*
 		 * A stream sample ends with the receiver's one-byte answer: a
 		 * round trip that, across CPUs in a VM, costs tens of µs. Long
@@ -246,10 +248,14 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
 		return -EIO;
 	}
+	if (!err)
+		err = channel_send(&sh->c, CHAN_A, a.buf, len);
+	if (err && kind == UNIT_THREAD) {
+		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		return -EIO;
+	}
 	if (err)
 		kill(b.pid, SIGKILL);
-	else
-		channel_send(&sh->c, CHAN_A, a.buf, len);
 	unit_wait(&b, &end);
 	if (err)
 		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));

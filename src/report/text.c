@@ -483,7 +483,12 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 			rank[n++] = &e->metrics[i];
 	qsort(rank, n, sizeof(*rank), by_median);
 	for (size_t i = 0; i < n; i++) {
-		struct side s = { .label = rank[i]->name,
+		char label[48];
+		snprintf(label, sizeof(label), "%s", rank[i]->name);
+		for (const char *const *x = c->exclude; x && *x; x++)
+			if (strcmp(*x, rank[i]->name) == 0)
+				snprintf(label, sizeof(label), _("%s (spins)"), rank[i]->name);
+		struct side s = { .label = label,
 				  .unit = rank[i]->unit,
 				  .sum = rank[i]->sum,
 				  .round_spread = rank[i]->round_spread,
