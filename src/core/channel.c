@@ -68,6 +68,17 @@ int channel_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
 	return c->ops->recv(c, to, buf, len);
 }
 
+int channel_consume(struct chan *c, enum chan_side to, size_t len, chan_consume_fn fn, void *arg,
+		    void *bounce)
+{
+	if (c->ops->consume)
+		return c->ops->consume(c, to, len, fn, arg);
+	int err = c->ops->recv(c, to, bounce, len);
+	if (!err)
+		fn(arg, bounce, len);
+	return err;
+}
+
 void channel_close(struct chan *c)
 {
 	if (c->ops)

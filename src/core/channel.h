@@ -55,6 +55,9 @@ struct chan {
 	size_t region_bytes;
 };
 
+/* Takes one piece of a message in place (consume()): n bytes at piece, valid during the call. */
+typedef void (*chan_consume_fn)(void *arg, const void *piece, size_t n);
+
 struct channel_ops {
 	const char *name;  /* "pipe", "fifo", "unix_stream", "unix_dgram", "tcp", "udp",
 			       "posix_mq", "sysv_mq", "shm_futex", "shm_spin", "eventfd",
@@ -80,6 +83,13 @@ struct channel_ops {
 	int (*attach)(struct chan *c, enum chan_side side);
 	int (*send)(struct chan *c, enum chan_side from, const void *buf, size_t len);
 	int (*recv)(struct chan *c, enum chan_side to, void *buf, size_t len);
+	/*
+	 * Optional: receives len bytes by handing them to fn piece by piece
+	 * where they lie (a ring in shared memory), with no copy out. NULL:
+	 * channel_consume() receives into a buffer and hands that over.
+	 */
+	int (*consume)(struct chan *c, enum chan_side to, size_t len, chan_consume_fn fn,
+		       void *arg);
 	/* Releases everything open() made. Safe after a failed open(). */
 	void (*close)(struct chan *c);
 };
@@ -105,6 +115,14 @@ int channel_attach(struct chan *c, enum chan_side side);
 int channel_send(struct chan *c, enum chan_side from, const void *buf, size_t len);
 int channel_recv(struct chan *c, enum chan_side to, void *buf, size_t len);
 void channel_close(struct chan *c);
+
+/*
+ * Receives len bytes and hands them to fn: in place where the mechanism
+ * can (one copy less), otherwise through bounce (len bytes of the
+ * caller's). Returns 0 or -errno.
+ */
+int channel_consume(struct chan *c, enum chan_side to, size_t len, chan_consume_fn fn, void *arg,
+		    void *bounce);
 
 /* The mechanism files' own tables. */
 extern const struct channel_ops chan_pipe, chan_fifo, chan_unix_stream, chan_tcp;

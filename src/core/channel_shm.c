@@ -354,14 +354,17 @@ static int ring_send(struct chan *c, enum chan_side from, const void *buf, size_
 	return 0;
 }
 
-/* The mirror of ring_send(): copies out and publishes tail piece by piece. */
-static int ring_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
+/*
+ * The mirror of ring_send(): hands each piece to fn where it lies, then
+ * publishes tail. ring_recv() is this with a copy out as fn.
+ */
+static int ring_consume(struct chan *c, enum chan_side to, size_t len, chan_consume_fn fn,
+			void *arg)
 {
 	const struct ring_state *st = (const struct ring_state *)c->state;
 	int dir = to == CHAN_A ? CHAN_B : CHAN_A;
 	struct ring_ctl *r = ring_ctl(c, dir);
 	const unsigned char *data = ring_data(c, dir);
-	unsigned char *p = buf;
 	uint64_t tail = r->r_tail;
 	uint64_t head = r->r_head_seen;
 
@@ -380,8 +383,7 @@ static int ring_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
 		}
 		size_t at = (size_t)tail & (st->cap - 1);
 		size_t n = min_size(min_size(len, avail), min_size(st->cap - at, RING_CHUNK_BYTES));
-		memcpy(p, data + at, n);
-		p += n;
+		fn(arg, data + at, n);
 		len -= n;
 		tail += n;
 		atomic_store_explicit(&r->tail, tail, memory_order_release);
@@ -399,6 +401,20 @@ static int ring_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
 		}
 	}
 	return 0;
+}
+
+/* Copies a piece out to the caller's buffer and moves past it. */
+static void copy_out(void *arg, const void *piece, size_t n)
+{
+	unsigned char **p = arg;
+	memcpy(*p, piece, n);
+	*p += n;
+}
+
+static int ring_recv(struct chan *c, enum chan_side to, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	return ring_consume(c, to, len, copy_out, &p);
 }
 
 /* The ring holds no kernel object: nothing to release. */
@@ -716,6 +732,7 @@ const struct channel_ops chan_shm_futex = {
 	.open = shm_futex_open,
 	.send = ring_send,
 	.recv = ring_recv,
+	.consume = ring_consume,
 	.close = ring_close,
 };
 
@@ -727,6 +744,7 @@ const struct channel_ops chan_shm_spin = {
 	.open = shm_spin_open,
 	.send = ring_send,
 	.recv = ring_recv,
+	.consume = ring_consume,
 	.close = ring_close,
 };
 
