@@ -21,6 +21,9 @@ Suite *create_suite(void);
 Suite *switch_suite(void);
 Suite *channel_suite(void);
 Suite *ipc_suite(void);
+Suite *isolation_suite(void);
+Suite *crash_suite(void);
+Suite *memory_suite(void);
 Suite *cli_suite(void);
 
 #endif

@@ -454,7 +454,7 @@ START_TEST(test_judge_not_measured)
 			      verdict_status_name(v.status));
 	}
 	struct verdict v;
-	judge("mem.footprint", &r, &v);
+	judge("sync.race", &r, &v);
 	ck_assert_int_eq(v.status, V_NOT_MEASURED);
 	/* A measured claim whose experiment is not in the run has no data, and says why. */
 	judge("switch.cost", &r, &v);

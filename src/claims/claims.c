@@ -52,6 +52,27 @@ static const struct claim_part ipc_faster_parts[] = {
 	  { "mutex_cond", ipc_lat_thread } },
 	{ NULL, { NULL, NULL }, { NULL, NULL } },
 };
+static const char *const ev_def_unit[] = { "def.unit.tasks", "def.unit.tids", "def.unit.cpus",
+					   NULL };
+static const char *const ev_mem_separate[] = { "mem.separate.cow_faults", NULL };
+static const char *const ev_mem_stack[] = { "mem.stack.default_bytes", "mem.stack.resident_bytes",
+					    "mem.stack.overflow", NULL };
+static const char *const ev_res_fd[] = { "res.fd.threads", "res.fd.process", "res.fd.offset_shared",
+					 NULL };
+static const char *const ev_res_env[] = { "res.env.thread", "res.env.process", NULL };
+static const char *const ev_sec[] = { "sec.isolation.arrangement", "sec.isolation.read_errno",
+				      NULL };
+static const char *const ev_crash_process[] = { "iso.crash_process.signal",
+						"iso.crash_process.survivors", NULL };
+static const char *const ev_crash_thread[] = { "iso.crash_thread.signal",
+					       "iso.crash_thread.progress",
+					       "iso.crash_thread.abort", "iso.crash_thread.fpe",
+					       NULL };
+static const char *const ev_error_thread[] = { "iso.error_thread.error", NULL };
+static const char *const ev_corruption[] = { "iso.corruption.thread", "iso.corruption.process",
+					     NULL };
+static const char *const footprint_process[] = { "kind=process", "units=100", NULL };
+static const char *const footprint_thread[] = { "kind=thread", "units=100", NULL };
 static const char *const create_context[] = { "clone_vm", "clone_thread", "vfork", "posix_spawn",
 					      NULL };
 
@@ -66,6 +87,12 @@ const struct claim claims[] = {
 			"scheduled on its own"),
 		.process_says = N_("a program in execution"),
 		.thread_says = N_("a unit of execution inside a process"),
+		.experiment = "isolation",
+		.fact_obs = "def.unit",
+		.others = ev_def_unit,
+		.why = N_("A thread is a task of its own (its own TID, scheduled on its own, here "
+			  "on different CPUs at once) inside one thread group: the PID is the "
+			  "group's, and /proc/PID/task lists every thread of it."),
 	},
 	{
 		.id = "mem.separate",
@@ -77,6 +104,12 @@ const struct claim claims[] = {
 			"see"),
 		.process_says = N_("separate memory"),
 		.thread_says = N_("shared memory"),
+		.experiment = "isolation",
+		.fact_obs = "mem.separate",
+		.others = ev_mem_separate,
+		.why = N_("After fork the child's pages are the parent's, marked copy-on-write: "
+			  "the child's first write to each one faults (the count above) and gets "
+			  "it a private copy. The parent's page is never touched."),
 	},
 	{
 		.id = "mem.shared",
@@ -85,6 +118,10 @@ const struct claim claims[] = {
 		.seeds = "all",
 		.text = N_("Threads share globals and heap: a write by one thread is seen by the "
 			   "others"),
+		.experiment = "isolation",
+		.fact_obs = "mem.shared",
+		.why = N_("Threads have one address space: a global or a heap value is one "
+			  "location, and every thread's write lands there."),
 	},
 	{
 		.id = "mem.stack",
@@ -92,6 +129,13 @@ const struct claim claims[] = {
 		.aspect = ASPECT_MEMORY,
 		.seeds = "000 001 002 003 004",
 		.text = N_("Each thread has its own stack"),
+		.experiment = "isolation",
+		.fact_obs = "mem.stack",
+		.others = ev_mem_stack,
+		.why = N_("Each thread gets a stack of its own, a separate mapping with a guard "
+			  "page below it: large in address space, resident only where touched. "
+			  "Running off the end hits the guard page, and the SIGSEGV it raises ends "
+			  "the whole process, not the thread."),
 	},
 	{
 		.id = "res.fd",
@@ -99,6 +143,14 @@ const struct claim claims[] = {
 		.aspect = ASPECT_NONE,
 		.seeds = "000",
 		.text = N_("Threads share file descriptors; a process has its own"),
+		.experiment = "isolation",
+		.fact_obs = "res.fd",
+		.others = ev_res_fd,
+		.why = N_("File descriptors are an index into a table: threads share one table, "
+			  "so a close in one is a close for all; fork copies the table, so a "
+			  "child's close is its own. But the copy points at the same open file "
+			  "descriptions, so the file offset is still shared after fork: the "
+			  "isolation is of the table, not of the files."),
 	},
 	{
 		.id = "res.env",
@@ -106,6 +158,11 @@ const struct claim claims[] = {
 		.aspect = ASPECT_NONE,
 		.seeds = "000",
 		.text = N_("Environment and working directory belong to the process"),
+		.experiment = "isolation",
+		.fact_obs = "res.env",
+		.others = ev_res_env,
+		.why = N_("The environment lives in the process's memory and the working "
+			  "directory in its fs_struct; threads share both, a child gets copies."),
 	},
 	{
 		.id = "iso.crash_process",
@@ -115,6 +172,11 @@ const struct claim claims[] = {
 		.text = N_("A crash in one process does not affect other processes"),
 		.process_says = N_("a crash stays in its process"),
 		.thread_says = N_("a crash takes down the process"),
+		.experiment = "crash",
+		.fact_obs = "iso.crash_process",
+		.others = ev_crash_process,
+		.why = N_("A fault is delivered as a signal to the process that faulted; other "
+			  "processes have their own address spaces and never see it."),
 	},
 	{
 		.id = "iso.crash_thread",
@@ -123,6 +185,12 @@ const struct claim claims[] = {
 		.seeds = "000 002 003 004",
 		.text = N_(
 			"A crash in one thread brings down the whole process and all its threads"),
+		.experiment = "crash",
+		.fact_obs = "iso.crash_thread",
+		.others = ev_crash_thread,
+		.why = N_("SIGSEGV, SIGABRT and SIGFPE are fatal to the whole thread group: the "
+			  "kernel kills every thread of the process, and their work stops where it "
+			  "was. A crash is about the signal, not the pointer."),
 	},
 	{
 		.id = "iso.error_thread",
@@ -131,6 +199,12 @@ const struct claim claims[] = {
 		.seeds = "001",
 		.text = N_("A thread that fails with a handled error leaves the other threads "
 			   "working"),
+		.experiment = "crash",
+		.fact_obs = "iso.error_thread",
+		.others = ev_error_thread,
+		.why = N_("A handled error is the thread's own business: it returns or exits and "
+			  "the others go on. Seed 001's music player is right about errors and the "
+			  "other seeds about crashes: errors are contained, crashes are not."),
 	},
 	{
 		.id = "iso.corruption",
@@ -142,6 +216,12 @@ const struct claim claims[] = {
 			"cannot corrupt another's memory"),
 		.process_says = N_("isolated from other processes"),
 		.thread_says = N_("not isolated: shares memory"),
+		.experiment = "crash",
+		.fact_obs = "iso.corruption",
+		.others = ev_corruption,
+		.why = N_("An out-of-bounds write lands on whatever lies next in memory. Between "
+			  "threads that is a sibling's data; in a child process it is the child's "
+			  "own copy-on-write page, and the parent's data is untouched."),
 	},
 	{
 		.id = "sec.isolation",
@@ -149,6 +229,13 @@ const struct claim claims[] = {
 		.aspect = ASPECT_ISOLATION,
 		.seeds = "000",
 		.text = N_("Processes are safer: one cannot read another's memory"),
+		.experiment = "isolation",
+		.fact_obs = "sec.isolation",
+		.others = ev_sec,
+		.why = N_("Any thread can read any address of its process. Another process's "
+			  "memory is out of reach without IPC, and reading it through "
+			  "process_vm_readv or /proc/PID/mem needs ptrace rights over it: a "
+			  "different user or a non-dumpable target is refused."),
 	},
 	{
 		.id = "create.cost",
@@ -332,6 +419,14 @@ const struct claim claims[] = {
 		.text = N_("A process costs more memory than a thread"),
 		.process_says = N_("larger (memory and time)"),
 		.thread_says = N_("smaller"),
+		.experiment = "memory",
+		.a = { "total_per_unit", footprint_process },
+		.b = { "total_per_unit", footprint_thread },
+		.why = N_("A process brings its own page tables, a kernel stack, its own copies "
+			  "of every page it writes, and the kernel objects of a process (mm, "
+			  "files, signal handlers); a thread brings a kernel stack, a task and a "
+			  "user stack that is mostly untouched address space. Proportional set "
+			  "size counts shared pages once, split among their users."),
 	},
 	{
 		.id = "par.speedup",

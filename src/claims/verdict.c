@@ -430,6 +430,11 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 			 _("the %s experiment was not part of this run"), c->experiment);
 		return;
 	}
+	/* A claim the experiment decides as a fact (a nuanced one too: both halves seen). */
+	if (c->fact_obs) {
+		judge_fact(c, res, v);
+		return;
+	}
 	switch (c->kind) {
 	case CLAIM_RATIO:
 		if (c->x_param)
@@ -450,10 +455,7 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 			v->status = V_NOT_MEASURED;
 		break;
 	case CLAIM_FACT:
-		if (c->fact_obs)
-			judge_fact(c, res, v);
-		else
-			v->status = V_NOT_MEASURED;
+		v->status = V_NOT_MEASURED; /* a fact without its observation: no rule */
 		break;
 	case CLAIM_TREND:
 		judge_trend(c, res, r->seed, v);

@@ -5,14 +5,14 @@
 #include <string.h>
 
 extern const struct experiment exp_create;
+extern const struct experiment exp_crash;
 extern const struct experiment exp_ipc;
+extern const struct experiment exp_isolation;
+extern const struct experiment exp_memory;
 extern const struct experiment exp_switch;
 
 const struct experiment *const catalog[] = {
-	&exp_create,
-	&exp_ipc,
-	&exp_switch,
-	NULL,
+	&exp_crash, &exp_create, &exp_ipc, &exp_isolation, &exp_memory, &exp_switch, NULL,
 };
 
 const struct experiment *catalog_find(const char *name)

@@ -596,7 +596,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		print_parts(out, v, o->width);
 	else if (c->kind == CLAIM_TABLE && v->a.set)
 		print_ranking(out, c, run, o->width);
-	if (c->kind == CLAIM_FACT)
+	if (c->fact_obs)
 		print_evidence(out, c, run, o->width);
 	if (c->why) {
 		char *long_why = xasprintf(_("Why: %s"), _(c->why));

@@ -1,0 +1,837 @@
+// SPDX-License-Identifier: MIT
+/*
+ * isolation: what a thread shares with its siblings and a process does
+ * not. Facts, not figures: every check is a yes or a no with what was seen.
+ *
+ * Method. Where a comparison is made, one function runs as a thread unit
+ * and then as a process unit (core/unit.h), and the experiment's own
+ * thread looks at the result afterwards:
+ *
+ *  - def.unit, mem.stack: N threads, pinned round-robin to the CPUs of
+ *    the run, meet at a gate in the shared arena (each spins, bounded,
+ *    until all have arrived) and record their TID, PID, the CPU they run
+ *    on once all are there, and their stack (pthread_getattr_np, and the
+ *    frame address they run on). While all of them are alive, /proc/self/task is counted and the
+ *    Rss of one idle thread's stack mapping is read from /proc/self/smaps:
+ *    the mapping is the default size, the resident part a few pages.
+ *  - mem.separate, mem.shared: a global and a heap value, each alone on
+ *    its page, are written by the unit; the parent reads them afterwards.
+ *    The child's minor faults across its two writes (from /proc/self/stat)
+ *    are the copy-on-write copies fork set up.
+ *  - mem.stack.overflow: in a sacrificial child process a thread recurses
+ *    into its guard page; the signal that ended the child shows that a
+ *    thread's overflow ends its whole process.
+ *  - res.fd: a descriptor closed by the unit, then used by the main thread;
+ *    and a read by a child process, which moves the parent's offset: fork
+ *    duplicates descriptors, not the open file description behind them.
+ *  - res.env: setenv and chdir by the unit, seen (or not) by the main
+ *    thread; both are put back at once.
+ *  - sec.isolation: a unit reads the main thread's secret through a
+ *    pointer after the secret changed (a thread sees the new value, a
+ *    process its copy of the old one); and a reader process without
+ *    privilege over a non-dumpable target is refused process_vm_readv.
+ *    When ptlab runs as root the reader drops to uid and gid 65534 first,
+ *    since root may read anything. Yama's ptrace_scope, where present, is
+ *    stated: at 1 or more it refuses a sibling on its own.
+ *
+ * Caveats: the threads of def.unit are pinned because, left alone, the
+ * scheduler often keeps freshly made threads on their creator's CPU for
+ * the few microseconds the gate lasts; pinned, the list shows every CPU of
+ * the run busy with a thread of the one process at once (with more
+ * threads than CPUs, CPUs repeat). The fault count includes any fault the read of
+ * /proc/self/stat itself takes (none, once it was warmed up): two here, one
+ * per page written; a sanitizer build adds the faults of its shadow memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/clock.h"
+#include "core/experiment.h"
+#include "core/procfs.h"
+#include "core/shm.h"
+#include "core/unit.h"
+#include "util/i18n.h"
+
+#define THREADS_MAX 64
+#define WAIT_NS 5000000000ull /* the bound on every wait for a partner */
+#define OVERFLOW_STACK_BYTES (256 * 1024)
+#define NOBODY 65534
+#define ENV_NAME "PTLAB_ISOLATION_PROBE"
+#define SECRET_OLD 0x5ec0001
+#define SECRET_NEW 0x5ec0002
+
+struct isolation_params {
+	int64_t threads;
+};
+
+/* What one gate thread saw. */
+struct slot {
+	pid_t tid, pid;
+	int cpu;
+	int attr_err; /* pthread_getattr_np / pthread_attr_getstack, 0 or an error number */
+	uintptr_t frame, stack_lo;
+	size_t stack_bytes;
+};
+
+/* Everything the units share; it lives in the arena, so one pointer serves both kinds. */
+struct shared {
+	_Alignas(64) _Atomic uint32_t arrived;
+	_Alignas(64) _Atomic uint32_t recorded;
+	_Atomic uint32_t n_threads;	       /* lowered when not all could start */
+	_Alignas(64) _Atomic uint32_t release; /* futex words from here */
+	_Atomic uint32_t go;
+	_Atomic uint32_t target_ready;
+	_Atomic uint32_t reader_done;
+	int64_t cow_faults;    /* minor faults across the two writes */
+	int64_t secret_read;   /* what the reader unit found behind the pointer */
+	pid_t target_pid;      /* the non-dumpable target */
+	uintptr_t target_addr; /* its secret, in its own memory */
+	int read_result;       /* bytes process_vm_readv read, or -errno */
+	int drop_err;	       /* the reader could not drop privileges: -errno */
+	char arrangement[160]; /* who reads whom */
+	struct slot slots[THREADS_MAX];
+};
+
+/* The values a unit writes: each alone on its page, so a write copies only it. */
+static struct {
+	_Alignas(4096) volatile int v;
+	char pad[4096 - sizeof(int)];
+} global_page = { 1, { 0 } };
+
+struct write_arg {
+	struct shared *sh;
+	volatile int *heap;
+};
+
+static long futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
+}
+
+/* Waits until *word holds want, at most timeout_ns. Returns 0 or -ETIMEDOUT. */
+static int word_wait(_Atomic uint32_t *word, uint32_t want, uint64_t timeout_ns)
+{
+	uint64_t end = clock_now_ns() + timeout_ns;
+	uint32_t v;
+	while ((v = atomic_load_explicit(word, memory_order_acquire)) != want) {
+		uint64_t now = clock_now_ns();
+		if (now >= end)
+			return -ETIMEDOUT;
+		struct timespec ts = { (time_t)((end - now) / 1000000000u),
+				       (long)((end - now) % 1000000000u) };
+		futex(word, FUTEX_WAIT, v, &ts);
+	}
+	return 0;
+}
+
+static void word_set(_Atomic uint32_t *word, uint32_t v)
+{
+	atomic_store_explicit(word, v, memory_order_release);
+	futex(word, FUTEX_WAKE, INT_MAX, NULL);
+}
+
+/* Spins (yielding) until *count reaches *target, at most WAIT_NS. 0 or -ETIMEDOUT. */
+static int count_reach(_Atomic uint32_t *count, _Atomic uint32_t *target)
+{
+	uint64_t end = clock_now_ns() + WAIT_NS;
+	while (atomic_load_explicit(count, memory_order_acquire) < atomic_load(target)) {
+		if (clock_now_ns() >= end)
+			return -ETIMEDOUT;
+		sched_yield();
+	}
+	return 0;
+}
+
+/* Runs fn(arg) as kind and waits for it. Returns 0, -errno, or -EIO when fn failed or was killed. */
+static int run_unit(enum unit_type kind, unit_fn fn, void *arg)
+{
+	struct unit u;
+	struct unit_end end;
+	int err = unit_start(&u, kind, fn, arg, -1);
+	if (!err)
+		err = unit_wait(&u, &end);
+	return err ? err : end.signalled || end.code != 0 ? -EIO : 0;
+}
+
+/* A sacrificial child leaves no core file, whatever kills it. */
+static void no_core(void)
+{
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0);
+}
+
+/* ---- def.unit and mem.stack ---- */
+
+struct gate_arg {
+	struct shared *sh;
+	unsigned idx;
+};
+
+/* Records who and where it is, waits for all siblings, notes its CPU, idles until released. */
+static int gate_thread(void *p)
+{
+	struct gate_arg *a = p;
+	struct shared *sh = a->sh;
+	struct slot *s = &sh->slots[a->idx];
+	pthread_attr_t attr;
+	void *lo = NULL;
+
+	s->tid = gettid();
+	s->pid = getpid();
+	s->frame = (uintptr_t)__builtin_frame_address(0);
+	s->attr_err = pthread_getattr_np(pthread_self(), &attr);
+	if (!s->attr_err) {
+		s->attr_err = pthread_attr_getstack(&attr, &lo, &s->stack_bytes);
+		s->stack_lo = (uintptr_t)lo;
+		pthread_attr_destroy(&attr);
+	}
+	atomic_fetch_add(&sh->arrived, 1);
+	int err = count_reach(&sh->arrived, &sh->n_threads);
+	s->cpu = sched_getcpu(); /* all siblings are alive now */
+	atomic_fetch_add(&sh->recorded, 1);
+	word_wait(&sh->release, 1, WAIT_NS);
+	return err ? 1 : 0;
+}
+
+/*
+ * The Rss of the mapping of this process that holds addr, from
+ * /proc/self/smaps. Returns 0, -ENOENT when no mapping holds it, or -errno.
+ */
+static int mapping_rss(uintptr_t addr, uint64_t *rss_bytes)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -errno;
+	char *line = NULL;
+	size_t cap = 0;
+	bool inside = false;
+	int ret = -ENOENT;
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long lo, hi;
+		unsigned long long kib;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			if (inside)
+				break;
+			inside = addr >= lo && addr < hi;
+		} else if (inside && sscanf(line, "Rss: %llu kB", &kib) == 1) {
+			*rss_bytes = (uint64_t)kib * 1024;
+			ret = 0;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* Appends ",v" (or "v" when buf is empty) to buf; silently stops when full. */
+static void list_add(char *buf, size_t size, long v)
+{
+	size_t len = strlen(buf);
+	if (len < size)
+		snprintf(buf + len, size - len, "%s%ld", len ? "," : "", v);
+}
+
+static bool stacks_apart(const struct shared *sh, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct slot *a = &sh->slots[i];
+		if (a->attr_err || a->frame < a->stack_lo ||
+		    a->frame >= a->stack_lo + a->stack_bytes)
+			return false;
+		for (unsigned j = 0; j < i; j++) {
+			const struct slot *b = &sh->slots[j];
+			if (a->stack_lo < b->stack_lo + b->stack_bytes &&
+			    b->stack_lo < a->stack_lo + a->stack_bytes)
+				return false;
+		}
+	}
+	return true;
+}
+
+static void observe_threads(struct exp_ctx *ctx, struct shared *sh, unsigned n)
+{
+	struct unit u[THREADS_MAX];
+	struct gate_arg args[THREADS_MAX];
+	struct unit_end end;
+	unsigned started = 0;
+	int before = 0, during = 0, err = 0;
+	uint64_t rss = 0;
+
+	exp_progress(ctx, _("%u threads at a gate"), n);
+	atomic_store(&sh->arrived, 0);
+	atomic_store(&sh->recorded, 0);
+	atomic_store(&sh->release, 0);
+	atomic_store(&sh->n_threads, n);
+	memset(sh->slots, 0, sizeof(sh->slots));
+	procfs_task_count(0, &before);
+	for (; started < n; started++) {
+		args[started] = (struct gate_arg){ sh, started };
+		err = unit_start(&u[started], UNIT_THREAD, gate_thread, &args[started],
+				 exp_cpu(ctx, started));
+		if (err)
+			break;
+	}
+	if (err) {
+		atomic_store(&sh->n_threads, started); /* let those that run go on */
+		word_set(&sh->release, 1);
+		for (unsigned i = 0; i < started; i++)
+			unit_wait(&u[i], &end);
+		exp_skip(ctx, "def.unit", _("cannot start thread %u: %s"), started + 1,
+			 strerror(-err));
+		exp_skip(ctx, "mem.stack", _("cannot start thread %u: %s"), started + 1,
+			 strerror(-err));
+		return;
+	}
+	bool gathered = count_reach(&sh->recorded, &sh->n_threads) == 0;
+	int task_err = procfs_task_count(0, &during);
+	int rss_err = mapping_rss(sh->slots[0].frame, &rss);
+	word_set(&sh->release, 1);
+	for (unsigned i = 0; i < n; i++)
+		if (unit_wait(&u[i], &end) != 0 || end.code != 0)
+			gathered = false;
+
+	char tids[THREADS_MAX * 12] = "", cpus[THREADS_MAX * 6] = "";
+	bool distinct = true, one_pid = true;
+	for (unsigned i = 0; i < n; i++) {
+		list_add(tids, sizeof(tids), sh->slots[i].tid);
+		list_add(cpus, sizeof(cpus), sh->slots[i].cpu);
+		one_pid = one_pid && sh->slots[i].pid == getpid();
+		distinct = distinct && sh->slots[i].tid != getpid();
+		for (unsigned j = 0; j < i; j++)
+			distinct = distinct && sh->slots[i].tid != sh->slots[j].tid;
+	}
+	exp_observe(ctx, "def.unit.tasks", "%d", during);
+	exp_observe(ctx, "def.unit.tids", "%s", tids);
+	exp_observe(ctx, "def.unit.cpus", "%s", cpus);
+	exp_observe(ctx, "def.unit", "%s",
+		    gathered && task_err == 0 && during == before + (int)n && distinct && one_pid
+			    ? "yes"
+			    : "no");
+
+	pthread_attr_t attr;
+	size_t def_bytes = 0;
+	if (pthread_attr_init(&attr) == 0) {
+		pthread_attr_getstacksize(&attr, &def_bytes);
+		pthread_attr_destroy(&attr);
+	}
+	exp_observe(ctx, "mem.stack.default_bytes", "%zu", def_bytes);
+	if (rss_err)
+		exp_skip(ctx, "mem.stack.resident_bytes", _("cannot read /proc/self/smaps: %s"),
+			 strerror(-rss_err));
+	else
+		exp_observe(ctx, "mem.stack.resident_bytes", "%llu", (unsigned long long)rss);
+	exp_observe(ctx, "mem.stack", "%s", gathered && stacks_apart(sh, n) ? "yes" : "no");
+}
+
+/* Recurses until the stack runs out; the bound only keeps the compiler from calling it endless. */
+static int recurse(volatile char *up, unsigned long depth)
+{
+	volatile char frame[256];
+	frame[0] = (char)(up ? up[0] + 1 : 0);
+	frame[255] = 0;
+	if (depth >= (1ul << 40))
+		return frame[0];
+	return recurse(frame, depth + 1) + frame[255];
+}
+
+static void *overflow_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)recurse(NULL, 0);
+}
+
+/* The sacrificial child: one of its threads overflows its stack. Exit 2: no thread. */
+static int overflow_child(void *arg)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	(void)arg;
+	no_core();
+	if (pthread_attr_init(&attr) != 0)
+		return 2;
+	pthread_attr_setstacksize(&attr, OVERFLOW_STACK_BYTES);
+	int err = pthread_create(&t, &attr, overflow_thread, NULL);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return 2;
+	pthread_join(t, NULL);
+	return 0; /* the thread came back: nothing overflowed */
+}
+
+static void observe_overflow(struct exp_ctx *ctx)
+{
+	struct unit u;
+	struct unit_end end;
+	exp_progress(ctx, "%s", _("a thread overflows its stack in a child process"));
+	int err = unit_start(&u, UNIT_PROCESS, overflow_child, NULL, -1);
+	if (!err)
+		err = unit_wait(&u, &end);
+	if (err || (!end.signalled && end.code == 2)) {
+		exp_skip(ctx, "mem.stack.overflow", _("cannot start the sacrificial child: %s"),
+			 strerror(err ? -err : EAGAIN));
+		return;
+	}
+	if (end.signalled) {
+		const char *abbrev = sigabbrev_np(end.signal);
+		exp_observe(ctx, "mem.stack.overflow", "SIG%s: the whole process",
+			    abbrev ? abbrev : "?");
+	} else {
+		exp_observe(ctx, "mem.stack.overflow", "exit %d: the process survived", end.code);
+	}
+}
+
+/* ---- mem.separate and mem.shared ---- */
+
+/* Writes both values, counting the faults the writes take. */
+static int write_values(void *p)
+{
+	struct write_arg *a = p;
+	struct procfs_sched warm, before, after;
+	procfs_sched(0, &warm); /* its buffers are faulted in now, not between the reads */
+	if (procfs_sched(0, &before) != 0)
+		return 1;
+	global_page.v = 2;
+	*a->heap = 2;
+	if (procfs_sched(0, &after) != 0)
+		return 1;
+	a->sh->cow_faults = (int64_t)(after.minor_faults - before.minor_faults);
+	return 0;
+}
+
+/* Runs write_values as kind; true when it ended well and the parent then saw the new values. */
+static int writes_seen(struct write_arg *a, enum unit_type kind, bool *seen)
+{
+	global_page.v = 1;
+	*a->heap = 1;
+	int err = run_unit(kind, write_values, a);
+	*seen = global_page.v == 2 && *a->heap == 2;
+	return err;
+}
+
+static void observe_memory(struct exp_ctx *ctx, struct shared *sh)
+{
+	struct write_arg a = { .sh = sh };
+	void *page;
+	bool seen;
+	exp_progress(ctx, "%s", _("writes to a global and the heap"));
+	if (posix_memalign(&page, 4096, 4096) != 0) {
+		exp_skip(ctx, "mem.separate", "%s", _("no memory for the heap value"));
+		exp_skip(ctx, "mem.shared", "%s", _("no memory for the heap value"));
+		return;
+	}
+	a.heap = page;
+	sh->cow_faults = -1;
+	int err = writes_seen(&a, UNIT_PROCESS, &seen);
+	if (err) {
+		exp_skip(ctx, "mem.separate", _("the child process failed: %s"), strerror(-err));
+	} else {
+		exp_observe(ctx, "mem.separate.cow_faults", "%lld", (long long)sh->cow_faults);
+		exp_observe(ctx, "mem.separate", "%s", seen ? "no" : "yes");
+	}
+	err = writes_seen(&a, UNIT_THREAD, &seen);
+	if (err)
+		exp_skip(ctx, "mem.shared", _("the thread failed: %s"), strerror(-err));
+	else
+		exp_observe(ctx, "mem.shared", "%s", seen ? "yes" : "no");
+	free(page);
+}
+
+/* ---- res.fd ---- */
+
+static int close_fd(void *p)
+{
+	return close(*(int *)p) == 0 ? 0 : 1;
+}
+
+static int read_some(void *p)
+{
+	char buf[16];
+	return read(*(int *)p, buf, sizeof(buf)) == (ssize_t)sizeof(buf) ? 0 : 1;
+}
+
+static void observe_fds(struct exp_ctx *ctx)
+{
+	char path[PATH_MAX], data[64];
+	struct stat st;
+	int fd, d, err;
+
+	exp_progress(ctx, "%s", _("descriptors closed and read by a thread and a child"));
+	if (cleanup_tmp_path(path, sizeof(path), "isolation") != 0) {
+		exp_skip(ctx, "res.fd", "%s", _("the temporary path is too long"));
+		return;
+	}
+	exp_track(ctx, CLEANUP_PATH, path);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		exp_skip(ctx, "res.fd", _("cannot create %s: %s"), path, strerror(errno));
+		return;
+	}
+	unlink(path); /* the descriptor is all that is needed from now on */
+	memset(data, 'x', sizeof(data));
+	if (write(fd, data, sizeof(data)) != (ssize_t)sizeof(data)) {
+		exp_skip(ctx, "res.fd", "%s", _("cannot write the temporary file"));
+		goto close_fd;
+	}
+
+	/* A thread closes a copy; the main thread then uses it. Nothing opens in between. */
+	d = dup(fd);
+	err = d < 0 ? -errno : run_unit(UNIT_THREAD, close_fd, &d);
+	bool threads = !err && fstat(d, &st) != 0 && errno == EBADF;
+	if (!threads && d >= 0)
+		close(d); /* it is still open, or EBADF harmlessly: no other thread runs */
+	int threads_err = err;
+	if (err)
+		exp_skip(ctx, "res.fd.threads", _("the thread failed: %s"), strerror(-err));
+	else
+		exp_observe(ctx, "res.fd.threads", "%s", threads ? "yes" : "no");
+
+	d = dup(fd);
+	err = d < 0 ? -errno : run_unit(UNIT_PROCESS, close_fd, &d);
+	bool process = !err && fstat(d, &st) == 0;
+	if (d >= 0)
+		close(d);
+	int process_err = err;
+	if (err)
+		exp_skip(ctx, "res.fd.process", _("the child process failed: %s"), strerror(-err));
+	else
+		exp_observe(ctx, "res.fd.process", "%s", process ? "yes" : "no");
+
+	lseek(fd, 0, SEEK_SET);
+	err = run_unit(UNIT_PROCESS, read_some, &fd);
+	if (err)
+		exp_skip(ctx, "res.fd.offset_shared", _("the child process failed: %s"),
+			 strerror(-err));
+	else
+		exp_observe(ctx, "res.fd.offset_shared", "%s",
+			    lseek(fd, 0, SEEK_CUR) == 16 ? "yes" : "no");
+	if (threads_err || process_err)
+		exp_skip(ctx, "res.fd", "%s", _("a half of the comparison could not be made"));
+	else
+		exp_observe(ctx, "res.fd", "%s", threads && process ? "yes" : "no");
+close_fd:
+	close(fd);
+}
+
+/* ---- res.env ---- */
+
+static int change_env(void *p)
+{
+	if (setenv(ENV_NAME, "changed", 1) != 0 || chdir(p) != 0)
+		return 1;
+	return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* "seen", "not seen", or which half was seen. */
+static const char *env_verdict(bool env, bool cwd)
+{
+	return env && cwd     ? "seen"
+	       : !env && !cwd ? "not seen"
+	       : env	      ? "environment seen, working directory not seen"
+			      : "working directory seen, environment not seen";
+}
+
+/*
+ * Runs change_env as kind and says what the main thread saw; puts the
+ * variable and the working directory back. Returns 0 or -errno.
+ */
+static int env_seen(enum unit_type kind, const char *dir, int cwd_fd, const char **what, bool *both)
+{
+	struct stat here, there;
+	int err = run_unit(kind, change_env, (void *)dir);
+	const char *v = getenv(ENV_NAME);
+	bool env = v && strcmp(v, "changed") == 0;
+	bool cwd = stat(".", &here) == 0 && stat(dir, &there) == 0 && same_file(&here, &there);
+	unsetenv(ENV_NAME);
+	if (fchdir(cwd_fd) != 0 && !err)
+		err = -errno;
+	*what = env_verdict(env, cwd);
+	*both = env && cwd;
+	return err;
+}
+
+static void observe_env(struct exp_ctx *ctx)
+{
+	struct stat here, root;
+	const char *thread_saw, *process_saw;
+	bool thread_both, process_both;
+
+	exp_progress(ctx, "%s", _("setenv and chdir by a thread and a child"));
+	if (getenv(ENV_NAME)) {
+		exp_skip(ctx, "res.env", _("%s is already set"), ENV_NAME);
+		return;
+	}
+	int cwd_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd_fd < 0 || stat(".", &here) != 0 || stat("/", &root) != 0) {
+		exp_skip(ctx, "res.env", _("cannot hold the working directory: %s"),
+			 strerror(errno));
+		if (cwd_fd >= 0)
+			close(cwd_fd);
+		return;
+	}
+	/* Somewhere the process is not already. */
+	const char *dir = same_file(&here, &root) ? cleanup_tmpdir() : "/";
+	int err = env_seen(UNIT_THREAD, dir, cwd_fd, &thread_saw, &thread_both);
+	if (!err)
+		err = env_seen(UNIT_PROCESS, dir, cwd_fd, &process_saw, &process_both);
+	close(cwd_fd);
+	if (err) {
+		exp_skip(ctx, "res.env", _("the unit failed: %s"), strerror(-err));
+		return;
+	}
+	bool process_none = strcmp(process_saw, "not seen") == 0;
+	exp_observe(ctx, "res.env.thread", "%s", thread_saw);
+	exp_observe(ctx, "res.env.process", "%s", process_saw);
+	exp_observe(ctx, "res.env", "%s", thread_both && process_none ? "yes" : "no");
+}
+
+/* ---- sec.isolation ---- */
+
+struct secret_arg {
+	struct shared *sh;
+	const volatile int64_t *secret;
+};
+
+/* Waits for the go, then reads the secret through the pointer it was given. */
+static int read_secret(void *p)
+{
+	struct secret_arg *a = p;
+	if (word_wait(&a->sh->go, 1, WAIT_NS) != 0)
+		return 1;
+	a->sh->secret_read = *a->secret;
+	return 0;
+}
+
+/* Starts the reader as kind, changes the secret, lets it read. Returns 0 or -errno. */
+static int secret_seen(struct shared *sh, enum unit_type kind, bool *seen)
+{
+	volatile int64_t secret = SECRET_OLD;
+	struct secret_arg a = { sh, &secret };
+	struct unit u;
+	struct unit_end end;
+	atomic_store(&sh->go, 0);
+	sh->secret_read = 0;
+	int err = unit_start(&u, kind, read_secret, &a, -1);
+	if (err)
+		return err;
+	secret = SECRET_NEW;
+	word_set(&sh->go, 1);
+	err = unit_wait(&u, &end);
+	if (!err && (end.signalled || end.code != 0))
+		err = -EIO;
+	*seen = sh->secret_read == SECRET_NEW;
+	return err;
+}
+
+/* The target: non-dumpable, holds a secret in its own memory until the reader is done. */
+static int target_child(void *p)
+{
+	struct shared *sh = p;
+	volatile int64_t secret = SECRET_NEW;
+	no_core();
+	sh->target_addr = (uintptr_t)&secret;
+	sh->target_pid = getpid();
+	word_set(&sh->target_ready, 1);
+	word_wait(&sh->reader_done, 1, WAIT_NS);
+	return secret == SECRET_NEW ? 0 : 1;
+}
+
+/* The reader: without privilege over the target, tries to read its secret. */
+static int reader_child(void *p)
+{
+	struct shared *sh = p;
+	int64_t copy = 0;
+	no_core();
+	if (geteuid() == 0) {
+		setgroups(0, NULL);
+		if (setresgid(NOBODY, NOBODY, NOBODY) != 0 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) != 0) {
+			sh->drop_err = -errno;
+			return 0;
+		}
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a change of credentials cleared it */
+		snprintf(sh->arrangement, sizeof(sh->arrangement),
+			 "reader dropped to uid %d; target non-dumpable", NOBODY);
+	} else {
+		snprintf(sh->arrangement, sizeof(sh->arrangement),
+			 "reader runs as uid %d, the target's own; target non-dumpable",
+			 (int)geteuid());
+	}
+	struct iovec local = { &copy, sizeof(copy) };
+	struct iovec remote = { (void *)sh->target_addr, sizeof(copy) };
+	ssize_t n = process_vm_readv(sh->target_pid, &local, 1, &remote, 1, 0);
+	sh->read_result = n < 0 ? -errno : (int)n;
+	return 0;
+}
+
+/* Yama's ptrace_scope, or -1 where Yama is absent. */
+static int yama_scope(void)
+{
+	int scope = -1;
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (f) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fclose(f);
+	}
+	return scope;
+}
+
+/* Returns whether the read was refused: 1 refused, 0 not, -1 could not be tried. */
+static int observe_refusal(struct exp_ctx *ctx, struct shared *sh)
+{
+	struct unit target, reader;
+	struct unit_end end;
+	atomic_store(&sh->target_ready, 0);
+	atomic_store(&sh->reader_done, 0);
+	sh->read_result = 0;
+	sh->drop_err = 0;
+	sh->arrangement[0] = '\0';
+	int err = unit_start(&target, UNIT_PROCESS, target_child, sh, -1);
+	if (err) {
+		exp_skip(ctx, "sec.isolation.read_errno", _("cannot start the target: %s"),
+			 strerror(-err));
+		return -1;
+	}
+	err = word_wait(&sh->target_ready, 1, WAIT_NS);
+	if (!err)
+		err = unit_start(&reader, UNIT_PROCESS, reader_child, sh, -1);
+	if (!err)
+		err = unit_wait(&reader, &end);
+	if (!err && (end.signalled || end.code != 0))
+		err = -EIO;
+	word_set(&sh->reader_done, 1);
+	unit_wait(&target, &end);
+	if (err) {
+		exp_skip(ctx, "sec.isolation.read_errno", _("the reader failed: %s"),
+			 strerror(-err));
+		return -1;
+	}
+	if (sh->drop_err) {
+		exp_skip(ctx, "sec.isolation.read_errno",
+			 _("the reader could not drop to uid %d: %s"), NOBODY,
+			 strerror(-sh->drop_err));
+		return -1;
+	}
+	int scope = yama_scope();
+	if (scope >= 0) {
+		size_t len = strlen(sh->arrangement);
+		snprintf(sh->arrangement + len, sizeof(sh->arrangement) - len,
+			 "; Yama ptrace_scope %d", scope);
+	}
+	exp_observe(ctx, "sec.isolation.arrangement", "%s", sh->arrangement);
+	if (sh->read_result == -ENOSYS) {
+		exp_skip(ctx, "sec.isolation.read_errno", "%s",
+			 _("process_vm_readv is not available here"));
+		return -1;
+	}
+	if (sh->read_result >= 0) {
+		exp_observe(ctx, "sec.isolation.read_errno", "none: read %d bytes",
+			    sh->read_result);
+		return 0;
+	}
+	const char *name = strerrorname_np(-sh->read_result);
+	exp_observe(ctx, "sec.isolation.read_errno", "%s", name ? name : "?");
+	return sh->read_result == -EPERM || sh->read_result == -EACCES;
+}
+
+static void observe_secret(struct exp_ctx *ctx, struct shared *sh)
+{
+	bool thread_seen = false, process_seen = true;
+	exp_progress(ctx, "%s",
+		     _("a secret read by a thread, a child and an unprivileged process"));
+	int err = secret_seen(sh, UNIT_THREAD, &thread_seen);
+	if (!err)
+		err = secret_seen(sh, UNIT_PROCESS, &process_seen);
+	if (err) {
+		exp_skip(ctx, "sec.isolation", _("the reader unit failed: %s"), strerror(-err));
+		return;
+	}
+	int refused = observe_refusal(ctx, sh);
+	/* Where the refusal could not be tried, the verdict rests on the other two halves. */
+	exp_observe(ctx, "sec.isolation", "%s",
+		    thread_seen && !process_seen && refused != 0 ? "yes" : "no");
+}
+
+static int isolation_run(struct exp_ctx *ctx, const void *params)
+{
+	const struct isolation_params *ip = params;
+	struct shm_arena arena;
+
+	int err = shm_arena_create(&arena, sizeof(struct shared));
+	if (err)
+		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+	struct shared *sh = arena.base;
+	observe_threads(ctx, sh, (unsigned)ip->threads);
+	observe_overflow(ctx);
+	observe_memory(ctx, sh);
+	observe_fds(ctx);
+	observe_env(ctx);
+	observe_secret(ctx, sh);
+	shm_arena_destroy(&arena);
+	return 0;
+}
+
+/* Every wait for a partner is bounded by WAIT_NS; a dozen of them, and some slack. */
+static uint64_t isolation_deadline(const void *params)
+{
+	(void)params;
+	return 12 * WAIT_NS + 10000000000ull;
+}
+
+static const char *const isolation_claims[] = { "def.unit",	 "mem.separate",
+						"mem.shared",	 "mem.stack",
+						"res.fd",	 "res.env",
+						"sec.isolation", NULL };
+
+static const struct param isolation_param_table[] = {
+	{ "threads", N_("threads alive at once for the task count and the stack ranges"),
+	  UNIT_COUNT, false, offsetof(struct isolation_params, threads), "4", NULL, "8", 2,
+	  THREADS_MAX },
+};
+
+const struct experiment exp_isolation = {
+	.name = "isolation",
+	.title = N_("What threads share and processes keep apart"),
+	.method = N_("The same small functions run as a thread and as a child process: N threads "
+		     "meet at a gate and are counted in /proc/self/task with their IDs, CPUs and "
+		     "stacks; writes to a global and the heap, with the copy-on-write faults they "
+		     "take in a child; a thread that overflows its stack in a sacrificial child; "
+		     "a descriptor closed or read by the unit; setenv and chdir by the unit; a "
+		     "secret read through a pointer, and by an unprivileged process with "
+		     "process_vm_readv."),
+	.claims = isolation_claims,
+	.params = isolation_param_table,
+	.n_params = sizeof(isolation_param_table) / sizeof(isolation_param_table[0]),
+	.params_size = sizeof(struct isolation_params),
+	.run = isolation_run,
+	.deadline = isolation_deadline,
+	.deadline_ns = { 60000000000ull, 120000000000ull },
+	.quick_suite = true,
+};

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The isolation experiment through the runner, with its quick preset.
+ * Every fact it records holds on any Linux, so each must read "yes", and
+ * the evidence behind it must be there and agree with it: the task count
+ * is the threads plus the main thread, the TIDs differ, the child's writes
+ * took copy-on-write faults, the stack overflow ended the whole process by
+ * a signal, the unprivileged read was refused. Nothing is left behind: no
+ * temporary file, no child process; and the working directory and the
+ * environment of this process are as they were. No time is asserted.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/cleanup.h"
+#include "core/clock.h"
+#include "core/param.h"
+#include "core/runner.h"
+#include "core/unit.h"
+#include "model/run.h"
+#include "suites.h"
+
+extern const struct experiment exp_isolation;
+extern char **environ;
+
+static struct exp_result *run_isolation(struct run *r, const char *threads)
+{
+	static int cpus[CPU_SETSIZE];
+	const struct experiment *e = &exp_isolation;
+	void *params = calloc(1, e->params_size);
+	char err[256];
+	ck_assert_ptr_nonnull(params);
+	ck_assert_int_eq(
+		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
+		0);
+	const struct param *p = param_find(e->params, e->n_params, "threads");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(param_parse(p, params, threads, err, sizeof(err)) == 0, "%s", err);
+	struct runner_opts o = {
+		.preset = PRESET_QUICK,
+		.seed = 1,
+		.cpus = cpus,
+		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
+	};
+	clock_calibrate(&o.clock);
+	runner_setup();
+	run_init(r);
+	r->seed = 1;
+	struct exp_result *res = run_add_result(r, "isolation");
+	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
+	free(params);
+	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
+		      res->reason ? res->reason : "");
+	return res;
+}
+
+static const char *obs(const struct exp_result *res, const char *name)
+{
+	const char *v = exp_result_obs(res, name);
+	ck_assert_msg(v != NULL, "no observation %s", name);
+	return v;
+}
+
+static const char *skip_reason(const struct exp_result *res, const char *what)
+{
+	for (size_t i = 0; i < res->n_skips; i++)
+		if (strcmp(res->skips[i].what, what) == 0)
+			return res->skips[i].reason;
+	return NULL;
+}
+
+/* Splits a comma list of integers into v; returns the count. */
+static size_t parse_list(const char *s, long *v, size_t max)
+{
+	size_t n = 0;
+	char *end;
+	while (*s && n < max) {
+		v[n++] = strtol(s, &end, 10);
+		ck_assert_msg(end != s && (*end == ',' || *end == '\0'), "bad list at %s", s);
+		s = *end ? end + 1 : end;
+	}
+	return n;
+}
+
+/* A copy of the environment, to compare after the run. */
+static char **env_copy(size_t *n)
+{
+	size_t count = 0;
+	while (environ[count])
+		count++;
+	char **copy = calloc(count + 1, sizeof(*copy));
+	ck_assert_ptr_nonnull(copy);
+	for (size_t i = 0; i < count; i++)
+		copy[i] = strdup(environ[i]);
+	*n = count;
+	return copy;
+}
+
+static void check_run(const char *threads_text, int threads)
+{
+	struct run r;
+	size_t env_n, env_n_after;
+	char cwd_before[4096], cwd_after[4096];
+	ck_assert_ptr_nonnull(getcwd(cwd_before, sizeof(cwd_before)));
+	char **env_before = env_copy(&env_n);
+
+	struct exp_result *res = run_isolation(&r, threads_text);
+
+	static const char *const facts[] = { "def.unit",     "mem.separate", "mem.shared",
+					     "mem.stack",    "res.fd",	     "res.env",
+					     "sec.isolation" };
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		ck_assert_msg(strcmp(obs(res, facts[i]), "yes") == 0, "%s: %s", facts[i],
+			      obs(res, facts[i]));
+
+	/* def.unit: the threads and the main thread, distinct TIDs, a CPU each. */
+	ck_assert_int_eq(atoi(obs(res, "def.unit.tasks")), threads + 1);
+	long tids[64], cpus[64];
+	ck_assert_uint_eq(parse_list(obs(res, "def.unit.tids"), tids, 64), (size_t)threads);
+	ck_assert_uint_eq(parse_list(obs(res, "def.unit.cpus"), cpus, 64), (size_t)threads);
+	/* Pinned round-robin over the CPUs of the run: thread i ran on the i-th, wrapping. */
+	int allowed[CPU_SETSIZE];
+	size_t n_allowed = unit_allowed_cpus(allowed, CPU_SETSIZE);
+	ck_assert_uint_gt(n_allowed, 0);
+	for (int i = 0; i < threads; i++) {
+		ck_assert_int_gt(tids[i], 0);
+		ck_assert_int_eq(cpus[i], allowed[(size_t)i % n_allowed]);
+		for (int j = 0; j < i; j++)
+			ck_assert_int_ne(tids[i], tids[j]);
+	}
+
+	/* mem.separate: the child's writes were copies made on demand. */
+	ck_assert_int_ge(atoll(obs(res, "mem.separate.cow_faults")), 1);
+
+	/* mem.stack: a default size, little of it resident; the overflow is the process's end. */
+	unsigned long long def = strtoull(obs(res, "mem.stack.default_bytes"), NULL, 10);
+	unsigned long long resident = strtoull(obs(res, "mem.stack.resident_bytes"), NULL, 10);
+	ck_assert_uint_gt(def, 0);
+	ck_assert_uint_gt(resident, 0);
+	ck_assert_uint_lt(resident, def);
+	const char *overflow = obs(res, "mem.stack.overflow");
+	ck_assert_msg(strncmp(overflow, "SIG", 3) == 0 && strstr(overflow, ": the whole process"),
+		      "overflow: %s", overflow);
+
+	/* res.fd: both halves, and the shared offset. */
+	ck_assert_str_eq(obs(res, "res.fd.threads"), "yes");
+	ck_assert_str_eq(obs(res, "res.fd.process"), "yes");
+	ck_assert_str_eq(obs(res, "res.fd.offset_shared"), "yes");
+
+	ck_assert_str_eq(obs(res, "res.env.thread"), "seen");
+	ck_assert_str_eq(obs(res, "res.env.process"), "not seen");
+
+	/* sec.isolation: refused, or (no such system call, no way to drop privilege) said why. */
+	const char *read_errno = exp_result_obs(res, "sec.isolation.read_errno");
+	if (read_errno) {
+		ck_assert_msg(strcmp(read_errno, "EPERM") == 0 || strcmp(read_errno, "EACCES") == 0,
+			      "read_errno %s", read_errno);
+		ck_assert_ptr_nonnull(
+			strstr(obs(res, "sec.isolation.arrangement"), "non-dumpable"));
+	} else {
+		const char *why = skip_reason(res, "sec.isolation.read_errno");
+		ck_assert_msg(why && why[0], "the refusal was neither observed nor skipped");
+	}
+	/* Only that read may be skipped: everything else holds on any Linux. */
+	for (size_t i = 0; i < res->n_skips; i++)
+		ck_assert_msg(strcmp(res->skips[i].what, "sec.isolation.read_errno") == 0,
+			      "skipped %s: %s", res->skips[i].what, res->skips[i].reason);
+
+	/* Nothing left behind: no child, no temporary file of the experiment. */
+	int status;
+	errno = 0;
+	ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	DIR *d = opendir(cleanup_tmpdir());
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *de; (de = readdir(d));) {
+		size_t len = strlen(de->d_name);
+		bool ours = strncmp(de->d_name, CLEANUP_PREFIX, strlen(CLEANUP_PREFIX)) == 0 &&
+			    len > 10 && strcmp(de->d_name + len - 10, ".isolation") == 0;
+		ck_assert_msg(!ours, "left behind: %s", de->d_name);
+	}
+	closedir(d);
+
+	/* This process's working directory and environment are as they were. */
+	ck_assert_ptr_nonnull(getcwd(cwd_after, sizeof(cwd_after)));
+	ck_assert_str_eq(cwd_after, cwd_before);
+	ck_assert_ptr_null(getenv("PTLAB_ISOLATION_PROBE"));
+	char **env_after = env_copy(&env_n_after);
+	ck_assert_uint_eq(env_n_after, env_n);
+	for (size_t i = 0; i < env_n; i++) {
+		ck_assert_str_eq(env_after[i], env_before[i]);
+		free(env_after[i]);
+		free(env_before[i]);
+	}
+	free(env_after);
+	free(env_before);
+	run_free(&r);
+}
+
+START_TEST(test_quick_facts)
+{
+	check_run("4", 4);
+}
+END_TEST
+
+/* The extremes of the thread count: the fewest, and more threads than most machines have CPUs. */
+START_TEST(test_thread_counts)
+{
+	check_run("2", 2);
+	check_run("64", 64);
+}
+END_TEST
+
+Suite *isolation_suite(void)
+{
+	Suite *s = suite_create("isolation");
+	TCase *tc = tcase_create("facts");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_quick_facts);
+	tcase_add_test(tc, test_thread_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Smoke test of the memory experiment through the runner, its quick preset
+ * shrunk to 1 and 10 units and three repetitions: invariants only. Both
+ * kinds are measured at both counts with one sample per repetition, a
+ * process costs some user memory and some kernel memory (page tables and
+ * a kernel stack at least), the sources are named, the thread stack is observed, and no process is left. No
+ * size is asserted.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "core/clock.h"
+#include "core/experiment.h"
+#include "core/param.h"
+#include "core/runner.h"
+#include "core/unit.h"
+#include "model/run.h"
+#include "suites.h"
+
+/* Until tests/suites.h lists it. */
+Suite *memory_suite(void);
+
+extern const struct experiment exp_memory;
+
+static void set(void *params, const char *name, const char *text)
+{
+	char err[256];
+	const struct param *p = param_find(exp_memory.params, exp_memory.n_params, name);
+	ck_assert_msg(p != NULL, "memory has no parameter %s", name);
+	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
+		      err);
+}
+
+static struct exp_result *run_memory(struct run *r)
+{
+	static int cpus[CPU_SETSIZE];
+	const struct experiment *e = &exp_memory;
+	void *params = calloc(1, e->params_size);
+	char err[256];
+	ck_assert_int_eq(
+		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
+		0);
+	set(params, "units", "1,10");
+	set(params, "repeats", "3");
+	ck_assert_int_eq(e->check(params, err, sizeof(err)), 0);
+	struct runner_opts o = {
+		.preset = PRESET_QUICK,
+		.seed = 1,
+		.cpus = cpus,
+		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
+	};
+	clock_calibrate(&o.clock);
+	runner_setup();
+	run_init(r);
+	r->seed = 1;
+	struct exp_result *res = run_add_result(r, "memory");
+	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
+	free(params);
+	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
+		      res->reason ? res->reason : "");
+	return res;
+}
+
+static const struct metric *find(const struct exp_result *res, const char *name, const char *kind,
+				 const char *units)
+{
+	char k[32], u[32];
+	snprintf(k, sizeof(k), "kind=%s", kind);
+	snprintf(u, sizeof(u), "units=%s", units);
+	const char *const where[] = { k, u, NULL };
+	const struct metric *m = exp_result_find_metric(res, name, where);
+	ck_assert_msg(m != NULL, "no %s for %s units=%s", name, kind, units);
+	ck_assert_str_eq(m->unit, "bytes");
+	ck_assert_uint_eq(m->batch, 1);
+	ck_assert_uint_eq(m->n, 3);
+	return m;
+}
+
+START_TEST(test_quick_smoke)
+{
+	struct run r;
+	struct exp_result *res = run_memory(&r);
+	static const char *const kinds[] = { "process", "thread" };
+	static const char *const counts[] = { "1", "10" };
+
+	ck_assert_uint_eq(res->n_skips, 0);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t c = 0; c < 2; c++) {
+			const struct metric *pss = find(res, "pss_per_unit", kinds[k], counts[c]);
+			const struct metric *kern =
+				find(res, "kernel_per_unit", kinds[k], counts[c]);
+			const struct metric *total =
+				find(res, "total_per_unit", kinds[k], counts[c]);
+			if (k == 0) {
+				ck_assert_msg(pss->sum.median > 0, "process pss at units=%s",
+					      counts[c]);
+				ck_assert_msg(total->sum.median > 0, "process total at units=%s",
+					      counts[c]);
+				/* Page tables and a kernel stack: a process has both. */
+				ck_assert_msg(kern->sum.median > 0, "process kernel at units=%s",
+					      counts[c]);
+			}
+		}
+
+	const char *src = exp_result_obs(res, "kernel_source");
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_nonnull(strstr(src, "/proc/meminfo"));
+	ck_assert_ptr_nonnull(exp_result_obs(res, "pss_source"));
+	const char *stack = exp_result_obs(res, "thread_stack");
+	ck_assert_ptr_nonnull(stack);
+	ck_assert_ptr_nonnull(strstr(stack, "virtual"));
+	ck_assert_ptr_nonnull(strstr(stack, "resident"));
+
+	/* The runner reaped the experiment and everything it left: no child here. */
+	errno = 0;
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	run_free(&r);
+}
+END_TEST
+
+/* Counts that do not ascend are refused before anything runs. */
+START_TEST(test_check_order)
+{
+	void *params = calloc(1, exp_memory.params_size);
+	char err[256];
+	ck_assert_int_eq(param_apply_preset(exp_memory.params, exp_memory.n_params, params,
+					    PRESET_QUICK, err, sizeof(err)),
+			 0);
+	set(params, "units", "10,1");
+	ck_assert_int_eq(exp_memory.check(params, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "memory.units"));
+	free(params);
+}
+END_TEST
+
+Suite *memory_suite(void)
+{
+	Suite *s = suite_create("memory");
+	TCase *tc = tcase_create("smoke");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_quick_smoke);
+	tcase_add_test(tc, test_check_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
