@@ -60,6 +60,7 @@ struct switch_params {
 	int64_t max_samples;
 	int64_t budget_ns;
 	int64_t alloc_switches; /* process switches for the allocation count */
+	int64_t rounds;		/* the budget is spent in this many rounds over all figures */
 };
 
 enum mech {
@@ -222,6 +223,8 @@ struct figure {
 	enum placement place;
 	size_t wset;
 	bool alone;
+	uint64_t batch; /* calibrated in the first round, kept for the later ones */
+	bool dropped;	/* skipped once with its reason: not taken again */
 };
 
 static void figure_name(const struct figure *f, char *buf, size_t size)
@@ -300,7 +303,7 @@ static void stop_pair(struct pingpong *pp, struct unit *b)
 }
 
 static void record_figure(struct exp_ctx *ctx, const struct figure *f, const struct sample_set *s,
-			  double switches_per_rt)
+			  double switches_per_rt, bool first_round)
 {
 	char wbuf[32], what[128], per_switch[32];
 	struct mparam mp[5];
@@ -312,7 +315,7 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 	}
 	exp_record(ctx, f->alone ? "alone" : mech_names[f->mech], "ns", DIR_LOWER_IS_BETTER, s, mp,
 		   n);
-	if (f->alone)
+	if (f->alone || !first_round)
 		return;
 	/* The cost of one switch, from the switches counted, not the two assumed. */
 	double *v = malloc(s->n * sizeof(*v));
@@ -340,7 +343,7 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 
 /* Takes one figure: starts the pair, samples round trips, counts switches, stops. */
 static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm_arena *arena,
-		 const struct figure *f)
+		 struct figure *f, unsigned round)
 {
 	char what[128], why[160];
 	struct pingpong *pp = arena->base;
@@ -349,8 +352,10 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 	bool fifo = false;
 	int err = 0;
 
+	if (f->dropped)
+		return;
 	figure_name(f, what, sizeof(what));
-	exp_progress(ctx, "%s", what);
+	exp_progress(ctx, _("round %u of %u: %s"), round + 1, (unsigned)sp->rounds, what);
 	if (f->alone) {
 		memset(pp, 0, sizeof(*pp));
 		pp->wset = f->wset;
@@ -360,6 +365,7 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 			err = become_fifo();
 			if (err) {
 				exp_skip(ctx, what, _("SCHED_FIFO refused: %s"), strerror(-err));
+				f->dropped = true;
 				return;
 			}
 			fifo = true;
@@ -369,6 +375,7 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 			stop_pair(pp, &b);
 		if (err) {
 			exp_skip(ctx, what, "%s", why);
+			f->dropped = true;
 			goto out;
 		}
 	}
@@ -377,13 +384,18 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		a.buf2 = f->alone ? calloc(1, f->wset) : NULL;
 	}
 
+	/* This round's share of the samples and the budget; the batch of the first round. */
+	uint32_t rounds = (uint32_t)sp->rounds;
+	uint32_t lo = (uint32_t)sp->samples / rounds + (round < (uint32_t)sp->samples % rounds);
+	uint32_t hi =
+		(uint32_t)sp->max_samples / rounds + (round < (uint32_t)sp->max_samples % rounds);
 	struct sampler_cfg cfg =
-		exp_sampler_cfg(ctx, (uint32_t)sp->samples, (uint32_t)sp->max_samples,
-				(uint64_t)sp->budget_ns, 1000000);
+		exp_sampler_cfg(ctx, lo ? lo : 1, hi, (uint64_t)sp->budget_ns / rounds, 1000000);
+	cfg.batch = f->batch;
 	struct sample_set s;
 	err = sampler_run(&cfg, op_round_trips, &a, &s);
 	double per_rt = 0;
-	if (!err && !f->alone) {
+	if (!err && !f->alone && round == 0) {
 		/* Count the switches over a pass of their own, as many trips as a few samples. */
 		uint64_t trips = s.n * s.batch / 4, unused;
 		trips = trips < 10 ? 10 : trips > 2000 ? 2000 : trips;
@@ -397,8 +409,10 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		stop_pair(pp, &b);
 	if (err) {
 		exp_skip(ctx, what, _("the ping-pong failed: %s"), strerror(-err));
+		f->dropped = true;
 	} else {
-		record_figure(ctx, f, &s, per_rt);
+		f->batch = s.batch;
+		record_figure(ctx, f, &s, per_rt, round == 0);
 		sample_set_free(&s);
 	}
 	free(a.buf);
@@ -480,32 +494,44 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 
 	static const enum mech mechs[] = { MECH_FUTEX, MECH_FUTEX_PRIVATE, MECH_PIPE, MECH_YIELD };
 	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
+	struct figure figs[4 * 3 * 2 + 3 * PARAM_LIST_MAX];
+	size_t n = 0;
 	for (size_t m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++)
 		for (int p = SAME_CPU; p <= UNPINNED; p++)
 			for (size_t k = 0; k < 2; k++) {
-				struct figure f = { mechs[m], kinds[k], (enum placement)p, 0,
-						    false };
 				if (mechs[m] == MECH_FUTEX_PRIVATE && kinds[k] == UNIT_PROCESS)
 					continue; /* a private futex cannot cross processes */
 				if (mechs[m] == MECH_YIELD && p != SAME_CPU)
 					continue; /* yielding hands over only on one CPU */
-				take(ctx, sp, &arena, &f);
+				figs[n++] = (struct figure){ .mech = mechs[m],
+							     .kind = kinds[k],
+							     .place = (enum placement)p };
 			}
-
 	for (size_t w = 0; w < sp->wset.n; w++) {
 		size_t bytes = (size_t)sp->wset.v[w];
 		if (bytes == 0)
 			continue; /* measured above */
-		for (size_t k = 0; k < 2; k++) {
-			struct figure f = { MECH_FUTEX, kinds[k], SAME_CPU, bytes, false };
-			take(ctx, sp, &arena, &f);
-		}
+		for (size_t k = 0; k < 2; k++)
+			figs[n++] = (struct figure){ .mech = MECH_FUTEX,
+						     .kind = kinds[k],
+						     .place = SAME_CPU,
+						     .wset = bytes };
 	}
-	for (size_t w = 0; w < sp->wset.n; w++) {
-		struct figure f = { MECH_FUTEX, UNIT_THREAD, SAME_CPU, (size_t)sp->wset.v[w],
-				    true };
-		take(ctx, sp, &arena, &f);
-	}
+	for (size_t w = 0; w < sp->wset.n; w++)
+		figs[n++] = (struct figure){ .mech = MECH_FUTEX,
+					     .kind = UNIT_THREAD,
+					     .place = SAME_CPU,
+					     .wset = (size_t)sp->wset.v[w],
+					     .alone = true };
+
+	/*
+	 * Every figure in every round, forwards then backwards: the machine's
+	 * slow drifts (another guest, the host) land on all figures alike,
+	 * and the rounds of one figure merge into one metric.
+	 */
+	for (unsigned round = 0; round < (unsigned)sp->rounds; round++)
+		for (size_t i = 0; i < n; i++)
+			take(ctx, sp, &arena, &figs[round % 2 ? n - 1 - i : i], round);
 	count_allocation(ctx, sp, &arena);
 	shm_arena_destroy(&arena);
 	return 0;
@@ -515,8 +541,12 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 static int switch_check(const void *params, char *err, size_t errlen)
 {
 	const struct switch_params *sp = params;
-	return param_check_order("switch", "samples", sp->samples, "max_samples", sp->max_samples,
-				 err, errlen);
+	int bad = param_check_order("switch", "samples", sp->samples, "max_samples",
+				    sp->max_samples, err, errlen);
+	if (!bad)
+		bad = param_check_order("switch", "rounds", sp->rounds, "max_samples",
+					sp->max_samples, err, errlen);
+	return bad;
 }
 
 /*
@@ -548,6 +578,8 @@ static const struct param switch_param_table[] = {
 	  offsetof(struct switch_params, max_samples), "1000", "300", "5000", 3, 1000000 },
 	{ "budget", N_("time spent sampling each figure"), UNIT_DURATION, false,
 	  offsetof(struct switch_params, budget_ns), "200ms", "80ms", "1s", 1000000, 600000000000 },
+	{ "rounds", N_("rounds over all figures that share each figure's budget"), UNIT_COUNT,
+	  false, offsetof(struct switch_params, rounds), "3", "2", "5", 1, 100 },
 	{ "alloc_switches", N_("process switches during which faults and memory are counted"),
 	  UNIT_COUNT, false, offsetof(struct switch_params, alloc_switches), "1M", NULL, "4M", 1000,
 	  1000000000 },
