@@ -15,7 +15,8 @@ int main(void)
 		units_suite,	 param_suite,  sysinfo_suite, procfs_suite,  json_suite,
 		sampler_suite,	 unit_suite,   claims_suite,  catalog_suite, runner_suite,
 		report_suite,	 create_suite, switch_suite,  channel_suite, ipc_suite,
-		isolation_suite, crash_suite,  memory_suite,  cli_suite,
+		isolation_suite, crash_suite,  memory_suite,  sync_suite,    parallel_suite,
+		cli_suite,
 	};
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
 		srunner_add_suite(sr, more[i]());

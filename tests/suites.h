@@ -24,6 +24,8 @@ Suite *ipc_suite(void);
 Suite *isolation_suite(void);
 Suite *crash_suite(void);
 Suite *memory_suite(void);
+Suite *sync_suite(void);
+Suite *parallel_suite(void);
 Suite *cli_suite(void);
 
 #endif

@@ -454,7 +454,7 @@ START_TEST(test_judge_not_measured)
 			      verdict_status_name(v.status));
 	}
 	struct verdict v;
-	judge("sync.race", &r, &v);
+	judge("app.server", &r, &v);
 	ck_assert_int_eq(v.status, V_NOT_MEASURED);
 	/* A measured claim whose experiment is not in the run has no data, and says why. */
 	judge("switch.cost", &r, &v);
@@ -859,7 +859,15 @@ START_TEST(test_catalogue_fields)
 		if (!c->experiment)
 			continue;
 		ck_assert_msg(c->why && c->why[0], "%s: measured without a why", c->id);
-		if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND) {
+		/* A measured claim has a rule: a fact, parts, a table, or two metrics. */
+		if (c->fact_obs || c->kind == CLAIM_TABLE) {
+			ck_assert_msg(c->fact_obs || c->a.where, "%s: a table without a selection",
+				      c->id);
+		} else if (c->parts) {
+			for (const struct claim_part *p = c->parts; p->label; p++)
+				ck_assert_msg(p->a.metric && p->b.metric,
+					      "%s: a part without metrics", c->id);
+		} else if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND) {
 			ck_assert_msg(c->a.metric && c->a.metric[0], "%s: no a metric", c->id);
 			ck_assert_msg(c->b.metric && c->b.metric[0], "%s: no b metric", c->id);
 		}

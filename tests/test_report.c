@@ -337,7 +337,7 @@ START_TEST(test_text_golden)
 	ck_assert_int_eq(verdict_of(v, "create.cost")->status, V_HOLDS);
 	ck_assert_int_eq(verdict_of(v, "create.memory")->status, V_HOLDS);
 	ck_assert_int_eq(verdict_of(v, "switch.cost")->status, V_NO_DATA);
-	ck_assert_int_eq(verdict_of(v, "sync.race")->status, V_NOT_MEASURED);
+	ck_assert_int_eq(verdict_of(v, "app.server")->status, V_NOT_MEASURED);
 
 	char *text = render(&render_text, &r, v, false, WIDTH);
 	check_lines(text, WIDTH);

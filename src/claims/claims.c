@@ -73,6 +73,27 @@ static const char *const ev_corruption[] = { "iso.corruption.thread", "iso.corru
 					     NULL };
 static const char *const footprint_process[] = { "kind=process", "units=100", NULL };
 static const char *const footprint_thread[] = { "kind=thread", "units=100", NULL };
+static const char *const ev_race[] = { "sync.race.plain",     "sync.race.atomic",
+				       "sync.race.mutex",     "sync.race.spinlock",
+				       "sync.race.semaphore", NULL };
+static const char *const ev_race_process[] = { "sync.process.plain",	 "sync.process.mutex",
+					       "sync.process.semaphore", "sync.robust",
+					       "sync.robust.plain",	 NULL };
+static const char *const sync_uncontended[] = { "kind=thread", "contenders=1", NULL };
+static const char *const par_process[] = { "kind=process", "fill=ncpu", NULL };
+static const char *const par_thread[] = { "kind=thread", "fill=ncpu", NULL };
+static const char *const par_pipe[] = { "variant=processes_pipe", NULL };
+static const char *const par_shm[] = { "variant=processes_shm", NULL };
+static const char *const par_threads[] = { "variant=threads_queue", NULL };
+static const struct claim_part par_comm_parts[] = {
+	{ N_("processes over pipes, threads over a shared queue"),
+	  { "pipeline", par_pipe },
+	  { "pipeline", par_threads } },
+	{ N_("processes over shared memory, threads over a shared queue"),
+	  { "pipeline", par_shm },
+	  { "pipeline", par_threads } },
+	{ NULL, { NULL, NULL }, { NULL, NULL } },
+};
 static const char *const create_context[] = { "clone_vm", "clone_thread", "vfork", "posix_spawn",
 					      NULL };
 
@@ -394,6 +415,13 @@ const struct claim claims[] = {
 		.aspect = ASPECT_NONE,
 		.seeds = "000 003 004",
 		.text = N_("Threads updating shared data without synchronization lose updates"),
+		.experiment = "sync",
+		.fact_obs = "sync.race",
+		.others = ev_race,
+		.why = N_("count++ is a load, an add and a store: two threads that load the same "
+			  "value both store value + 1, and one update is lost. An atomic add does "
+			  "the three in one locked instruction; a mutex, a spinlock or a semaphore "
+			  "lets one thread at a time through the three."),
 	},
 	{
 		.id = "sync.cost",
@@ -401,6 +429,15 @@ const struct claim claims[] = {
 		.aspect = ASPECT_NONE,
 		.seeds = "004",
 		.text = N_("Mutexes, semaphores and locks prevent races, at a price"),
+		.experiment = "sync",
+		.a = { NULL, sync_uncontended },
+		.why = N_(
+			"Every primitive ranked by the cost of one operation, uncontended, between "
+			"threads: an atomic add is one locked instruction; a spinlock or a mutex "
+			"that nobody holds is one atomic and no system call; a System V "
+			"semaphore always enters the kernel; a hand-off through a futex or a "
+			"condition variable pays a wake-up. Contended, every primitive pays the "
+			"cache line moving between CPUs, and the sleeping ones a system call."),
 	},
 	{
 		.id = "sync.process",
@@ -410,6 +447,14 @@ const struct claim claims[] = {
 		.text = N_(
 			"Processes that share memory have the same races and need process-shared "
 			"locks"),
+		.experiment = "sync",
+		.fact_obs = "sync.process",
+		.others = ev_race_process,
+		.why = N_("Processes that share a mapping race exactly as threads do: the race is "
+			  "in the memory, not in the kind of unit. Process-shared mutexes and "
+			  "semaphores in that mapping fix it; a robust mutex also tells a survivor "
+			  "(EOWNERDEAD) that the owner died holding it, where a plain one stays "
+			  "held."),
 	},
 	{
 		.id = "mem.footprint",
@@ -436,6 +481,13 @@ const struct claim claims[] = {
 		.text = N_("Both processes and threads run in parallel on several cores"),
 		.process_says = N_("parallel across processes"),
 		.thread_says = N_("parallel within a process"),
+		.experiment = "parallel",
+		.a = { "cpu_work", par_process },
+		.b = { "cpu_work", par_thread },
+		.why = N_("The scheduler runs tasks, and a process and a thread are both tasks: "
+			  "the same CPU-bound work split over as many units as CPUs takes the same "
+			  "time either way. Memory-bound work shares the memory bandwidth whatever "
+			  "the units are."),
 	},
 	{
 		.id = "par.comm",
@@ -443,6 +495,13 @@ const struct claim claims[] = {
 		.aspect = ASPECT_PARALLEL,
 		.seeds = "001 004",
 		.text = N_("Threads are more efficient for closely related tasks that share data"),
+		.experiment = "parallel",
+		.parts = par_comm_parts,
+		.why = N_(
+			"Many small items between two units cost what the mechanism costs: a "
+			"pipe pays two system calls and two copies per item, a queue in shared "
+			"memory a copy and, sometimes, a wake-up. Processes over shared memory get "
+			"what threads get; it is the pipe, not being a process, that costs."),
 	},
 	{
 		.id = "app.server",

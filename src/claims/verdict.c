@@ -435,6 +435,11 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 		judge_fact(c, res, v);
 		return;
 	}
+	/* A claim given parts is judged part by part, whatever its kind. */
+	if (c->parts) {
+		judge_nuanced(c, res, r->seed, v);
+		return;
+	}
 	switch (c->kind) {
 	case CLAIM_RATIO:
 		if (c->x_param)
@@ -443,10 +448,7 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 			judge_ratio(c, res, r->seed, v);
 		break;
 	case CLAIM_NUANCED:
-		if (c->parts)
-			judge_nuanced(c, res, r->seed, v);
-		else
-			v->status = V_NOT_MEASURED;
+		v->status = V_NOT_MEASURED; /* a nuanced claim without parts: no rule */
 		break;
 	case CLAIM_TABLE:
 		if (c->a.where)

@@ -590,10 +590,10 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	}
 	if (c->kind == CLAIM_TREND)
 		print_trend_lines(out, v, o->width);
+	else if (c->parts)
+		print_parts(out, v, o->width);
 	else if (c->kind == CLAIM_RATIO)
 		print_ratio_lines(out, v, o->width);
-	else if (c->kind == CLAIM_NUANCED)
-		print_parts(out, v, o->width);
 	else if (c->kind == CLAIM_TABLE && v->a.set)
 		print_ranking(out, c, run, o->width);
 	if (c->fact_obs)

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Smoke test of the sync experiment through the runner, its quick preset
+ * shrunk: the race loses updates without synchronisation and none with
+ * it, for threads and for processes; the robust mutex is recovered and the
+ * plain one stays held; every cost figure is measured (or skipped with a
+ * reason) with sane samples. No absolute time is asserted: only that a
+ * System V semaphore (two system calls) costs more than an atomic add.
+ */
+#include <check.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims/claims.h"
+#include "core/clock.h"
+#include "core/experiment.h"
+#include "core/param.h"
+#include "core/runner.h"
+#include "core/unit.h"
+#include "model/run.h"
+
+extern const struct experiment exp_sync;
+
+Suite *sync_suite(void);
+
+static void set(void *params, const char *name, const char *text)
+{
+	char err[256];
+	const struct param *p = param_find(exp_sync.params, exp_sync.n_params, name);
+	ck_assert_msg(p != NULL, "sync has no parameter %s", name);
+	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
+		      err);
+}
+
+static struct exp_result *run_sync(struct run *r)
+{
+	static int cpus[CPU_SETSIZE];
+	const struct experiment *e = &exp_sync;
+	void *params = calloc(1, e->params_size);
+	char err[256];
+	ck_assert_int_eq(
+		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
+		0);
+	set(params, "budget", "10ms");
+	set(params, "samples", "3");
+	set(params, "max_samples", "20");
+	set(params, "race_ops", "100k");
+	struct runner_opts o = {
+		.preset = PRESET_QUICK,
+		.seed = 1,
+		.cpus = cpus,
+		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
+	};
+	clock_calibrate(&o.clock);
+	runner_setup();
+	run_init(r);
+	r->seed = 1;
+	struct exp_result *res = run_add_result(r, "sync");
+	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
+	free(params);
+	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
+		      res->reason ? res->reason : "");
+	return res;
+}
+
+static const char *obs(const struct exp_result *res, const char *name)
+{
+	const char *v = exp_result_obs(res, name);
+	ck_assert_msg(v != NULL, "no observation %s", name);
+	return v;
+}
+
+/* "expected X, seen X, lost 0" */
+static void none_lost(const struct exp_result *res, const char *name)
+{
+	const char *v = obs(res, name);
+	ck_assert_msg(strstr(v, ", lost 0") != NULL, "%s: %s", name, v);
+}
+
+static const struct metric *find(const struct exp_result *res, const char *name, const char *kind,
+				 unsigned contenders)
+{
+	char k[32], c[32];
+	snprintf(k, sizeof(k), "kind=%s", kind);
+	snprintf(c, sizeof(c), "contenders=%u", contenders);
+	const char *const where[] = { k, c, NULL };
+	return exp_result_find_metric(res, name, where);
+}
+
+/* Measured with sane samples, or skipped with a reason. */
+static void measured_or_skipped(const struct exp_result *res, const char *name, const char *kind,
+				unsigned contenders)
+{
+	const struct metric *m = find(res, name, kind, contenders);
+	if (!m) {
+		char what[96];
+		snprintf(what, sizeof(what), "%s %s contenders=%u", name, kind, contenders);
+		bool skipped = false;
+		for (size_t i = 0; i < res->n_skips; i++)
+			if (strcmp(res->skips[i].what, what) == 0 && res->skips[i].reason[0])
+				skipped = true;
+		ck_assert_msg(skipped, "%s neither measured nor skipped", what);
+		return;
+	}
+	ck_assert_str_eq(m->unit, "ns");
+	ck_assert_uint_ge(m->n, 3);
+	ck_assert_uint_le(m->n, 20);
+	ck_assert(m->sum.median > 0);
+	ck_assert(m->sum.ci_lo <= m->sum.median && m->sum.median <= m->sum.ci_hi);
+}
+
+START_TEST(test_quick_smoke)
+{
+	struct run r;
+	struct exp_result *res = run_sync(&r);
+
+	ck_assert_str_eq(obs(res, "sync.race"), "yes");
+	ck_assert_str_eq(obs(res, "sync.process"), "yes");
+	ck_assert_msg(strstr(obs(res, "sync.race.plain"), ", lost 0") == NULL, "%s",
+		      obs(res, "sync.race.plain"));
+	ck_assert_msg(strstr(obs(res, "sync.process.plain"), ", lost 0") == NULL, "%s",
+		      obs(res, "sync.process.plain"));
+	static const char *const kept[] = { "sync.race.atomic",	  "sync.race.mutex",
+					    "sync.race.spinlock", "sync.race.semaphore",
+					    "sync.process.mutex", "sync.process.semaphore" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		none_lost(res, kept[i]);
+	ck_assert_str_eq(obs(res, "sync.robust"), "EOWNERDEAD: recovered");
+	ck_assert_str_eq(obs(res, "sync.robust.plain"),
+			 "ETIMEDOUT: the lock stays held by a dead process");
+
+	static const char *const locks[] = { "atomic_add", "spinlock", "mutex",	       "rwlock",
+					     "posix_sem",  "sysv_sem", "mutex_pshared" };
+	static const char *const kinds[] = { "thread", "process" };
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t l = 0; l < sizeof(locks) / sizeof(locks[0]); l++) {
+			bool thread_only = strcmp(locks[l], "mutex_pshared") == 0;
+			if (thread_only && k == 1) {
+				ck_assert_ptr_null(find(res, locks[l], kinds[k], 1));
+				continue;
+			}
+			measured_or_skipped(res, locks[l], kinds[k], 1);
+			measured_or_skipped(res, locks[l], kinds[k], 2);
+		}
+		measured_or_skipped(res, "futex_handoff", kinds[k], 2);
+		measured_or_skipped(res, "cond_handoff", kinds[k], 2);
+	}
+	/* Two system calls per operation cost more than one atomic instruction. */
+	const struct metric *atomic = find(res, "atomic_add", "thread", 1);
+	const struct metric *sysv = find(res, "sysv_sem", "thread", 1);
+	ck_assert_ptr_nonnull(atomic);
+	ck_assert_ptr_nonnull(find(res, "mutex", "thread", 1));
+	ck_assert_ptr_nonnull(find(res, "mutex", "process", 2));
+	if (sysv)
+		ck_assert_msg(sysv->sum.median > atomic->sum.median, "sysv %g <= atomic %g",
+			      sysv->sum.median, atomic->sum.median);
+
+	static const char *const fed[] = { "sync.race", "sync.cost", "sync.process" };
+	for (size_t i = 0; i < 3; i++) {
+		const struct claim *c = claims_find(fed[i]);
+		if (!c)
+			continue; /* not in the claims table yet */
+		struct verdict v;
+		claims_judge(c, &r, &v);
+		ck_assert_msg(v.status != V_NOT_MEASURED && v.status != V_NO_DATA, "%s: %s (%s)",
+			      fed[i], verdict_status_name(v.status), v.reason);
+	}
+	run_free(&r);
+}
+END_TEST
+
+Suite *sync_suite(void)
+{
+	Suite *s = suite_create("sync");
+	TCase *tc = tcase_create("smoke");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_quick_smoke);
+	suite_add_tcase(s, tc);
+	return s;
+}
