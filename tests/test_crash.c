@@ -26,76 +26,42 @@
 #include "core/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 
 extern const struct experiment exp_crash;
 Suite *crash_suite(void);
 
-static void set(void *params, const char *name, const char *text)
+/* Runs crash with the quick preset and the given workers and work (NULL: the preset's). */
+static struct exp_result *run_crash(struct run *r, const char *workers, const char *work)
 {
-	char err[256];
-	const struct param *p = param_find(exp_crash.params, exp_crash.n_params, name);
-	ck_assert_msg(p != NULL, "crash has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
-
-/* Runs crash with the quick preset and the given workers and work into res. */
-static void run_crash(struct exp_result *res, const char *workers, const char *work)
-{
-	static int cpus[CPU_SETSIZE];
-	void *params = calloc(1, exp_crash.params_size);
-	char err[256];
-	ck_assert_ptr_nonnull(params);
-	ck_assert_int_eq(param_apply_preset(exp_crash.params, exp_crash.n_params, params,
-					    PRESET_QUICK, err, sizeof(err)),
-			 0);
-	if (workers)
-		set(params, "workers", workers);
-	if (work)
-		set(params, "work", work);
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
-	exp_result_init(res, "crash");
-	ck_assert_int_eq(runner_run(&o, &exp_crash, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
+	const char *settings[5];
+	size_t n = 0;
+	if (workers) {
+		settings[n++] = "workers";
+		settings[n++] = workers;
+	}
+	if (work) {
+		settings[n++] = "work";
+		settings[n++] = work;
+	}
+	settings[n] = NULL;
+	struct exp_result *res = exp_test_run(&exp_crash, settings, NULL, r);
 	ck_assert_uint_eq(res->n_skips, 0);
-}
-
-static const char *obs(const struct exp_result *res, const char *name)
-{
-	const char *v = exp_result_obs(res, name);
-	ck_assert_msg(v != NULL, "observation %s missing", name);
-	return v;
+	return res;
 }
 
 static void assert_obs(const struct exp_result *res, const char *name, const char *want)
 {
-	const char *v = obs(res, name);
+	const char *v = exp_test_obs(res, name);
 	ck_assert_msg(strcmp(v, want) == 0, "%s is \"%s\", not \"%s\"", name, v, want);
 }
 
 static void assert_prefix(const struct exp_result *res, const char *name, const char *want)
 {
-	const char *v = obs(res, name);
+	const char *v = exp_test_obs(res, name);
 	ck_assert_msg(strncmp(v, want, strlen(want)) == 0, "%s is \"%s\", not \"%s...\"", name, v,
 		      want);
-}
-
-/* The runner reaped everything: this (subreaper) process has no child left. */
-static void assert_no_children(void)
-{
-	errno = 0;
-	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
 }
 
 /* Names starting with "core" in dir, newline-separated and each followed by one, into buf. */
@@ -132,58 +98,58 @@ static void assert_no_new_core(const char *dir, const char *before)
 START_TEST(test_facts)
 {
 	char cwd_before[8192], tmp_before[8192];
-	struct exp_result res;
+	struct run r;
 
 	list_cores(".", cwd_before, sizeof(cwd_before));
 	list_cores("/tmp", tmp_before, sizeof(tmp_before));
-	run_crash(&res, NULL, NULL);
+	struct exp_result *res = run_crash(&r, NULL, NULL);
 
-	assert_obs(&res, "iso.crash_process", "yes");
-	assert_obs(&res, "iso.crash_process.signal", "SIGSEGV");
-	assert_prefix(&res, "iso.crash_process.survivors", "3 of 3 finished 200000 increments");
+	assert_obs(res, "iso.crash_process", "yes");
+	assert_obs(res, "iso.crash_process.signal", "SIGSEGV");
+	assert_prefix(res, "iso.crash_process.survivors", "3 of 3 finished 200000 increments");
 
-	assert_obs(&res, "iso.crash_thread", "yes");
-	assert_obs(&res, "iso.crash_thread.signal", "SIGSEGV: the whole process");
-	assert_obs(&res, "iso.crash_thread.progress",
+	assert_obs(res, "iso.crash_thread", "yes");
+	assert_obs(res, "iso.crash_thread.signal", "SIGSEGV: the whole process");
+	assert_obs(res, "iso.crash_thread.progress",
 		   "others stopped at 100000, 100000, 100000 of 200000");
-	assert_obs(&res, "iso.crash_thread.abort", "SIGABRT: the whole process");
+	assert_obs(res, "iso.crash_thread.abort", "SIGABRT: the whole process");
 #if defined(__x86_64__) || defined(__i386__)
-	assert_obs(&res, "iso.crash_thread.fpe", "SIGFPE: the whole process");
+	assert_obs(res, "iso.crash_thread.fpe", "SIGFPE: the whole process");
 #else
-	obs(&res, "iso.crash_thread.fpe");
+	exp_test_obs(res, "iso.crash_thread.fpe");
 #endif
 
-	assert_obs(&res, "iso.error_thread", "yes");
-	assert_prefix(&res, "iso.error_thread.error", "ENOENT, handled; 3 of 3 others finished");
+	assert_obs(res, "iso.error_thread", "yes");
+	assert_prefix(res, "iso.error_thread.error", "ENOENT, handled; 3 of 3 others finished");
 
-	assert_obs(&res, "iso.corruption", "yes");
-	assert_obs(&res, "iso.corruption.thread",
+	assert_obs(res, "iso.corruption", "yes");
+	assert_obs(res, "iso.corruption.thread",
 		   "a thread wrote -1 to slots[4]; its sibling's balance went from 100 to -1");
-	assert_obs(&res, "iso.corruption.process",
+	assert_obs(res, "iso.corruption.process",
 		   "a child process wrote -1 to slots[4]; its own copy's balance went from 100 to "
 		   "-1, the parent's from 100 to 100");
 
-	assert_no_children();
+	exp_test_no_children();
 	assert_no_new_core(".", cwd_before);
 	assert_no_new_core("/tmp", tmp_before);
-	exp_result_free(&res);
+	run_free(&r);
 }
 END_TEST
 
 /* The smallest group: one victim and one sibling, the smallest work. */
 START_TEST(test_smallest)
 {
-	struct exp_result res;
+	struct run r;
 
-	run_crash(&res, "2", "1000");
-	assert_obs(&res, "iso.crash_process", "yes");
-	assert_prefix(&res, "iso.crash_process.survivors", "1 of 1 finished 1000 increments");
-	assert_obs(&res, "iso.crash_thread", "yes");
-	assert_obs(&res, "iso.crash_thread.progress", "others stopped at 500 of 1000");
-	assert_obs(&res, "iso.error_thread", "yes");
-	assert_obs(&res, "iso.corruption", "yes");
-	assert_no_children();
-	exp_result_free(&res);
+	struct exp_result *res = run_crash(&r, "2", "1000");
+	assert_obs(res, "iso.crash_process", "yes");
+	assert_prefix(res, "iso.crash_process.survivors", "1 of 1 finished 1000 increments");
+	assert_obs(res, "iso.crash_thread", "yes");
+	assert_obs(res, "iso.crash_thread.progress", "others stopped at 500 of 1000");
+	assert_obs(res, "iso.error_thread", "yes");
+	assert_obs(res, "iso.corruption", "yes");
+	exp_test_no_children();
+	run_free(&r);
 }
 END_TEST
 

@@ -26,6 +26,7 @@
 #include "core/runner.h"
 #include "experiments/catalog.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 
 #define MIB "1048576"
@@ -54,15 +55,6 @@ static const char *self_exe(void)
 	return b && *b ? b : NULL;
 }
 
-static void set_param(const struct experiment *e, void *params, const char *name, const char *text)
-{
-	char err[256];
-	const struct param *p = param_find(e->params, e->n_params, name);
-	ck_assert_msg(p != NULL, "create has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
-
 /*
  * Runs create with the quick preset, extra as given, a 30 ms budget and
  * 5 to 50 samples per figure, into a fresh run r (one result). exe may be
@@ -73,48 +65,16 @@ static const char *const *more_settings;
 
 static struct exp_result *run_create(struct run *r, const char *extra, const char *exe)
 {
-	const struct experiment *e = catalog_find("create");
-	ck_assert_ptr_nonnull(e);
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_ptr_nonnull(params);
-	ck_assert_msg(param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err,
-					 sizeof(err)) == 0,
-		      "%s", err);
-	set_param(e, params, "extra", extra);
-	set_param(e, params, "budget", "30ms");
-	set_param(e, params, "samples", "5");
-	set_param(e, params, "max_samples", "50");
-	for (const char *const *kv = more_settings; kv && *kv; kv += 2)
-		set_param(e, params, kv[0], kv[1]);
-	ck_assert_msg(!e->check || e->check(params, err, sizeof(err)) == 0, "%s", err);
-
-	static int cpus[CPU_SETSIZE];
-	size_t n_cpus = 0;
-	cpu_set_t allowed;
-	ck_assert_int_eq(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &allowed))
-			cpus[n_cpus++] = c;
-
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = n_cpus,
-		.self_exe = exe,
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
-
-	run_init(r);
-	r->seed = 1;
-	struct exp_result *res = run_add_result(r, "create");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
-	return res;
+	const char *settings[16] = { "extra",	extra, "budget",      "30ms",
+				     "samples", "5",   "max_samples", "50" };
+	size_t n = 8;
+	for (const char *const *kv = more_settings; kv && *kv && n + 2 < 16; kv += 2) {
+		settings[n++] = kv[0];
+		settings[n++] = kv[1];
+	}
+	settings[n] = NULL;
+	struct exp_test_opts o = { .self_exe = exe };
+	return exp_test_run(catalog_find("create"), settings, &o, r);
 }
 
 /* The metric name measured with extra_bytes = extra (as decimal text), or NULL. */

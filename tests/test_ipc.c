@@ -22,16 +22,8 @@
 #include "experiments/catalog.h"
 #include "model/run.h"
 #include "report/report.h"
+#include "exp_test.h"
 #include "suites.h"
-
-static void set(const struct experiment *e, void *params, const char *name, const char *text)
-{
-	char err[256];
-	const struct param *p = param_find(e->params, e->n_params, name);
-	ck_assert_msg(p != NULL, "ipc has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
 
 /*
  * A figure of the channel for kind at `bytes` on one CPU, or a skip whose
@@ -70,35 +62,12 @@ static void measured_or_skipped(const struct exp_result *res, const struct chann
 
 START_TEST(test_quick_smoke)
 {
-	static int cpus[CPU_SETSIZE];
-	const struct experiment *e = catalog_find("ipc");
-	ck_assert_ptr_nonnull(e);
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_int_eq(
-		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
-		0);
-	set(e, params, "lat_sizes", "1,64");
-	set(e, params, "bw_sizes", "64,4KiB");
-	set(e, params, "budget", "3ms");
-	set(e, params, "samples", "3");
-	set(e, params, "max_samples", "20");
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
+	static const char *const settings[] = { "lat_sizes",   "1,64", "bw_sizes", "64,4KiB",
+						"budget",      "3ms",  "samples",  "3",
+						"max_samples", "20",   NULL };
+	struct exp_test_opts o = { 0 };
 	struct run r;
-	run_init(&r);
-	r.seed = 1;
-	struct exp_result *res = run_add_result(&r, "ipc");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
+	struct exp_result *res = exp_test_run(catalog_find("ipc"), settings, &o, &r);
 
 	for (size_t i = 0; channels[i]; i++) {
 		measured_or_skipped(res, channels[i], "process", "latency", 64);

@@ -25,6 +25,7 @@
 #include "core/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 
 extern const struct experiment exp_isolation;
@@ -32,40 +33,8 @@ extern char **environ;
 
 static struct exp_result *run_isolation(struct run *r, const char *threads)
 {
-	static int cpus[CPU_SETSIZE];
-	const struct experiment *e = &exp_isolation;
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_ptr_nonnull(params);
-	ck_assert_int_eq(
-		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
-		0);
-	const struct param *p = param_find(e->params, e->n_params, "threads");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_msg(param_parse(p, params, threads, err, sizeof(err)) == 0, "%s", err);
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
-	run_init(r);
-	r->seed = 1;
-	struct exp_result *res = run_add_result(r, "isolation");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
-	return res;
-}
-
-static const char *obs(const struct exp_result *res, const char *name)
-{
-	const char *v = exp_result_obs(res, name);
-	ck_assert_msg(v != NULL, "no observation %s", name);
-	return v;
+	const char *const settings[] = { "threads", threads, NULL };
+	return exp_test_run(&exp_isolation, settings, NULL, r);
 }
 
 static const char *skip_reason(const struct exp_result *res, const char *what)
@@ -117,14 +86,16 @@ static void check_run(const char *threads_text, int threads)
 					     "mem.stack",    "res.fd",	     "res.env",
 					     "sec.isolation" };
 	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
-		ck_assert_msg(strcmp(obs(res, facts[i]), "yes") == 0, "%s: %s", facts[i],
-			      obs(res, facts[i]));
+		ck_assert_msg(strcmp(exp_test_obs(res, facts[i]), "yes") == 0, "%s: %s", facts[i],
+			      exp_test_obs(res, facts[i]));
 
 	/* def.unit: the threads and the main thread, distinct TIDs, a CPU each. */
-	ck_assert_int_eq(atoi(obs(res, "def.unit.tasks")), threads + 1);
+	ck_assert_int_eq(atoi(exp_test_obs(res, "def.unit.tasks")), threads + 1);
 	long tids[64], cpus[64];
-	ck_assert_uint_eq(parse_list(obs(res, "def.unit.tids"), tids, 64), (size_t)threads);
-	ck_assert_uint_eq(parse_list(obs(res, "def.unit.cpus"), cpus, 64), (size_t)threads);
+	ck_assert_uint_eq(parse_list(exp_test_obs(res, "def.unit.tids"), tids, 64),
+			  (size_t)threads);
+	ck_assert_uint_eq(parse_list(exp_test_obs(res, "def.unit.cpus"), cpus, 64),
+			  (size_t)threads);
 	/* Pinned round-robin over the CPUs of the run: thread i ran on the i-th, wrapping. */
 	int allowed[CPU_SETSIZE];
 	size_t n_allowed = unit_allowed_cpus(allowed, CPU_SETSIZE);
@@ -137,25 +108,26 @@ static void check_run(const char *threads_text, int threads)
 	}
 
 	/* mem.separate: the child's writes were copies made on demand. */
-	ck_assert_int_ge(atoll(obs(res, "mem.separate.cow_faults")), 1);
+	ck_assert_int_ge(atoll(exp_test_obs(res, "mem.separate.cow_faults")), 1);
 
 	/* mem.stack: a default size, little of it resident; the overflow is the process's end. */
-	unsigned long long def = strtoull(obs(res, "mem.stack.default_bytes"), NULL, 10);
-	unsigned long long resident = strtoull(obs(res, "mem.stack.resident_bytes"), NULL, 10);
+	unsigned long long def = strtoull(exp_test_obs(res, "mem.stack.default_bytes"), NULL, 10);
+	unsigned long long resident =
+		strtoull(exp_test_obs(res, "mem.stack.resident_bytes"), NULL, 10);
 	ck_assert_uint_gt(def, 0);
 	ck_assert_uint_gt(resident, 0);
 	ck_assert_uint_lt(resident, def);
-	const char *overflow = obs(res, "mem.stack.overflow");
+	const char *overflow = exp_test_obs(res, "mem.stack.overflow");
 	ck_assert_msg(strncmp(overflow, "SIG", 3) == 0 && strstr(overflow, ": the whole process"),
 		      "overflow: %s", overflow);
 
 	/* res.fd: both halves, and the shared offset. */
-	ck_assert_str_eq(obs(res, "res.fd.threads"), "yes");
-	ck_assert_str_eq(obs(res, "res.fd.process"), "yes");
-	ck_assert_str_eq(obs(res, "res.fd.offset_shared"), "yes");
+	ck_assert_str_eq(exp_test_obs(res, "res.fd.threads"), "yes");
+	ck_assert_str_eq(exp_test_obs(res, "res.fd.process"), "yes");
+	ck_assert_str_eq(exp_test_obs(res, "res.fd.offset_shared"), "yes");
 
-	ck_assert_str_eq(obs(res, "res.env.thread"), "seen");
-	ck_assert_str_eq(obs(res, "res.env.process"), "not seen");
+	ck_assert_str_eq(exp_test_obs(res, "res.env.thread"), "seen");
+	ck_assert_str_eq(exp_test_obs(res, "res.env.process"), "not seen");
 
 	/* sec.isolation: refused, or (no such system call, no way to drop privilege) said why. */
 	const char *read_errno = exp_result_obs(res, "sec.isolation.read_errno");
@@ -163,7 +135,7 @@ static void check_run(const char *threads_text, int threads)
 		ck_assert_msg(strcmp(read_errno, "EPERM") == 0 || strcmp(read_errno, "EACCES") == 0,
 			      "read_errno %s", read_errno);
 		ck_assert_ptr_nonnull(
-			strstr(obs(res, "sec.isolation.arrangement"), "non-dumpable"));
+			strstr(exp_test_obs(res, "sec.isolation.arrangement"), "non-dumpable"));
 	} else {
 		const char *why = skip_reason(res, "sec.isolation.read_errno");
 		ck_assert_msg(why && why[0], "the refusal was neither observed nor skipped");
@@ -174,10 +146,7 @@ static void check_run(const char *threads_text, int threads)
 			      "skipped %s: %s", res->skips[i].what, res->skips[i].reason);
 
 	/* Nothing left behind: no child, no temporary file of the experiment. */
-	int status;
-	errno = 0;
-	ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
+	exp_test_no_children();
 	DIR *d = opendir(cleanup_tmpdir());
 	ck_assert_ptr_nonnull(d);
 	for (struct dirent *de; (de = readdir(d));) {

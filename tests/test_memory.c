@@ -20,6 +20,7 @@
 #include "core/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 
 /* Until tests/suites.h lists it. */
@@ -27,43 +28,10 @@ Suite *memory_suite(void);
 
 extern const struct experiment exp_memory;
 
-static void set(void *params, const char *name, const char *text)
-{
-	char err[256];
-	const struct param *p = param_find(exp_memory.params, exp_memory.n_params, name);
-	ck_assert_msg(p != NULL, "memory has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
-
 static struct exp_result *run_memory(struct run *r)
 {
-	static int cpus[CPU_SETSIZE];
-	const struct experiment *e = &exp_memory;
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_int_eq(
-		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
-		0);
-	set(params, "units", "1,10");
-	set(params, "repeats", "3");
-	ck_assert_int_eq(e->check(params, err, sizeof(err)), 0);
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
-	run_init(r);
-	r->seed = 1;
-	struct exp_result *res = run_add_result(r, "memory");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
-	return res;
+	static const char *const settings[] = { "units", "1,10", "repeats", "3", NULL };
+	return exp_test_run(&exp_memory, settings, NULL, r);
 }
 
 static const struct metric *find(const struct exp_result *res, const char *name, const char *kind,
@@ -117,9 +85,7 @@ START_TEST(test_quick_smoke)
 	ck_assert_ptr_nonnull(strstr(stack, "resident"));
 
 	/* The runner reaped the experiment and everything it left: no child here. */
-	errno = 0;
-	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
+	exp_test_no_children();
 	run_free(&r);
 }
 END_TEST
@@ -132,7 +98,9 @@ START_TEST(test_check_order)
 	ck_assert_int_eq(param_apply_preset(exp_memory.params, exp_memory.n_params, params,
 					    PRESET_QUICK, err, sizeof(err)),
 			 0);
-	set(params, "units", "10,1");
+	const struct param *units = param_find(exp_memory.params, exp_memory.n_params, "units");
+	ck_assert_ptr_nonnull(units);
+	ck_assert_int_eq(param_parse(units, params, "10,1", err, sizeof(err)), 0);
 	ck_assert_int_eq(exp_memory.check(params, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "memory.units"));
 	free(params);

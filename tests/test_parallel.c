@@ -19,6 +19,7 @@
 #include "core/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
+#include "exp_test.h"
 
 Suite *parallel_suite(void);
 
@@ -26,49 +27,16 @@ extern const struct experiment exp_parallel;
 
 #define MIN_SAMPLES 3
 
-static void set(void *params, const char *name, const char *text)
-{
-	char err[256];
-	const struct param *p = param_find(exp_parallel.params, exp_parallel.n_params, name);
-	ck_assert_msg(p != NULL, "parallel has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
-
 static struct exp_result *run_parallel(struct run *r, size_t *n_cpus)
 {
-	static int cpus[CPU_SETSIZE];
-	const struct experiment *e = &exp_parallel;
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_int_eq(
-		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
-		0);
-	set(params, "work", "400k");
-	set(params, "mem_buffer", "1MiB");
-	set(params, "mem_passes", "8");
-	set(params, "samples", "3");
-	set(params, "max_samples", "20");
-	set(params, "budget", "20ms");
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
+	static const char *const settings[] = { "work",	       "400k", "mem_buffer", "1MiB",
+						"mem_passes",  "8",    "samples",    "3",
+						"max_samples", "20",   "budget",     "20ms",
+						NULL };
 	/* Enough to show every fill, few enough to stay quick on a big machine. */
-	if (o.n_cpus > 4)
-		o.n_cpus = 4;
+	struct exp_test_opts o = { .max_cpus = 4 };
+	struct exp_result *res = exp_test_run(&exp_parallel, settings, &o, r);
 	*n_cpus = o.n_cpus;
-	clock_calibrate(&o.clock);
-	runner_setup();
-	run_init(r);
-	r->seed = 1;
-	struct exp_result *res = run_add_result(r, "parallel");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
 	return res;
 }
 

@@ -19,48 +19,15 @@
 #include "core/unit.h"
 #include "experiments/catalog.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
-
-static void set(const struct experiment *e, void *params, const char *name, const char *text)
-{
-	char err[256];
-	const struct param *p = param_find(e->params, e->n_params, name);
-	ck_assert_msg(p != NULL, "switch has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
 
 static struct exp_result *run_switch(struct run *r)
 {
-	static int cpus[CPU_SETSIZE];
-	const struct experiment *e = catalog_find("switch");
-	ck_assert_ptr_nonnull(e);
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_int_eq(
-		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
-		0);
-	set(e, params, "wset", "0,64KiB");
-	set(e, params, "budget", "20ms");
-	set(e, params, "samples", "5");
-	set(e, params, "max_samples", "40");
-	set(e, params, "alloc_switches", "20k");
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
-	run_init(r);
-	r->seed = 1;
-	struct exp_result *res = run_add_result(r, "switch");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
-	return res;
+	static const char *const settings[] = { "wset",		  "0,64KiB", "budget",	    "20ms",
+						"samples",	  "5",	     "max_samples", "40",
+						"alloc_switches", "20k",     NULL };
+	return exp_test_run(catalog_find("switch"), settings, NULL, r);
 }
 
 /* The metric name at placement and working set for kind, or NULL. */

@@ -20,62 +20,23 @@
 #include "core/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
+#include "exp_test.h"
 
 extern const struct experiment exp_sync;
 
 Suite *sync_suite(void);
 
-static void set(void *params, const char *name, const char *text)
-{
-	char err[256];
-	const struct param *p = param_find(exp_sync.params, exp_sync.n_params, name);
-	ck_assert_msg(p != NULL, "sync has no parameter %s", name);
-	ck_assert_msg(param_parse(p, params, text, err, sizeof(err)) == 0, "%s=%s: %s", name, text,
-		      err);
-}
-
 static struct exp_result *run_sync(struct run *r)
 {
-	static int cpus[CPU_SETSIZE];
-	const struct experiment *e = &exp_sync;
-	void *params = calloc(1, e->params_size);
-	char err[256];
-	ck_assert_int_eq(
-		param_apply_preset(e->params, e->n_params, params, PRESET_QUICK, err, sizeof(err)),
-		0);
-	set(params, "budget", "10ms");
-	set(params, "samples", "3");
-	set(params, "max_samples", "20");
-	set(params, "race_ops", "100k");
-	struct runner_opts o = {
-		.preset = PRESET_QUICK,
-		.seed = 1,
-		.cpus = cpus,
-		.n_cpus = unit_allowed_cpus(cpus, CPU_SETSIZE),
-	};
-	clock_calibrate(&o.clock);
-	runner_setup();
-	run_init(r);
-	r->seed = 1;
-	struct exp_result *res = run_add_result(r, "sync");
-	ck_assert_int_eq(runner_run(&o, e, params, res), 0);
-	free(params);
-	ck_assert_msg(res->outcome == OUTCOME_OK, "outcome %s: %s", outcome_name(res->outcome),
-		      res->reason ? res->reason : "");
-	return res;
-}
-
-static const char *obs(const struct exp_result *res, const char *name)
-{
-	const char *v = exp_result_obs(res, name);
-	ck_assert_msg(v != NULL, "no observation %s", name);
-	return v;
+	static const char *const settings[] = { "budget", "10ms",     "samples", "3", "max_samples",
+						"20",	  "race_ops", "100k",	 NULL };
+	return exp_test_run(&exp_sync, settings, NULL, r);
 }
 
 /* "expected X, seen X, lost 0" */
 static void none_lost(const struct exp_result *res, const char *name)
 {
-	const char *v = obs(res, name);
+	const char *v = exp_test_obs(res, name);
 	ck_assert_msg(strstr(v, ", lost 0") != NULL, "%s: %s", name, v);
 }
 
@@ -116,19 +77,19 @@ START_TEST(test_quick_smoke)
 	struct run r;
 	struct exp_result *res = run_sync(&r);
 
-	ck_assert_str_eq(obs(res, "sync.race"), "yes");
-	ck_assert_str_eq(obs(res, "sync.process"), "yes");
-	ck_assert_msg(strstr(obs(res, "sync.race.plain"), ", lost 0") == NULL, "%s",
-		      obs(res, "sync.race.plain"));
-	ck_assert_msg(strstr(obs(res, "sync.process.plain"), ", lost 0") == NULL, "%s",
-		      obs(res, "sync.process.plain"));
+	ck_assert_str_eq(exp_test_obs(res, "sync.race"), "yes");
+	ck_assert_str_eq(exp_test_obs(res, "sync.process"), "yes");
+	ck_assert_msg(strstr(exp_test_obs(res, "sync.race.plain"), ", lost 0") == NULL, "%s",
+		      exp_test_obs(res, "sync.race.plain"));
+	ck_assert_msg(strstr(exp_test_obs(res, "sync.process.plain"), ", lost 0") == NULL, "%s",
+		      exp_test_obs(res, "sync.process.plain"));
 	static const char *const kept[] = { "sync.race.atomic",	  "sync.race.mutex",
 					    "sync.race.spinlock", "sync.race.semaphore",
 					    "sync.process.mutex", "sync.process.semaphore" };
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		none_lost(res, kept[i]);
-	ck_assert_str_eq(obs(res, "sync.robust"), "EOWNERDEAD: recovered");
-	ck_assert_str_eq(obs(res, "sync.robust.plain"),
+	ck_assert_str_eq(exp_test_obs(res, "sync.robust"), "EOWNERDEAD: recovered");
+	ck_assert_str_eq(exp_test_obs(res, "sync.robust.plain"),
 			 "ETIMEDOUT: the lock stays held by a dead process");
 
 	static const char *const locks[] = { "atomic_add", "spinlock", "mutex",	       "rwlock",

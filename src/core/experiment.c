@@ -165,6 +165,17 @@ struct sampler_cfg exp_sampler_cfg(const struct exp_ctx *ctx, uint32_t min_sampl
 	return c;
 }
 
+struct sampler_cfg exp_sampler_round(const struct exp_ctx *ctx, uint32_t samples,
+				     uint32_t max_samples, uint64_t budget_ns, uint32_t rounds,
+				     uint32_t round, uint64_t batch, uint64_t max_batch)
+{
+	uint32_t lo = samples / rounds + (round < samples % rounds);
+	uint32_t hi = max_samples / rounds + (round < max_samples % rounds);
+	struct sampler_cfg c = exp_sampler_cfg(ctx, lo ? lo : 1, hi, budget_ns / rounds, max_batch);
+	c.batch = batch;
+	return c;
+}
+
 struct mparam mparam_num(const char *key, int64_t v, char *buf, size_t size)
 {
 	snprintf(buf, size, "%lld", (long long)v);

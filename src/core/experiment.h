@@ -111,6 +111,18 @@ int exp_cpu(const struct exp_ctx *ctx, size_t i);
 struct sampler_cfg exp_sampler_cfg(const struct exp_ctx *ctx, uint32_t min_samples,
 				   uint32_t max_samples, uint64_t budget_ns, uint64_t max_batch);
 
+/*
+ * The configuration for one round of a figure measured in `rounds` rounds:
+ * samples and max_samples shared out exactly (the first rounds take the
+ * remainder, each round at least one sample), a 1/rounds share of the
+ * budget, and the batch the first round found (0 in the first round: it
+ * calibrates), so that every raw sample of the figure holds as many
+ * operations.
+ */
+struct sampler_cfg exp_sampler_round(const struct exp_ctx *ctx, uint32_t samples,
+				     uint32_t max_samples, uint64_t budget_ns, uint32_t rounds,
+				     uint32_t round, uint64_t batch, uint64_t max_batch);
+
 /* Helpers to build metric conditions on the stack. */
 struct mparam mparam_num(const char *key, int64_t v, char *buf, size_t size);
 struct mparam mparam_str(const char *key, const char *v);

@@ -304,16 +304,9 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 	}
 	exp_progress(ctx, _("round %u of %u: %s"), round + 1, rounds, what);
 
-	/*
-	 * samples and max_samples are shared out over the rounds exactly (the
-	 * first rounds take the remainder), so the totals are what was asked.
-	 */
-	uint32_t lo = (uint32_t)cp->samples / rounds + (round < (uint32_t)cp->samples % rounds);
-	uint32_t hi =
-		(uint32_t)cp->max_samples / rounds + (round < (uint32_t)cp->max_samples % rounds);
 	struct sampler_cfg cfg =
-		exp_sampler_cfg(ctx, lo ? lo : 1, hi, (uint64_t)cp->budget_ns / rounds, 1000000);
-	cfg.batch = f->batch;
+		exp_sampler_round(ctx, (uint32_t)cp->samples, (uint32_t)cp->max_samples,
+				  (uint64_t)cp->budget_ns, rounds, round, f->batch, 1000000);
 	struct sample_set s;
 	c->once = f->m->once;
 	int err = sampler_run(&cfg, op_create, c, &s);

@@ -384,14 +384,9 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		a.buf2 = f->alone ? calloc(1, f->wset) : NULL;
 	}
 
-	/* This round's share of the samples and the budget; the batch of the first round. */
-	uint32_t rounds = (uint32_t)sp->rounds;
-	uint32_t lo = (uint32_t)sp->samples / rounds + (round < (uint32_t)sp->samples % rounds);
-	uint32_t hi =
-		(uint32_t)sp->max_samples / rounds + (round < (uint32_t)sp->max_samples % rounds);
-	struct sampler_cfg cfg =
-		exp_sampler_cfg(ctx, lo ? lo : 1, hi, (uint64_t)sp->budget_ns / rounds, 1000000);
-	cfg.batch = f->batch;
+	struct sampler_cfg cfg = exp_sampler_round(
+		ctx, (uint32_t)sp->samples, (uint32_t)sp->max_samples, (uint64_t)sp->budget_ns,
+		(uint32_t)sp->rounds, round, f->batch, 1000000);
 	struct sample_set s;
 	err = sampler_run(&cfg, op_round_trips, &a, &s);
 	double per_rt = 0;
