@@ -87,6 +87,7 @@ bench: ptlab
 	bench/run.sh
 	bench/switch.sh
 	bench/ipc.sh
+	bench/server.sh
 
 pot:
 	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 \

@@ -25,6 +25,7 @@
 
 #include "claims/claims.h"
 #include "core/cleanup.h"
+#include "core/httpd.h"
 #include "core/runner.h"
 #include "core/sysinfo.h"
 #include "core/unit.h"
@@ -49,7 +50,8 @@ enum command {
 	CMD_LIST,
 	CMD_CLAIMS,
 	CMD_EXPLAIN,
-	CMD_CLEAN
+	CMD_CLEAN,
+	CMD_SERVE
 };
 
 /* Which options a command takes, as a bit per option. */
@@ -92,6 +94,13 @@ static const struct command_info commands[] = {
 	     "decided, and the mechanism behind the result.") },
 	{ "clean", CMD_CLEAN, 0, N_("ptlab clean"),
 	  N_("Removes objects left by a run that was killed (only those whose owner is gone).") },
+	{ "serve", CMD_SERVE, OB_CPUS | OB_SET,
+	  N_("ptlab serve MODEL [--cpus LIST] [--set server.workers=N]"),
+	  N_("Runs one model of the server experiment in the foreground on 127.0.0.1 until "
+	     "Ctrl-C,\n"
+	     "for curl, wrk or a browser: GET /, GET /work?us=N (N microseconds of CPU work),\n"
+	     "GET /poison (its handler writes through NULL). MODEL is process_per_connection,\n"
+	     "prefork, thread_per_connection, thread_pool or event_loop.") },
 };
 
 struct set_arg {
@@ -431,7 +440,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (!o->cmd)
 			return usage_error(
 				_("unknown command \"%s\": accepted are run, report, list, "
-				  "claims, explain and clean"),
+				  "claims, explain, clean and serve"),
 				o->args[0]);
 		o->args++;
 		o->n_args--;
@@ -792,6 +801,102 @@ static int cmd_clean(const struct options *o)
 	return 0;
 }
 
+/* The accepted model names, "a, b, c" into buf. */
+static void model_names(char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (int m = 0; m < HTTPD_MODEL_COUNT; m++)
+		append_name(buf, size, httpd_model_name((enum httpd_model)m));
+}
+
+/*
+ * The server experiment's parameter "workers" as this command line sets
+ * it (its default otherwise). Returns 0 or the usage error's status.
+ */
+static int serve_workers(const struct options *o, int *workers)
+{
+	const struct experiment *e = catalog_find("server");
+	const struct param *p = e ? param_find(e->params, e->n_params, "workers") : NULL;
+	char err[512];
+	if (!p)
+		return 1;
+	void *base = xcalloc(1, e->params_size);
+	int status = 0;
+	if (param_apply_preset(e->params, e->n_params, base, PRESET_DEFAULT, err, sizeof(err))) {
+		msg_error("%s", err);
+		status = 1;
+	}
+	for (size_t s = 0; s < o->n_sets && !status; s++) {
+		if (o->sets[s].exp != e || o->sets[s].param != p)
+			status = usage_error(_("--set %s does not apply to 'serve': only "
+					       "server.workers does"),
+					     o->sets[s].text);
+		else if (param_parse(p, base, o->sets[s].value, err, sizeof(err)))
+			status = usage_error(_("--set %s: %s"), o->sets[s].text, err);
+	}
+	int64_t v;
+	memcpy(&v, (char *)base + p->offset, sizeof(v));
+	*workers = (int)v;
+	free(base);
+	return status;
+}
+
+static int cmd_serve(const struct options *o)
+{
+	char names[256];
+	enum httpd_model model;
+	model_names(names, sizeof(names));
+	if (o->n_args != 1)
+		return usage_error(_("serve takes one model: accepted are %s"), names);
+	if (httpd_model_from_name(o->args[0], &model))
+		return usage_error(_("unknown model \"%s\" for serve: accepted are %s"), o->args[0],
+				   names);
+	struct httpd_cfg cfg = { .model = model, .armed = true };
+	int status = serve_workers(o, &cfg.workers);
+	if (status)
+		return status;
+	cfg.cpus = o->n_cpus ? o->cpus : NULL;
+	cfg.n_cpus = o->n_cpus;
+
+	/* Taken by sigwaitinfo() below; the server starts with an empty mask. */
+	sigset_t wait;
+	sigemptyset(&wait);
+	sigaddset(&wait, SIGINT);
+	sigaddset(&wait, SIGTERM);
+	sigaddset(&wait, SIGHUP);
+	sigaddset(&wait, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &wait, NULL);
+	struct httpd h;
+	int err = httpd_start(&h, &cfg);
+	if (err) {
+		msg_error(_("cannot start the %s server: %s"), httpd_model_name(model),
+			  strerror(-err));
+		return 1;
+	}
+	printf(_("serving %s on http://127.0.0.1:%u/ (pid %d): GET /, /work?us=N, /poison; "
+		 "Ctrl-C stops\n"),
+	       httpd_model_name(model), (unsigned)h.port, (int)h.pid);
+	fflush(stdout);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&wait, &si);
+		struct unit_end end;
+		if (sig == SIGCHLD && !httpd_alive(&h, &end)) {
+			if (end.signalled)
+				msg_error(_("the server died by SIG%s"),
+					  sigabbrev_np(end.signal) ? sigabbrev_np(end.signal)
+								   : "?");
+			else
+				msg_error(_("the server exited with status %d"), end.code);
+			return 1;
+		}
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			httpd_stop(&h, NULL);
+			return 0;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	/* The exec probe of `create`: exit before doing anything at all. */
@@ -817,6 +922,8 @@ int main(int argc, char **argv)
 		return cmd_explain(&o);
 	case CMD_CLEAN:
 		return cmd_clean(&o);
+	case CMD_SERVE:
+		return cmd_serve(&o);
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@ int main(void)
 		sampler_suite,	 unit_suite,   claims_suite,  catalog_suite, runner_suite,
 		report_suite,	 create_suite, switch_suite,  channel_suite, ipc_suite,
 		isolation_suite, crash_suite,  memory_suite,  sync_suite,    parallel_suite,
+		http_suite,	 hist_suite,   httpd_suite,   loadgen_suite, server_suite,
 		cli_suite,
 	};
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)

@@ -26,6 +26,11 @@ Suite *crash_suite(void);
 Suite *memory_suite(void);
 Suite *sync_suite(void);
 Suite *parallel_suite(void);
+Suite *http_suite(void);
+Suite *hist_suite(void);
+Suite *httpd_suite(void);
+Suite *loadgen_suite(void);
+Suite *server_suite(void);
 Suite *cli_suite(void);
 
 #endif

@@ -20,7 +20,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -402,6 +405,81 @@ START_TEST(test_explain_errors)
 }
 END_TEST
 
+/* serve: bad arguments are usage errors naming what is accepted. */
+START_TEST(test_serve_errors)
+{
+	expect_usage_error(ARGS("serve"), "serve", "thread_pool");
+	expect_usage_error(ARGS("serve", "a", "b"), "serve", "event_loop");
+	expect_usage_error(ARGS("serve", "nosuch"), "\"nosuch\"", "prefork");
+	expect_usage_error(ARGS("serve", "prefork", "--set", "server.duration=1s"),
+			   "server.duration", "server.workers");
+	expect_usage_error(ARGS("serve", "prefork", "--set", "server.workers=0"), "server.workers",
+			   NULL);
+	expect_usage_error(ARGS("serve", "prefork", "--json", "x.json"), "--json", NULL);
+}
+END_TEST
+
+/* Connects to 127.0.0.1:port; -errno when refused. */
+static int connect_local(unsigned port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/*
+ * serve: prints where it listens, answers a request, stops with exit 0 on
+ * SIGTERM, and leaves no server process and no listening port behind.
+ */
+START_TEST(test_serve)
+{
+	char out[300], err[300];
+	cli_paths(out, err, sizeof(out));
+	pid_t pid = cli_spawn(ARGS("serve", "thread_pool", "--set", "server.workers=2"), out, err);
+	unsigned port = 0;
+	int server = 0;
+	for (int i = 0; i < 500 && !port; i++) {
+		char *text = slurp(out);
+		const char *at = strstr(text, "http://127.0.0.1:");
+		if (at)
+			sscanf(at, "http://127.0.0.1:%u/ (pid %d)", &port, &server);
+		free(text);
+		if (!port)
+			sleep_ns(10000000);
+	}
+	ck_assert_msg(port > 0 && server > 0, "serve printed no address");
+	int fd = connect_local(port);
+	ck_assert_int_ge(fd, 0);
+	static const char req[] = "GET / HTTP/1.1\r\nConnection: close\r\n\r\n";
+	ck_assert_int_eq(write(fd, req, sizeof(req) - 1), (ssize_t)(sizeof(req) - 1));
+	char reply[1024];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof(reply) - 1 && (n = read(fd, reply + got, sizeof(reply) - 1 - got)) > 0)
+		got += (size_t)n;
+	reply[got] = '\0';
+	close(fd);
+	ck_assert_msg(strncmp(reply, "HTTP/1.1 200 ", 13) == 0, "reply: %s", reply);
+
+	kill(pid, SIGTERM);
+	struct cli r;
+	cli_wait(pid, CMD_LIMIT_NS, &r);
+	ck_assert_int_eq(r.code, 0);
+	ck_assert_int_eq(kill(server, 0), -1);
+	ck_assert_int_eq(errno, ESRCH);
+	ck_assert_int_eq(connect_local(port), -ECONNREFUSED);
+	unlink(out);
+	unlink(err);
+}
+END_TEST
+
 /* Writes text into case_dir/name; path receives the file's path. */
 static void write_file(const char *name, const char *text, char *path, size_t size)
 {
@@ -622,7 +700,7 @@ START_TEST(test_lang_catalogue)
 	ck_assert_int_eq(system(cmd), 0);
 	write_file("id.po",
 		   "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
-		   "msgid \"not measured yet\"\nmsgstr \"belum diukur\"\n",
+		   "msgid \"measured by %s\"\nmsgstr \"diukur oleh %s\"\n",
 		   po, sizeof(po));
 	snprintf(mo, sizeof(mo), "%s/ptlab.mo", dir);
 	snprintf(cmd, sizeof(cmd), "msgfmt -o '%s' '%s'", mo, po);
@@ -632,12 +710,12 @@ START_TEST(test_lang_catalogue)
 	struct cli r;
 	cli_run(&r, CMD_LIMIT_NS, ARGS("claims", "--lang", "id"));
 	ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
-	ck_assert_ptr_nonnull(strstr(r.out, "belum diukur"));
-	ck_assert_ptr_null(strstr(r.out, "not measured yet"));
+	ck_assert_ptr_nonnull(strstr(r.out, "diukur oleh server"));
+	ck_assert_ptr_null(strstr(r.out, "measured by"));
 	cli_free(&r);
 	cli_run(&r, CMD_LIMIT_NS, ARGS("claims", "--lang", "en"));
 	ck_assert_int_eq(r.code, 0);
-	ck_assert_ptr_nonnull(strstr(r.out, "not measured yet"));
+	ck_assert_ptr_nonnull(strstr(r.out, "measured by server"));
 	ck_assert_ptr_null(strstr(r.out, "belum diukur"));
 	cli_free(&r);
 	bin_override = NULL;
@@ -960,6 +1038,7 @@ Suite *cli_suite(void)
 	tcase_add_test(errors, test_bad_json_path);
 	tcase_add_test(errors, test_explain_errors);
 	tcase_add_test(errors, test_report_errors);
+	tcase_add_test(errors, test_serve_errors);
 	suite_add_tcase(s, errors);
 
 	TCase *info = tcase_create("informational commands");
@@ -980,6 +1059,7 @@ Suite *cli_suite(void)
 	tcase_set_timeout(runs, 150);
 	tcase_add_test(runs, test_run_and_report);
 	tcase_add_test(runs, test_interrupt);
+	tcase_add_test(runs, test_serve);
 	suite_add_tcase(s, runs);
 	return s;
 }

@@ -337,7 +337,7 @@ START_TEST(test_text_golden)
 	ck_assert_int_eq(verdict_of(v, "create.cost")->status, V_HOLDS);
 	ck_assert_int_eq(verdict_of(v, "create.memory")->status, V_HOLDS);
 	ck_assert_int_eq(verdict_of(v, "switch.cost")->status, V_NO_DATA);
-	ck_assert_int_eq(verdict_of(v, "app.server")->status, V_NOT_MEASURED);
+	ck_assert_int_eq(verdict_of(v, "app.server")->status, V_NO_DATA);
 
 	char *text = render(&render_text, &r, v, false, WIDTH);
 	check_lines(text, WIDTH);
@@ -396,6 +396,82 @@ START_TEST(test_text_no_data)
 	ck_assert_ptr_nonnull(strstr(text, "Experiment create: crashed"));
 	ck_assert_ptr_nonnull(strstr(text, "Reason: the create experiment"));
 	ck_assert_ptr_nonnull(strstr(text, verdict_status_label(V_NO_DATA)));
+	free(text);
+	free(v);
+	run_free(&r);
+}
+END_TEST
+
+/* One figure of a hand-made server result: a model, a load when given, batch 1. */
+static void add_server_metric(struct exp_result *e, const char *name, const char *unit,
+			      const char *model, const char *load, uint64_t base)
+{
+	uint64_t raw[5];
+	for (size_t i = 0; i < 5; i++)
+		raw[i] = base + base / 100 * i; /* 1% steps: the median is base + 2% */
+	struct mparam params[] = {
+		{ .key = "model", .str = (char *)model },
+		{ .key = "load", .str = (char *)load },
+		{ .key = "work_us", .str = "0", .num = 0, .is_num = true },
+	};
+	struct metric m = {
+		.name = (char *)name,
+		.unit = (char *)unit,
+		.dir = DIR_LOWER_IS_BETTER,
+		.params = params,
+		.n_params = load ? 3 : 1,
+		.batch = 1,
+		.raw = raw,
+		.n = 5,
+	};
+	exp_result_add_metric(e, &m);
+}
+
+/*
+ * A nuanced claim whose parts are not times: each part prints its own
+ * unit (requests/s, bytes, requests), the seeds' table shows the first
+ * part's process and thread figures, and the observations named as
+ * evidence follow the parts.
+ */
+START_TEST(test_text_server_parts)
+{
+	struct run r;
+	make_run(&r);
+	struct exp_result *e = run_add_result(&r, "server");
+	e->duration_ns = 14000000000ull;
+	static const char *const models[] = { "process_per_connection", "prefork",
+					      "thread_per_connection", "thread_pool",
+					      "event_loop" };
+	for (size_t i = 0; i < 5; i++) {
+		bool threads = i >= 2;
+		add_server_metric(e, "throughput", "requests/s", models[i], "keepalive",
+				  threads ? 128000 : 106000);
+		add_server_metric(e, "throughput", "requests/s", models[i], "churn",
+				  threads ? 28000 : 3300);
+		add_server_metric(e, "latency", "ns", models[i], "keepalive",
+				  threads ? 60000 : 70000);
+		add_server_metric(e, "server_pss", "bytes", models[i], "keepalive",
+				  threads ? 500 * 1024 : 1400 * 1024);
+		add_server_metric(e, "poison_lost", "requests", models[i], NULL, threads ? 449 : 1);
+		char name[64];
+		snprintf(name, sizeof(name), "poison model=%s", models[i]);
+		exp_result_add_obs(e, name,
+				   threads ? "the server lived through 0 of 3 crashes"
+					   : "the server lived through 3 of 3 crashes");
+	}
+	struct verdict *v = judge_all(&r);
+	const struct verdict *app = verdict_of(v, "app.server");
+	ck_assert_uint_eq(app->n_lines, 8);
+	ck_assert_str_eq(app->a.unit, "bytes");
+	char *text = render(&render_text, &r, v, false, WIDTH);
+	check_lines(text, WIDTH);
+	ck_assert_ptr_nonnull(strstr(text, "Use case      server_pss     server_pss"));
+	ck_assert_ptr_nonnull(strstr(text, "131k requests/s against 108k"));
+	ck_assert_ptr_nonnull(strstr(text, "28.6k requests/s against 3.37k"));
+	ck_assert_ptr_nonnull(strstr(text, "MiB against 510 KiB"));
+	ck_assert_ptr_nonnull(strstr(text, "requests against 1 requests, ×457"));
+	ck_assert_ptr_nonnull(strstr(text, "poison model=prefork: the server lived through 3"));
+	ck_assert_ptr_nonnull(strstr(text, "poison model=event_loop: the server lived through 0"));
 	free(text);
 	free(v);
 	run_free(&r);
@@ -553,6 +629,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_text_no_data);
 	tcase_add_test(tc, test_text_round_drift);
+	tcase_add_test(tc, test_text_server_parts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_json_render);

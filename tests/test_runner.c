@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <mqueue.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -284,11 +285,16 @@ static int fx_interrupt_runner(struct exp_ctx *ctx, const void *params)
 }
 
 /* Records and hangs: a helper thread of the test interrupts the runner. */
+/* record_and_hang writes a byte here once its records are sent, when the test made it. */
+static int recorded_pipe[2] = { -1, -1 };
+
 static int fx_record_and_hang(struct exp_ctx *ctx, const void *params)
 {
 	(void)params;
 	record_small(ctx);
 	exp_observe(ctx, "self", "%d", (int)getpid());
+	if (recorded_pipe[1] >= 0 && write(recorded_pipe[1], "r", 1) != 1)
+		_exit(1);
 	sleep_for_ever();
 }
 
@@ -708,15 +714,18 @@ START_TEST(test_interrupted_by_signal)
 }
 END_TEST
 
-/* Sends SIGINT to the whole process after a short while, from a thread that blocks it. */
+/*
+ * Sends SIGINT to the whole process once the experiment says its records
+ * are sent (or after a generous bound), from a thread that blocks it.
+ */
 static void *interrupter(void *arg)
 {
 	sigset_t all;
-	struct timespec ts = { 0, 100 * (long)MS };
+	struct pollfd p = { .fd = recorded_pipe[0], .events = POLLIN };
 	(void)arg;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL); /* so the signal lands on the waiting thread */
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+	while (poll(&p, 1, 30000) < 0 && errno == EINTR)
 		;
 	kill(getpid(), SIGINT);
 	return NULL;
@@ -728,9 +737,13 @@ START_TEST(test_interrupted_while_waiting)
 	struct exp_result res;
 	pthread_t t;
 
+	ck_assert_int_eq(pipe(recorded_pipe), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, interrupter, NULL), 0);
 	run_plain(&record_and_hang, &o, &res);
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	close(recorded_pipe[0]);
+	close(recorded_pipe[1]);
+	recorded_pipe[0] = recorded_pipe[1] = -1;
 	ck_assert_msg(res.outcome == OUTCOME_INTERRUPTED, "outcome %s", outcome_name(res.outcome));
 	ck_assert(runner_interrupted());
 	ck_assert_int_eq(runner_interrupt_signal(), SIGINT);

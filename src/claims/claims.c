@@ -52,6 +52,53 @@ static const struct claim_part ipc_faster_parts[] = {
 	  { "mutex_cond", ipc_lat_thread } },
 	{ NULL, { NULL, NULL }, { NULL, NULL } },
 };
+/* The server's conditions: a model under keep-alive or churn, without CPU work. */
+#define SERVER_AT(model, load)                                                                     \
+	(const char *const[])                                                                      \
+	{                                                                                          \
+		"model=" model, "load=" load, "work_us=0", NULL                                    \
+	}
+#define SERVER_MODEL(model)                                                                        \
+	(const char *const[])                                                                      \
+	{                                                                                          \
+		"model=" model, NULL                                                               \
+	}
+static const struct claim_part app_server_parts[] = {
+	/* First: a process figure against a thread figure, the cells of the seeds' table. */
+	{ N_("(efficiency) memory under keep-alive, prefork / thread pool"),
+	  { "server_pss", SERVER_AT("prefork", "keepalive") },
+	  { "server_pss", SERVER_AT("thread_pool", "keepalive") } },
+	{ N_("(efficiency) keep-alive throughput, thread pool / prefork (above 1: threads "
+	     "serve more)"),
+	  { "throughput", SERVER_AT("thread_pool", "keepalive") },
+	  { "throughput", SERVER_AT("prefork", "keepalive") } },
+	{ N_("(efficiency) a connection per request, thread per connection / process per "
+	     "connection (above 1: threads serve more)"),
+	  { "throughput", SERVER_AT("thread_per_connection", "churn") },
+	  { "throughput", SERVER_AT("process_per_connection", "churn") } },
+	{ N_("(efficiency) keep-alive latency, prefork / thread pool"),
+	  { "latency", SERVER_AT("prefork", "keepalive") },
+	  { "latency", SERVER_AT("thread_pool", "keepalive") } },
+	{ N_("(efficiency) memory under keep-alive, process / thread per connection"),
+	  { "server_pss", SERVER_AT("process_per_connection", "keepalive") },
+	  { "server_pss", SERVER_AT("thread_per_connection", "keepalive") } },
+	{ N_("(isolation) requests lost to one crash, thread pool / prefork"),
+	  { "poison_lost", SERVER_MODEL("thread_pool") },
+	  { "poison_lost", SERVER_MODEL("prefork") } },
+	{ N_("(isolation) requests lost to one crash, thread / process per connection"),
+	  { "poison_lost", SERVER_MODEL("thread_per_connection") },
+	  { "poison_lost", SERVER_MODEL("process_per_connection") } },
+	{ N_("(isolation) requests lost to one crash, event loop / prefork"),
+	  { "poison_lost", SERVER_MODEL("event_loop") },
+	  { "poison_lost", SERVER_MODEL("prefork") } },
+	{ NULL, { NULL, NULL }, { NULL, NULL } },
+};
+static const char *const ev_server[] = { "poison model=process_per_connection",
+					 "poison model=prefork",
+					 "poison model=thread_per_connection",
+					 "poison model=thread_pool",
+					 "poison model=event_loop",
+					 NULL };
 static const char *const ev_def_unit[] = { "def.unit.tasks", "def.unit.tids", "def.unit.cpus",
 					   NULL };
 static const char *const ev_mem_separate[] = { "mem.separate.cow_faults", NULL };
@@ -513,6 +560,24 @@ const struct claim claims[] = {
 			"isolation"),
 		.process_says = N_("tasks needing isolation"),
 		.thread_says = N_("related tasks sharing data"),
+		.experiment = "server",
+		.parts = app_server_parts,
+		.others = ev_server,
+		.why = N_(
+			"With keep-alive a prefork worker and a pool thread run the same loop on "
+			"an "
+			"open connection: read, answer, write, with no process or thread made per "
+			"request, so they serve about as fast; the processes cost more memory "
+			"(each "
+			"worker's own stack, heap and page tables). A connection per request is "
+			"where the textbook gap appears: fork and exit for every connection cost "
+			"far more than a thread. The event loop does it all in one thread with "
+			"no switch between connections, until a request's CPU work stalls every "
+			"other connection behind it. Isolation is the other way round: a NULL "
+			"write in a handler ends only that process in the process models (prefork "
+			"restarts the worker, the acceptor goes on), but the whole server, every "
+			"connection and every request after it, in the thread models and the event "
+			"loop, until something restarts it."),
 	},
 	{ .id = NULL },
 };

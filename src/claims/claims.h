@@ -149,6 +149,7 @@ struct trend_line {
 	 * baseline (NaN without one; never below 0: below the resolution).
 	 */
 	double a_median, b_median, a_net, b_net, net_resolution;
+	const char *unit; /* of a_median and b_median (a part's metrics); NULL: ns */
 };
 
 #define VERDICT_MAX_LINES 16

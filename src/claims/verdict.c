@@ -364,6 +364,7 @@ static void judge_nuanced(const struct claim *c, const struct exp_result *res, u
 		l->a_median = a->sum.median;
 		l->b_median = b->sum.median;
 		l->a_net = l->b_net = NAN;
+		l->unit = a->unit;
 		l->grows = metric_ratio(a, b, seed, &l->growth)
 				   ? V_INCONCLUSIVE
 				   : verdict_ratio_rule(&l->growth, v->threshold, v->margin);

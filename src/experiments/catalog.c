@@ -10,12 +10,13 @@ extern const struct experiment exp_ipc;
 extern const struct experiment exp_isolation;
 extern const struct experiment exp_memory;
 extern const struct experiment exp_parallel;
+extern const struct experiment exp_server;
 extern const struct experiment exp_switch;
 extern const struct experiment exp_sync;
 
 const struct experiment *const catalog[] = {
-	&exp_crash,    &exp_create, &exp_ipc,  &exp_isolation, &exp_memory,
-	&exp_parallel, &exp_switch, &exp_sync, NULL,
+	&exp_crash,    &exp_create, &exp_ipc,	 &exp_isolation, &exp_memory,
+	&exp_parallel, &exp_server, &exp_switch, &exp_sync,	 NULL,
 };
 
 const struct experiment *catalog_find(const char *name)

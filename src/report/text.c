@@ -171,7 +171,19 @@ static char *fmt_value(double v, const char *unit, char *buf, size_t size)
 		return units_format_ns(v, buf, size);
 	if (unit && strcmp(unit, "bytes") == 0)
 		return units_format_bytes(v, buf, size);
-	snprintf(buf, size, "%.3g %s", v, unit ? unit : "");
+	/* Counts and rates: "12.3k requests/s", never an exponent. */
+	const char *prefix = "";
+	if (fabs(v) >= 1e9) {
+		v /= 1e9;
+		prefix = "G";
+	} else if (fabs(v) >= 1e6) {
+		v /= 1e6;
+		prefix = "M";
+	} else if (fabs(v) >= 1e3) {
+		v /= 1e3;
+		prefix = "k";
+	}
+	snprintf(buf, size, "%.3g%s %s", v, prefix, unit ? unit : "");
 	return buf;
 }
 
@@ -451,8 +463,8 @@ static void print_parts(FILE *out, const struct verdict *v, int width)
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
 		snprintf(head, sizeof(head), _("%s: %s against %s, ×%s [%s, %s] %s"), _(l->label),
-			 fmt_value(l->a_median, "ns", a, sizeof(a)),
-			 fmt_value(l->b_median, "ns", b, sizeof(b)),
+			 fmt_value(l->a_median, l->unit ? l->unit : "ns", a, sizeof(a)),
+			 fmt_value(l->b_median, l->unit ? l->unit : "ns", b, sizeof(b)),
 			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
 			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
 			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
@@ -535,7 +547,7 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 static void print_evidence(FILE *out, const struct claim *c, const struct run *r, int width)
 {
 	const struct exp_result *e = run_find_result(r, c->experiment);
-	char line[256];
+	char line[512];
 	for (const char *const *o = c->others; e && o && *o; o++) {
 		const char *value = exp_result_obs(e, *o);
 		if (!value)
@@ -596,7 +608,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		print_ratio_lines(out, v, o->width);
 	else if (c->kind == CLAIM_TABLE && v->a.set)
 		print_ranking(out, c, run, o->width);
-	if (c->fact_obs)
+	if (c->fact_obs || c->parts)
 		print_evidence(out, c, run, o->width);
 	if (c->why) {
 		char *long_why = xasprintf(_("Why: %s"), _(c->why));
