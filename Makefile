@@ -37,7 +37,8 @@ TSOBJS  := $(SRCS:src/%.c=$(BUILD)/t/%.o)
 POS     := $(wildcard po/*.po)
 MOS     := $(POS:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo)
 
-.PHONY: all run test asan deps install uninstall clean format format-check pot bench check-deps
+.PHONY: all run test asan deps install uninstall clean format format-check pot bench check-deps \
+	fuzz fuzz-build fuzz-regress
 
 all: ptlab
 
@@ -54,6 +55,9 @@ $(BUILD)/%.o: src/%.c
 $(BUILD)/t/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DPTLAB_TESTING -MMD -MP -c -o $@ $<
+
+# The HTML shell is assembled into this object (.incbin): rebuild it when the shell changes.
+$(BUILD)/report/html_template.o $(BUILD)/t/report/html_template.o: src/report/template.html
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -110,6 +114,45 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h
+
+# libFuzzer targets, one per fuzz/*.c (fuzz/README.md), built with clang,
+# ASan and UBSan into build/fuzz/ (fuzz/deps.sh installs clang when root).
+# `make fuzz` runs each for FUZZ_SECONDS in a working corpus seeded from
+# fuzz/corpus/NAME, which it never writes to; any crash, leak, timeout or
+# memory blow-up fails, and the input is left as build/fuzz/NAME-crash-*
+# (-leak-, -timeout-, -oom-). `make -j2 fuzz` runs two targets at a time.
+# `make fuzz-regress` only replays every committed input once (seconds).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/*.c)))
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fsanitize-coverage-ignorelist=$(CURDIR)/fuzz/nocov.txt
+FUZZ_ENV     := UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+fuzz-build:
+	@fuzz/deps.sh
+	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" EXTRA_CFLAGS=-DPTLAB_FUZZ \
+		LOCALEDIR=$(CURDIR)/build/fuzz/locale $(FUZZ_TARGETS:%=build/fuzz/fuzz-%)
+
+# Inside that sub-make: the target's file linked with every object (main.o included).
+$(BUILD)/fuzz-%: fuzz/%.c $(MAIN_O) $(OBJS) $(MOS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(MAIN_O) $(OBJS) $(LDLIBS)
+
+fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-run-%: fuzz-build
+	@mkdir -p build/fuzz/corpus-$*
+	cp fuzz/corpus/$*/* build/fuzz/corpus-$*/
+	$(FUZZ_ENV) build/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/$*- \
+		build/fuzz/corpus-$*
+
+fuzz-regress: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz-regress: $$t: $$(ls fuzz/corpus/$$t | wc -l) inputs"; \
+		$(FUZZ_ENV) build/fuzz/fuzz-$$t -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/$$t- fuzz/corpus/$$t/* >build/fuzz/regress-$$t.log 2>&1 || \
+			{ cat build/fuzz/regress-$$t.log; exit 1; }; \
+	done
 
 clean:
 	rm -rf build ptlab

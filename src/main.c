@@ -32,6 +32,7 @@
 #include "core/units.h"
 #include "experiments/catalog.h"
 #include "model/json.h"
+#include "report/compare.h"
 #include "report/report.h"
 #include "util/i18n.h"
 #include "util/msg.h"
@@ -51,7 +52,8 @@ enum command {
 	CMD_CLAIMS,
 	CMD_EXPLAIN,
 	CMD_CLEAN,
-	CMD_SERVE
+	CMD_SERVE,
+	CMD_COMPARE
 };
 
 /* Which options a command takes, as a bit per option. */
@@ -63,6 +65,8 @@ enum opt_bit {
 	OB_SET = 1 << 4,
 	OB_PROGRESS = 1 << 5,
 	OB_COLOR = 1 << 6,
+	OB_OUTPUTS = 1 << 7, /* --html, --csv, --openmetrics */
+	OB_CHARTS = 1 << 8,
 };
 
 struct command_info {
@@ -74,14 +78,19 @@ struct command_info {
 };
 
 static const struct command_info commands[] = {
-	{ "run", CMD_RUN, OB_PRESET | OB_JSON | OB_CPUS | OB_SEED | OB_SET | OB_PROGRESS | OB_COLOR,
-	  N_("ptlab run [EXPERIMENT...] [--quick | --full] [--json FILE] [--cpus LIST] [--seed N]\n"
-	     "          [--set EXPERIMENT.PARAM=VALUE]... [--progress] [--no-color] [--lang "
-	     "en|id]"),
+	{ "run", CMD_RUN,
+	  OB_PRESET | OB_JSON | OB_CPUS | OB_SEED | OB_SET | OB_PROGRESS | OB_COLOR | OB_OUTPUTS |
+		  OB_CHARTS,
+	  N_("ptlab run [EXPERIMENT...] [--quick | --full] [--json FILE] [--html FILE] [--csv "
+	     "FILE]\n"
+	     "          [--openmetrics FILE] [--cpus LIST] [--seed N] [--set "
+	     "EXPERIMENT.PARAM=VALUE]...\n"
+	     "          [--progress] [--no-color] [--no-charts] [--lang en|id]"),
 	  N_("Runs experiments (default: the quick suite) and prints the seeds' comparison table\n"
 	     "with this machine's numbers and a verdict per claim.") },
-	{ "report", CMD_REPORT, OB_JSON | OB_COLOR,
-	  N_("ptlab report FILE [--json FILE] [--no-color] [--lang en|id]"),
+	{ "report", CMD_REPORT, OB_JSON | OB_COLOR | OB_OUTPUTS | OB_CHARTS,
+	  N_("ptlab report FILE [--json FILE] [--html FILE] [--csv FILE] [--openmetrics FILE]\n"
+	     "             [--no-color] [--no-charts] [--lang en|id]"),
 	  N_("Judges a saved run again and prints the same report; no experiment is re-run.") },
 	{ "list", CMD_LIST, 0, N_("ptlab list [--lang en|id]"),
 	  N_("Lists the experiments, their parameters (default, quick, full, range, help) and the\n"
@@ -94,6 +103,11 @@ static const struct command_info commands[] = {
 	     "decided, and the mechanism behind the result.") },
 	{ "clean", CMD_CLEAN, 0, N_("ptlab clean"),
 	  N_("Removes objects left by a run that was killed (only those whose owner is gone).") },
+	{ "compare", CMD_COMPARE, OB_COLOR | OB_OUTPUTS,
+	  N_("ptlab compare FILE FILE... [--html FILE] [--no-color] [--lang en|id]"),
+	  N_("Sets saved runs side by side (of one machine or several): every figure's median\n"
+	     "with its interval in each run, its ratio to the first run and whether the\n"
+	     "difference is significant, and every verdict that changed.") },
 	{ "serve", CMD_SERVE, OB_CPUS | OB_SET,
 	  N_("ptlab serve MODEL [--cpus LIST] [--set server.workers=N]"),
 	  N_("Runs one model of the server experiment in the foreground on 127.0.0.1 until "
@@ -101,6 +115,14 @@ static const struct command_info commands[] = {
 	     "for curl, wrk or a browser: GET /, GET /work?us=N (N microseconds of CPU work),\n"
 	     "GET /poison (its handler writes through NULL). MODEL is process_per_connection,\n"
 	     "prefork, thread_per_connection, thread_pool or event_loop.") },
+};
+
+/* What the command line asks to print instead of acting. */
+enum show {
+	SHOW_NOTHING,
+	SHOW_VERSION,	   /* --version */
+	SHOW_HELP,	   /* ptlab --help */
+	SHOW_COMMAND_HELP, /* ptlab COMMAND --help */
 };
 
 struct set_arg {
@@ -111,16 +133,18 @@ struct set_arg {
 };
 
 struct options {
-	const struct command_info *cmd;
+	const struct command_info *cmd; /* NULL with SHOW_VERSION */
+	enum show show;
 	enum param_preset preset;
 	const char *json_path;
+	const char *html_path, *csv_path, *openmetrics_path;
 	const char *cpus_text;
 	int cpus[CPU_SETSIZE];
 	size_t n_cpus;
 	uint64_t seed;
 	struct set_arg sets[MAX_SETS];
 	size_t n_sets;
-	bool progress, no_color;
+	bool progress, no_color, no_charts;
 	unsigned given; /* OB_* bits of the options given */
 	char **args;	/* positional arguments after the command */
 	int n_args;
@@ -341,9 +365,22 @@ enum {
 	OPT_SET,
 	OPT_PROGRESS,
 	OPT_NO_COLOR,
-	OPT_LANG
+	OPT_LANG,
+	OPT_HTML,
+	OPT_CSV,
+	OPT_OPENMETRICS,
+	OPT_NO_CHARTS
 };
 
+/*
+ * Parses argv into *o and checks everything that needs no file: options,
+ * the command, what each option applies to, --cpus and the names in --set
+ * (their values are checked by build_plan() or serve_config()). Returns 0
+ * or EXIT_USAGE with the message printed. --help and --version return 0
+ * at once with o->show set (--version where it stands, so that what
+ * follows it is not checked). The arguments live on in argv (o->args);
+ * getopt's state is the caller's to reset before a second call.
+ */
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -356,6 +393,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "csv", required_argument, NULL, OPT_CSV },
+		{ "openmetrics", required_argument, NULL, OPT_OPENMETRICS },
+		{ "no-charts", no_argument, NULL, OPT_NO_CHARTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -415,12 +456,28 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LANG:
 			break; /* applied by early_lang() */
+		case OPT_HTML:
+			o->html_path = optarg;
+			o->given |= OB_OUTPUTS;
+			break;
+		case OPT_CSV:
+			o->csv_path = optarg;
+			o->given |= OB_OUTPUTS;
+			break;
+		case OPT_OPENMETRICS:
+			o->openmetrics_path = optarg;
+			o->given |= OB_OUTPUTS;
+			break;
+		case OPT_NO_CHARTS:
+			o->no_charts = true;
+			o->given |= OB_CHARTS;
+			break;
 		case 'h':
 			help = true;
 			break;
 		case 'V':
-			printf("ptlab %s\n", PTLAB_VERSION);
-			exit(0);
+			o->show = SHOW_VERSION;
+			return 0;
 		case ':':
 			return usage_error(_("option %s needs a value"), argv[optind - 1]);
 		default:
@@ -439,8 +496,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->cmd = find_command(o->args[0]);
 		if (!o->cmd)
 			return usage_error(
-				_("unknown command \"%s\": accepted are run, report, list, "
-				  "claims, explain, clean and serve"),
+				_("unknown command \"%s\": accepted are run, report, compare, "
+				  "list, claims, explain, clean and serve"),
 				o->args[0]);
 		o->args++;
 		o->n_args--;
@@ -448,11 +505,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		o->cmd = &commands[0]; /* plain `ptlab` runs the quick suite */
 	}
 	if (help) {
-		if (argc - optind > 0)
-			print_command_help(o->cmd);
-		else
-			print_help();
-		exit(0);
+		o->show = argc - optind > 0 ? SHOW_COMMAND_HELP : SHOW_HELP;
+		return 0;
 	}
 	unsigned extra = o->given & ~o->cmd->takes;
 	if (extra) {
@@ -467,14 +521,52 @@ static int parse_args(int argc, char **argv, struct options *o)
 			{ OB_SET, "--set" },
 			{ OB_PROGRESS, "--progress" },
 			{ OB_COLOR, "--no-color" },
+			{ OB_CHARTS, "--no-charts" },
 		};
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (extra & names[i].bit)
 				return usage_error(_("option %s does not apply to '%s'"),
 						   names[i].name, o->cmd->name);
+		if (extra & OB_OUTPUTS)
+			return usage_error(_("option %s does not apply to '%s'"),
+					   o->html_path	 ? "--html"
+					   : o->csv_path ? "--csv"
+							 : "--openmetrics",
+					   o->cmd->name);
 	}
-	if (o->json_path && (err = check_writable(o->json_path, "--json")))
-		return err;
+	if (o->cmd->cmd == CMD_COMPARE && (o->csv_path || o->openmetrics_path))
+		return usage_error(_("option %s does not apply to '%s'"),
+				   o->csv_path ? "--csv" : "--openmetrics", o->cmd->name);
+	return 0;
+}
+
+/* What --help or --version asks for, on stdout. Returns the exit status, 0. */
+static int show(const struct options *o)
+{
+	if (o->show == SHOW_VERSION)
+		printf("ptlab %s\n", PTLAB_VERSION);
+	else if (o->show == SHOW_COMMAND_HELP)
+		print_command_help(o->cmd);
+	else
+		print_help();
+	return 0;
+}
+
+/* Checks that every output file asked for can be written. Returns 0 or EXIT_USAGE. */
+static int check_outputs(const struct options *o)
+{
+	int err;
+	const struct {
+		const char *path, *option;
+	} outputs[] = {
+		{ o->json_path, "--json" },
+		{ o->html_path, "--html" },
+		{ o->csv_path, "--csv" },
+		{ o->openmetrics_path, "--openmetrics" },
+	};
+	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++)
+		if (outputs[i].path && (err = check_writable(outputs[i].path, outputs[i].option)))
+			return err;
 	return 0;
 }
 
@@ -493,26 +585,37 @@ static void iso_now(char *buf, size_t size)
 }
 
 /* Renders r as text on stdout and, when asked, as JSON. Returns 0 or 1. */
+static bool use_charts(const struct options *o)
+{
+	return !o->no_charts && isatty(STDOUT_FILENO);
+}
+
+/* The text report on stdout, then every file asked for. Returns the exit status. */
 static int render(const struct run *r, const struct options *o)
 {
 	struct verdict *v = xcalloc(claims_count(), sizeof(*v));
-	struct report_opts ro = { .color = use_color(o), .width = 80 };
+	struct report_opts ro = { .color = use_color(o), .charts = use_charts(o), .width = 80 };
 	int status = 0;
 	claims_judge_all(r, v);
 	if (render_text.render(stdout, r, v, &ro) != 0)
 		status = 1;
 	fflush(stdout);
-	if (o->json_path) {
-		/* Held off while the file is written, so no temporary file is left behind. */
-		sigset_t stop, old;
-		sigemptyset(&stop);
-		sigaddset(&stop, SIGINT);
-		sigaddset(&stop, SIGTERM);
-		sigprocmask(SIG_BLOCK, &stop, &old);
-		int err = report_save_json(o->json_path, r, v);
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	const struct {
+		const char *path;
+		const struct renderer *rd;
+	} files[] = {
+		{ o->json_path, &render_json },
+		{ o->html_path, &render_html },
+		{ o->csv_path, &render_csv },
+		{ o->openmetrics_path, &render_openmetrics },
+	};
+	struct report_opts plain = { .width = 80 };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!files[i].path)
+			continue;
+		int err = report_save(files[i].path, files[i].rd, r, v, &plain);
 		if (err) {
-			msg_error(_("cannot write %s: %s"), o->json_path, strerror(-err));
+			msg_error(_("cannot write %s: %s"), files[i].path, strerror(-err));
 			status = 1;
 		}
 	}
@@ -801,6 +904,61 @@ static int cmd_clean(const struct options *o)
 	return 0;
 }
 
+static int cmd_compare(const struct options *o)
+{
+	if (o->n_args < 2 || o->n_args > COMPARE_RUNS_MAX)
+		return usage_error(_("compare takes 2 to %d FILEs (runs saved with --json)"),
+				   COMPARE_RUNS_MAX);
+	size_t n = (size_t)o->n_args, loaded = 0, nc = claims_count();
+	struct run runs[COMPARE_RUNS_MAX];
+	struct compare_input in[COMPARE_RUNS_MAX];
+	struct verdict *v = xcalloc(n * nc, sizeof(*v));
+	char err[512];
+	int status = 0;
+	for (; loaded < n; loaded++) {
+		run_init(&runs[loaded]);
+		int e = run_load(o->args[loaded], &runs[loaded], err, sizeof(err));
+		if (e) {
+			msg_error("%s", err);
+			status = e == -EINVAL ? EXIT_USAGE : 1;
+			loaded++;
+			goto out;
+		}
+		if (runs[loaded].schema_version != runs[0].schema_version) {
+			msg_error(_("%s is a ptlab run of schema version %u and %s of version %u: "
+				    "compare only runs of one version (re-run, or use the ptlab "
+				    "that wrote them)"),
+				  o->args[0], runs[0].schema_version, o->args[loaded],
+				  runs[loaded].schema_version);
+			status = EXIT_USAGE;
+			loaded++;
+			goto out;
+		}
+		claims_judge_all(&runs[loaded], v + loaded * nc);
+		in[loaded] =
+			(struct compare_input){ &runs[loaded], v + loaded * nc, o->args[loaded] };
+	}
+	struct report_opts ro = { .color = use_color(o), .width = 80 };
+	if (compare_render_text(stdout, in, n, &ro) != 0)
+		status = 1;
+	fflush(stdout);
+	if (o->html_path) {
+		FILE *f = fopen(o->html_path, "w");
+		int e = f ? compare_render_html(f, in, n, &ro) : -errno;
+		if (f && fclose(f) != 0 && !e)
+			e = -errno;
+		if (e) {
+			msg_error(_("cannot write %s: %s"), o->html_path, strerror(-e));
+			status = 1;
+		}
+	}
+out:
+	for (size_t i = 0; i < loaded; i++)
+		run_free(&runs[i]);
+	free(v);
+	return status;
+}
+
 /* The accepted model names, "a, b, c" into buf. */
 static void model_names(char *buf, size_t size)
 {
@@ -841,22 +999,28 @@ static int serve_workers(const struct options *o, int *workers)
 	return status;
 }
 
-static int cmd_serve(const struct options *o)
+/* The server `serve` starts, from the command line. Returns 0 or the usage error's status. */
+static int serve_config(const struct options *o, struct httpd_cfg *cfg)
 {
 	char names[256];
-	enum httpd_model model;
 	model_names(names, sizeof(names));
 	if (o->n_args != 1)
 		return usage_error(_("serve takes one model: accepted are %s"), names);
-	if (httpd_model_from_name(o->args[0], &model))
+	*cfg = (struct httpd_cfg){ .armed = true };
+	if (httpd_model_from_name(o->args[0], &cfg->model))
 		return usage_error(_("unknown model \"%s\" for serve: accepted are %s"), o->args[0],
 				   names);
-	struct httpd_cfg cfg = { .model = model, .armed = true };
-	int status = serve_workers(o, &cfg.workers);
+	cfg->cpus = o->n_cpus ? o->cpus : NULL;
+	cfg->n_cpus = o->n_cpus;
+	return serve_workers(o, &cfg->workers);
+}
+
+static int cmd_serve(const struct options *o)
+{
+	struct httpd_cfg cfg;
+	int status = serve_config(o, &cfg);
 	if (status)
 		return status;
-	cfg.cpus = o->n_cpus ? o->cpus : NULL;
-	cfg.n_cpus = o->n_cpus;
 
 	/* Taken by sigwaitinfo() below; the server starts with an empty mask. */
 	sigset_t wait;
@@ -869,13 +1033,13 @@ static int cmd_serve(const struct options *o)
 	struct httpd h;
 	int err = httpd_start(&h, &cfg);
 	if (err) {
-		msg_error(_("cannot start the %s server: %s"), httpd_model_name(model),
+		msg_error(_("cannot start the %s server: %s"), httpd_model_name(cfg.model),
 			  strerror(-err));
 		return 1;
 	}
 	printf(_("serving %s on http://127.0.0.1:%u/ (pid %d): GET /, /work?us=N, /poison; "
 		 "Ctrl-C stops\n"),
-	       httpd_model_name(model), (unsigned)h.port, (int)h.pid);
+	       httpd_model_name(cfg.model), (unsigned)h.port, (int)h.pid);
 	fflush(stdout);
 	for (;;) {
 		siginfo_t si;
@@ -897,6 +1061,58 @@ static int cmd_serve(const struct options *o)
 	}
 }
 
+#ifdef PTLAB_FUZZ
+/*
+ * The fuzz build (fuzz/cli.c, `make fuzz`): libFuzzer brings its own
+ * main(), so this file's is renamed, and ptlab_fuzz_args() takes one
+ * argument vector through every check main() makes before it acts (the
+ * language, the options, then build_plan() for run and serve_config() for
+ * serve) and through the commands that only print. It never opens,
+ * creates or removes a file, and never starts an experiment or a server:
+ * report and compare (which read files), clean and the check of output
+ * paths are left out. Returns the status main() would return for the same
+ * arguments when they are bad, else 0.
+ */
+int ptlab_main(int argc, char **argv);
+int ptlab_fuzz_args(int argc, char **argv);
+#define main ptlab_main
+
+int ptlab_fuzz_args(int argc, char **argv)
+{
+	struct options o;
+	struct plan plan[64] = { 0 };
+	struct httpd_cfg cfg;
+	size_t n;
+	int err;
+
+	optind = 0; /* glibc: a fresh getopt scan */
+	if ((err = early_lang(argc, argv)) || (err = parse_args(argc, argv, &o)))
+		return err;
+	if (o.show != SHOW_NOTHING)
+		return show(&o);
+	switch (o.cmd->cmd) {
+	case CMD_RUN:
+		err = build_plan(&o, plan, &n);
+		for (size_t k = 0; k < 64; k++)
+			free(plan[k].params);
+		return err;
+	case CMD_SERVE:
+		return serve_config(&o, &cfg);
+	case CMD_LIST:
+		return cmd_list(&o);
+	case CMD_CLAIMS:
+		return cmd_claims(&o);
+	case CMD_EXPLAIN:
+		return cmd_explain(&o);
+	case CMD_REPORT:
+	case CMD_CLEAN:
+	case CMD_COMPARE:
+		break;
+	}
+	return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	/* The exec probe of `create`: exit before doing anything at all. */
@@ -908,6 +1124,10 @@ int main(int argc, char **argv)
 		return err;
 	struct options o;
 	if ((err = parse_args(argc, argv, &o)))
+		return err;
+	if (o.show != SHOW_NOTHING)
+		return show(&o);
+	if ((err = check_outputs(&o)))
 		return err;
 	switch (o.cmd->cmd) {
 	case CMD_RUN:
@@ -924,6 +1144,8 @@ int main(int argc, char **argv)
 		return cmd_clean(&o);
 	case CMD_SERVE:
 		return cmd_serve(&o);
+	case CMD_COMPARE:
+		return cmd_compare(&o);
 	}
 	return 0;
 }

@@ -17,6 +17,7 @@ int main(void)
 		report_suite,	 create_suite, switch_suite,  channel_suite, ipc_suite,
 		isolation_suite, crash_suite,  memory_suite,  sync_suite,    parallel_suite,
 		http_suite,	 hist_suite,   httpd_suite,   loadgen_suite, server_suite,
+		svg_suite,	 html_suite,   formats_suite, compare_suite, po_suite,
 		cli_suite,
 	};
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)

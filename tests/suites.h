@@ -31,6 +31,11 @@ Suite *hist_suite(void);
 Suite *httpd_suite(void);
 Suite *loadgen_suite(void);
 Suite *server_suite(void);
+Suite *svg_suite(void);
+Suite *html_suite(void);
+Suite *formats_suite(void);
+Suite *compare_suite(void);
+Suite *po_suite(void);
 Suite *cli_suite(void);
 
 #endif

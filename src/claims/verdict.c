@@ -87,13 +87,7 @@ static int metric_ratio(const struct metric *a, const struct metric *b, uint64_t
 		return -EDOM;
 	}
 	double *va = metric_values(a), *vb = metric_values(b);
-	double per_resample = (double)(a->n + b->n);
-	unsigned resamples = CLAIM_BOOTSTRAP;
-	if (per_resample * resamples > CLAIM_BOOTSTRAP_WORK)
-		resamples = (unsigned)(CLAIM_BOOTSTRAP_WORK / per_resample);
-	if (resamples < CLAIM_BOOTSTRAP_MIN)
-		resamples = CLAIM_BOOTSTRAP_MIN;
-	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, resamples, out);
+	int err = stats_ratio_ci95(va, a->n, vb, b->n, seed, CLAIM_BOOTSTRAP, out);
 	free(va);
 	free(vb);
 	/*

@@ -77,7 +77,7 @@ void exp_record(struct exp_ctx *ctx, const char *name, const char *unit, enum di
 	malloc_trim(0);
 }
 
-static char *vformat(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static char *vformat(const char *fmt, va_list ap)
 {
 	char *s;
 	if (vasprintf(&s, fmt, ap) < 0)
@@ -120,7 +120,8 @@ void exp_progress(struct exp_ctx *ctx, const char *fmt, ...)
 	free(v);
 }
 
-static int end_with(struct exp_ctx *ctx, const char *outcome, int code, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int end_with(struct exp_ctx *ctx, const char *outcome,
+							  int code, const char *fmt, va_list ap)
 {
 	char *v = vformat(fmt, ap);
 	send(ctx, text_record("end", "outcome", outcome, "reason", v));

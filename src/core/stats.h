@@ -70,9 +70,12 @@ struct ratio_ci {
 /*
  * Ratio of the medians of a and b with a 95% bootstrap interval from
  * `resamples` resamples (2000 is plenty) drawn with the given seed: each
- * resample draws na values of a and nb of b with replacement, independently
- * (the sets are unpaired); lo and hi are the 2.5% and 97.5% percentiles of
- * the resampled ratios. A resample whose median of b is not > 0 counts as
+ * resample is na values of a and nb of b drawn with replacement,
+ * independently (the sets are unpaired); lo and hi are the 2.5% and 97.5%
+ * percentiles of the resampled ratios. The median of a resample is drawn
+ * directly from its exact distribution (an order statistic of uniforms,
+ * a Beta variate), not by drawing the values: the same bootstrap at a
+ * cost that does not grow with na and nb. A resample whose median of b is not > 0 counts as
  * +infinity, so hi may be infinite when b holds zeros. The same inputs and
  * seed give the same interval. Returns 0, or -EINVAL for an empty set,
  * resamples == 0, a non-finite value, or a median of b that is not > 0.

@@ -820,6 +820,7 @@ int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
 			    _("this run was written by a newer ptlab (schema version %lld; this "
 			      "one reads up to %d)"),
 			    (long long)json_integer_value(v), RUN_SCHEMA_VERSION);
+	out->schema_version = (unsigned)json_integer_value(v);
 
 	if ((ret = rd_str(&rd, root, "", "ptlab_version", &out->ptlab_version)) ||
 	    (ret = rd_str(&rd, root, "", "started", &out->started)) ||

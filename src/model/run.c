@@ -83,6 +83,7 @@ static const struct mparam *mparams_find(const struct mparam *p, size_t n, const
 void run_init(struct run *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->schema_version = RUN_SCHEMA_VERSION;
 }
 
 void run_free(struct run *r)

@@ -106,6 +106,7 @@ struct exp_result {
 };
 
 struct run {
+	unsigned schema_version; /* RUN_SCHEMA_VERSION, or what a loaded file said */
 	char *ptlab_version;
 	char *started; /* ISO 8601 UTC, e.g. "2026-11-22T23:10:00Z" */
 	char *preset;  /* "quick" or "full" */

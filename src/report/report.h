@@ -16,7 +16,8 @@
 
 struct report_opts {
 	bool color; /* ANSI colours (only on a terminal, never with NO_COLOR) */
-	int width;  /* columns; 80 */
+	bool charts; /* text: small Unicode bar charts (only on a terminal, never with --no-charts) */
+	int width;   /* columns; 80 */
 };
 
 struct renderer {
@@ -27,6 +28,20 @@ struct renderer {
 };
 
 extern const struct renderer render_text;
+/* One row per metric summary, stable documented columns (doc/formats.md). */
+extern const struct renderer render_csv;
+/* The OpenMetrics text format, for the node_exporter textfile collector (doc/formats.md). */
+extern const struct renderer render_openmetrics;
+/* One self-contained HTML page: the seeds' table, SVG charts, environment, raw data. */
+extern const struct renderer render_html;
+
+/*
+ * Renders with rd into path atomically (a temporary file in the same
+ * folder, then rename; SIGINT and SIGTERM held off meanwhile, so no
+ * temporary file is left behind). Returns 0 or -errno.
+ */
+int report_save(const char *path, const struct renderer *rd, const struct run *r,
+		const struct verdict *v, const struct report_opts *o);
 
 /*
  * Writes text wrapped at spaces to width columns (characters, not bytes),

@@ -372,6 +372,43 @@ static void print_side(FILE *out, const struct side *s, bool with_kind, int widt
 	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 21, width);
 }
 
+/* One bar of a terminal chart: its label and value. */
+struct bar {
+	const char *label;
+	double value;
+};
+
+/*
+ * Small Unicode bar charts: one line per bar, its length proportional to
+ * its value (the largest fills BAR_CELLS cells, in eighths of a cell),
+ * then the value. Only on a terminal and without --no-charts.
+ */
+#define BAR_CELLS 40
+static void print_bars(FILE *out, const struct bar *b, size_t n, const char *unit)
+{
+	static const char *const eighths[] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
+	double max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(b[i].value) && b[i].value > max)
+			max = b[i].value;
+	if (max <= 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char val[32];
+		long units = isfinite(b[i].value) && b[i].value > 0
+				     ? lround(b[i].value / max * BAR_CELLS * 8)
+				     : 0;
+		fputs("  ", out);
+		put_padded(out, b[i].label, 18, false);
+		fputc(' ', out);
+		for (long k = 0; k < units / 8; k++)
+			fputs("█", out);
+		fputs(eighths[units % 8], out);
+		fprintf(out, "%*s %s\n", (int)(BAR_CELLS - units / 8 - (units % 8 != 0)), "",
+			fmt_value(b[i].value, unit, val, sizeof(val)));
+	}
+}
+
 /*
  * The other figures a ratio claim names for context (a ratio verdict rests
  * on two; its why text compares more), under the same conditions as its
@@ -483,7 +520,8 @@ static int by_median(const void *p, const void *q)
  * for each mechanism that streamed the largest size, its time per message
  * as a share of the machine's memcpy of that size (100%: the ceiling).
  */
-static void print_ranking(FILE *out, const struct claim *c, const struct run *r, int width)
+static void print_ranking(FILE *out, const struct claim *c, const struct run *r, int width,
+			  bool charts)
 {
 	const struct exp_result *e = run_find_result(r, c->experiment);
 	if (!e)
@@ -506,6 +544,13 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 				  .round_spread = rank[i]->round_spread,
 				  .set = true };
 		print_side(out, &s, false, width);
+	}
+	if (charts && n) {
+		struct bar *b = xcalloc(n, sizeof(*b));
+		for (size_t i = 0; i < n; i++)
+			b[i] = (struct bar){ rank[i]->name, rank[i]->sum.median };
+		print_bars(out, b, n, rank[0]->unit);
+		free(b);
 	}
 	/* Streams of the largest size against memcpy of that size. */
 	int64_t largest = 0;
@@ -599,6 +644,15 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 			 v->threshold, v->margin);
 		report_wrap(out, head, 2, o->width);
 		print_context(out, c, run, with_kind, o->width);
+		if (o->charts) {
+			char la[64], lb[64];
+			snprintf(la, sizeof(la), "%s%s%s", v->a.label, with_kind ? " " : "",
+				 with_kind && v->a.kind ? v->a.kind : "");
+			snprintf(lb, sizeof(lb), "%s%s%s", v->b.label, with_kind ? " " : "",
+				 with_kind && v->b.kind ? v->b.kind : "");
+			struct bar b[] = { { la, v->a.sum.median }, { lb, v->b.sum.median } };
+			print_bars(out, b, 2, v->a.unit);
+		}
 	}
 	if (c->kind == CLAIM_TREND)
 		print_trend_lines(out, v, o->width);
@@ -607,7 +661,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	else if (c->kind == CLAIM_RATIO)
 		print_ratio_lines(out, v, o->width);
 	else if (c->kind == CLAIM_TABLE && v->a.set)
-		print_ranking(out, c, run, o->width);
+		print_ranking(out, c, run, o->width, o->charts);
 	if (c->fact_obs || c->parts)
 		print_evidence(out, c, run, o->width);
 	if (c->why) {

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,39 +26,74 @@
 
 static const char *const languages[] = { "en", "id", NULL };
 
+/*
+ * Binds the catalogue: build/locale beside the program (./ptlab in the
+ * source tree), or locale beside it (build/ptlab, build/asan/ptlab), else
+ * LOCALEDIR.
+ */
 static void bind_catalogue(void)
 {
+	static const char *const beside[] = { "build/locale", "locale" };
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			struct stat st;
-			strcpy(slash + 1, "build/locale");
-			if (stat(exe, &st) == 0 && S_ISDIR(st.st_mode)) {
-				bindtextdomain("ptlab", exe);
-				return;
-			}
+	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+	for (size_t i = 0; slash && i < sizeof(beside) / sizeof(beside[0]); i++) {
+		struct stat st;
+		strcpy(slash + 1, beside[i]);
+		if (stat(exe, &st) == 0 && S_ISDIR(st.st_mode)) {
+			bindtextdomain("ptlab", exe);
+			return;
 		}
 	}
 	bindtextdomain("ptlab", LOCALEDIR);
 }
 
+/*
+ * The language the environment asks for messages in, as gettext reads it:
+ * the first entry of LANGUAGE, else the first of LC_ALL, LC_MESSAGES and
+ * LANG that is set, cut to its language part ("id" of "id_ID.UTF-8").
+ * Empty when nothing is set.
+ */
+static void env_language(char *buf, size_t size)
+{
+	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) {
+			size_t n = strcspn(v, "_.@:");
+			snprintf(buf, size, "%.*s", (int)n, v);
+			return;
+		}
+	}
+}
+
+static bool has_catalogue(const char *lang)
+{
+	for (size_t i = 0; languages[i]; i++)
+		if (strcmp(lang, languages[i]) == 0)
+			return true;
+	return false;
+}
+
 int i18n_init(const char *lang)
 {
+	char want[16];
 	if (lang) {
-		size_t i;
-		for (i = 0; languages[i]; i++)
-			if (strcmp(lang, languages[i]) == 0)
-				break;
-		if (!languages[i])
+		if (!has_catalogue(lang))
 			return -EINVAL;
+		snprintf(want, sizeof(want), "%s", lang);
 		setenv("LANGUAGE", lang, 1);
+	} else {
+		env_language(want, sizeof(want));
+		/* LANG=id_ID.UTF-8 with no such locale generated: gettext needs LANGUAGE. */
+		if (has_catalogue(want) && !getenv("LANGUAGE"))
+			setenv("LANGUAGE", want, 1);
 	}
 	setlocale(LC_ALL, "");
 	const char *msgs = setlocale(LC_MESSAGES, NULL);
-	if (lang && msgs && (strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0))
+	/* gettext ignores LANGUAGE under the "C" locale: move messages to C.UTF-8. */
+	if (has_catalogue(want) && msgs && (strcmp(msgs, "C") == 0 || strcmp(msgs, "POSIX") == 0))
 		setlocale(LC_MESSAGES, "C.UTF-8");
 	/* Machine formats (JSON, CSV) must not pick up a decimal comma. */
 	setlocale(LC_NUMERIC, "C");
@@ -64,4 +101,19 @@ int i18n_init(const char *lang)
 	bind_textdomain_codeset("ptlab", "UTF-8");
 	textdomain("ptlab");
 	return 0;
+}
+
+const char *i18n_language(void)
+{
+	const char *l = getenv("LANGUAGE");
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+	char want[16];
+	if (l && *l && msgs && strcmp(msgs, "C") != 0 && strcmp(msgs, "POSIX") != 0) {
+		size_t n = strcspn(l, "_.@:");
+		snprintf(want, sizeof(want), "%.*s", (int)n, l);
+		for (size_t i = 0; languages[i]; i++)
+			if (strcmp(want, languages[i]) == 0)
+				return languages[i];
+	}
+	return "en";
 }

@@ -21,4 +21,10 @@
  */
 int i18n_init(const char *lang);
 
+/*
+ * The catalogue language in use after i18n_init(): "id" or "en" (for the
+ * HTML page's lang attribute).
+ */
+const char *i18n_language(void);
+
 #endif

@@ -5,7 +5,8 @@
 
 #include "util/i18n.h"
 
-static void vsay(const char *prefix, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vsay(const char *prefix, const char *fmt,
+						       va_list ap)
 {
 	fputs("ptlab: ", stderr);
 	if (prefix)

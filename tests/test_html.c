@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the HTML report (report/html.c, report/html_charts.c and the
+ * embedded shell) on a run made by hand: `create` at two sizes, a pair of
+ * `switch` figures with a working set, a `server` result with the
+ * observations its charts parse, and a `sync` that timed out. The page is
+ * checked for its structure rather than byte for byte (the charts'
+ * geometry belongs to svg.c): it is one document that nests properly, it
+ * refers to nothing outside itself, every chart the data allows is there
+ * once and no other, every SVG is well-formed XML, the seeds' table has a
+ * row per claim, and the embedded JSON is the run with its verdicts.
+ *
+ * When chromium is on PATH, a real browser opens the page headless: no
+ * console error, a screenshot, and every chart in the DOM it built.
+ * Without chromium that test passes with a note on stderr.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "claims/claims.h"
+#include "model/json.h"
+#include "model/run.h"
+#include "report/html.h"
+#include "report/report.h"
+#include "suites.h"
+#include "util/xalloc.h"
+
+#ifndef PTLAB_SRCDIR
+#define PTLAB_SRCDIR "."
+#endif
+
+Suite *html_suite(void);
+
+/* The shell as embedded (report/html_template.c). */
+extern const char ptlab_html_template[];
+extern const size_t ptlab_html_template_size;
+
+#define MIB (1024LL * 1024)
+#define GIB (1024 * MIB)
+#define N_SAMPLES 7
+#define DATA_OPEN "<script type=\"application/json\" id=\"ptlab-data\">"
+#define BROWSER_LIMIT_S 60
+
+static const char *const expected_charts[] = {
+	"create-methods",    "create-memory",  "switch-placement", "switch-working-set",
+	"server-throughput", "server-latency", "server-timeline",  NULL,
+};
+/* Their experiments are absent or empty: no chart, and no word about it. */
+static const char *const absent_charts[] = {
+	"ipc-latency",	     "ipc-bandwidth",	  "memory-per-unit",   "sync-cost-thread",
+	"sync-cost-process", "parallel-cpu-work", "parallel-mem-work", NULL,
+};
+static const char nasty[] = "a </script> <!-- & \"quoted\" 'single' <b>bold</b> -->";
+
+/*
+ * Adds a figure whose conditions are "key=value" strings (a value that is
+ * an integer is numeric too) and whose N_SAMPLES samples of one operation
+ * lie close to base.
+ */
+static void add_figure(struct exp_result *e, const char *name, const char *unit, double base,
+		       const char *const *conds)
+{
+	struct mparam p[8];
+	char keys[8][32], vals[8][64];
+	size_t np = 0;
+	for (; *conds && np < 8; conds++, np++) {
+		const char *eq = strchr(*conds, '=');
+		ck_assert_ptr_nonnull(eq);
+		snprintf(keys[np], sizeof(keys[np]), "%.*s", (int)(eq - *conds), *conds);
+		snprintf(vals[np], sizeof(vals[np]), "%s", eq + 1);
+		char *end;
+		long long v = strtoll(eq + 1, &end, 10);
+		p[np] = (struct mparam){ .key = keys[np],
+					 .str = vals[np],
+					 .num = v,
+					 .is_num = end != eq + 1 && *end == '\0' };
+	}
+	uint64_t raw[N_SAMPLES];
+	for (size_t i = 0; i < N_SAMPLES; i++)
+		raw[i] = (uint64_t)(base * (1.0 + 0.002 * (double)((i * 5) % N_SAMPLES)));
+	struct metric m = { .name = (char *)name,
+			    .unit = (char *)unit,
+			    .dir = strcmp(unit, "ns") == 0 ? DIR_LOWER_IS_BETTER
+							   : DIR_HIGHER_IS_BETTER,
+			    .params = p,
+			    .n_params = np,
+			    .batch = 1,
+			    .raw = raw,
+			    .n = N_SAMPLES };
+	ck_assert_ptr_nonnull(exp_result_add_metric(e, &m));
+}
+
+#define FIG(e, name, unit, base, ...)                                                              \
+	add_figure(e, name, unit, base, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void add_create(struct exp_result *e, const char *extra, const char *rss, double scale)
+{
+	char x[48], r[48];
+	snprintf(x, sizeof(x), "extra_bytes=%s", extra);
+	snprintf(r, sizeof(r), "parent_rss_bytes=%s", rss);
+	FIG(e, "fork", "ns", 150000 * scale, x, r, "kind=process", "placement=same-cpu");
+	FIG(e, "vfork", "ns", 24000, x, r, "kind=process", "placement=same-cpu");
+	FIG(e, "pthread_create", "ns", 19000, x, r, "kind=thread", "placement=same-cpu");
+}
+
+/* The hand-made run: nothing in it comes from this machine. */
+static void make_run(struct run *r, bool noisy)
+{
+	run_init(r);
+	r->ptlab_version = xstrdup("0.1.0");
+	r->started = xstrdup("2026-11-22T23:10:00Z");
+	r->preset = xstrdup("quick");
+	r->seed = 42;
+	r->cpus = xstrdup("0-3");
+	struct sysinfo *s = &r->env;
+	snprintf(s->cpu_model, sizeof(s->cpu_model), "Test CPU <9000> & co");
+	s->cpus_online = s->cpus_allowed = s->cores = 4;
+	s->packages = s->threads_per_core = 1;
+	snprintf(s->kernel, sizeof(s->kernel), "6.1.0-test");
+	snprintf(s->machine, sizeof(s->machine), "x86_64");
+	snprintf(s->hostname, sizeof(s->hostname), "testhost");
+	s->virtualized = true;
+	snprintf(s->hypervisor, sizeof(s->hypervisor), "KVM");
+	snprintf(s->thp, sizeof(s->thp), "madvise");
+	s->loadavg1 = noisy ? 3.5 : 0.25;
+	s->mem_total_bytes = 8 * GIB;
+	s->mem_available_bytes = 6 * GIB;
+	snprintf(s->glibc, sizeof(s->glibc), "2.36");
+	s->clock.overhead_ns = 20.5;
+	s->clock.resolution_ns = 20;
+	snprintf(s->clock.source, sizeof(s->clock.source), "tsc");
+
+	struct exp_result *e = run_add_result(r, "create");
+	e->duration_ns = 4250000000ull;
+	exp_result_add_param(e, "extra", "16MiB", false, 0);
+	add_create(e, "0", "1800000", 1);
+	add_create(e, "16777216", "18577216", 4.8);
+	exp_result_add_skip(e, "posix_spawn extra_bytes=0", "no program to execute was given");
+
+	e = run_add_result(r, "switch");
+	e->duration_ns = 2000000000ull;
+	FIG(e, "futex", "ns", 4400, "working_set_bytes=0", "kind=process", "placement=same-cpu");
+	FIG(e, "futex", "ns", 4200, "working_set_bytes=0", "kind=thread", "placement=same-cpu");
+	FIG(e, "futex", "ns", 9000, "working_set_bytes=16384", "kind=process",
+	    "placement=same-cpu");
+	FIG(e, "futex", "ns", 8800, "working_set_bytes=16384", "kind=thread", "placement=same-cpu");
+	FIG(e, "alone", "ns", 300, "working_set_bytes=0");
+	FIG(e, "alone", "ns", 4000, "working_set_bytes=16384");
+
+	e = run_add_result(r, "server");
+	e->duration_ns = 9000000000ull;
+	static const char *const models[] = { "prefork", "thread_pool" };
+	static const char *const timelines[] = {
+		"slice=15000000ns poison=76000000ns ok=30,30,30,30,30,30,0 failed=0,0,0,0,0,0,0",
+		"slice=15000000ns poison=76000000ns ok=30,30,30,30,30,2,0 failed=0,0,0,0,0,28,30",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char m[64], name[128];
+		snprintf(m, sizeof(m), "model=%s", models[i]);
+		FIG(e, "throughput", "requests/s", 100000 + 20000 * (double)i, m, "load=keepalive",
+		    "work_us=0");
+		FIG(e, "throughput", "requests/s", 3000 + 20000 * (double)i, m, "load=churn",
+		    "work_us=0");
+		snprintf(name, sizeof(name), "latency_percentiles %s load=keepalive work_us=0", m);
+		exp_result_add_obs(e, name,
+				   "p50=67583ns p90=108543ns p99=208895ns p99.9=1769471ns "
+				   "max=37315271ns n=41547");
+		snprintf(name, sizeof(name), "timeline %s", m);
+		exp_result_add_obs(e, name, timelines[i]);
+	}
+	exp_result_add_obs(e, "note", nasty);
+
+	e = run_add_result(r, "sync");
+	e->outcome = OUTCOME_TIMED_OUT;
+	e->exit_code = -1;
+	e->signal = 9;
+	exp_result_set_reason(e, "ran past its deadline of 2 s and was killed");
+}
+
+/* Renders r into a new string (caller frees). */
+static char *render_page(const struct run *r)
+{
+	struct verdict *v = xcalloc(claims_count(), sizeof(*v));
+	claims_judge_all(r, v);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	struct report_opts o = { .width = 80 };
+	ck_assert_int_eq(render_html.render(f, r, v, &o), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_uint_eq(strlen(buf), len);
+	free(v);
+	return buf;
+}
+
+static char *standard_page(void)
+{
+	struct run r;
+	make_run(&r, true);
+	char *page = render_page(&r);
+	run_free(&r);
+	return page;
+}
+
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The page without the embedded JSON (whose strings are data, not markup). */
+static char *markup_only(const char *page)
+{
+	char *copy = xstrdup(page);
+	char *open = strstr(copy, DATA_OPEN);
+	if (open) {
+		char *close = strstr(open, "</script>");
+		ck_assert_ptr_nonnull(close);
+		memmove(open, close + strlen("</script>"), strlen(close + strlen("</script>")) + 1);
+	}
+	return copy;
+}
+
+/* ---- A small well-formedness checker. ---- */
+
+static bool is_void(const char *name)
+{
+	static const char *const voids[] = { "area",   "base",	"br",	 "col",	 "embed",
+					     "hr",     "img",	"input", "link", "meta",
+					     "source", "track", "wbr",	 NULL };
+	for (const char *const *v = voids; *v; v++)
+		if (strcmp(*v, name) == 0)
+			return true;
+	return false;
+}
+
+/* Checks an entity at s ('&'); returns its length or 0. */
+static size_t entity_len(const char *s)
+{
+	static const char *const named[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", NULL };
+	for (const char *const *n = named; *n; n++)
+		if (strncmp(s, *n, strlen(*n)) == 0)
+			return strlen(*n);
+	size_t i = 1;
+	if (s[i++] != '#')
+		return 0;
+	bool hex = s[i] == 'x';
+	i += hex;
+	size_t digits = 0;
+	while (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))
+		i++, digits++;
+	return digits && s[i] == ';' ? i + 1 : 0;
+}
+
+/*
+ * Whether s[0..len) nests properly; err gets the first problem. xml: every
+ * element ends (or closes itself) and attributes have values, as in SVG;
+ * otherwise HTML: void elements have no end, script and style hold raw
+ * text, comments and the doctype are skipped. Both: attribute values are
+ * quoted, every '&' starts a known entity, no '<' or '>' is left bare.
+ */
+static bool well_formed(const char *s, size_t len, bool xml, char *err, size_t errlen)
+{
+	char stack[128][32];
+	size_t depth = 0, i = 0;
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return false;                                                                      \
+	} while (0)
+	while (i < len) {
+		if (s[i] == '&') {
+			size_t n = entity_len(s + i);
+			if (!n)
+				FAIL("bad entity at %zu: %.20s", i, s + i);
+			i += n;
+			continue;
+		}
+		if (s[i] == '>')
+			FAIL("bare '>' at %zu: %.40s", i, s + (i > 20 ? i - 20 : 0));
+		if (s[i] != '<') {
+			i++;
+			continue;
+		}
+		if (strncmp(s + i, "<!--", 4) == 0) {
+			const char *end = strstr(s + i + 4, "-->");
+			if (!end)
+				FAIL("comment without end at %zu", i);
+			i = (size_t)(end - s) + 3;
+			continue;
+		}
+		if (s[i + 1] == '!') {
+			const char *end = memchr(s + i, '>', len - i);
+			if (xml || !end)
+				FAIL("declaration at %zu", i);
+			i = (size_t)(end - s) + 1;
+			continue;
+		}
+		bool closing = s[i + 1] == '/';
+		size_t j = i + 1 + closing, k = 0;
+		char name[32];
+		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == ':') &&
+		       k + 1 < sizeof(name))
+			name[k++] = s[j++];
+		name[k] = '\0';
+		if (!k)
+			FAIL("bare '<' at %zu: %.30s", i, s + i);
+		if (closing) {
+			if (s[j] != '>')
+				FAIL("end tag </%s without '>'", name);
+			if (!depth || strcmp(stack[depth - 1], name) != 0)
+				FAIL("</%s> closes <%s> at %zu", name,
+				     depth ? stack[depth - 1] : "", i);
+			depth--;
+			i = j + 1;
+			continue;
+		}
+		bool self = false;
+		for (;;) {
+			while (isspace((unsigned char)s[j]))
+				j++;
+			if (s[j] == '>')
+				break;
+			if (s[j] == '/' && s[j + 1] == '>') {
+				self = true;
+				j++;
+				break;
+			}
+			size_t a = j;
+			while (s[j] && !isspace((unsigned char)s[j]) && !strchr("=/>\"'<", s[j]))
+				j++;
+			if (j == a)
+				FAIL("bad attribute in <%s> at %zu: %.30s", name, j, s + j);
+			if (s[j] != '=') {
+				if (xml)
+					FAIL("attribute without value in <%s>", name);
+				continue;
+			}
+			char q = s[++j];
+			if (q != '"' && q != '\'')
+				FAIL("unquoted attribute in <%s> at %zu", name, j);
+			for (j++; s[j] && s[j] != q; j++) {
+				if (s[j] == '<')
+					FAIL("'<' in an attribute of <%s>", name);
+				if (s[j] == '&' && !entity_len(s + j))
+					FAIL("bad entity in an attribute of <%s>", name);
+			}
+			if (!s[j])
+				FAIL("attribute without end in <%s>", name);
+			j++;
+		}
+		i = j + 1;
+		if (self || (!xml && is_void(name)))
+			continue;
+		if (!xml && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0)) {
+			char end[40];
+			snprintf(end, sizeof(end), "</%s>", name);
+			const char *e = strstr(s + i, end);
+			if (!e)
+				FAIL("<%s> without end", name);
+			i = (size_t)(e - s) + strlen(end);
+			continue;
+		}
+		if (depth == sizeof(stack) / sizeof(stack[0]))
+			FAIL("nested too deep at %zu", i);
+		snprintf(stack[depth++], sizeof(stack[0]), "%s", name);
+	}
+	if (depth)
+		FAIL("<%s> not closed", stack[depth - 1]);
+	return true;
+#undef FAIL
+}
+
+START_TEST(test_checker)
+{
+	char err[200];
+	static const char *const good[] = { "<a x=\"1\"><b/>t &amp; &#39;</a>", "<g></g>" };
+	static const char *const bad[] = { "<a><b></a></b>", "<a x=1/>",     "<a>&nbsp</a>",
+					   "<a>x > y</a>",   "<a x=\"<\"/>", "<a>" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(well_formed(good[i], strlen(good[i]), true, err, sizeof(err)),
+			      "%s: %s", good[i], err);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!well_formed(bad[i], strlen(bad[i]), true, err, sizeof(err)), "%s",
+			      bad[i]);
+	static const char html[] = "<!DOCTYPE html><p>a<br>b<details open>x</details></p>"
+				   "<style>a > b {}</style>";
+	ck_assert_msg(well_formed(html, strlen(html), false, err, sizeof(err)), "%s", err);
+}
+END_TEST
+
+/* ---- The page. ---- */
+
+START_TEST(test_template_embedded)
+{
+	ck_assert_uint_eq(strlen(ptlab_html_template), ptlab_html_template_size);
+	FILE *f = fopen(PTLAB_SRCDIR "/src/report/template.html", "rb");
+	ck_assert_ptr_nonnull(f);
+	char *file = xmalloc(ptlab_html_template_size + 2);
+	size_t got = fread(file, 1, ptlab_html_template_size + 1, f);
+	fclose(f);
+	ck_assert_uint_eq(got, ptlab_html_template_size);
+	ck_assert_int_eq(memcmp(file, ptlab_html_template, got), 0);
+	free(file);
+	static const char *const markers[] = { "{{lang}}", "{{title}}", "<!--ptlab:body-->",
+					       "<!--ptlab:data-->", NULL };
+	for (const char *const *m = markers; *m; m++)
+		ck_assert_msg(count(ptlab_html_template, *m) == 1, "%s", *m);
+}
+END_TEST
+
+START_TEST(test_page_shell)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(html_page_begin(f, "a <title> & \"more\""), 0);
+	fputs("<p>body</p>\n", f);
+	ck_assert_int_eq(html_page_end(f, NULL), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "<title>a &lt;title&gt; &amp; &quot;more&quot;</title>"));
+	ck_assert_ptr_nonnull(strstr(buf, "<html lang=\"en\">"));
+	ck_assert_ptr_null(strstr(buf, "{{"));
+	ck_assert_ptr_null(strstr(buf, "<!--ptlab:"));
+	ck_assert_ptr_null(strstr(buf, "ptlab-data"));
+	char err[200];
+	ck_assert_msg(well_formed(buf, len, false, err, sizeof(err)), "%s", err);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_structure)
+{
+	char *page = standard_page();
+	char err[200];
+	ck_assert_int_eq(strncmp(page, "<!DOCTYPE html>", 15), 0);
+	ck_assert_ptr_nonnull(strstr(page, "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(page, "<meta charset=\"utf-8\">"));
+	ck_assert_ptr_null(strstr(page, "{{"));
+	ck_assert_msg(well_formed(page, strlen(page), false, err, sizeof(err)), "%s", err);
+	/* The warnings: a busy machine, an experiment that did not end. */
+	ck_assert_ptr_nonnull(strstr(page, "the 1-minute load average is 3.50 on 4 CPUs"));
+	ck_assert_ptr_nonnull(strstr(page, "ran past its deadline of 2 s and was killed"));
+	ck_assert_uint_ge(count(page, "class=\"warning\""), 2);
+	/* Text from the run is escaped wherever it lands. */
+	ck_assert_ptr_nonnull(strstr(page, "Test CPU &lt;9000&gt; &amp; co"));
+	ck_assert_ptr_null(strstr(page, "<b>bold</b>"));
+	/* Every id once; every experiment a section; the environment, the raw data. */
+	char *markup = markup_only(page);
+	for (const char *p = markup; (p = strstr(p, " id=\"")) != NULL;) {
+		p += 5;
+		const char *q = strchr(p, '"');
+		char needle[128];
+		snprintf(needle, sizeof(needle), " id=\"%.*s\"", (int)(q - p), p);
+		ck_assert_msg(count(markup, needle) == 1, "%s more than once", needle);
+	}
+	static const char *const sections[] = { "id=\"exp-create\"",  "id=\"exp-switch\"",
+						"id=\"exp-server\"",  "id=\"exp-sync\"",
+						"id=\"environment\"", "id=\"raw\"",
+						"id=\"seeds\"",	      "id=\"claims\"" };
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		ck_assert_msg(strstr(markup, sections[i]), "%s missing", sections[i]);
+	free(markup);
+	free(page);
+}
+END_TEST
+
+START_TEST(test_self_contained)
+{
+	char *page = standard_page();
+	for (const char *p = page; (p = strstr(p, "http://")) != NULL; p++)
+		ck_assert_msg(strncmp(p, "http://www.w3.org/2000/svg\"", 27) == 0, "%.60s", p);
+	ck_assert_ptr_null(strstr(page, "https://"));
+	char *markup = markup_only(page);
+	ck_assert_ptr_null(strstr(markup, "src="));
+	ck_assert_ptr_null(strstr(markup, "url("));
+	ck_assert_ptr_null(strstr(markup, "@import"));
+	/* Every link stays in the page and finds its target. */
+	size_t links = 0;
+	for (const char *p = markup; (p = strstr(p, "href=")) != NULL; p += 5, links++) {
+		ck_assert_msg(p[5] == '"' && p[6] == '#', "%.40s", p);
+		const char *end = strchr(p + 7, '"');
+		char target[128];
+		snprintf(target, sizeof(target), "id=\"%.*s\"", (int)(end - (p + 7)), p + 7);
+		ck_assert_msg(strstr(markup, target), "no %s", target);
+	}
+	ck_assert_uint_gt(links, 5);
+	free(markup);
+	free(page);
+}
+END_TEST
+
+START_TEST(test_charts)
+{
+	char *page = standard_page();
+	char needle[96], err[200];
+	for (const char *const *id = expected_charts; *id; id++) {
+		snprintf(needle, sizeof(needle), "<svg id=\"%s\"", *id);
+		ck_assert_msg(count(page, needle) == 1, "%s: %zu", *id, count(page, needle));
+	}
+	for (const char *const *id = absent_charts; *id; id++) {
+		snprintf(needle, sizeof(needle), "id=\"%s\"", *id);
+		ck_assert_msg(!strstr(page, needle), "%s should be absent", *id);
+	}
+	/* Every chart is an XML document of its own. */
+	size_t n = 0;
+	for (const char *p = page; (p = strstr(p, "<svg")) != NULL; n++) {
+		const char *end = strstr(p, "</svg>");
+		ck_assert_ptr_nonnull(end);
+		end += strlen("</svg>");
+		ck_assert_msg(well_formed(p, (size_t)(end - p), true, err, sizeof(err)), "%s", err);
+		ck_assert_ptr_nonnull(memmem(p, (size_t)(end - p), "<title>", 7));
+		p = end;
+	}
+	ck_assert_uint_eq(n, 7);
+	free(page);
+}
+END_TEST
+
+START_TEST(test_seeds_table)
+{
+	char *page = standard_page();
+	const char *start = strstr(page, "<table class=\"seeds\">");
+	ck_assert_ptr_nonnull(start);
+	const char *end = strstr(start, "</table>");
+	char *table = strndup(start, (size_t)(end - start));
+	/* A header row, then one row per claim of the catalogue. */
+	ck_assert_uint_eq(count(table, "<tr"), claims_count() + 1);
+	for (size_t i = 0; i < claims_count(); i++) {
+		char needle[96];
+		snprintf(needle, sizeof(needle), "<code>%s</code>", claims[i].id);
+		ck_assert_msg(count(table, needle) == 1, "%s", claims[i].id);
+	}
+	ck_assert_ptr_nonnull(strstr(table, "<span class=\"badge v-holds\">"));
+	ck_assert_ptr_nonnull(strstr(table, "<span class=\"badge v-no_data\">"));
+	ck_assert_ptr_nonnull(strstr(table, "href=\"#claim-create.cost\""));
+	/* A claim whose experiment did not run has a row, but no block to link to. */
+	ck_assert_ptr_null(strstr(table, "href=\"#claim-ipc.needed\""));
+	ck_assert_ptr_null(strstr(page, "id=\"claim-ipc.needed\""));
+	ck_assert_ptr_nonnull(
+		strstr(page, "<details class=\"claim\" id=\"claim-create.cost\" open>"));
+	/* A ratio judged per condition shows its sides at the largest one. */
+	const char *tlb = strstr(page, "id=\"claim-switch.tlb\"");
+	ck_assert_ptr_nonnull(tlb);
+	const char *tlb_end = strstr(tlb, "</details>");
+	const char *cond = strstr(tlb, "working_set_bytes=16.0 KiB");
+	ck_assert_msg(cond && cond < tlb_end, "switch.tlb's sides are not at 16 KiB");
+	ck_assert_ptr_null(memmem(tlb, (size_t)(tlb_end - tlb), "working_set_bytes=0 B", 21));
+	free(table);
+	free(page);
+}
+END_TEST
+
+/*
+ * The JSON embedded in page, checked for what could break out of its
+ * element, "<\/" turned back into "</" and parsed (new reference).
+ */
+static json_t *embedded_json(const char *page)
+{
+	const char *open = strstr(page, DATA_OPEN);
+	ck_assert_ptr_nonnull(open);
+	ck_assert_uint_eq(count(page, DATA_OPEN), 1);
+	open += strlen(DATA_OPEN);
+	const char *close = strstr(open, "</script>");
+	ck_assert_ptr_nonnull(close);
+	char *text = strndup(open, (size_t)(close - open));
+	/* Nothing inside can end the element or open a comment. */
+	ck_assert_ptr_null(strstr(text, "</"));
+	ck_assert_ptr_null(strstr(text, "<!--"));
+	for (char *p; (p = strstr(text, "<\\/")) != NULL;)
+		memmove(p + 1, p + 2, strlen(p + 2) + 1);
+	json_error_t jerr;
+	json_t *got = json_loads(text, 0, &jerr);
+	ck_assert_msg(got != NULL, "%s at %d:%d", jerr.text, jerr.line, jerr.column);
+	free(text);
+	return got;
+}
+
+/* Whether root loads back as a run. */
+static void loads_as_run(const json_t *root, size_t n_results)
+{
+	struct run back;
+	char err[256];
+	run_init(&back);
+	ck_assert_msg(run_from_json(root, &back, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(back.n_results, n_results);
+	run_free(&back);
+}
+
+START_TEST(test_embedded_json)
+{
+	struct run r;
+	make_run(&r, false);
+	char *page = render_page(&r);
+	json_t *got = embedded_json(page);
+	json_t *verdicts = json_object_get(got, "verdicts");
+	ck_assert(json_is_array(verdicts));
+	ck_assert_uint_eq(json_array_size(verdicts), claims_count());
+	ck_assert_int_eq(json_object_del(got, "verdicts"), 0);
+	json_t *want = json_from_run(&r);
+	ck_assert_msg(json_equal(got, want), "the embedded JSON differs from json_from_run");
+	/* The nasty observation came through intact. */
+	const char *note = json_string_value(json_object_get(
+		json_object_get(json_array_get(json_object_get(got, "experiments"), 2),
+				"observations"),
+		"note"));
+	ck_assert_ptr_nonnull(note);
+	ck_assert_str_eq(note, nasty);
+	ck_assert_ptr_null(strstr(page, "raw_total"));
+	loads_as_run(got, r.n_results);
+	json_decref(want);
+	json_decref(got);
+	free(page);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A run too large for a page: the figure with the most samples keeps 200
+ * of them, evenly spaced over its rounds, and says how many it had; its
+ * summary stays that of all; a small figure keeps everything; the page
+ * stays under 2 MB and its JSON still loads as a run.
+ */
+START_TEST(test_thinned_data)
+{
+	enum {
+		BIG = 300000
+	};
+	struct run r;
+	run_init(&r);
+	r.started = xstrdup("2026-11-22T23:10:00Z");
+	struct exp_result *e = run_add_result(&r, "bulk");
+	uint64_t *raw = xmalloc(BIG * sizeof(*raw));
+	for (size_t i = 0; i < BIG; i++)
+		raw[i] = 1000000 + (i * 7919) % 1000;
+	size_t rounds[] = { 100000, 200000 };
+	struct metric m = { .name = "samples",
+			    .unit = "ns",
+			    .batch = 1,
+			    .raw = raw,
+			    .n = BIG,
+			    .rounds = rounds,
+			    .n_rounds = 2 };
+	ck_assert_ptr_nonnull(exp_result_add_metric(e, &m));
+	free(raw);
+	FIG(e, "small", "ns", 1000, "kind=thread");
+	char *page = render_page(&r);
+	ck_assert_uint_lt(strlen(page), 2 * 1024 * 1024);
+	json_t *got = embedded_json(page);
+	json_t *metrics =
+		json_object_get(json_array_get(json_object_get(got, "experiments"), 0), "metrics");
+	json_t *big = json_array_get(metrics, 0), *small = json_array_get(metrics, 1);
+	ck_assert_uint_eq(json_array_size(json_object_get(big, "raw")), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(big, "raw_total")), BIG);
+	json_t *kept = json_object_get(big, "rounds");
+	ck_assert_uint_eq(json_array_size(kept), 2);
+	ck_assert_int_eq(json_integer_value(json_array_get(kept, 0)), 67);
+	ck_assert_int_eq(json_integer_value(json_array_get(kept, 1)), 133);
+	json_t *whole = json_from_metric(&r.results[0].metrics[0]);
+	ck_assert(json_equal(json_object_get(big, "summary"), json_object_get(whole, "summary")));
+	ck_assert_ptr_null(json_object_get(small, "raw_total"));
+	ck_assert_uint_eq(json_array_size(json_object_get(small, "raw")), N_SAMPLES);
+	ck_assert_ptr_nonnull(strstr(page, "raw_total says how many it had"));
+	loads_as_run(got, 1);
+	json_decref(whole);
+	json_decref(got);
+	free(page);
+	run_free(&r);
+}
+END_TEST
+
+/* A run of results without figures: no chart, no empty frame, still a page. */
+START_TEST(test_no_data)
+{
+	struct run r;
+	run_init(&r);
+	r.started = xstrdup("2026-11-22T23:10:00Z");
+	static const char *const names[] = { "create", "switch",   "ipc",    "memory",
+					     "sync",   "parallel", "server", NULL };
+	for (const char *const *n = names; *n; n++)
+		run_add_result(&r, *n)->outcome = OUTCOME_NOT_RUN;
+	char *page = render_page(&r);
+	char err[200];
+	ck_assert_ptr_null(strstr(page, "<svg"));
+	ck_assert_ptr_null(strstr(page, "class=\"charts\""));
+	ck_assert_msg(well_formed(page, strlen(page), false, err, sizeof(err)), "%s", err);
+	free(page);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- A real browser, when there is one. ---- */
+
+static bool find_program(const char *name, char *buf, size_t size)
+{
+	const char *path = getenv("PATH");
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, size, "%.*s/%s", (int)n, path, name);
+		if (n && access(buf, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+/*
+ * Runs argv with stdout and stderr into files, in a process group of its
+ * own that is killed after limit_s seconds. Returns the wait status, or -1
+ * when it had to be killed.
+ */
+static int run_bounded(char *const argv[], const char *out_path, const char *err_path, int limit_s)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	for (int waited = 0; waited < limit_s * 20; waited++) {
+		int st;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		nanosleep(&tick, NULL);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0;
+	FILE *m = open_memstream(&buf, &cap);
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, m);
+	fclose(f);
+	fclose(m);
+	if (len)
+		*len = cap;
+	return buf;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+START_TEST(test_browser)
+{
+	char chromium[4096];
+	if (!find_program("chromium", chromium, sizeof(chromium)) &&
+	    !find_program("chromium-browser", chromium, sizeof(chromium))) {
+		fprintf(stderr, "no chromium: browser check skipped\n");
+		return;
+	}
+	char dir[] = "/tmp/ptlab-html-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char page_path[128], png[128], dom[128], errs[128], profile[128], url[160], shot[160],
+		user[160];
+	snprintf(page_path, sizeof(page_path), "%s/page.html", dir);
+	snprintf(png, sizeof(png), "%s/page.png", dir);
+	snprintf(dom, sizeof(dom), "%s/dom.html", dir);
+	snprintf(errs, sizeof(errs), "%s/stderr.txt", dir);
+	snprintf(profile, sizeof(profile), "%s/profile", dir);
+	snprintf(url, sizeof(url), "file://%s", page_path);
+	snprintf(shot, sizeof(shot), "--screenshot=%s", png);
+	snprintf(user, sizeof(user), "--user-data-dir=%s", profile);
+	char *page = standard_page();
+	FILE *f = fopen(page_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(page, f);
+	ck_assert_int_eq(fclose(f), 0);
+	free(page);
+
+	char *common[] = { chromium,
+			   "--headless=new",
+			   "--no-sandbox",
+			   "--disable-gpu",
+			   "--no-first-run",
+			   "--enable-logging=stderr",
+			   "--v=0",
+			   "--virtual-time-budget=2000",
+			   user,
+			   "--window-size=1200,3000",
+			   NULL, /* the action */
+			   url,
+			   NULL };
+	const size_t action = 10;
+	char *actions[] = { shot, "--dump-dom" };
+	for (size_t a = 0; a < 2; a++) {
+		common[action] = actions[a];
+		int st = run_bounded(common, a ? dom : "/dev/null", errs, BROWSER_LIMIT_S);
+		ck_assert_msg(st != -1, "chromium ran past %d s", BROWSER_LIMIT_S);
+		char *log = slurp(errs, NULL);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "chromium: status %d: %s", st,
+			      log ? log : "");
+		/* No script runs, so any console line or exception is an error of the page. */
+		ck_assert_msg(!log || (!strstr(log, "CONSOLE") && !strstr(log, "Uncaught")), "%s",
+			      log);
+		free(log);
+	}
+	size_t len = 0;
+	char *img = slurp(png, &len);
+	ck_assert_msg(img && len > 10000, "screenshot missing or empty (%zu bytes)", len);
+	ck_assert_int_eq(memcmp(img, "\x89PNG\r\n\x1a\n", 8), 0);
+	uint32_t width = (uint32_t)(unsigned char)img[16] << 24 |
+			 (uint32_t)(unsigned char)img[17] << 16 |
+			 (uint32_t)(unsigned char)img[18] << 8 | (unsigned char)img[19];
+	ck_assert_uint_eq(width, 1200);
+	free(img);
+	char *built = slurp(dom, NULL);
+	ck_assert_ptr_nonnull(built);
+	for (const char *const *id = expected_charts; *id; id++) {
+		char needle[96];
+		snprintf(needle, sizeof(needle), "id=\"%s\"", *id);
+		ck_assert_msg(strstr(built, needle), "%s not in the browser's DOM", *id);
+	}
+	ck_assert_ptr_nonnull(strstr(built, "id=\"ptlab-data\""));
+	free(built);
+
+	ck_assert_int_eq(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+END_TEST
+
+Suite *html_suite(void)
+{
+	Suite *s = suite_create("html");
+	TCase *tc = tcase_create("page");
+	tcase_add_test(tc, test_checker);
+	tcase_add_test(tc, test_template_embedded);
+	tcase_add_test(tc, test_page_shell);
+	tcase_add_test(tc, test_structure);
+	tcase_add_test(tc, test_self_contained);
+	tcase_add_test(tc, test_charts);
+	tcase_add_test(tc, test_seeds_table);
+	tcase_add_test(tc, test_embedded_json);
+	tcase_add_test(tc, test_thinned_data);
+	tcase_add_test(tc, test_no_data);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("browser");
+	tcase_set_timeout(tc, 2 * BROWSER_LIMIT_S + 30);
+	tcase_add_test(tc, test_browser);
+	suite_add_tcase(s, tc);
+	return s;
+}
