@@ -4,6 +4,8 @@
 #   make run      install missing build dependencies, build, run the quick suite
 #   make test     build and run the whole test suite (Check)
 #   make asan     the test suite under AddressSanitizer and UBSan
+#   make tsan     the thread-heavy suites under ThreadSanitizer
+#   make valgrind ptlab report and compare under valgrind
 #   make install  PREFIX=/usr/local DESTDIR=
 
 PREFIX    ?= /usr/local
@@ -38,7 +40,7 @@ POS     := $(wildcard po/*.po)
 MOS     := $(POS:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo)
 
 .PHONY: all run test asan deps install uninstall clean format format-check pot bench check-deps \
-	fuzz fuzz-build fuzz-regress
+	fuzz fuzz-build fuzz-regress tsan valgrind
 
 all: ptlab
 
@@ -80,6 +82,42 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		PTLAB_BIN=$(CURDIR)/build/asan/ptlab build/asan/tests/ptlab-tests
 
+# The suites whose code runs threads that share memory, one at a time
+# (CK_RUN_SUITE), under ThreadSanitizer. Left out: the single-threaded ones
+# (`make asan` has them); create (its raw clone(CLONE_VM) children run
+# instrumented code on their parent's TSan state and crash); procfs (it
+# counts a child's threads, and TSan starts one of its own in every child);
+# cli (it runs create through the binary). Every process logs to
+# build/tsan/reports/SUITE.PID, even one whose exit status nobody reads: any
+# such file fails. Deliberate races and TSan's gaps: tests/tsan.supp.
+TSAN_SUITES := unit sampler runner channel ipc switch sync parallel memory isolation crash \
+	httpd loadgen server
+TSAN_OPTS   := suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:exitcode=66:second_deadlock_stack=1
+
+tsan:
+	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" build/tsan/ptlab build/tsan/tests/ptlab-tests
+	@rm -rf build/tsan/reports && mkdir -p build/tsan/reports
+	@for s in $(TSAN_SUITES); do \
+		CK_RUN_SUITE=$$s TSAN_OPTIONS=$(TSAN_OPTS):log_path=$(CURDIR)/build/tsan/reports/$$s \
+			PTLAB_BIN=$(CURDIR)/build/tsan/ptlab build/tsan/tests/ptlab-tests; rc=$$?; \
+		if ls build/tsan/reports/$$s.* >/dev/null 2>&1; then cat build/tsan/reports/$$s.*; exit 1; fi; \
+		[ $$rc = 0 ] || exit $$rc; \
+	done
+
+# memcheck on ptlab report (text, HTML, CSV, OpenMetrics) and compare, over a
+# short run of the normal build: facts, ratios, lines, parts and the servers.
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
+
+valgrind: ptlab
+	@command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
+	./ptlab run crash isolation create memory parallel sync server --set create.budget=20ms \
+		--set create.extra=1MiB,64MiB --set server.duration=100ms --set server.poisons=1 \
+		--set server.window=100ms --json build/valgrind-run.json >/dev/null
+	$(VALGRIND) ./ptlab report build/valgrind-run.json >/dev/null
+	$(VALGRIND) ./ptlab report build/valgrind-run.json --html build/valgrind.html \
+		--csv build/valgrind.csv --openmetrics build/valgrind.prom >/dev/null
+	$(VALGRIND) ./ptlab compare build/valgrind-run.json build/valgrind-run.json >/dev/null
+
 deps check-deps:
 	@scripts/deps.sh
 
@@ -110,10 +148,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ptlab $(DESTDIR)$(MANDIR)/man1/ptlab.1
 
 format:
-	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h
+	clang-format --dry-run --Werror src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h fuzz/*.c
 
 # libFuzzer targets, one per fuzz/*.c (fuzz/README.md), built with clang,
 # ASan and UBSan into build/fuzz/ (fuzz/deps.sh installs clang when root).

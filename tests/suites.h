@@ -37,5 +37,6 @@ Suite *formats_suite(void);
 Suite *compare_suite(void);
 Suite *po_suite(void);
 Suite *cli_suite(void);
+Suite *robust_suite(void);
 
 #endif

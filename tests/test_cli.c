@@ -8,18 +8,15 @@
  * way; a run stopped by SIGINT exits 130 with its report and leaves no
  * process and no shared-memory object behind.
  *
- * The binary runs with NO_COLOR=1 and the C locale (LANGUAGE, LANG and
- * LC_* removed), so its messages are the English source texts. Its stdout
- * and stderr go to files in a folder made for the test case (an unchecked
- * fixture, so the folder goes even when a test fails); a child that
- * overruns its limit is killed. Expected texts are taken from the tables
+ * The binary runs as tests/cli_util.h says (the C locale, NO_COLOR=1,
+ * stdout and stderr into files in the test case's folder, killed at its
+ * limit). Expected texts are taken from the tables
  * the binary prints from (the catalogue, the claims, units_accepted()),
  * not copied, so that rewording a help text does not break a test.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -41,202 +38,21 @@
 #include "core/param.h"
 #include "core/units.h"
 #include "experiments/catalog.h"
+#include "cli_util.h"
 #include "suites.h"
 
-extern char **environ;
-
-#define NS_PER_S 1000000000ull
 #define CMD_LIMIT_NS (30 * NS_PER_S)  /* a command that runs nothing */
 #define RUN_LIMIT_NS (120 * NS_PER_S) /* a small run, under sanitizers too */
 #define PROGRESS_WAIT_NS (10 * NS_PER_S)
-#define ENV_MAX 512
-
-/* The test case's folder, made before its tests fork and removed after. */
-static char case_dir[256];
-/* The environment the binary runs with, built once per test process. */
-static char *child_env[ENV_MAX];
-/* Variables the next child gets instead of LC_ALL=C (NULL-terminated), or NULL. */
-static const char *const *env_override;
-
-struct cli {
-	int code;	/* exit status, or -1 when killed by a signal */
-	int sig;	/* the killing signal, or 0 */
-	bool timed_out; /* killed by the test at its limit */
-	char *out, *err;
-};
-
-/* A copy of the binary to run instead (the catalogue test), or NULL. */
-static const char *bin_override;
-
-static const char *ptlab_bin(void)
-{
-	const char *b = getenv("PTLAB_BIN");
-	if (bin_override)
-		return bin_override;
-	return b && *b ? b : "./ptlab";
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
 
 static void case_setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	snprintf(case_dir, sizeof(case_dir), "%s/ptlab-test-cli.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(case_dir)) {
-		perror("mkdtemp");
-		abort();
-	}
+	cli_case_make("cli");
 }
 
 static void case_teardown(void)
 {
-	nftw(case_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { (time_t)(ns / NS_PER_S), (long)(ns % NS_PER_S) };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* Everything in path as a NUL-terminated string (empty if it cannot be read). */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ck_assert_ptr_nonnull(buf);
-	if (f) {
-		size_t n;
-		while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-			len += n;
-			if (cap - len - 1 == 0) {
-				cap *= 2;
-				buf = realloc(buf, cap);
-				ck_assert_ptr_nonnull(buf);
-			}
-		}
-		fclose(f);
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-static bool is_locale_var(const char *e)
-{
-	return strncmp(e, "LANGUAGE=", 9) == 0 || strncmp(e, "LANG=", 5) == 0 ||
-	       strncmp(e, "LC_", 3) == 0 || strncmp(e, "NO_COLOR=", 9) == 0;
-}
-
-/* Our environment without language or colour settings, plus NO_COLOR=1 and LC_ALL=C. */
-static void build_env(void)
-{
-	size_t n = 0;
-	for (char **e = environ; *e && n < ENV_MAX - 3; e++)
-		if (!is_locale_var(*e))
-			child_env[n++] = *e;
-	child_env[n++] = "NO_COLOR=1";
-	if (env_override)
-		for (const char *const *e = env_override; *e && n < ENV_MAX - 2; e++)
-			child_env[n++] = (char *)*e;
-	else
-		child_env[n++] = "LC_ALL=C";
-	child_env[n] = NULL;
-}
-
-/*
- * Starts the binary with args (NULL-terminated), stdout and stderr into
- * the given files, stdin from /dev/null. The child dies with the test
- * process (PR_SET_PDEATHSIG survives execve). Returns its pid.
- */
-static pid_t cli_spawn(const char *const *args, const char *out_path, const char *err_path)
-{
-	const char *argv[64];
-	size_t n = 0;
-	argv[n++] = ptlab_bin();
-	for (; *args; args++) {
-		ck_assert_uint_lt(n, 63);
-		argv[n++] = *args;
-	}
-	argv[n] = NULL;
-	build_env();
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
-		    dup2(err, 2) < 0)
-			_exit(126);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(126);
-		execve(argv[0], (char *const *)argv, child_env);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Waits for pid until limit_ns from now, then kills it. Fills code, sig, timed_out. */
-static void cli_wait(pid_t pid, uint64_t limit_ns, struct cli *r)
-{
-	uint64_t end = clock_now_ns() + limit_ns;
-	int status = 0;
-	pid_t got;
-	r->timed_out = false;
-	while ((got = waitpid(pid, &status, WNOHANG)) == 0) {
-		if (clock_now_ns() >= end) {
-			kill(pid, SIGKILL);
-			r->timed_out = true;
-			while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-				;
-			break;
-		}
-		sleep_ns(2000000);
-	}
-	ck_assert_int_eq(got, pid);
-	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-}
-
-static void cli_paths(char *out, char *err, size_t size)
-{
-	snprintf(out, size, "%s/stdout", case_dir);
-	snprintf(err, size, "%s/stderr", case_dir);
-}
-
-/* Runs the binary with args to its end (or limit) and captures both outputs. */
-static void cli_run(struct cli *r, uint64_t limit_ns, const char *const *args)
-{
-	char out[300], err[300];
-	cli_paths(out, err, sizeof(out));
-	cli_wait(cli_spawn(args, out, err), limit_ns, r);
-	r->out = slurp(out);
-	r->err = slurp(err);
-	unlink(out);
-	unlink(err);
-}
-
-static void cli_free(struct cli *r)
-{
-	free(r->out);
-	free(r->err);
+	cli_case_remove();
 }
 
 /* Number of lines in s (a last line without '\n' counts). */
@@ -291,8 +107,6 @@ static void expect_usage_error(const char *const *args, const char *bad, const c
 			      "message does not say \"%s\" is accepted: %s", accepted, r.err);
 	cli_free(&r);
 }
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 START_TEST(test_unknown_command_and_experiment)
 {
@@ -373,11 +187,11 @@ START_TEST(test_bad_json_path)
 {
 	char path[340], dir[300];
 
-	snprintf(path, sizeof(path), "%s/nosuch/run.json", case_dir);
+	snprintf(path, sizeof(path), "%s/nosuch/run.json", cli_case_dir);
 	expect_usage_error(ARGS("run", "--json", path), path, strerror(ENOENT));
 
 	/* A folder is no file to write. */
-	expect_usage_error(ARGS("run", "--json", case_dir), case_dir, strerror(EISDIR));
+	expect_usage_error(ARGS("run", "--json", cli_case_dir), cli_case_dir, strerror(EISDIR));
 
 	/* /proc takes no new files, not even from root. */
 	expect_usage_error(ARGS("run", "--json", "/proc/ptlab-test.json"), "/proc/ptlab-test.json",
@@ -385,7 +199,7 @@ START_TEST(test_bad_json_path)
 
 	/* A folder without write permission: root is let through, so only as a user. */
 	if (geteuid() != 0) {
-		snprintf(dir, sizeof(dir), "%s/readonly", case_dir);
+		snprintf(dir, sizeof(dir), "%s/readonly", cli_case_dir);
 		ck_assert_int_eq(mkdir(dir, 0500), 0);
 		snprintf(path, sizeof(path), "%s/run.json", dir);
 		expect_usage_error(ARGS("run", "--json", path), path, strerror(EACCES));
@@ -452,13 +266,13 @@ START_TEST(test_serve)
 	unsigned port = 0;
 	int server = 0;
 	for (int i = 0; i < 500 && !port; i++) {
-		char *text = slurp(out);
+		char *text = cli_slurp(out);
 		const char *at = strstr(text, "http://127.0.0.1:");
 		if (at)
 			sscanf(at, "http://127.0.0.1:%u/ (pid %d)", &port, &server);
 		free(text);
 		if (!port)
-			sleep_ns(10000000);
+			cli_sleep_ns(10000000);
 	}
 	ck_assert_msg(port > 0 && server > 0, "serve printed no address");
 	int fd = connect_local(port);
@@ -486,10 +300,10 @@ START_TEST(test_serve)
 }
 END_TEST
 
-/* Writes text into case_dir/name; path receives the file's path. */
+/* Writes text into cli_case_dir/name; path receives the file's path. */
 static void write_file(const char *name, const char *text, char *path, size_t size)
 {
-	snprintf(path, size, "%s/%s", case_dir, name);
+	snprintf(path, size, "%s/%s", cli_case_dir, name);
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
@@ -504,7 +318,7 @@ START_TEST(test_report_errors)
 	expect_usage_error(ARGS("report"), "report", "FILE");
 
 	/* A file that cannot be read is exit 1, not a usage error. */
-	snprintf(path, sizeof(path), "%s/missing.json", case_dir);
+	snprintf(path, sizeof(path), "%s/missing.json", cli_case_dir);
 	cli_run(&r, CMD_LIMIT_NS, ARGS("report", path));
 	ck_assert_int_eq(r.code, 1);
 	ck_assert_str_eq(r.out, "");
@@ -700,9 +514,8 @@ START_TEST(test_lang_indonesian)
 				"runs, but does not show it is not needed\n");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct cli r;
-		env_override = cases[i].env;
-		cli_run(&r, CMD_LIMIT_NS, cases[i].args);
-		env_override = NULL;
+		struct cli_spawn_opts o = { .locale_env = cases[i].env };
+		cli_run_with(&r, CMD_LIMIT_NS, &o, cases[i].args);
 		ck_assert_msg(r.code == 0, "case %zu: exit %d: %s", i, r.code, r.err);
 		ck_assert_ptr_nonnull(strstr(r.out, "create.cost"));
 		ck_assert_msg((strstr(r.out, "measured by") == NULL) == cases[i].indonesian,
@@ -741,9 +554,9 @@ START_TEST(test_lang_catalogue)
 	char dir[512], po[600], mo[600], bin[600], cmd[1400];
 	if (system("command -v msgfmt >/dev/null 2>&1") != 0)
 		return; /* no msgfmt: nothing to build a catalogue with */
-	snprintf(bin, sizeof(bin), "%s/ptlab", case_dir);
-	copy_file(ptlab_bin(), bin);
-	snprintf(dir, sizeof(dir), "%s/build/locale/id/LC_MESSAGES", case_dir);
+	snprintf(bin, sizeof(bin), "%s/ptlab", cli_case_dir);
+	copy_file(cli_bin(), bin);
+	snprintf(dir, sizeof(dir), "%s/build/locale/id/LC_MESSAGES", cli_case_dir);
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	write_file("id.po",
@@ -754,19 +567,18 @@ START_TEST(test_lang_catalogue)
 	snprintf(cmd, sizeof(cmd), "msgfmt -o '%s' '%s'", mo, po);
 	ck_assert_int_eq(system(cmd), 0);
 
-	bin_override = bin;
+	struct cli_spawn_opts o = { .bin = bin };
 	struct cli r;
-	cli_run(&r, CMD_LIMIT_NS, ARGS("claims", "--lang", "id"));
+	cli_run_with(&r, CMD_LIMIT_NS, &o, ARGS("claims", "--lang", "id"));
 	ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "diukur oleh server"));
 	ck_assert_ptr_null(strstr(r.out, "measured by"));
 	cli_free(&r);
-	cli_run(&r, CMD_LIMIT_NS, ARGS("claims", "--lang", "en"));
+	cli_run_with(&r, CMD_LIMIT_NS, &o, ARGS("claims", "--lang", "en"));
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "measured by server"));
 	ck_assert_ptr_null(strstr(r.out, "belum diukur"));
 	cli_free(&r);
-	bin_override = NULL;
 }
 END_TEST
 
@@ -774,11 +586,11 @@ END_TEST
 START_TEST(test_closed_stdout_keeps_json)
 {
 	char json[600], cmd[2048];
-	snprintf(json, sizeof(json), "%s/piped.json", case_dir);
+	snprintf(json, sizeof(json), "%s/piped.json", cli_case_dir);
 	snprintf(cmd, sizeof(cmd),
 		 "'%s' run create --set create.extra=1MiB --set create.budget=10ms "
 		 "--set create.samples=3 --set create.max_samples=6 --json '%s' 2>/dev/null | true",
-		 ptlab_bin(), json);
+		 cli_bin(), json);
 	ck_assert_int_eq(system(cmd), 0);
 	json_error_t jerr;
 	json_t *root = json_load_file(json, 0, &jerr);
@@ -881,7 +693,7 @@ START_TEST(test_run_and_report)
 {
 	struct cli run, rep;
 	char dir[300], path[320];
-	snprintf(dir, sizeof(dir), "%s/run.XXXXXX", case_dir);
+	snprintf(dir, sizeof(dir), "%s/run.XXXXXX", cli_case_dir);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 
@@ -934,14 +746,14 @@ START_TEST(test_run_and_report)
 		ARGS("report", path, "--html", html, "--csv", csv, "--openmetrics", om));
 	ck_assert_msg(rep.code == 0, "report: exit %d: %s", rep.code, rep.err);
 	cli_free(&rep);
-	char *text = slurp(html);
+	char *text = cli_slurp(html);
 	ck_assert_msg(strncmp(text, "<!DOCTYPE html>", 15) == 0, "html: %.80s", text);
 	ck_assert_ptr_nonnull(strstr(text, "create.cost"));
 	free(text);
-	text = slurp(csv);
+	text = cli_slurp(csv);
 	ck_assert_msg(strncmp(text, "experiment,metric,", 18) == 0, "csv: %.80s", text);
 	free(text);
-	text = slurp(om);
+	text = cli_slurp(om);
 	size_t len = strlen(text);
 	ck_assert_msg(len > 6 && strcmp(text + len - 6, "# EOF\n") == 0, "openmetrics end");
 	free(text);
@@ -956,7 +768,7 @@ START_TEST(test_run_and_report)
 	cli_run(&rep, CMD_LIMIT_NS, ARGS("compare", path, path, "--html", html));
 	ck_assert_msg(rep.code == 0, "compare: exit %d: %s", rep.code, rep.err);
 	ck_assert_ptr_nonnull(strstr(rep.out, "fork"));
-	text = slurp(html);
+	text = cli_slurp(html);
 	ck_assert_msg(strncmp(text, "<!DOCTYPE html>", 15) == 0, "compare html: %.80s", text);
 	free(text);
 	cli_free(&rep);
@@ -989,81 +801,10 @@ END_TEST
 /* True when stderr (a file the child writes) shows progress of create. */
 static bool progress_seen(const char *err_path)
 {
-	char *s = slurp(err_path);
+	char *s = cli_slurp(err_path);
 	bool seen = strstr(s, "create:") != NULL;
 	free(s);
 	return seen;
-}
-
-/* Names in /dev/shm starting with "ptlab.", NUL-separated in one string. */
-static char *shm_names(void)
-{
-	size_t cap = 1, len = 0;
-	char *acc = calloc(1, 1);
-	DIR *d = opendir("/dev/shm");
-	ck_assert_ptr_nonnull(acc);
-	if (!d)
-		return acc;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "ptlab.", 6) != 0)
-			continue;
-		size_t n = strlen(de->d_name) + 1;
-		acc = realloc(acc, cap + n);
-		ck_assert_ptr_nonnull(acc);
-		memcpy(acc + len, de->d_name, n);
-		len += n;
-		cap += n;
-		acc[len] = '\0';
-	}
-	closedir(d);
-	return acc;
-}
-
-static bool in_names(const char *names, const char *name)
-{
-	for (const char *p = names; *p; p += strlen(p) + 1)
-		if (strcmp(p, name) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Objects in /dev/shm made since `before` whose owner ("ptlab.<pid>.")
- * is gone: left behind. Another run going on beside this test owns
- * objects too, but its owner is alive.
- */
-static int shm_left_behind(const char *before)
-{
-	char *after = shm_names();
-	int left = 0;
-	for (const char *p = after; *p; p += strlen(p) + 1) {
-		if (in_names(before, p))
-			continue;
-		long owner = strtol(p + 6, NULL, 10);
-		if (owner > 0 && kill((pid_t)owner, 0) != 0 && errno == ESRCH)
-			left++;
-	}
-	free(after);
-	return left;
-}
-
-/* Kills and reaps every child still listed for this process (used only on failure). */
-static void kill_my_children(void)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
-	char *s = slurp(path);
-	for (char *p = s; *p;) {
-		char *end;
-		long pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		kill((pid_t)pid, SIGKILL);
-		waitpid((pid_t)pid, NULL, 0);
-		p = end;
-	}
-	free(s);
 }
 
 START_TEST(test_interrupt)
@@ -1071,7 +812,7 @@ START_TEST(test_interrupt)
 	struct cli r;
 	char out[300], err[300];
 	cli_paths(out, err, sizeof(out));
-	char *shm_before = shm_names();
+	char *shm_before = cli_shm_names();
 
 	/* Orphans of the run come back to us: none should. */
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
@@ -1089,42 +830,27 @@ START_TEST(test_interrupt)
 		/* Ended already (it should not have)? Look without reaping. */
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid)
 			break;
-		sleep_ns(10000000);
+		cli_sleep_ns(10000000);
 	}
 	kill(pid, SIGINT);
 	cli_wait(pid, RUN_LIMIT_NS, &r);
-	r.out = slurp(out);
-	r.err = slurp(err);
+	r.out = cli_slurp(out);
+	r.err = cli_slurp(err);
 	unlink(out);
 	unlink(err);
 
 	/* Nothing of the run may remain: no child left to reap or still running. */
 	int orphans = 0;
-	bool clear = false;
-	end = clock_now_ns() + NS_PER_S;
-	for (;;) {
-		pid_t got = waitpid(-1, NULL, WNOHANG);
-		if (got > 0) {
-			orphans++;
-			continue;
-		}
-		if (got < 0 && errno == ECHILD) {
-			clear = true;
-			break;
-		}
-		if (clock_now_ns() >= end)
-			break;
-		sleep_ns(5000000);
-	}
+	bool clear = cli_reap_all(NS_PER_S, &orphans);
 	if (!clear)
-		kill_my_children();
+		cli_kill_my_children();
 
 	ck_assert_msg(seen, "no progress on stderr: %s", r.err);
 	ck_assert_msg(r.code == 130 && r.sig == 0, "exit %d (signal %d): %s", r.code, r.sig, r.err);
 	ck_assert_msg(strstr(r.out, "create.cost") != NULL, "no report after SIGINT: %s", r.out);
 	ck_assert_msg(orphans == 0 && clear, "%d orphans reaped, %s", orphans,
 		      clear ? "none left" : "some still running");
-	ck_assert_int_eq(shm_left_behind(shm_before), 0);
+	ck_assert_int_eq(cli_shm_left_behind(shm_before), 0);
 	free(shm_before);
 	cli_free(&r);
 }

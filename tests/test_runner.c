@@ -691,7 +691,7 @@ START_TEST(test_cleanup_remove_missing)
 }
 END_TEST
 
-static const int stop_signals[] = { SIGINT, SIGTERM };
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 START_TEST(test_interrupted_by_signal)
 {

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/limit.h"
+
 const struct channel_ops *const channels[] = {
 	&chan_pipe,	 &chan_fifo,	 &chan_unix_stream, &chan_unix_dgram,
 	&chan_tcp,	 &chan_udp,	 &chan_posix_mq,    &chan_sysv_mq,
@@ -44,6 +46,14 @@ void channel_init(struct chan *c, const struct channel_ops *ops, size_t max_msg,
 const char *channel_supports(const struct channel_ops *ops, size_t len)
 {
 	return ops->supports ? ops->supports(len) : NULL;
+}
+
+const char *channel_explain(const struct channel_ops *ops, int err, char *buf, size_t size)
+{
+	enum limit_op op = ops == &chan_posix_mq  ? LIMIT_POSIX_MQ
+			   : ops == &chan_sysv_mq ? LIMIT_SYSV_MSG
+						  : LIMIT_FD;
+	return limit_explain(op, err, buf, size);
 }
 
 int channel_open(struct chan *c)

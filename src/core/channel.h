@@ -111,6 +111,13 @@ size_t channel_region_size(const struct channel_ops *ops, size_t max_msg);
 const char *channel_supports(const struct channel_ops *ops, size_t len);
 
 int channel_open(struct chan *c);
+/*
+ * Why channel_open() of ops failed with err, in words (core/limit.h): the
+ * limit that explains it with its value where one does — a POSIX queue's
+ * EMFILE may be ulimit -q, a System V queue's ENOSPC kernel.msgmni, any
+ * EMFILE ulimit -n — else strerror(-err). Returns buf.
+ */
+const char *channel_explain(const struct channel_ops *ops, int err, char *buf, size_t size);
 int channel_attach(struct chan *c, enum chan_side side);
 int channel_send(struct chan *c, enum chan_side from, const void *buf, size_t len);
 int channel_recv(struct chan *c, enum chan_side to, void *buf, size_t len);

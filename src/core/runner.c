@@ -25,6 +25,7 @@
 
 #include "core/cleanup.h"
 #include "core/clock.h"
+#include "core/limit.h"
 #include "core/unit.h"
 #include "core/units.h"
 #include "model/json.h"
@@ -32,6 +33,8 @@
 #include "util/xalloc.h"
 
 static volatile sig_atomic_t interrupt_signal;
+/* SIGHUP was ignored when ptlab started (nohup): it stays ignored. */
+static bool hangup_ignored;
 
 static void on_interrupt(int sig)
 {
@@ -46,6 +49,10 @@ void runner_setup(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	struct sigaction hup;
+	hangup_ignored = sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler == SIG_IGN;
+	if (!hangup_ignored)
+		sigaction(SIGHUP, &sa, NULL); /* the terminal went away: stop as for SIGTERM */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -55,6 +62,8 @@ void runner_teardown(void)
 {
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	if (!hangup_ignored)
+		signal(SIGHUP, SIG_DFL);
 }
 
 bool runner_interrupted(void)
@@ -324,6 +333,26 @@ static void record_params(const struct experiment *exp, const void *params, stru
 	}
 }
 
+/*
+ * The experiment could not be started: err (from a call of kind op) is a
+ * resource limit, a skip with the limit named (ulimit -n leaves no room
+ * for the pipe, ulimit -u none for the process), or else a failure.
+ */
+static void not_started(struct exp_result *out, enum limit_op op, int err)
+{
+	char why[256];
+	bool limit = err == -EAGAIN || err == -EMFILE || err == -ENFILE || err == -ENOMEM;
+	out->outcome = limit ? OUTCOME_SKIPPED : OUTCOME_FAILED;
+	if (limit) {
+		char *text = xasprintf(_("cannot start the experiment process: %s"),
+				       limit_explain(op, err, why, sizeof(why)));
+		exp_result_set_reason(out, text);
+		free(text);
+	} else {
+		exp_result_set_reason(out, strerror(-err));
+	}
+}
+
 int runner_run(const struct runner_opts *opts, const struct experiment *exp, const void *params,
 	       struct exp_result *out)
 {
@@ -343,8 +372,7 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	}
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		int err = -errno;
-		out->outcome = OUTCOME_FAILED;
-		exp_result_set_reason(out, strerror(-err));
+		not_started(out, LIMIT_FD, err);
 		return err;
 	}
 	fflush(NULL); /* nothing buffered may be written twice */
@@ -354,15 +382,7 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		int err = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		if (err == -EAGAIN) {
-			/* A resource limit is a skip with its reason, not a failure. */
-			out->outcome = OUTCOME_SKIPPED;
-			exp_result_set_reason(out, _("cannot start the experiment process: the "
-						     "process limit is reached (ulimit -u)"));
-		} else {
-			out->outcome = OUTCOME_FAILED;
-			exp_result_set_reason(out, strerror(-err));
-		}
+		not_started(out, LIMIT_PROCESS, err);
 		return err;
 	}
 	if (pid == 0) {
@@ -373,14 +393,15 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	close(fds[1]);
 
 	/*
-	 * SIGINT and SIGTERM stay blocked but inside ppoll(), which unblocks
-	 * them atomically: a signal can no longer slip in between the check
-	 * of the flag and the wait.
+	 * SIGINT, SIGTERM and SIGHUP stay blocked but inside ppoll(), which
+	 * unblocks them atomically: a signal can no longer slip in between the
+	 * check of the flag and the wait.
 	 */
 	sigset_t stop, old;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 
 	struct intake in = { .out = out, .progress = opts->progress };

@@ -7,7 +7,7 @@
  * CPUs of --cpus, and the write end of a pipe. The runner reads its records
  * as they come (so what was measured survives a crash), enforces the
  * deadline (SIGKILL to the whole group, outcome `timed_out`), watches for
- * SIGINT/SIGTERM (outcome `interrupted`), reaps every process of the group
+ * SIGINT/SIGTERM/SIGHUP (outcome `interrupted`), reaps every process of the group
  * (ptlab is a child subreaper, so orphans come back to it), and sweeps the
  * named objects the experiment left (core/cleanup.h).
  */
@@ -33,21 +33,22 @@ struct runner_opts {
 };
 
 /*
- * Installs SIGINT/SIGTERM handlers that only set a flag, makes this
- * process a child subreaper, and ignores SIGPIPE. Call once before
- * runner_run().
+ * Installs SIGINT/SIGTERM/SIGHUP handlers that only set a flag (a closed
+ * terminal stops the run as SIGTERM does; a SIGHUP ignored from the
+ * start, as under nohup, stays ignored), makes this process a child
+ * subreaper, and ignores SIGPIPE. Call once before runner_run().
  */
 void runner_setup(void);
 
 /*
- * Gives SIGINT and SIGTERM back their default actions once the experiments
- * are over: a second Ctrl-C while the report is written ends ptlab at
- * once. SIGPIPE stays ignored: a report piped into a program that stops
- * reading must not lose the --json file written after it.
+ * Gives SIGINT, SIGTERM and SIGHUP back their default actions once the
+ * experiments are over: a second Ctrl-C while the report is written ends
+ * ptlab at once. SIGPIPE stays ignored: a report piped into a program that
+ * stops reading must not lose the --json file written after it.
  */
 void runner_teardown(void);
 
-/* True once SIGINT or SIGTERM arrived. */
+/* True once SIGINT, SIGTERM or SIGHUP arrived. */
 bool runner_interrupted(void);
 /* The signal that interrupted the run, or 0. */
 int runner_interrupt_signal(void);

@@ -177,3 +177,8 @@ const char *unit_type_name(enum unit_type k)
 {
 	return k == UNIT_PROCESS ? "process" : "thread";
 }
+
+enum limit_op unit_limit_op(enum unit_type k)
+{
+	return k == UNIT_PROCESS ? LIMIT_PROCESS : LIMIT_THREAD;
+}

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/limit.h"
+
 enum unit_type {
 	UNIT_PROCESS,
 	UNIT_THREAD,
@@ -83,5 +85,7 @@ size_t unit_allowed_cpus(int *cpus, size_t max);
 void unit_child_setup(pid_t parent);
 
 const char *unit_type_name(enum unit_type k);
+/* The call unit_start() makes for kind, to explain its failure (limit_explain()). */
+enum limit_op unit_limit_op(enum unit_type k);
 
 #endif

@@ -56,6 +56,7 @@
 
 #include "core/clock.h"
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/shm.h"
 #include "core/unit.h"
 #include "util/i18n.h"
@@ -269,7 +270,7 @@ static void crash_process(struct exp_ctx *ctx, struct crash_arena *a, const stru
 	struct unit units[WORKERS_MAX];
 	struct unit_end end, victim_end = { 0 };
 	int started = 0, err = 0, clean_exits = 0;
-	char what[64];
+	char what[64], limit[160];
 
 	exp_progress(ctx, _("a NULL write in one of %d processes"), (int)p->workers);
 	arena_reset(a, p, FAULT_NULL);
@@ -285,7 +286,8 @@ static void crash_process(struct exp_ctx *ctx, struct crash_arena *a, const stru
 		atomic_store_explicit(&a->release, 1, memory_order_release);
 		for (int i = 0; i < started; i++)
 			unit_wait(&units[i], &end);
-		exp_skip(ctx, "iso.crash_process", _("cannot start a process: %s"), strerror(-err));
+		exp_skip(ctx, "iso.crash_process", _("cannot start a process: %s"),
+			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
 		return;
 	}
 	unit_wait(&units[a->victim], &victim_end);
@@ -359,12 +361,13 @@ static void crash_thread(struct exp_ctx *ctx, struct crash_arena *a, const struc
 		[FAULT_FPE] = N_("a division by zero"),
 	};
 	struct unit_end end;
-	char sig[64], progress[1024];
+	char sig[64], progress[1024], limit[160];
 
 	exp_progress(ctx, _("%s in one of %d threads"), _(fault_text[f]), (int)p->workers);
 	int err = run_thread_group(a, p, f, &end);
 	if (err) {
-		exp_skip(ctx, name, _("cannot start the threads: %s"), strerror(-err));
+		exp_skip(ctx, name, _("cannot start the threads: %s"),
+			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 		return;
 	}
 	describe_end(&end, sig, sizeof(sig));
@@ -386,13 +389,13 @@ static void crash_thread(struct exp_ctx *ctx, struct crash_arena *a, const struc
 static void error_thread(struct exp_ctx *ctx, struct crash_arena *a, const struct crash_params *p)
 {
 	struct unit_end end;
-	char how[64];
+	char how[64], limit[160];
 
 	exp_progress(ctx, _("a handled error in one of %d threads"), (int)p->workers);
 	int err = run_thread_group(a, p, FAULT_ERROR, &end);
 	if (err) {
 		exp_skip(ctx, "iso.error_thread", _("cannot start the threads: %s"),
-			 strerror(-err));
+			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 		return;
 	}
 	int others = a->workers - 1, finished = siblings_finished(a);
@@ -461,13 +464,15 @@ static void corruption(struct exp_ctx *ctx, struct crash_arena *a)
 {
 	struct unit u;
 	struct unit_end end;
+	char limit[160];
 
 	exp_progress(ctx, "%s", _("a stray write from a thread and from a process"));
 	memset(&ledger, 0, sizeof(ledger));
 	ledger.balance = BALANCE;
 	int err = unit_start(&u, UNIT_THREAD, stray_thread, NULL, -1);
 	if (err) {
-		exp_skip(ctx, "iso.corruption", _("cannot start a thread: %s"), strerror(-err));
+		exp_skip(ctx, "iso.corruption", _("cannot start a thread: %s"),
+			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 		return;
 	}
 	unit_wait(&u, &end);
@@ -479,7 +484,8 @@ static void corruption(struct exp_ctx *ctx, struct crash_arena *a)
 	a->child_balance = BALANCE;
 	err = unit_start(&u, UNIT_PROCESS, stray_process, a, -1);
 	if (err) {
-		exp_skip(ctx, "iso.corruption", _("cannot start a process: %s"), strerror(-err));
+		exp_skip(ctx, "iso.corruption", _("cannot start a process: %s"),
+			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
 		return;
 	}
 	unit_wait(&u, &end);

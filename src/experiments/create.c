@@ -50,6 +50,7 @@
 #include <pthread.h>
 
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/procfs.h"
 #include "core/unit.h"
 #include "core/units.h"
@@ -275,8 +276,9 @@ static void drop(struct exp_ctx *ctx, struct figure *f, const char *exe, int err
 	if (err == CHILD_EXEC_FAILED)
 		snprintf(why, sizeof(why), _("the program %s could not be executed"), exe);
 	else if (err == -EAGAIN)
-		snprintf(why, sizeof(why), "%s",
-			 _("the process or thread limit is reached (ulimit -u)"));
+		/* pthread_create() alone maps a stack: only it can be said to be a thread. */
+		limit_explain(f->m->once == once_pthread ? LIMIT_THREAD : LIMIT_PROCESS, err, why,
+			      sizeof(why));
 	else if (err == CHILD_UNCLEAN)
 		snprintf(why, sizeof(why), "%s",
 			 _("a child ended with a non-zero status or a signal"));
@@ -351,7 +353,10 @@ static void *hold_memory(int64_t bytes, bool huge, char *why, size_t whylen)
 	char *p = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 		       0);
 	if (p == MAP_FAILED) {
-		snprintf(why, whylen, _("cannot map the memory: %s"), strerror(errno));
+		int err = -errno;
+		char limit[160];
+		snprintf(why, whylen, _("cannot map the memory: %s"),
+			 limit_explain(LIMIT_MAP, err, limit, sizeof(limit)));
 		return NULL;
 	}
 	madvise(p, (size_t)bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);

@@ -36,6 +36,7 @@
 
 #include "core/channel.h"
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/shm.h"
 #include "core/unit.h"
 #include "core/units.h"
@@ -189,6 +190,7 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	snprintf(what, sizeof(what), "%s %s %s %s bytes=%s", ops->name,
 		 m == LATENCY ? "latency" : "bandwidth", kind_names[kind], placement, bytes);
 	const char *why = channel_supports(ops, len);
+	char limit[160];
 	if (!why && m == BANDWIDTH && ops->lossy)
 		why = _("it drops messages when the reader falls behind: a one-way stream "
 			"cannot be timed without flow control");
@@ -218,14 +220,16 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	unit_pin_self(exp_cpu(ctx, 0));
 	err = channel_open(&sh->c);
 	if (err) {
-		exp_skip(ctx, what, _("cannot open the channel: %s"), strerror(-err));
+		exp_skip(ctx, what, _("cannot open the channel: %s"),
+			 channel_explain(ops, err, limit, sizeof(limit)));
 		shm_arena_destroy(&arena);
 		return 0;
 	}
 	struct unit b;
 	err = unit_start(&b, kind, side_b, sh, exp_cpu(ctx, cross ? 1 : 0));
 	if (err) {
-		exp_skip(ctx, what, _("cannot start the partner: %s"), strerror(-err));
+		exp_skip(ctx, what, _("cannot start the partner: %s"),
+			 limit_explain(unit_limit_op(kind), err, limit, sizeof(limit)));
 		channel_close(&sh->c);
 		shm_arena_destroy(&arena);
 		return 0;

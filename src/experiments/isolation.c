@@ -41,6 +41,8 @@
  * threads than CPUs, CPUs repeat). The fault count includes any fault the read of
  * /proc/self/stat itself takes (none, once it was warmed up): two here, one
  * per page written; a sanitizer build adds the faults of its shadow memory.
+ * Under ThreadSanitizer def.unit reads "no": the threads its runtime starts
+ * are in the task count.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +69,7 @@
 #include "core/cleanup.h"
 #include "core/clock.h"
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/procfs.h"
 #include "core/shm.h"
 #include "core/unit.h"
@@ -298,10 +301,10 @@ static void observe_threads(struct exp_ctx *ctx, struct shared *sh, unsigned n)
 		word_set(&sh->release, 1);
 		for (unsigned i = 0; i < started; i++)
 			unit_wait(&u[i], &end);
-		exp_skip(ctx, "def.unit", _("cannot start thread %u: %s"), started + 1,
-			 strerror(-err));
-		exp_skip(ctx, "mem.stack", _("cannot start thread %u: %s"), started + 1,
-			 strerror(-err));
+		char limit[160];
+		limit_explain(LIMIT_THREAD, err, limit, sizeof(limit));
+		exp_skip(ctx, "def.unit", _("cannot start thread %u: %s"), started + 1, limit);
+		exp_skip(ctx, "mem.stack", _("cannot start thread %u: %s"), started + 1, limit);
 		return;
 	}
 	bool gathered = count_reach(&sh->recorded, &sh->n_threads) == 0;
@@ -389,8 +392,9 @@ static void observe_overflow(struct exp_ctx *ctx)
 	if (!err)
 		err = unit_wait(&u, &end);
 	if (err || (!end.signalled && end.code == 2)) {
+		char limit[160]; /* exit code 2: its thread could not start */
 		exp_skip(ctx, "mem.stack.overflow", _("cannot start the sacrificial child: %s"),
-			 strerror(err ? -err : EAGAIN));
+			 limit_explain(LIMIT_THREAD, err ? err : -EAGAIN, limit, sizeof(limit)));
 		return;
 	}
 	if (end.signalled) {
@@ -715,8 +719,9 @@ static int observe_refusal(struct exp_ctx *ctx, struct shared *sh)
 	sh->arrangement[0] = '\0';
 	int err = unit_start(&target, UNIT_PROCESS, target_child, sh, -1);
 	if (err) {
+		char limit[160];
 		exp_skip(ctx, "sec.isolation.read_errno", _("cannot start the target: %s"),
-			 strerror(-err));
+			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
 		return -1;
 	}
 	err = word_wait(&sh->target_ready, 1, WAIT_NS);
@@ -729,8 +734,9 @@ static int observe_refusal(struct exp_ctx *ctx, struct shared *sh)
 	word_set(&sh->reader_done, 1);
 	unit_wait(&target, &end);
 	if (err) {
+		char limit[160];
 		exp_skip(ctx, "sec.isolation.read_errno", _("the reader failed: %s"),
-			 strerror(-err));
+			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
 		return -1;
 	}
 	if (sh->drop_err) {

@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/procfs.h"
 #include "core/shm.h"
 #include "core/unit.h"
@@ -365,7 +366,9 @@ static int repeat_once(struct shared *sh, char *why, size_t len)
 	struct unit_end end;
 	int err = unit_start(&host, UNIT_PROCESS, host_main, sh, -1);
 	if (err) {
-		snprintf(why, len, _("cannot start the measuring process: %s"), strerror(-err));
+		char limit[160];
+		snprintf(why, len, _("cannot start the measuring process: %s"),
+			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
 		return -1;
 	}
 	err = unit_wait(&host, &end);

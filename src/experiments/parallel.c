@@ -44,6 +44,7 @@
 
 #include "core/channel.h"
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/shm.h"
 #include "core/unit.h"
 #include "util/i18n.h"
@@ -322,7 +323,9 @@ static void measure_speedup(struct exp_ctx *ctx, const struct parallel_params *p
 		struct sample_set s;
 		int err = sampler_run(&cfg, op_team, &o, &s);
 		if (err) {
-			exp_skip(ctx, what, _("the units failed: %s"), strerror(-err));
+			char limit[160];
+			exp_skip(ctx, what, _("the units failed: %s"),
+				 limit_explain(unit_limit_op(kind), err, limit, sizeof(limit)));
 			continue;
 		}
 		struct mparam mp[] = {
@@ -461,6 +464,7 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 		return 0;
 	}
 	const char *why = channel_supports(ops, len);
+	char limit[160];
 	if (why) {
 		exp_skip(ctx, what, "%s", why);
 		return 0;
@@ -482,13 +486,15 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	unit_pin_self(exp_cpu(ctx, 0));
 	err = channel_open(&sh->c);
 	if (err) {
-		exp_skip(ctx, what, _("cannot open the channel: %s"), strerror(-err));
+		exp_skip(ctx, what, _("cannot open the channel: %s"),
+			 channel_explain(ops, err, limit, sizeof(limit)));
 		goto unmap;
 	}
 	struct unit b;
 	err = unit_start(&b, v->kind, consumer, sh, exp_cpu(ctx, ctx->n_cpus > 1 ? 1 : 0));
 	if (err) {
-		exp_skip(ctx, what, _("cannot start the consumer: %s"), strerror(-err));
+		exp_skip(ctx, what, _("cannot start the consumer: %s"),
+			 limit_explain(unit_limit_op(v->kind), err, limit, sizeof(limit)));
 		goto close;
 	}
 	struct producer a = { .sh = sh, .item = malloc(len) };
@@ -621,7 +627,9 @@ static void measure_false_sharing(struct exp_ctx *ctx, const struct parallel_par
 		unit_wait(&u[i], &end);
 	}
 	if (err) {
-		exp_skip(ctx, what, _("the threads failed: %s"), strerror(-err));
+		char limit[160];
+		exp_skip(ctx, what, _("the threads failed: %s"),
+			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 	} else {
 		struct mparam mp[] = { mparam_str("layout", layout) };
 		exp_record(ctx, "false_sharing", "ns", DIR_LOWER_IS_BETTER, &s, mp, 1);

@@ -47,6 +47,7 @@
 
 #include "core/clock.h"
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/hist.h"
 #include "core/http.h"
 #include "core/httpd.h"
@@ -137,8 +138,10 @@ static int server_start(struct server_state *st)
 	uint64_t t0 = clock_now_ns();
 	int err = httpd_start(&st->h, &cfg);
 	if (err) {
+		/* A process, a worker or a thread of the server: the thread wording covers all. */
+		char limit[160];
 		exp_skip(st->ctx, httpd_model_name(st->model), _("cannot start the server: %s"),
-			 strerror(-err));
+			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 		return err;
 	}
 	state_note_start(st, clock_now_ns() - t0);
@@ -281,7 +284,9 @@ static void measure(struct server_state *st, enum load_kind load, uint32_t work_
 		err = run_load(st, &cfg, MEM_READS, pss, tasks, &n_reads);
 	}
 	if (err) {
-		exp_skip(ctx, cond, _("the load generator failed: %s"), strerror(-err));
+		char limit[160]; /* its thread, its sockets */
+		exp_skip(ctx, cond, _("the load generator failed: %s"),
+			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 		return;
 	}
 	const struct loadgen_result *r = &st->sh->lg;
@@ -363,7 +368,9 @@ static void poison(struct server_state *st)
 		size_t n_reads;
 		int err = run_load(st, &cfg, 0, NULL, NULL, &n_reads);
 		if (err) {
-			exp_skip(ctx, model, _("the load generator failed: %s"), strerror(-err));
+			char limit[160];
+			exp_skip(ctx, model, _("the load generator failed: %s"),
+				 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
 			break;
 		}
 		const struct loadgen_result *r = &st->sh->lg;

@@ -52,6 +52,7 @@
 
 #include "core/clock.h"
 #include "core/experiment.h"
+#include "core/limit.h"
 #include "core/shm.h"
 #include "core/unit.h"
 #include "util/i18n.h"
@@ -111,7 +112,7 @@ struct group {
 	pthread_cond_t cond;
 	pthread_rwlock_t rwlock;
 	sem_t sem;
-	int sysv_id;
+	int sysv_id; /* the System V semaphore, or -errno: why there is none */
 	enum prim prim;
 	uint32_t units;
 	uint64_t total; /* operations in this batch, shared out */
@@ -153,6 +154,16 @@ static inline void bump(struct group *g)
 	g->counter = v + 1;
 }
 
+/*
+ * The race itself: bump with no guard, from every unit at once. A function
+ * of its own so that tests/tsan.supp can name this deliberate race and no
+ * other: bump under a primitive must stay visible to ThreadSanitizer.
+ */
+static inline void bump_unguarded(struct group *g)
+{
+	bump(g);
+}
+
 static void hand_over(struct group *g, uint32_t me)
 {
 	if (g->prim == P_FUTEX_HANDOFF) {
@@ -180,7 +191,7 @@ static int one_op(struct group *g, uint32_t me)
 	struct sembuf down = { 0, -1, 0 }, up = { 0, 1, 0 };
 	switch (g->prim) {
 	case P_PLAIN:
-		bump(g);
+		bump_unguarded(g);
 		break;
 	case P_ATOMIC:
 		__atomic_fetch_add(&g->counter, 1, __ATOMIC_SEQ_CST);
@@ -231,6 +242,15 @@ static int member(void *arg)
 	uint32_t seen = atomic_load_explicit(&g->gen, memory_order_acquire);
 	atomic_fetch_add_explicit(&g->ready, 1, memory_order_release);
 	for (;;) {
+		/*
+		 * A crew stopped before this member first looked (crew_start()
+		 * could not start a later unit: a process limit) moved gen before
+		 * seen was read, and no change follows: the stop flag, stored
+		 * before gen moved, says so. Without this look the member would
+		 * wait WAIT_LIMIT_NS, and crew_stop() with it, for every figure.
+		 */
+		if (atomic_load_explicit(&g->stop, memory_order_acquire))
+			return 0;
 		if (!wait_change(&g->gen, seen, clock_now_ns() + WAIT_LIMIT_NS))
 			return 1;
 		seen = atomic_load_explicit(&g->gen, memory_order_acquire);
@@ -398,7 +418,8 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		 const char *const *labels)
 {
 	uint32_t n = ctx->n_cpus > 2 ? (uint32_t)ctx->n_cpus : 2;
-	char what[64];
+	char what[64], limit[160];
+	enum limit_op unit_limit = unit_limit_op(kind);
 	bool lost_plain = false, all_kept = true;
 	if (n > UNITS_MAX)
 		n = UNITS_MAX;
@@ -408,7 +429,8 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		int64_t seen = race_once(ctx, g, kind, P_PLAIN, n, ops, -1);
 		snprintf(what, sizeof(what), "%s.plain", claim);
 		if (seen < 0) {
-			exp_skip(ctx, what, _("the units could not run: %s"), strerror((int)-seen));
+			exp_skip(ctx, what, _("the units could not run: %s"),
+				 limit_explain(unit_limit, (int)seen, limit, sizeof(limit)));
 			return;
 		}
 		uint64_t expected = ops * n;
@@ -424,7 +446,8 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		int64_t seen = race_once(ctx, g, kind, guarded[i], n, ops, sysv);
 		snprintf(what, sizeof(what), "%s.%s", claim, labels[i]);
 		if (seen < 0) {
-			exp_skip(ctx, what, _("the units could not run: %s"), strerror((int)-seen));
+			exp_skip(ctx, what, _("the units could not run: %s"),
+				 limit_explain(unit_limit, (int)seen, limit, sizeof(limit)));
 			all_kept = false;
 			continue;
 		}
@@ -526,13 +549,15 @@ static void cost(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		 enum unit_type kind, enum prim p, uint32_t n)
 {
 	static struct crew c;
-	char what[96], nbuf[24];
+	char what[96], nbuf[24], limit[160];
 	struct sample_set s;
 	int sysv = g->sysv_id;
 
 	snprintf(what, sizeof(what), "%s %s contenders=%u", prim_names[p], unit_type_name(kind), n);
 	if (p == P_SYSV_SEM && sysv < 0) {
-		exp_skip(ctx, what, "%s", _("no System V semaphore"));
+		/* sysv_id holds why there is none: -errno of semget() or semctl(). */
+		exp_skip(ctx, what, _("cannot make the System V semaphore: %s"),
+			 limit_explain(LIMIT_SYSV_SEM, sysv, limit, sizeof(limit)));
 		return;
 	}
 	exp_progress(ctx, "%s", what);
@@ -544,7 +569,8 @@ static void cost(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 	c.g = g;
 	err = crew_start(ctx, &c, kind, n);
 	if (err) {
-		exp_skip(ctx, what, _("cannot start the units: %s"), strerror(-err));
+		exp_skip(ctx, what, _("cannot start the units: %s"),
+			 limit_explain(unit_limit_op(kind), err, limit, sizeof(limit)));
 		objects_destroy(g);
 		return;
 	}
@@ -585,9 +611,12 @@ static int sync_run(struct exp_ctx *ctx, const void *params)
 	snprintf(keybuf, sizeof(keybuf), "%d", (int)key);
 	exp_track(ctx, CLEANUP_SYSV_SEM, keybuf);
 	int sysv = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600);
-	if (sysv >= 0 && semctl(sysv, 0, SETVAL, 1) != 0) {
+	if (sysv < 0) {
+		sysv = -errno; /* none: why, for the skips (kernel.sem may allow none) */
+	} else if (semctl(sysv, 0, SETVAL, 1) != 0) {
+		err = -errno;
 		semctl(sysv, 0, IPC_RMID);
-		sysv = -1;
+		sysv = err;
 	}
 
 	static const enum prim thread_guards[] = { P_ATOMIC, P_MUTEX, P_SPIN, P_POSIX_SEM };

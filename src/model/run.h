@@ -83,7 +83,7 @@ enum outcome {
 	OUTCOME_FAILED,	     /* returned an error: reason says which */
 	OUTCOME_CRASHED,     /* killed by a signal it did not expect: signal set */
 	OUTCOME_TIMED_OUT,   /* overran its deadline and was killed */
-	OUTCOME_INTERRUPTED, /* the user stopped the run (SIGINT/SIGTERM) */
+	OUTCOME_INTERRUPTED, /* the user stopped the run (SIGINT/SIGTERM/SIGHUP) */
 	OUTCOME_NOT_RUN,     /* never started (an earlier interruption) */
 };
 

@@ -37,7 +37,7 @@ extern const struct renderer render_html;
 
 /*
  * Renders with rd into path atomically (a temporary file in the same
- * folder, then rename; SIGINT and SIGTERM held off meanwhile, so no
+ * folder, then rename; SIGINT, SIGTERM and SIGHUP held off meanwhile, so no
  * temporary file is left behind). Returns 0 or -errno.
  */
 int report_save(const char *path, const struct renderer *rd, const struct run *r,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * save: every report file is written the same way: into a temporary file
- * beside the target, then renamed over it, with SIGINT and SIGTERM held
- * off meanwhile, so that an interrupted or failed write never leaves a
+ * beside the target, then renamed over it, with SIGINT, SIGTERM and SIGHUP
+ * held off meanwhile, so that an interrupted or failed write never leaves a
  * half file or a temporary one behind.
  */
 #include "report/report.h"
@@ -57,6 +57,7 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	int err = rd == &render_json ? report_save_json(path, r, v)
 				     : save_atomically(path, rd, r, v, o);

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * limit: resource-limit failures in words. See limit.h.
+ *
+ * RLIMIT_NPROC binds only processes without CAP_SYS_RESOURCE or
+ * CAP_SYS_ADMIN: for root, EAGAIN from fork() is a system-wide limit
+ * (kernel.threads-max, kernel.pid_max, the pids cgroup), whatever ulimit -u
+ * says. glibc's pthread_create() returns EAGAIN both for the thread limit
+ * and for a stack it could not map: under a finite RLIMIT_AS the stack is
+ * tried again here, and a refusal names the address-space limit.
+ */
+#include "core/limit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "core/units.h"
+#include "util/i18n.h"
+
+/* The soft limit of res, or false when it is unlimited (or unknown). */
+static bool finite_limit(int res, uint64_t *value)
+{
+	struct rlimit rl;
+	if (getrlimit(res, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	*value = (uint64_t)rl.rlim_cur;
+	return true;
+}
+
+/* Whether this process could open one more descriptor now. */
+static bool fd_free(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != EMFILE;
+	close(fd);
+	return true;
+}
+
+/* Whether a thread's default stack no longer fits under a finite RLIMIT_AS. */
+static bool stack_does_not_fit(void)
+{
+	uint64_t as;
+	size_t stack = 8u << 20;
+	pthread_attr_t attr;
+	if (!finite_limit(RLIMIT_AS, &as))
+		return false;
+	if (pthread_getattr_default_np(&attr) == 0) {
+		pthread_attr_getstacksize(&attr, &stack);
+		pthread_attr_destroy(&attr);
+	}
+	void *p = mmap(NULL, stack, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return errno == ENOMEM;
+	munmap(p, stack);
+	return false;
+}
+
+/* An integer from a /proc/sys file, or -1. */
+static long sysctl_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static const char *explain_fd(int err, char *buf, size_t size)
+{
+	uint64_t n;
+	if (err == -ENFILE)
+		snprintf(buf, size, "%s",
+			 _("the system's open-file limit is reached (fs.file-max)"));
+	else if (finite_limit(RLIMIT_NOFILE, &n))
+		snprintf(buf, size, _("the open-file limit is reached (ulimit -n: %llu)"),
+			 (unsigned long long)n);
+	else
+		snprintf(buf, size, "%s", strerror(-err));
+	return buf;
+}
+
+/*
+ * EAGAIN from creating a process or a thread. A thread's stack that does
+ * not fit now names ulimit -v; so does any thread's EAGAIN under a finite
+ * ulimit -v when ulimit -u cannot be the cause (unlimited, or root): the
+ * thread may have been started in a child whose address space was fuller
+ * than this one.
+ */
+static const char *explain_tasks(enum limit_op op, char *buf, size_t size)
+{
+	uint64_t n, as;
+	char text[32];
+	bool nproc = geteuid() != 0 && finite_limit(RLIMIT_NPROC, &n);
+	if (op == LIMIT_THREAD && finite_limit(RLIMIT_AS, &as) && (!nproc || stack_does_not_fit()))
+		snprintf(buf, size,
+			 _("a thread's stack does not fit under the address-space limit (ulimit "
+			   "-v: %s)"),
+			 units_format_bytes((double)as, text, sizeof(text)));
+	else if (nproc)
+		snprintf(buf, size, _("the process limit is reached (ulimit -u: %llu)"),
+			 (unsigned long long)n);
+	else
+		snprintf(buf, size, "%s",
+			 _("the system's limit on processes and threads is reached "
+			   "(kernel.threads-max, kernel.pid_max or the pids cgroup)"));
+	return buf;
+}
+
+const char *limit_explain(enum limit_op op, int err, char *buf, size_t size)
+{
+	uint64_t n;
+	long v;
+	char text[32];
+
+	if (err == -EMFILE && op == LIMIT_POSIX_MQ && fd_free() &&
+	    finite_limit(RLIMIT_MSGQUEUE, &n)) {
+		/* mq_open() says EMFILE when the queue's bytes exceed RLIMIT_MSGQUEUE. */
+		snprintf(buf, size, _("the POSIX message-queue limit is reached (ulimit -q: %s)"),
+			 units_format_bytes((double)n, text, sizeof(text)));
+		return buf;
+	}
+	if (err == -EMFILE || err == -ENFILE)
+		return explain_fd(err, buf, size);
+	if (err == -EAGAIN && (op == LIMIT_PROCESS || op == LIMIT_THREAD))
+		return explain_tasks(op, buf, size);
+	if (err == -ENOMEM && (op == LIMIT_MAP || op == LIMIT_THREAD) &&
+	    finite_limit(RLIMIT_AS, &n)) {
+		snprintf(buf, size, _("the address-space limit is reached (ulimit -v: %s)"),
+			 units_format_bytes((double)n, text, sizeof(text)));
+		return buf;
+	}
+	if (err == -ENOSPC && op == LIMIT_POSIX_MQ) {
+		v = sysctl_long("/proc/sys/fs/mqueue/queues_max");
+		snprintf(buf, size,
+			 _("the system's limit on POSIX message queues is reached "
+			   "(fs.mqueue.queues_max: %ld)"),
+			 v);
+		return buf;
+	}
+	if (err == -ENOSPC && op == LIMIT_SYSV_MSG) {
+		v = sysctl_long("/proc/sys/kernel/msgmni");
+		snprintf(buf, size,
+			 _("the system's limit on System V message queues is reached "
+			   "(kernel.msgmni: %ld)"),
+			 v);
+		return buf;
+	}
+	/* EINVAL: kernel.sem allows fewer semaphores per set than asked for. */
+	if ((err == -ENOSPC || err == -EINVAL) && op == LIMIT_SYSV_SEM) {
+		snprintf(buf, size, "%s",
+			 _("the system's limit on System V semaphores is reached (kernel.sem)"));
+		return buf;
+	}
+	snprintf(buf, size, "%s", strerror(-err));
+	return buf;
+}
