@@ -162,51 +162,6 @@ static size_t thin_data(json_t *data, size_t budget)
 
 /* ---- Numbers for people. ---- */
 
-static char *fmt_value(double v, const char *unit, char *buf, size_t size)
-{
-	if (unit && strcmp(unit, "ns") == 0)
-		return units_format_ns(v, buf, size);
-	if (unit && strcmp(unit, "bytes") == 0)
-		return units_format_bytes(v, buf, size);
-	static const char prefixes[] = " kMG";
-	int p = 0;
-	while (isfinite(v) && fabs(v) >= 1000 && p < 3)
-		v /= 1000, p++;
-	if (!isfinite(v))
-		snprintf(buf, size, "%s", _("n/a"));
-	else if (p)
-		snprintf(buf, size, "%.3g%c %s", v, prefixes[p], unit ? unit : "");
-	else
-		snprintf(buf, size, "%.3g %s", v, unit ? unit : "");
-	return buf;
-}
-
-/* A ratio with three significant digits and no exponent ("8.50", "241"); "n/a" when not finite. */
-static char *fmt_ratio(double r, char *buf, size_t size)
-{
-	if (!isfinite(r))
-		snprintf(buf, size, "%s", _("n/a"));
-	else if (fabs(r) >= 99.95)
-		snprintf(buf, size, "%.0f", r);
-	else if (fabs(r) >= 9.995)
-		snprintf(buf, size, "%.1f", r);
-	else if (fabs(r) >= 0.09995)
-		snprintf(buf, size, "%.2f", r);
-	else
-		snprintf(buf, size, "%.2g", r);
-	return buf;
-}
-
-/* A trend's slope per GiB of its x ("+36.5 ms/GiB"). */
-static char *fmt_slope(const struct trend_line *l, char *buf, size_t size)
-{
-	char v[32];
-	double per_gib = l->fit.slope * 1073741824.0;
-	units_format_ns(fabs(per_gib), v, sizeof(v));
-	snprintf(buf, size, "%s%s/GiB", per_gib < 0 ? "-" : "+", v);
-	return buf;
-}
-
 /*
  * A metric's conditions, "key=value, key=value", sizes in binary units;
  * each in a span the style keeps on one line ("same-cpu" unbroken).
@@ -228,10 +183,10 @@ static void write_conditions(FILE *out, const struct mparam *p, size_t n)
 static void figure_cells(FILE *out, const char *unit, const struct summary *s)
 {
 	char a[32], b[32], c[32];
-	put(out, "<td class=\"num\">", fmt_value(s->median, unit, a, sizeof(a)),
+	put(out, "<td class=\"num\">", report_fmt_value(s->median, unit, a, sizeof(a)),
 	    "</td><td class=\"num\">");
-	escf(out, "[%s, %s]", fmt_value(s->ci_lo, unit, b, sizeof(b)),
-	     fmt_value(s->ci_hi, unit, c, sizeof(c)));
+	escf(out, "[%s, %s]", report_fmt_value(s->ci_lo, unit, b, sizeof(b)),
+	     report_fmt_value(s->ci_hi, unit, c, sizeof(c)));
 	fprintf(out, "</td><td class=\"num\">%zu", s->n);
 	if (s->outliers)
 		escf(out, ngettext(", %zu outlier", ", %zu outliers", s->outliers), s->outliers);
@@ -348,9 +303,10 @@ static void side_cell(FILE *out, const struct side *s, const struct trend_line *
 	char val[48];
 	put(out, "<td class=\"side\" data-label=\"", label, "\">");
 	if (l)
-		escf(out, "%s %s", l->label, fmt_slope(l, val, sizeof(val)));
+		escf(out, "%s %s", l->label, report_fmt_slope(l, val, sizeof(val)));
 	else if (s->set && s->unit)
-		escf(out, "%s %s", s->label, fmt_value(s->sum.median, s->unit, val, sizeof(val)));
+		escf(out, "%s %s", s->label,
+		     report_fmt_value(s->sum.median, s->unit, val, sizeof(val)));
 	else if (says)
 		esc(out, _(says));
 	fputs("</td>", out);
@@ -378,7 +334,7 @@ static void seeds_row(FILE *out, const struct run *r, const struct verdict *v, c
 	fputs("</td><td class=\"num\">", out);
 	char ratio[32];
 	if (has_ratio(v))
-		escf(out, "×%s", fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
+		escf(out, "×%s", report_fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
 	fputs("</td></tr>\n", out);
 }
 
@@ -434,26 +390,26 @@ static void claim_lines(FILE *out, const struct verdict *v)
 	fputs("<ul class=\"lines\">\n", out);
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
-		fmt_ratio(l->growth.ratio, r, sizeof(r));
-		fmt_ratio(l->growth.lo, lo, sizeof(lo));
-		fmt_ratio(l->growth.hi, hi, sizeof(hi));
+		report_fmt_ratio(l->growth.ratio, r, sizeof(r));
+		report_fmt_ratio(l->growth.lo, lo, sizeof(lo));
+		report_fmt_ratio(l->growth.hi, hi, sizeof(hi));
 		if (c->kind == CLAIM_TREND) {
 			LI(out, _("%s: %s, R² %.2f; %s → %s: ×%s [%s, %s]; growth: %s"), l->label,
-			   fmt_slope(l, slope, sizeof(slope)), l->fit.r2,
+			   report_fmt_slope(l, slope, sizeof(slope)), l->fit.r2,
 			   units_format_bytes(l->x0, x0, sizeof(x0)),
 			   units_format_bytes(l->x1, x1, sizeof(x1)), r, lo, hi,
 			   verdict_status_label(l->grows));
 		} else if (c->parts) {
 			const char *unit = l->unit ? l->unit : "ns";
 			LI(out, _("%s: %s against %s, ×%s [%s, %s] %s"), _(l->label),
-			   fmt_value(l->a_median, unit, a, sizeof(a)),
-			   fmt_value(l->b_median, unit, b, sizeof(b)), r, lo, hi,
+			   report_fmt_value(l->a_median, unit, a, sizeof(a)),
+			   report_fmt_value(l->b_median, unit, b, sizeof(b)), r, lo, hi,
 			   verdict_status_label(l->grows));
 		} else {
 			LI(out, _("at %s: process %s, thread %s, ×%s [%s, %s] %s"),
 			   units_format_bytes(l->x0, x0, sizeof(x0)),
-			   fmt_value(l->a_median, v->a.unit, a, sizeof(a)),
-			   fmt_value(l->b_median, v->a.unit, b, sizeof(b)), r, lo, hi,
+			   report_fmt_value(l->a_median, v->a.unit, a, sizeof(a)),
+			   report_fmt_value(l->b_median, v->a.unit, b, sizeof(b)), r, lo, hi,
 			   verdict_status_label(l->grows));
 		}
 	}
@@ -525,7 +481,7 @@ static void claim_block(FILE *out, const struct run *r, const struct verdict *v)
 	put(out, "</code> ", _(c->text), " ");
 	badge(out, v->status);
 	if (has_ratio(v))
-		escf(out, " ×%s", fmt_ratio(v->ratio.ratio, a, sizeof(a)));
+		escf(out, " ×%s", report_fmt_ratio(v->ratio.ratio, a, sizeof(a)));
 	fputs("</summary>\n<p class=\"muted\">", out);
 	escf(out, _("seeds: %s; kind: %s"), c->seeds, claim_kind_name(c->kind));
 	fputs("</p>\n", out);
@@ -538,9 +494,9 @@ static void claim_block(FILE *out, const struct run *r, const struct verdict *v)
 	if (has_ratio(v)) {
 		double drift = fmax(v->a.round_spread, v->b.round_spread);
 		fputs("<p>", out);
-		fmt_ratio(v->ratio.ratio, a, sizeof(a));
-		fmt_ratio(v->ratio.lo, b, sizeof(b));
-		fmt_ratio(v->ratio.hi, d, sizeof(d));
+		report_fmt_ratio(v->ratio.ratio, a, sizeof(a));
+		report_fmt_ratio(v->ratio.lo, b, sizeof(b));
+		report_fmt_ratio(v->ratio.hi, d, sizeof(d));
 		if (drift >= 1.005)
 			escf(out,
 			     _("ratio ×%s [%s, %s] (95%% CI, bootstrap, widened ×%.2f for the "
@@ -787,7 +743,7 @@ static void raw_tables(FILE *out, const struct run *r)
 				(unsigned long long)m->batch, m->warmup, m->n);
 			for (size_t c = 0; c < sizeof(v) / sizeof(v[0]); c++) {
 				put(out, "<td class=\"num\">",
-				    fmt_value(v[c], m->unit, buf, sizeof(buf)), "</td>");
+				    report_fmt_value(v[c], m->unit, buf, sizeof(buf)), "</td>");
 			}
 			fputs("</tr>\n", out);
 		}

@@ -44,6 +44,17 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
 		const struct verdict *v, const struct report_opts *o);
 
 /*
+ * Numbers for people, the same in every renderer (report/fmt.c): a value
+ * in its unit ("812 ns", "1.00 MiB", "12.3k requests/s"; "n/a" when not
+ * finite), a ratio with three significant digits and no exponent ("8.50",
+ * "241"), a trend's slope per GiB of its x ("+36.5 ms/GiB"). Each writes
+ * into buf (size >= 1) and returns it.
+ */
+char *report_fmt_value(double v, const char *unit, char *buf, size_t size);
+char *report_fmt_ratio(double r, char *buf, size_t size);
+char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size);
+
+/*
  * Writes text wrapped at spaces to width columns (characters, not bytes),
  * every line after indent spaces. For everything ptlab prints to people.
  */

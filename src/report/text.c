@@ -165,64 +165,13 @@ static void rule(FILE *out, int width)
 	fputc('\n', out);
 }
 
-static char *fmt_value(double v, const char *unit, char *buf, size_t size)
-{
-	if (unit && strcmp(unit, "ns") == 0)
-		return units_format_ns(v, buf, size);
-	if (unit && strcmp(unit, "bytes") == 0)
-		return units_format_bytes(v, buf, size);
-	/* Counts and rates: "12.3k requests/s", never an exponent. */
-	const char *prefix = "";
-	if (fabs(v) >= 1e9) {
-		v /= 1e9;
-		prefix = "G";
-	} else if (fabs(v) >= 1e6) {
-		v /= 1e6;
-		prefix = "M";
-	} else if (fabs(v) >= 1e3) {
-		v /= 1e3;
-		prefix = "k";
-	}
-	snprintf(buf, size, "%.3g%s %s", v, prefix, unit ? unit : "");
-	return buf;
-}
-
-/*
- * A ratio for people: three significant digits without exponents
- * ("8.50", "12.3", "241", "0.85"); "n/a" when not finite.
- */
-static char *fmt_ratio(double r, char *buf, size_t size)
-{
-	if (!isfinite(r))
-		snprintf(buf, size, "%s", _("n/a"));
-	else if (fabs(r) >= 99.95)
-		snprintf(buf, size, "%.0f", r);
-	else if (fabs(r) >= 9.995)
-		snprintf(buf, size, "%.1f", r);
-	else if (fabs(r) >= 0.09995)
-		snprintf(buf, size, "%.2f", r);
-	else
-		snprintf(buf, size, "%.2g", r);
-	return buf;
-}
-
-/* A trend slope in the y unit per GiB of x ("+1.23 ms/GiB"). */
-static char *fmt_slope(const struct trend_line *l, char *buf, size_t size)
-{
-	char v[24];
-	double per_gib = l->fit.slope * 1073741824.0;
-	units_format_ns(fabs(per_gib), v, sizeof(v));
-	snprintf(buf, size, "%s%s/GiB", per_gib < 0 ? "-" : "+", v);
-	return buf;
-}
-
 /* The verdict cell: status plus its headline number. */
 static void verdict_cell(const struct verdict *v, char *buf, size_t size)
 {
 	char ratio[24];
 	if (v->claim->kind == CLAIM_RATIO && v->a.set && isfinite(v->ratio.ratio))
 		snprintf(buf, size, "%s ×%s", verdict_status_label(v->status),
-			 fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
+			 report_fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
 	else
 		snprintf(buf, size, "%s", verdict_status_label(v->status));
 }
@@ -240,10 +189,10 @@ static void side_cell(const struct side *s, const struct trend_line *l, const ch
 	const char *label;
 	if (l) {
 		label = l->label;
-		fmt_slope(l, val, sizeof(val));
+		report_fmt_slope(l, val, sizeof(val));
 	} else if (s->set && s->unit) {
 		label = s->label;
-		fmt_value(s->sum.median, s->unit, val, sizeof(val));
+		report_fmt_value(s->sum.median, s->unit, val, sizeof(val));
 	} else {
 		snprintf(buf, size, "%s", says ? _(says) : "");
 		return;
@@ -345,9 +294,9 @@ static void print_figure(FILE *out, const char *unit, const struct summary *sum,
 			 double round_spread, int indent, int width)
 {
 	char med[32], lo[32], hi[32];
-	put_padded(out, fmt_value(sum->median, unit, med, sizeof(med)), 9, true);
-	fprintf(out, " [%s, %s] n=%zu", fmt_value(sum->ci_lo, unit, lo, sizeof(lo)),
-		fmt_value(sum->ci_hi, unit, hi, sizeof(hi)), n);
+	put_padded(out, report_fmt_value(sum->median, unit, med, sizeof(med)), 9, true);
+	fprintf(out, " [%s, %s] n=%zu", report_fmt_value(sum->ci_lo, unit, lo, sizeof(lo)),
+		report_fmt_value(sum->ci_hi, unit, hi, sizeof(hi)), n);
 	print_outliers(out, sum->outliers);
 	fputc('\n', out);
 	if (round_spread > CLAIM_MARGIN) {
@@ -405,7 +354,7 @@ static void print_bars(FILE *out, const struct bar *b, size_t n, const char *uni
 			fputs("█", out);
 		fputs(eighths[units % 8], out);
 		fprintf(out, "%*s %s\n", (int)(BAR_CELLS - units / 8 - (units % 8 != 0)), "",
-			fmt_value(b[i].value, unit, val, sizeof(val)));
+			report_fmt_value(b[i].value, unit, val, sizeof(val)));
 	}
 }
 
@@ -446,13 +395,15 @@ static void print_trend_lines(FILE *out, const struct verdict *v, int width)
 		char slope[40], x0[32], x1[32];
 		fputs("  ", out);
 		put_padded(out, l->label, 16, false);
-		fprintf(out, _(" %s, R² %.2f\n"), fmt_slope(l, slope, sizeof(slope)), l->fit.r2);
+		fprintf(out, _(" %s, R² %.2f\n"), report_fmt_slope(l, slope, sizeof(slope)),
+			l->fit.r2);
 		snprintf(head, sizeof(head), _("%s → %s: ×%s [%s, %s]; growth: %s"),
 			 units_format_bytes(l->x0, x0, sizeof(x0)),
 			 units_format_bytes(l->x1, x1, sizeof(x1)),
-			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
-			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
-			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+			 report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 report_fmt_ratio(l->growth.hi, hi, sizeof(hi)),
+			 verdict_status_label(l->grows));
 		report_wrap(out, head, 19, width);
 	}
 }
@@ -466,7 +417,7 @@ static const char *fmt_net(double net, double resolution, const char *unit, char
 		snprintf(buf, size, "%s", _("below the resolution"));
 		return buf;
 	}
-	return fmt_value(net, unit, buf, size);
+	return report_fmt_value(net, unit, buf, size);
 }
 
 /* A ratio judged per condition: one line per value of it. */
@@ -477,13 +428,14 @@ static void print_ratio_lines(FILE *out, const struct verdict *v, int width)
 		const struct trend_line *l = &v->lines[i];
 		const char *unit = v->a.unit;
 		units_format_bytes(l->x0, x, sizeof(x));
-		int n = snprintf(
-			head, sizeof(head), _("at %s: process %s, thread %s, ×%s [%s, %s] %s"), x,
-			fmt_value(l->a_median, unit, a, sizeof(a)),
-			fmt_value(l->b_median, unit, b, sizeof(b)),
-			fmt_ratio(l->growth.ratio, r, sizeof(r)),
-			fmt_ratio(l->growth.lo, lo, sizeof(lo)),
-			fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+		int n = snprintf(head, sizeof(head),
+				 _("at %s: process %s, thread %s, ×%s [%s, %s] %s"), x,
+				 report_fmt_value(l->a_median, unit, a, sizeof(a)),
+				 report_fmt_value(l->b_median, unit, b, sizeof(b)),
+				 report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
+				 report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+				 report_fmt_ratio(l->growth.hi, hi, sizeof(hi)),
+				 verdict_status_label(l->grows));
 		if (isfinite(l->a_net) && n > 0 && (size_t)n < sizeof(head))
 			snprintf(head + n, sizeof(head) - (size_t)n,
 				 _("; beyond the same work alone: process %s, thread %s"),
@@ -500,11 +452,12 @@ static void print_parts(FILE *out, const struct verdict *v, int width)
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
 		snprintf(head, sizeof(head), _("%s: %s against %s, ×%s [%s, %s] %s"), _(l->label),
-			 fmt_value(l->a_median, l->unit ? l->unit : "ns", a, sizeof(a)),
-			 fmt_value(l->b_median, l->unit ? l->unit : "ns", b, sizeof(b)),
-			 fmt_ratio(l->growth.ratio, r, sizeof(r)),
-			 fmt_ratio(l->growth.lo, lo, sizeof(lo)),
-			 fmt_ratio(l->growth.hi, hi, sizeof(hi)), verdict_status_label(l->grows));
+			 report_fmt_value(l->a_median, l->unit ? l->unit : "ns", a, sizeof(a)),
+			 report_fmt_value(l->b_median, l->unit ? l->unit : "ns", b, sizeof(b)),
+			 report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 report_fmt_ratio(l->growth.hi, hi, sizeof(hi)),
+			 verdict_status_label(l->grows));
 		report_wrap(out, head, 2, width);
 	}
 }
@@ -631,14 +584,14 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 			snprintf(head, sizeof(head),
 				 _("ratio ×%s [%s, %s] (95%% CI, bootstrap, widened ×%.2f for the "
 				   "drift between rounds)"),
-				 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
-				 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
-				 fmt_ratio(v->ratio.hi, hi, sizeof(hi)), drift);
+				 report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+				 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+				 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)), drift);
 		else
 			snprintf(head, sizeof(head), _("ratio ×%s [%s, %s] (95%% CI, bootstrap)"),
-				 fmt_ratio(v->ratio.ratio, r, sizeof(r)),
-				 fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
-				 fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+				 report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+				 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+				 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
 		report_wrap(out, head, 2, o->width);
 		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
 			 v->threshold, v->margin);

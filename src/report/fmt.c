@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fmt: the numbers every renderer for people prints, formatted one way:
+ * a value in its unit, a ratio, a trend's slope. The terminal report, the
+ * HTML page and the comparison share these, so a figure reads the same
+ * everywhere.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/units.h"
+#include "report/report.h"
+#include "util/i18n.h"
+
+char *report_fmt_value(double v, const char *unit, char *buf, size_t size)
+{
+	if (unit && strcmp(unit, "ns") == 0)
+		return units_format_ns(v, buf, size);
+	if (unit && strcmp(unit, "bytes") == 0)
+		return units_format_bytes(v, buf, size);
+	/* Counts and rates: "12.3k requests/s", never an exponent. */
+	static const char prefixes[] = " kMG";
+	int p = 0;
+	while (isfinite(v) && fabs(v) >= 1000 && p < 3)
+		v /= 1000, p++;
+	if (!isfinite(v))
+		snprintf(buf, size, "%s", _("n/a"));
+	else if (p)
+		snprintf(buf, size, "%.3g%c %s", v, prefixes[p], unit ? unit : "");
+	else
+		snprintf(buf, size, "%.3g %s", v, unit ? unit : "");
+	return buf;
+}
+
+char *report_fmt_ratio(double r, char *buf, size_t size)
+{
+	if (!isfinite(r))
+		snprintf(buf, size, "%s", _("n/a"));
+	else if (fabs(r) >= 99.95)
+		snprintf(buf, size, "%.0f", r);
+	else if (fabs(r) >= 9.995)
+		snprintf(buf, size, "%.1f", r);
+	else if (fabs(r) >= 0.09995)
+		snprintf(buf, size, "%.2f", r);
+	else
+		snprintf(buf, size, "%.2g", r);
+	return buf;
+}
+
+char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size)
+{
+	char v[32];
+	double per_gib = l->fit.slope * 1073741824.0;
+	units_format_ns(fabs(per_gib), v, sizeof(v));
+	snprintf(buf, size, "%s%s/GiB", per_gib < 0 ? "-" : "+", v);
+	return buf;
+}
