@@ -244,16 +244,6 @@ static void comparison_free(struct comparison *c)
 
 /* ---- Formatting for people ---- */
 
-/* Display width of a UTF-8 string: one column per code point. */
-static size_t width_of(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
 /*
  * A value for people, as a number and its unit apart ("12.3" and "µs",
  * "12.3k" and "requests/s"), so that an interval can share the unit.
@@ -598,7 +588,7 @@ static void line_break(struct line *l)
 /* Adds one piece; color (may be NULL) frames it when colours are on. */
 static void line_put(struct line *l, const char *s, const char *color)
 {
-	size_t w = width_of(s);
+	size_t w = report_width(s, SIZE_MAX);
 	if (!*s)
 		return;
 	if (!l->fresh && l->col + 1 + w > l->width)
@@ -651,27 +641,6 @@ static void rule(FILE *out, const struct report_opts *o)
 	for (int i = 0; i < width; i++)
 		fputc('-', out);
 	fputc('\n', out);
-}
-
-static const char *status_color(enum verdict_status s)
-{
-	switch (s) {
-	case V_HOLDS:
-		return "\033[32m";
-	case V_HOLDS_SMALL:
-	case V_REVERSED_SMALL:
-	case V_INCONCLUSIVE:
-		return "\033[33m";
-	case V_NEGLIGIBLE:
-		return "\033[36m";
-	case V_REVERSED:
-		return "\033[35m";
-	case V_OBSERVED:
-	case V_NOT_OBSERVED:
-		return "\033[1m";
-	default:
-		return "\033[2m";
-	}
 }
 
 static const char *class_color(const char *cls)
@@ -762,7 +731,7 @@ static void text_verdicts(FILE *out, const struct comparison *c, const struct re
 			fmt_verdict(v, cell, sizeof(cell));
 			line_start(&l, out, o, 4, 8);
 			line_put(&l, tag, NULL);
-			line_put(&l, cell, status_color(v->status));
+			line_put(&l, cell, report_status_color(v->status));
 			line_end(&l);
 		}
 	}
@@ -901,7 +870,7 @@ static void text_row(FILE *out, const struct comparison *c, const struct row *ro
 	for (size_t k = 0; k < c->n; k++) {
 		const struct cell *cell = &row->cell[k];
 		fmt_tag(k, c->n, tag, sizeof(tag));
-		line_start(&l, out, o, 4, 5 + width_of(tag));
+		line_start(&l, out, o, 4, 5 + report_width(tag, SIZE_MAX));
 		line_put(&l, tag, NULL);
 		if (!cell->m) {
 			line_put(&l, NO_VALUE, NULL);

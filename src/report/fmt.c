@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * fmt: the numbers every renderer for people prints, formatted one way:
- * a value in its unit, a ratio, a trend's slope. The terminal report, the
+ * a value in its unit, a ratio, a trend's slope; and the display width
+ * and the terminal colour of a verdict they share. The terminal report, the
  * HTML page and the comparison share these, so a figure reads the same
  * everywhere.
  */
@@ -55,4 +56,34 @@ char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size)
 	units_format_ns(fabs(per_gib), v, sizeof(v));
 	snprintf(buf, size, "%s%s/GiB", per_gib < 0 ? "-" : "+", v);
 	return buf;
+}
+
+size_t report_width(const char *s, size_t bytes)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < bytes && s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+const char *report_status_color(enum verdict_status s)
+{
+	switch (s) {
+	case V_HOLDS:
+		return "\033[32m";
+	case V_HOLDS_SMALL:
+	case V_REVERSED_SMALL:
+	case V_INCONCLUSIVE:
+		return "\033[33m";
+	case V_NEGLIGIBLE:
+		return "\033[36m";
+	case V_REVERSED:
+		return "\033[35m";
+	case V_OBSERVED:
+	case V_NOT_OBSERVED:
+		return "\033[1m";
+	default:
+		return "\033[2m";
+	}
 }

@@ -53,6 +53,10 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
 char *report_fmt_value(double v, const char *unit, char *buf, size_t size);
 char *report_fmt_ratio(double r, char *buf, size_t size);
 char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size);
+/* Display width of a UTF-8 string (at most `bytes` bytes): one column per code point. */
+size_t report_width(const char *s, size_t bytes);
+/* The ANSI colour of a verdict on a terminal (reset with "\033[0m"). */
+const char *report_status_color(enum verdict_status s);
 
 /*
  * Writes text wrapped at spaces to width columns (characters, not bytes),

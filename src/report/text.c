@@ -29,37 +29,6 @@
 /* The table needs this much: its four columns and a verdict of 16 columns. */
 #define MIN_WIDTH 80
 
-/* Display width of a UTF-8 string: one column per code point. */
-static size_t width_of(const char *s, size_t bytes)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < bytes && s[i]; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
-static const char *color_of(enum verdict_status s)
-{
-	switch (s) {
-	case V_HOLDS:
-		return "\033[32m";
-	case V_HOLDS_SMALL:
-	case V_REVERSED_SMALL:
-	case V_INCONCLUSIVE:
-		return "\033[33m";
-	case V_NEGLIGIBLE:
-		return "\033[36m";
-	case V_REVERSED:
-		return "\033[35m";
-	case V_OBSERVED:
-	case V_NOT_OBSERVED:
-		return "\033[1m";
-	default:
-		return "\033[2m";
-	}
-}
-
 /*
  * Takes the next line of at most width columns from *text, breaking at a
  * space where possible (a word longer than width is cut) and always at a
@@ -91,7 +60,7 @@ static size_t next_line(const char **text, size_t width)
 /* Writes s padded with spaces to width columns, on the left when right-aligned. */
 static void put_padded(FILE *out, const char *s, size_t width, bool right)
 {
-	size_t cols = width_of(s, strlen(s));
+	size_t cols = report_width(s, strlen(s));
 	int pad = cols < width ? (int)(width - cols) : 0;
 	if (right)
 		fprintf(out, "%*s%s", pad, "", s);
@@ -141,13 +110,13 @@ static void print_row(FILE *out, const struct row *r, const struct report_opts *
 		for (int i = 0; i < 5; i++) {
 			const char *start = rest[i];
 			size_t n = next_line(&rest[i], w[i]);
-			size_t cols = width_of(start, n);
+			size_t cols = report_width(start, n);
 			if (n) {
 				bool colored = i == 4 && o->color;
 				fprintf(out, "%*s", (int)pending, "");
 				pending = 0;
 				if (colored)
-					fputs(color_of(r->status), out);
+					fputs(report_status_color(r->status), out);
 				fprintf(out, "%.*s", (int)n, start);
 				if (colored)
 					fputs("\033[0m", out);
@@ -197,7 +166,7 @@ static void side_cell(const struct side *s, const struct trend_line *l, const ch
 		snprintf(buf, size, "%s", says ? _(says) : "");
 		return;
 	}
-	size_t cols = width_of(label, strlen(label)) + 1 + width_of(val, strlen(val));
+	size_t cols = report_width(label, strlen(label)) + 1 + report_width(val, strlen(val));
 	snprintf(buf, size, "%s%c%s", label, cols > COL_SIDE ? '\n' : ' ', val);
 }
 
@@ -565,7 +534,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	verdict_cell(v, vcell, sizeof(vcell));
 	fprintf(out, _("  seeds: %s; kind: %s; verdict: "), c->seeds, claim_kind_name(c->kind));
 	if (o->color)
-		fprintf(out, "%s%s\033[0m\n", color_of(v->status), vcell);
+		fprintf(out, "%s%s\033[0m\n", report_status_color(v->status), vcell);
 	else
 		fprintf(out, "%s\n", vcell);
 	if (v->reason[0]) {
@@ -644,7 +613,7 @@ static void print_conditions(FILE *out, const struct metric *m, int indent, int 
 			text = val;
 		}
 		snprintf(item, sizeof(item), "%s=%s", p->key, text);
-		int cols = (int)width_of(item, strlen(item));
+		int cols = (int)report_width(item, strlen(item));
 		if (col == 0) {
 			col = fprintf(out, "%*s%s", indent, "", item) > 0 ? indent + cols : indent;
 		} else if (col + 2 + cols > width) {
