@@ -6,7 +6,8 @@
 #   make asan     the test suite under AddressSanitizer and UBSan
 #   make tsan     the thread-heavy suites under ThreadSanitizer
 #   make valgrind ptlab report and compare under valgrind
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make deps     install missing build dependencies (apt-get, as root)
+#   make install  PREFIX=/usr/local DESTDIR=   (make uninstall, same variables)
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
@@ -40,7 +41,20 @@ POS     := $(wildcard po/*.po)
 MOS     := $(POS:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo)
 
 .PHONY: all run test asan deps install uninstall clean format format-check pot bench check-deps \
-	fuzz fuzz-build fuzz-regress tsan valgrind
+	fuzz fuzz-build fuzz-regress tsan valgrind deps-check-build deps-check-tests
+
+# What compiling needs installed, checked before the first compile (an
+# order-only prerequisite, so it rebuilds nothing): a missing library stops
+# the build with one line naming it and `make deps`, not a compiler error.
+# deps, run and clean do not need them.
+BUILD_DEPS := libjansson-dev gettext
+TEST_DEPS  := check libsubunit-dev
+
+deps-check-build:
+	@scripts/deps.sh --check $(BUILD_DEPS)
+
+deps-check-tests: deps-check-build
+	@scripts/deps.sh --check $(TEST_DEPS)
 
 all: ptlab
 
@@ -50,25 +64,25 @@ ptlab: $(BUILD)/ptlab
 $(BUILD)/ptlab: $(MAIN_O) $(OBJS) $(MOS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_O) $(OBJS) $(LDLIBS)
 
-$(BUILD)/%.o: src/%.c
+$(BUILD)/%.o: src/%.c | deps-check-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/t/%.o: src/%.c
+$(BUILD)/t/%.o: src/%.c | deps-check-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DPTLAB_TESTING -MMD -MP -c -o $@ $<
 
 # The HTML shell is assembled into this object (.incbin): rebuild it when the shell changes.
 $(BUILD)/report/html_template.o $(BUILD)/t/report/html_template.o: src/report/template.html
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c | deps-check-tests
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DPTLAB_TESTING -DPTLAB_SRCDIR='"$(CURDIR)"' -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/ptlab-tests: $(TOBJS) $(TSOBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(TOBJS) $(TSOBJS) $(TEST_LDLIBS)
 
-$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo: po/%.po
+$(BUILD)/locale/%/LC_MESSAGES/ptlab.mo: po/%.po | deps-check-build
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
@@ -145,7 +159,8 @@ install: ptlab
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ptlab $(DESTDIR)$(MANDIR)/man1/ptlab.1
+	rm -f $(DESTDIR)$(BINDIR)/ptlab $(DESTDIR)$(MANDIR)/man1/ptlab.1 \
+		$(POS:po/%.po=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/ptlab.mo)
 
 format:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/*.c tests/*.h fuzz/*.c

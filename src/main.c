@@ -7,11 +7,13 @@
  * over to the runner, the claims and the renderers.
  *
  * Exit status: 0 done; 1 an experiment failed, crashed or timed out, or a
- * file could not be read or written; 2 bad usage; 128 + signal when the
- * run was interrupted (the report still shows what was measured).
+ * file could not be read or written (stdout included: finish_stdout()); 2
+ * bad usage; 128 + signal when the run was interrupted (the report still
+ * shows what was measured).
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
@@ -26,6 +28,8 @@
 #include "claims/claims.h"
 #include "core/cleanup.h"
 #include "core/httpd.h"
+#include "core/limit.h"
+#include "core/outfile.h"
 #include "core/runner.h"
 #include "core/sysinfo.h"
 #include "core/unit.h"
@@ -67,6 +71,7 @@ enum opt_bit {
 	OB_COLOR = 1 << 6,
 	OB_OUTPUTS = 1 << 7, /* --html, --csv, --openmetrics */
 	OB_CHARTS = 1 << 8,
+	OB_DRY_RUN = 1 << 9,
 };
 
 struct command_info {
@@ -101,8 +106,11 @@ static const struct command_info commands[] = {
 	{ "explain", CMD_EXPLAIN, 0, N_("ptlab explain CLAIM [--lang en|id]"),
 	  N_("Explains a claim: what the seeds say, how ptlab measures it, how the verdict is\n"
 	     "decided, and the mechanism behind the result.") },
-	{ "clean", CMD_CLEAN, 0, N_("ptlab clean"),
-	  N_("Removes objects left by a run that was killed (only those whose owner is gone).") },
+	{ "clean", CMD_CLEAN, OB_DRY_RUN, N_("ptlab clean [--dry-run]"),
+	  N_("Removes the named objects (shared memory, queues, semaphores, FIFOs, temporary\n"
+	     "files) that a run killed outright left, and only those: each run records what it\n"
+	     "makes, and clean removes what a run recorded once its process is provably gone.\n"
+	     "--dry-run lists what would be removed and removes nothing.") },
 	{ "compare", CMD_COMPARE, OB_COLOR | OB_OUTPUTS,
 	  N_("ptlab compare FILE FILE... [--html FILE] [--no-color] [--lang en|id]"),
 	  N_("Sets saved runs side by side (of one machine or several): every figure's median\n"
@@ -138,13 +146,14 @@ struct options {
 	enum param_preset preset;
 	const char *json_path;
 	const char *html_path, *csv_path, *openmetrics_path;
+	bool file_to_stdout; /* one of them is "-" or stdout: no text report there */
 	const char *cpus_text;
 	int cpus[CPU_SETSIZE];
 	size_t n_cpus;
 	uint64_t seed;
 	struct set_arg sets[MAX_SETS];
 	size_t n_sets;
-	bool progress, no_color, no_charts;
+	bool progress, no_color, no_charts, dry_run;
 	unsigned given; /* OB_* bits of the options given */
 	char **args;	/* positional arguments after the command */
 	int n_args;
@@ -175,7 +184,13 @@ static void print_help(void)
 	printf("  --quick               %s\n", _("short sampling budgets (the default)"));
 	printf("  --full                %s\n", _("long budgets, larger sizes: tighter intervals"));
 	printf("  --json FILE           %s\n",
-	       _("also write the run, every raw sample and the verdicts as JSON"));
+	       _("also write the run, every raw sample and the verdicts as JSON ('-': to "
+		 "stdout, instead of the report; so for every FILE below)"));
+	printf("  --html FILE           %s\n",
+	       _("also write one self-contained HTML page with charts (works offline)"));
+	printf("  --csv FILE            %s\n", _("also write one CSV row per figure"));
+	printf("  --openmetrics FILE    %s\n",
+	       _("also write the figures in the OpenMetrics text format (for Prometheus)"));
 	printf("  --cpus LIST           %s\n",
 	       _("CPUs experiments may use, e.g. 0,2 or 0-3 (default: all allowed)"));
 	printf("  --seed N              %s\n", _("seed of the bootstrap intervals (default 1)"));
@@ -184,7 +199,11 @@ static void print_help(void)
 	printf("  --progress            %s\n",
 	       _("show progress on stderr even when it is not a terminal"));
 	printf("  --no-color            %s\n", _("no colours (so does the NO_COLOR variable)"));
+	printf("  --no-charts           %s\n",
+	       _("no bar charts under the key comparisons (drawn only on a terminal)"));
 	printf("  --lang en|id          %s\n", _("language of the report"));
+	printf("  --dry-run             %s\n",
+	       _("with clean: list what would be removed, remove nothing"));
 	printf("  -h, --help            %s\n",
 	       _("this help; 'ptlab COMMAND --help' for a command"));
 	printf("  -V, --version         %s\n", _("the version"));
@@ -288,7 +307,11 @@ static int parse_set(const char *text, struct options *o)
 	return 0;
 }
 
-/* Pulls --lang out early so that every later message is already in that language. */
+/*
+ * Pulls --lang out early so that every later message is already in that
+ * language. A language whose catalogue is nowhere to be found is said (a
+ * warning naming where ptlab looked), not an error.
+ */
 static int early_lang(int argc, char **argv)
 {
 	const char *lang = NULL;
@@ -300,11 +323,18 @@ static int early_lang(int argc, char **argv)
 		else if (strncmp(argv[i], "--lang=", 7) == 0)
 			lang = argv[i] + 7;
 	}
-	if (i18n_init(lang) != 0) {
-		i18n_init(NULL);
+	char looked[1024];
+	int err = i18n_init(lang, looked, sizeof(looked));
+	bool unknown = err == -EINVAL;
+	if (unknown)
+		err = i18n_init(NULL, looked, sizeof(looked));
+	if (err == -ENOENT)
+		msg_warn(_("the message catalogue (ptlab.mo) of the language asked for is in none "
+			   "of %s: messages stay in English"),
+			 looked);
+	if (unknown)
 		return usage_error(_("unknown language \"%s\" for --lang: accepted are en and id"),
 				   lang);
-	}
 	return 0;
 }
 
@@ -317,42 +347,32 @@ static const struct command_info *find_command(const char *name)
 }
 
 /*
- * Checks that path can be written without creating or truncating it now:
- * it names no folder, an existing file there is writable, and a file can
- * be made in its folder. That last test makes a trial file and removes it
- * at once, because access() lets root through where the file system
- * refuses (/proc, a read-only mount seen through some paths); the run is
- * saved through a temporary file in the same folder anyway.
+ * Why a file cannot be written: the rule's reason (outfile.h), else the
+ * limit that explains the errno (a file needs two descriptors: its folder
+ * and the temporary file), else the errno's text. buf holds the limit's.
  */
-static int check_writable(const char *path, const char *option)
+static const char *file_reason(int err, const char *why, char *buf, size_t size)
 {
-	char dir[PATH_MAX], probe[PATH_MAX + 32];
-	struct stat st;
-	int err = 0;
-	if (!*path || strlen(path) >= sizeof(dir))
-		err = *path ? ENAMETOOLONG : ENOENT;
-	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		err = EISDIR;
-	else if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
-		err = errno;
+	if (why)
+		return _(why);
+	return limit_explain(LIMIT_FD, err, buf, size);
+}
+
+/*
+ * Checks that path can be written, by the rule of core/outfile.h, without
+ * creating or changing anything. Returns 0 with *to_stdout set, or
+ * EXIT_USAGE with the message printed.
+ */
+static int check_writable(const char *path, const char *option, bool *to_stdout)
+{
+	enum outfile_way way;
+	const char *why;
+	char reason[256];
+	int err = outfile_check(path, &way, &why);
 	if (err)
-		return usage_error(_("cannot write %s \"%s\": %s"), option, path, strerror(err));
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash == dir)
-		dir[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	snprintf(probe, sizeof(probe), "%s/.ptlab-check.XXXXXX", dir);
-	int fd = mkstemp(probe);
-	if (fd < 0) {
-		err = errno;
-		return usage_error(_("cannot write %s \"%s\": %s"), option, path, strerror(err));
-	}
-	close(fd);
-	unlink(probe);
+		return usage_error(_("cannot write %s \"%s\": %s"), option, path,
+				   file_reason(err, why, reason, sizeof(reason)));
+	*to_stdout = way == OUTFILE_STDOUT;
 	return 0;
 }
 
@@ -369,7 +389,8 @@ enum {
 	OPT_HTML,
 	OPT_CSV,
 	OPT_OPENMETRICS,
-	OPT_NO_CHARTS
+	OPT_NO_CHARTS,
+	OPT_DRY_RUN
 };
 
 /*
@@ -397,6 +418,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "csv", required_argument, NULL, OPT_CSV },
 		{ "openmetrics", required_argument, NULL, OPT_OPENMETRICS },
 		{ "no-charts", no_argument, NULL, OPT_NO_CHARTS },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -472,6 +494,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->no_charts = true;
 			o->given |= OB_CHARTS;
 			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			o->given |= OB_DRY_RUN;
+			break;
 		case 'h':
 			help = true;
 			break;
@@ -522,6 +548,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			{ OB_PROGRESS, "--progress" },
 			{ OB_COLOR, "--no-color" },
 			{ OB_CHARTS, "--no-charts" },
+			{ OB_DRY_RUN, "--dry-run" },
 		};
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (extra & names[i].bit)
@@ -552,10 +579,15 @@ static int show(const struct options *o)
 	return 0;
 }
 
-/* Checks that every output file asked for can be written. Returns 0 or EXIT_USAGE. */
-static int check_outputs(const struct options *o)
+/*
+ * Checks that every output file asked for can be written, and that at most
+ * one goes to the standard output; that one takes the place of the text
+ * report (o->file_to_stdout). Returns 0 or EXIT_USAGE.
+ */
+static int check_outputs(struct options *o)
 {
 	int err;
+	const char *first = NULL;
 	const struct {
 		const char *path, *option;
 	} outputs[] = {
@@ -564,10 +596,31 @@ static int check_outputs(const struct options *o)
 		{ o->csv_path, "--csv" },
 		{ o->openmetrics_path, "--openmetrics" },
 	};
-	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++)
-		if (outputs[i].path && (err = check_writable(outputs[i].path, outputs[i].option)))
+	for (size_t i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
+		bool to_stdout = false;
+		if (!outputs[i].path)
+			continue;
+		if ((err = check_writable(outputs[i].path, outputs[i].option, &to_stdout)))
 			return err;
+		if (to_stdout && first)
+			return usage_error(_("%s and %s both go to the standard output: one "
+					     "may, the other needs a file"),
+					   first, outputs[i].option);
+		if (to_stdout)
+			first = outputs[i].option;
+	}
+	o->file_to_stdout = first != NULL;
 	return 0;
+}
+
+/* The cause of the first failed flush of stdout, or 0: glibc drops the bytes it could not write. */
+static int stdout_error;
+
+/* Writes what stdout holds now, keeping the cause of a failure for finish_stdout(). */
+static void flush_stdout(void)
+{
+	if (fflush(stdout) != 0 && !stdout_error)
+		stdout_error = errno ? errno : EIO;
 }
 
 static bool use_color(const struct options *o)
@@ -597,9 +650,10 @@ static int render(const struct run *r, const struct options *o)
 	struct report_opts ro = { .color = use_color(o), .charts = use_charts(o), .width = 80 };
 	int status = 0;
 	claims_judge_all(r, v);
-	if (render_text.render(stdout, r, v, &ro) != 0)
-		status = 1;
-	fflush(stdout);
+	/* A failed write to stdout is said once, by finish_stdout(). */
+	if (!o->file_to_stdout)
+		render_text.render(stdout, r, v, &ro);
+	flush_stdout();
 	const struct {
 		const char *path;
 		const struct renderer *rd;
@@ -613,9 +667,12 @@ static int render(const struct run *r, const struct options *o)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (!files[i].path)
 			continue;
-		int err = report_save(files[i].path, files[i].rd, r, v, &plain);
+		const char *why = NULL;
+		char reason[256];
+		int err = report_save(files[i].path, files[i].rd, r, v, &plain, &why);
 		if (err) {
-			msg_error(_("cannot write %s: %s"), files[i].path, strerror(-err));
+			msg_error(_("cannot write %s: %s"), files[i].path,
+				  file_reason(err, why, reason, sizeof(reason)));
 			status = 1;
 		}
 	}
@@ -693,6 +750,13 @@ static int cmd_run(const struct options *o)
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[len > 0 ? len : 0] = '\0';
 	runner_setup();
+	const char *where = NULL;
+	int reg_err = cleanup_begin(&where);
+	if (reg_err)
+		msg_warn(_("cannot keep the record of ptlab's objects in %s: %s; they are still "
+			   "removed after each experiment, but if this run is killed outright "
+			   "'ptlab clean' will not find them"),
+			 where ? where : "?", strerror(-reg_err));
 
 	struct run r;
 	run_init(&r);
@@ -720,9 +784,6 @@ static int cmd_run(const struct options *o)
 	};
 	for (size_t k = 0; k < n; k++) {
 		struct exp_result *res = run_add_result(&r, plan[k].exp->name);
-		if (progress)
-			fprintf(stderr, _("ptlab: running %s (%s)...\n"), plan[k].exp->name,
-				r.preset);
 		runner_run(&ro, plan[k].exp, plan[k].params, res);
 		if (res->outcome == OUTCOME_FAILED || res->outcome == OUTCOME_CRASHED ||
 		    res->outcome == OUTCOME_TIMED_OUT) {
@@ -732,6 +793,7 @@ static int cmd_run(const struct options *o)
 		}
 	}
 	runner_teardown();
+	cleanup_end(); /* every object is gone: the registry goes, and its descriptor */
 	if (render(&r, o))
 		status = 1;
 	if (runner_interrupted()) {
@@ -759,7 +821,7 @@ static int cmd_report(const struct options *o)
 	if (e) {
 		msg_error("%s", err);
 		run_free(&r);
-		return e == -EINVAL ? EXIT_USAGE : 1;
+		return e == -EINVAL || e == -EFBIG ? EXIT_USAGE : 1;
 	}
 	int status = render(&r, o);
 	run_free(&r);
@@ -888,14 +950,68 @@ static int cmd_explain(const struct options *o)
 	return 0;
 }
 
+/* One line per finding of `ptlab clean` (cleanup_sweep()'s each()). */
+static void tell_clean(const struct cleanup_item *it, void *arg)
+{
+	bool dry = *(const bool *)arg;
+	const char *kind = cleanup_kind_name(it->kind);
+	switch (it->finding) {
+	case CLEANUP_REMOVED:
+		printf(dry ? _("would remove %s %s (run %d)\n") : _("removed %s %s (run %d)\n"),
+		       kind, it->name, (int)it->owner);
+		break;
+	case CLEANUP_NOT_REMOVED:
+		msg_error(_("cannot remove %s %s (run %d): %s"), kind, it->name, (int)it->owner,
+			  strerror(-it->err));
+		break;
+	case CLEANUP_RUN_LIVE:
+		printf(_("left alone: run %d is still running\n"), (int)it->owner);
+		break;
+	case CLEANUP_RUN_FOREIGN:
+		printf(_("left alone: run %d was recorded in another pid namespace, where ptlab "
+			 "cannot tell whether it still runs\n"),
+		       (int)it->owner);
+		break;
+	case CLEANUP_RUN_UNPROVEN:
+		if (it->err == -ESRCH || it->err == -ENODATA)
+			printf(it->err == -ESRCH
+				       ? _("left alone: run %d: /proc here is not of this pid "
+					   "namespace, so ptlab cannot tell whether it still "
+					   "runs\n")
+				       : _("left alone: run %d: its start time was not recorded, "
+					   "so "
+					   "ptlab cannot tell whether it still runs\n"),
+			       (int)it->owner);
+		else
+			printf(_("left alone: %s is not a registry ptlab can read (%s)\n"),
+			       it->name, strerror(-it->err));
+		break;
+	case CLEANUP_RUN_ENDED:
+		printf(_("run %d has ended: its recorded objects go\n"), (int)it->owner);
+		break;
+	}
+}
+
 static int cmd_clean(const struct options *o)
 {
+	char dir[PATH_MAX];
+	bool dry = o->dry_run;
 	if (o->n_args)
 		return usage_error("%s", _("clean takes no arguments"));
 	struct cleanup_counts n;
-	int err = cleanup_sweep(0, &n);
-	printf(_("removed %u shared-memory objects, %u message queues, %u temporary files, %u "
-		 "System V objects\n"),
+	int err = cleanup_state_dir(dir, sizeof(dir));
+	printf(_("registries of runs: %s\n"), err ? "?" : dir);
+	err = cleanup_sweep(dry, tell_clean, &dry, &n);
+	if (err == -ENOTDIR) {
+		msg_error(_("%s is not a folder of this user's that no one else can write: nothing "
+			    "in it is trusted, nothing was removed"),
+			  dir);
+		return 1;
+	}
+	printf(dry ? _("would remove %u shared-memory objects, %u message queues, %u temporary "
+		       "files, %u System V objects\n")
+		   : _("removed %u shared-memory objects, %u message queues, %u temporary files, "
+		       "%u System V objects\n"),
 	       n.shm, n.mqueue, n.tmp, n.sysv);
 	if (err) {
 		msg_error(_("some objects could not be removed: %s"), strerror(-err));
@@ -920,7 +1036,7 @@ static int cmd_compare(const struct options *o)
 		int e = run_load(o->args[loaded], &runs[loaded], err, sizeof(err));
 		if (e) {
 			msg_error("%s", err);
-			status = e == -EINVAL ? EXIT_USAGE : 1;
+			status = e == -EINVAL || e == -EFBIG ? EXIT_USAGE : 1;
 			loaded++;
 			goto out;
 		}
@@ -939,16 +1055,25 @@ static int cmd_compare(const struct options *o)
 			(struct compare_input){ &runs[loaded], v + loaded * nc, o->args[loaded] };
 	}
 	struct report_opts ro = { .color = use_color(o), .width = 80 };
-	if (compare_render_text(stdout, in, n, &ro) != 0)
-		status = 1;
-	fflush(stdout);
+	/* A failed write to stdout is said once, by finish_stdout(). */
+	if (!o->file_to_stdout)
+		compare_render_text(stdout, in, n, &ro);
+	flush_stdout();
 	if (o->html_path) {
-		FILE *f = fopen(o->html_path, "w");
-		int e = f ? compare_render_html(f, in, n, &ro) : -errno;
-		if (f && fclose(f) != 0 && !e)
-			e = -errno;
+		char *page = NULL;
+		size_t len = 0;
+		const char *why = NULL;
+		char reason[256];
+		FILE *m = open_memstream(&page, &len);
+		int e = m ? compare_render_html(m, in, n, &ro) : -errno;
+		if (m && fclose(m) != 0 && !e)
+			e = -ENOMEM;
+		if (!e)
+			e = outfile_write(o->html_path, page, len, &why);
+		free(page);
 		if (e) {
-			msg_error(_("cannot write %s: %s"), o->html_path, strerror(-e));
+			msg_error(_("cannot write %s: %s"), o->html_path,
+				  file_reason(e, why, reason, sizeof(reason)));
 			status = 1;
 		}
 	}
@@ -1040,7 +1165,7 @@ static int cmd_serve(const struct options *o)
 	printf(_("serving %s on http://127.0.0.1:%u/ (pid %d): GET /, /work?us=N, /poison; "
 		 "Ctrl-C stops\n"),
 	       httpd_model_name(cfg.model), (unsigned)h.port, (int)h.pid);
-	fflush(stdout);
+	flush_stdout();
 	for (;;) {
 		siginfo_t si;
 		int sig = sigwaitinfo(&wait, &si);
@@ -1113,12 +1238,34 @@ int ptlab_fuzz_args(int argc, char **argv)
 }
 #endif
 
-int main(int argc, char **argv)
+/*
+ * Ends the command's use of stdout, as gnulib's close_stdout() does: what
+ * is still buffered is written and stdout is closed, and a write that
+ * failed on the way or fails now (a full disk, /dev/full, a closed
+ * descriptor) is said once and makes the exit status at least 1 (a larger
+ * one, 2 or 128 + N, is kept). A reader that stopped reading (EPIPE, as in
+ * `ptlab list | head -1`) is no error: it has what it wanted, so nothing
+ * is said and the status stays. The cause is the first failed flush_stdout()'s,
+ * else fclose()'s (glibc keeps the bytes a full buffer could not write,
+ * and tries them again), else EIO. Returns the exit status.
+ */
+static int finish_stdout(int status)
 {
-	/* The exec probe of `create`: exit before doing anything at all. */
-	if (argc == 2 && strcmp(argv[1], PTLAB_EXEC_PROBE) == 0)
-		_exit(0);
+	bool earlier = ferror(stdout) != 0;
+	int err = stdout_error;
+	if (fclose(stdout) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (earlier && !err)
+		err = EIO; /* a write failed, its cause unknown */
+	if (err == 0 || err == EPIPE)
+		return status;
+	msg_error(_("cannot write the standard output: %s"), strerror(err));
+	return status > 1 ? status : 1;
+}
 
+/* The command argv asks for, from checking to its end. Returns the exit status. */
+static int run_command(int argc, char **argv)
+{
 	int err = early_lang(argc, argv);
 	if (err)
 		return err;
@@ -1148,4 +1295,27 @@ int main(int argc, char **argv)
 		return cmd_compare(&o);
 	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* The exec probe of `create`: exit before doing anything at all. */
+	if (argc == 2 && strcmp(argv[1], PTLAB_EXEC_PROBE) == 0)
+		_exit(0);
+	/*
+	 * Started with stdin, stdout or stderr closed, the first file ptlab
+	 * opens (its registry of objects, a report file) would take that
+	 * number and receive what is printed: /dev/null takes it first.
+	 */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			break;
+	/*
+	 * A reader that stops early must not kill ptlab before the files asked
+	 * for are written: writes to it fail with EPIPE instead, which
+	 * finish_stdout() lets pass.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	return finish_stdout(run_command(argc, argv));
 }

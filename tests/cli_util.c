@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -155,6 +156,8 @@ static void child_setup(const struct cli_spawn_opts *o, pid_t parent)
 		if (getppid() != parent)
 			_exit(126);
 	}
+	if (o->cwd && chdir(o->cwd) != 0)
+		child_fail("chdir");
 	for (size_t i = 0; i < o->n_limits; i++) {
 		struct rlimit rl = { o->limits[i].value, o->limits[i].value };
 		if (setrlimit(o->limits[i].resource, &rl) != 0)
@@ -169,8 +172,12 @@ pid_t cli_spawn_with(const struct cli_spawn_opts *opts, const char *const *args,
 	const struct cli_spawn_opts *o = opts ? opts : &plain;
 	static char *env[ENV_MAX];
 	const char *argv[64];
+	char bin[PATH_MAX];
 	size_t n = 0;
 	argv[n++] = o->bin ? o->bin : cli_bin();
+	/* A relative program ("./ptlab") is not found from another folder. */
+	if (o->cwd && argv[0][0] != '/' && realpath(argv[0], bin))
+		argv[0] = bin;
 	for (; *args; args++) {
 		ck_assert_uint_lt(n, 63);
 		argv[n++] = *args;
@@ -189,6 +196,10 @@ pid_t cli_spawn_with(const struct cli_spawn_opts *opts, const char *const *args,
 		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
 		    dup2(err, 2) < 0)
+			_exit(126);
+		int broken[2];
+		if (o->stdout_broken &&
+		    (pipe(broken) != 0 || close(broken[0]) != 0 || dup2(broken[1], 1) < 0))
 			_exit(126);
 		sigset_t none;
 		sigemptyset(&none);

@@ -73,6 +73,8 @@ struct cli_spawn_opts {
 	bool as_user; /* drop to uid:gid (root only) before the limits are set */
 	uid_t uid;
 	gid_t gid;
+	const char *cwd;    /* the working directory to run in (after as_user), or NULL */
+	bool stdout_broken; /* stdout a pipe nobody reads (EPIPE) instead of the out file */
 };
 
 /*

@@ -13,6 +13,7 @@ Suite *procfs_suite(void);
 Suite *json_suite(void);
 Suite *sampler_suite(void);
 Suite *unit_suite(void);
+Suite *limit_suite(void);
 Suite *claims_suite(void);
 Suite *catalog_suite(void);
 Suite *runner_suite(void);

@@ -5,8 +5,12 @@
  * names the bad value and what is accepted, and nothing on stdout; the
  * informational commands exit 0 and say what they must; one small run
  * writes a JSON file that jansson reads back and `report` judges the same
- * way; a run stopped by SIGINT exits 130 with its report and leaves no
- * process and no shared-memory object behind.
+ * way; a run stopped by SIGINT exits 130 with its report, announces no
+ * experiment it did not start, and leaves no process and no shared-memory
+ * object behind; a stdout that cannot be written is said once (exit 1), a
+ * reader gone is not; --help describes every option the parser takes; a
+ * copied binary without its catalogue says so when Indonesian is asked
+ * for; isolation observes res.env from a folder it cannot read.
  *
  * The binary runs as tests/cli_util.h says (the C locale, NO_COLOR=1,
  * stdout and stderr into files in the test case's folder, killed at its
@@ -18,9 +22,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
+#include <grp.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,9 +48,29 @@
 #include "cli_util.h"
 #include "suites.h"
 
+#ifndef PTLAB_SRCDIR
+#define PTLAB_SRCDIR "."
+#endif
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
 #define CMD_LIMIT_NS (30 * NS_PER_S)  /* a command that runs nothing */
 #define RUN_LIMIT_NS (120 * NS_PER_S) /* a small run, under sanitizers too */
 #define PROGRESS_WAIT_NS (10 * NS_PER_S)
+
+/* Says on stderr why a test does less than it could here. */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "note: cli: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+}
 
 static void case_setup(void)
 {
@@ -193,9 +220,18 @@ START_TEST(test_bad_json_path)
 	/* A folder is no file to write. */
 	expect_usage_error(ARGS("run", "--json", cli_case_dir), cli_case_dir, strerror(EISDIR));
 
-	/* /proc takes no new files, not even from root. */
+	/* /proc takes no new files, not even from root, and its files are not replaced. */
 	expect_usage_error(ARGS("run", "--json", "/proc/ptlab-test.json"), "/proc/ptlab-test.json",
 			   NULL);
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("run", "--json", "/proc/version"));
+	ck_assert_msg(r.code == 2 && strstr(r.err, "/proc") && !strstr(r.err, strerror(ENOENT)),
+		      "--json /proc/version: exit %d: %s", r.code, r.err);
+	cli_free(&r);
+
+	/* An endless file is no run: read up to the cap, then refused. */
+	if (access("/dev/zero", R_OK) == 0)
+		expect_usage_error(ARGS("report", "/dev/zero"), "/dev/zero", "128 MiB");
 
 	/* A folder without write permission: root is let through, so only as a user. */
 	if (geteuid() != 0) {
@@ -549,14 +585,17 @@ static void copy_file(const char *from, const char *to)
  * catalogue made here for a copy of the binary (build/locale beside it is
  * where ptlab looks first) is used with --lang id, and not with --lang en.
  */
-START_TEST(test_lang_catalogue)
+/*
+ * Makes a one-message Indonesian catalogue ("measured by %s") in
+ * locale/id/LC_MESSAGES/ptlab.mo. Returns false when there is no msgfmt to
+ * make it with.
+ */
+static bool make_catalogue(const char *locale)
 {
-	char dir[512], po[600], mo[600], bin[600], cmd[1400];
+	char dir[512], po[600], mo[600], cmd[1400];
 	if (system("command -v msgfmt >/dev/null 2>&1") != 0)
-		return; /* no msgfmt: nothing to build a catalogue with */
-	snprintf(bin, sizeof(bin), "%s/ptlab", cli_case_dir);
-	copy_file(cli_bin(), bin);
-	snprintf(dir, sizeof(dir), "%s/build/locale/id/LC_MESSAGES", cli_case_dir);
+		return false;
+	snprintf(dir, sizeof(dir), "%s/id/LC_MESSAGES", locale);
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	write_file("id.po",
@@ -566,6 +605,17 @@ START_TEST(test_lang_catalogue)
 	snprintf(mo, sizeof(mo), "%s/ptlab.mo", dir);
 	snprintf(cmd, sizeof(cmd), "msgfmt -o '%s' '%s'", mo, po);
 	ck_assert_int_eq(system(cmd), 0);
+	return true;
+}
+
+START_TEST(test_lang_catalogue)
+{
+	char locale[512], bin[600];
+	snprintf(locale, sizeof(locale), "%s/build/locale", cli_case_dir);
+	if (!make_catalogue(locale))
+		return; /* no msgfmt: nothing to build a catalogue with */
+	snprintf(bin, sizeof(bin), "%s/ptlab", cli_case_dir);
+	copy_file(cli_bin(), bin);
 
 	struct cli_spawn_opts o = { .bin = bin };
 	struct cli r;
@@ -578,6 +628,134 @@ START_TEST(test_lang_catalogue)
 	ck_assert_int_eq(r.code, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "measured by server"));
 	ck_assert_ptr_null(strstr(r.out, "belum diukur"));
+	cli_free(&r);
+}
+END_TEST
+
+/*
+ * A copy of the binary away from its tree and from any installed
+ * catalogue finds no Indonesian one: asked for Indonesian, by --lang id or
+ * by LANGUAGE, it says so in one warning naming where it looked (beside
+ * itself and LOCALEDIR) and goes on in English; asked for English, it says
+ * nothing. A whole installed tree moved elsewhere (bin/ptlab beside
+ * share/locale) finds its catalogue.
+ */
+START_TEST(test_lang_copied_binary)
+{
+	static const char *const language_env[] = { "LANGUAGE=id", NULL };
+	char dir[400], bin[600], beside[600], locale[600];
+	struct stat st;
+	if (stat(LOCALEDIR "/id/LC_MESSAGES/ptlab.mo", &st) == 0) {
+		note("test_lang_copied_binary skipped: an Indonesian catalogue is installed in "
+		     "%s, where a copied binary finds it",
+		     LOCALEDIR);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/alone", cli_case_dir);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(bin, sizeof(bin), "%s/ptlab", dir);
+	snprintf(beside, sizeof(beside), "%s/build/locale", dir);
+	copy_file(cli_bin(), bin);
+	const struct {
+		const char *const *env; /* NULL: LC_ALL=C */
+		const char *const *args;
+		bool warned;
+	} cases[] = {
+		{ NULL, ARGS("--lang", "id", "--help"), true },
+		{ NULL, ARGS("--lang=id", "list"), true },
+		{ language_env, ARGS("--help"), true },
+		{ language_env, ARGS("--lang", "en", "--help"), false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli_spawn_opts o = { .bin = bin, .locale_env = cases[i].env };
+		struct cli r;
+		cli_run_with(&r, CMD_LIMIT_NS, &o, cases[i].args);
+		ck_assert_msg(r.code == 0, "case %zu: exit %d: %s", i, r.code, r.err);
+		ck_assert_msg(strstr(r.out, "Usage") || strstr(r.out, "measured by") ||
+				      strstr(r.out, "parameters"),
+			      "case %zu: not English: %.200s", i, r.out);
+		if (cases[i].warned) {
+			ck_assert_msg(strncmp(r.err, "ptlab: warning: ", 16) == 0 &&
+					      count_lines(r.err) == 1,
+				      "case %zu: expected one warning: %s", i, r.err);
+			ck_assert_msg(strstr(r.err, beside) && strstr(r.err, LOCALEDIR),
+				      "case %zu: the warning does not say where ptlab looked: %s",
+				      i, r.err);
+		} else {
+			ck_assert_msg(r.err[0] == '\0', "case %zu: stderr: %s", i, r.err);
+		}
+		cli_free(&r);
+	}
+
+	snprintf(dir, sizeof(dir), "%s/moved/bin", cli_case_dir);
+	snprintf(locale, sizeof(locale), "%s/moved/share/locale", cli_case_dir);
+	if (!make_catalogue(locale)) {
+		note("test_lang_copied_binary: no msgfmt, so no moved tree to try");
+		return;
+	}
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	snprintf(bin, sizeof(bin), "%s/ptlab", dir);
+	copy_file(cli_bin(), bin);
+	struct cli_spawn_opts o = { .bin = bin };
+	struct cli r;
+	cli_run_with(&r, CMD_LIMIT_NS, &o, ARGS("claims", "--lang", "id"));
+	ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+	ck_assert_msg(strstr(r.out, "diukur oleh server") != NULL, "not the moved catalogue");
+	ck_assert_str_eq(r.err, "");
+	cli_free(&r);
+}
+END_TEST
+
+/* The long options parse_args() accepts, read from its table in src/main.c. */
+static size_t accepted_long_options(char names[][32], size_t max)
+{
+	char *src = cli_slurp(PTLAB_SRCDIR "/src/main.c");
+	const char *p = strstr(src, "longopts[] = {");
+	ck_assert_msg(p != NULL, "no longopts table in %s/src/main.c", PTLAB_SRCDIR);
+	const char *end = strstr(p, "{ NULL");
+	ck_assert_ptr_nonnull(end);
+	size_t n = 0;
+	while ((p = strstr(p, "{ \"")) != NULL && p < end) {
+		p += 3;
+		ck_assert_uint_lt(n, max);
+		snprintf(names[n++], 32, "%.*s", (int)strcspn(p, "\""), p);
+	}
+	free(src);
+	return n;
+}
+
+/* Whether the options part of a help text (from "Options:") has a line for --name. */
+static bool help_describes(const char *help, const char *name)
+{
+	const char *line = strstr(help, "Options:");
+	size_t len = strlen(name);
+	for (; line && (line = strchr(line, '\n')) != NULL;) {
+		const char *p = ++line;
+		while (*p == ' ')
+			p++;
+		if (p[0] == '-' && p[1] != '-' && p[1] && p[2] == ',')
+			p += 3; /* "-h, " */
+		while (*p == ' ')
+			p++;
+		if (p[0] == '-' && p[1] == '-' && strncmp(p + 2, name, len) == 0 &&
+		    (p[2 + len] == ' ' || p[2 + len] == '\n' || p[2 + len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* `ptlab --help` describes, under Options, every long option the parser accepts. */
+START_TEST(test_help_names_every_option)
+{
+	char names[64][32];
+	size_t n = accepted_long_options(names, 64);
+	ck_assert_uint_ge(n, 10);
+	struct cli r;
+	cli_run(&r, CMD_LIMIT_NS, ARGS("--help"));
+	ck_assert_int_eq(r.code, 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(help_describes(r.out, names[i]), "--help does not describe --%s:\n%s",
+			      names[i], r.out);
 	cli_free(&r);
 }
 END_TEST
@@ -807,6 +985,25 @@ static bool progress_seen(const char *err_path)
 	return seen;
 }
 
+/*
+ * Waits until the run pid says in err_path that create is under way, for
+ * at most PROGRESS_WAIT_NS; false when it did not (or ended first, which it
+ * should not: that is looked at without reaping it).
+ */
+static bool wait_for_progress(pid_t pid, const char *err_path)
+{
+	uint64_t end = clock_now_ns() + PROGRESS_WAIT_NS;
+	for (;;) {
+		siginfo_t si = { .si_pid = 0 };
+		if (progress_seen(err_path))
+			return true;
+		if (clock_now_ns() >= end ||
+		    waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid)
+			return false;
+		cli_sleep_ns(10000000);
+	}
+}
+
 START_TEST(test_interrupt)
 {
 	struct cli r;
@@ -821,17 +1018,7 @@ START_TEST(test_interrupt)
 				   "create.extra=1MiB,16MiB,256MiB", "--set", "create.budget=2s",
 				   "--set", "create.max_samples=1000000"),
 			      out, err);
-	uint64_t end = clock_now_ns() + PROGRESS_WAIT_NS;
-	bool seen = false;
-	for (;;) {
-		siginfo_t si = { .si_pid = 0 };
-		if ((seen = progress_seen(err)) || clock_now_ns() >= end)
-			break;
-		/* Ended already (it should not have)? Look without reaping. */
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid)
-			break;
-		cli_sleep_ns(10000000);
-	}
+	bool seen = wait_for_progress(pid, err);
 	kill(pid, SIGINT);
 	cli_wait(pid, RUN_LIMIT_NS, &r);
 	r.out = cli_slurp(out);
@@ -853,6 +1040,287 @@ START_TEST(test_interrupt)
 	ck_assert_int_eq(cli_shm_left_behind(shm_before), 0);
 	free(shm_before);
 	cli_free(&r);
+}
+END_TEST
+
+/* Settings of create for a run of well under a second. */
+#define TINY_CREATE                                                                                \
+	"--set", "create.extra=1MiB", "--set", "create.budget=10ms", "--set", "create.samples=3",  \
+		"--set", "create.max_samples=6"
+
+/* Runs args with stdout as opts says (NULL: into /dev/full); r gets stderr, not stdout. */
+static void run_stdout(struct cli *r, const struct cli_spawn_opts *opts, const char *const *args)
+{
+	char out[300], err[300];
+	cli_paths(out, err, sizeof(out));
+	cli_wait(cli_spawn_with(opts, args, opts ? out : "/dev/full", err), RUN_LIMIT_NS, r);
+	r->out = NULL;
+	r->err = cli_slurp(err);
+	unlink(out);
+	unlink(err);
+}
+
+/* The number of times needle occurs in s. */
+static size_t count_of(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (; (s = strstr(s, needle)) != NULL; s += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * A stdout that cannot be written (/dev/full) is said once, naming the
+ * cause, with exit 1, by every command: run (whose --json file is still
+ * written), report of that file, list and --help. A stdout whose reader
+ * is gone (EPIPE, as under `| head -1`) is no error: exit 0, nothing
+ * said, files still written.
+ */
+START_TEST(test_stdout_errors)
+{
+	char json[340], again[340], expect[128];
+	struct stat st;
+	struct cli r;
+	snprintf(json, sizeof(json), "%s/full.json", cli_case_dir);
+	snprintf(again, sizeof(again), "%s/again.json", cli_case_dir);
+	snprintf(expect, sizeof(expect), "ptlab: cannot write the standard output: %s",
+		 strerror(ENOSPC));
+	if (stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode)) {
+		note("test_stdout_errors: no /dev/full here, so no full stdout to try");
+	} else {
+		const char *const *cases[] = {
+			ARGS("run", "create", TINY_CREATE, "--json",
+			     json), /* first: report reads it */
+			ARGS("report", json),
+			ARGS("list"),
+			ARGS("--help"),
+		};
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			run_stdout(&r, NULL, cases[i]);
+			ck_assert_msg(r.code == 1 && !r.timed_out,
+				      "%s > /dev/full: exit %d (signal %d): %s", cases[i][0],
+				      r.code, r.sig, r.err);
+			ck_assert_msg(strstr(r.err, expect) != NULL &&
+					      count_of(r.err, "standard output") == 1,
+				      "%s > /dev/full: expected \"%s\" once: %s", cases[i][0],
+				      expect, r.err);
+			ck_assert_msg(stat(json, &st) == 0, "%s > /dev/full: no %s", cases[i][0],
+				      json);
+			cli_free(&r);
+		}
+	}
+
+	struct cli_spawn_opts broken = { .stdout_broken = true };
+	const char *const *cases[] = {
+		ARGS("run", "create", TINY_CREATE, "--json", again),
+		ARGS("report", again),
+		ARGS("list"),
+		ARGS("--help"),
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run_stdout(&r, &broken, cases[i]);
+		ck_assert_msg(r.code == 0 && r.sig == 0 && !r.timed_out,
+			      "%s | (gone): exit %d (signal %d): %s", cases[i][0], r.code, r.sig,
+			      r.err);
+		ck_assert_msg(r.err[0] == '\0', "%s | (gone): stderr: %s", cases[i][0], r.err);
+		ck_assert_msg(stat(again, &st) == 0, "%s | (gone): no %s", cases[i][0], again);
+		cli_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * After SIGINT nothing more is announced: the experiments the
+ * interruption kept from starting (not_run) are named nowhere on stderr,
+ * though --progress announces every experiment that starts.
+ */
+START_TEST(test_interrupt_announces_nothing_more)
+{
+	char out[300], err[300], json[340];
+	cli_paths(out, err, sizeof(out));
+	snprintf(json, sizeof(json), "%s/interrupted.json", cli_case_dir);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	/* create first, for minutes (every figure takes its whole 2 s budget); two after it. */
+	pid_t pid = cli_spawn(ARGS("run", "create", "isolation", "crash", "--progress", "--json",
+				   json, "--set", "create.extra=1MiB,16MiB,256MiB", "--set",
+				   "create.budget=2s", "--set", "create.max_samples=1000000"),
+			      out, err);
+	bool seen = wait_for_progress(pid, err);
+	kill(pid, SIGINT);
+	struct cli r;
+	cli_wait(pid, RUN_LIMIT_NS, &r);
+	r.out = cli_slurp(out);
+	r.err = cli_slurp(err);
+	unlink(out);
+	unlink(err);
+	int orphans = 0;
+	if (!cli_reap_all(NS_PER_S, &orphans))
+		cli_kill_my_children();
+	ck_assert_msg(seen, "no progress on stderr: %s", r.err);
+	ck_assert_msg(r.code == 130, "exit %d (signal %d): %s", r.code, r.sig, r.err);
+
+	json_error_t jerr;
+	json_t *root = json_load_file(json, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s: %s", json, jerr.text);
+	const json_t *exps = json_object_get(root, "experiments");
+	size_t i, not_run = 0;
+	const json_t *e;
+	json_array_foreach(exps, i, e)
+	{
+		const char *name = str_field(e, "name"), *outcome = str_field(e, "outcome");
+		char running[64];
+		snprintf(running, sizeof(running), "running %s ", name);
+		if (strcmp(outcome, "not_run") == 0) {
+			not_run++;
+			ck_assert_msg(strstr(r.err, name) == NULL,
+				      "%s did not run, yet stderr names it:\n%s", name, r.err);
+		} else {
+			ck_assert_msg(strstr(r.err, running) != NULL,
+				      "%s (%s) was not announced:\n%s", name, outcome, r.err);
+		}
+	}
+	ck_assert_uint_eq(not_run, 2);
+	json_decref(root);
+	cli_free(&r);
+}
+END_TEST
+
+/* Whether user pw may run bin, write into dir, and search but not read cwd; a note when not. */
+static bool fits_user(const struct passwd *pw, const char *bin, const char *dir, const char *cwd)
+{
+	char path[PATH_MAX];
+	if (!realpath(bin, path))
+		return false;
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			_exit(2);
+		_exit(access(path, X_OK) == 0 && access(dir, W_OK | X_OK) == 0 &&
+				      access(cwd, X_OK) == 0 && access(cwd, R_OK) != 0
+			      ? 0
+			      : 1);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return true;
+	note("test_unreadable_cwd skipped: user %s cannot run %s, write into %s, or search %s",
+	     pw->pw_name, path, dir, cwd);
+	return false;
+}
+
+/*
+ * isolation observes res.env from a working directory it may search but
+ * not read (mode 0111). As the user nobody: root reads every folder.
+ */
+START_TEST(test_unreadable_cwd)
+{
+	char cwd[320], dir[320], json[340], tmpdir[340];
+	if (geteuid() != 0) {
+		note("test_unreadable_cwd skipped: a folder of mode 0111 binds only a user, and "
+		     "only "
+		     "root can run ptlab as one (nobody)");
+		return;
+	}
+	struct passwd *pw = getpwnam("nobody");
+	if (!pw) {
+		note("test_unreadable_cwd skipped: no user nobody");
+		return;
+	}
+	snprintf(cwd, sizeof(cwd), "%s/unreadable", cli_case_dir);
+	snprintf(dir, sizeof(dir), "%s/out", cli_case_dir);
+	snprintf(json, sizeof(json), "%s/run.json", dir);
+	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", dir);
+	ck_assert_int_eq(mkdir(cwd, 0111), 0);
+	ck_assert_int_eq(mkdir(dir, 0777), 0);
+	/* The umask may have taken bits away. */
+	ck_assert_int_eq(chmod(cwd, 0111), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	ck_assert_int_eq(chmod(cli_case_dir, 0711), 0);
+	if (!fits_user(pw, cli_bin(), dir, cwd))
+		return;
+
+	const char *env[] = { tmpdir, NULL };
+	struct cli_spawn_opts o = {
+		.extra_env = env, .as_user = true, .uid = pw->pw_uid, .gid = pw->pw_gid, .cwd = cwd
+	};
+	struct cli r;
+	cli_run_with(&r, RUN_LIMIT_NS, &o, ARGS("run", "isolation", "--json", json));
+	ck_assert_msg(r.code == 0 && !r.timed_out, "exit %d (signal %d): %s", r.code, r.sig, r.err);
+	cli_free(&r);
+
+	json_error_t jerr;
+	json_t *root = json_load_file(json, 0, &jerr);
+	ck_assert_msg(root != NULL, "%s: %s", json, jerr.text);
+	const json_t *e = json_array_get(json_object_get(root, "experiments"), 0);
+	ck_assert_str_eq(str_field(e, "name"), "isolation");
+	size_t i;
+	const json_t *skip;
+	json_array_foreach(json_object_get(e, "skips"), i, skip)
+	{
+		ck_assert_msg(strcmp(str_field(skip, "what"), "res.env") != 0,
+			      "res.env skipped: %s", str_field(skip, "reason"));
+	}
+	const char *env_obs =
+		json_string_value(json_object_get(json_object_get(e, "observations"), "res.env"));
+	ck_assert_msg(env_obs != NULL, "res.env not observed");
+	ck_assert_str_eq(env_obs, "yes");
+	json_decref(root);
+}
+END_TEST
+
+/*
+ * Every real run of tests/fixtures/runs (this project's machines) and of
+ * ../shared/runs (other machines) loads and renders, in English and in
+ * Indonesian, with every file format: a run saved by another ptlab, on
+ * another machine, must still read.
+ */
+START_TEST(test_real_runs_render)
+{
+	static const char *const dirs[] = { PTLAB_SRCDIR "/tests/fixtures/runs",
+					    PTLAB_SRCDIR "/../shared/runs" };
+	static const char *const xz_suffix[] = { ".json.xz", NULL };
+	char dir[] = "/tmp/ptlab-real-XXXXXX", json[400], html[400], csv[400], prom[400];
+	char cmd[1200];
+	size_t seen = 0;
+	if (system("command -v xz >/dev/null 2>&1") != 0) {
+		note("test_real_runs_render: no xz to unpack the runs");
+		return;
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(json, sizeof(json), "%s/real.json", dir);
+	snprintf(html, sizeof(html), "%s/real.html", dir);
+	snprintf(csv, sizeof(csv), "%s/real.csv", dir);
+	snprintf(prom, sizeof(prom), "%s/real.prom", dir);
+	for (size_t d = 0; d < 2; d++) {
+		char *names = cli_dir_names(dirs[d], NULL);
+		for (const char *n = names; *n; n += strlen(n) + 1) {
+			size_t len = strlen(n);
+			if (len < 8 || strcmp(n + len - 8, xz_suffix[0]) != 0)
+				continue;
+			snprintf(cmd, sizeof(cmd), "xz -dc '%s/%s' > '%s'", dirs[d], n, json);
+			ck_assert_msg(system(cmd) == 0, "%s", cmd);
+			for (int id = 0; id < 2; id++) {
+				struct cli r;
+				cli_run(&r, CMD_LIMIT_NS,
+					ARGS("report", json, "--lang", id ? "id" : "en", "--html",
+					     html, "--csv", csv, "--openmetrics", prom));
+				ck_assert_msg(r.code == 0 && strstr(r.out, "Aspe") != NULL,
+					      "%s (%s): exit %d: %s", n, id ? "id" : "en", r.code,
+					      r.err);
+				cli_free(&r);
+			}
+			seen++;
+		}
+		free(names);
+	}
+	ck_assert_msg(seen > 0, "no real run in %s", dirs[0]);
+	unlink(json);
+	unlink(html);
+	unlink(csv);
+	unlink(prom);
+	rmdir(dir);
 }
 END_TEST
 
@@ -884,6 +1352,8 @@ Suite *cli_suite(void)
 	tcase_add_test(info, test_lang);
 	tcase_add_test(info, test_lang_catalogue);
 	tcase_add_test(info, test_lang_indonesian);
+	tcase_add_test(info, test_lang_copied_binary);
+	tcase_add_test(info, test_help_names_every_option);
 	tcase_add_test(info, test_exec_probe);
 	tcase_add_test(info, test_closed_stdout_keeps_json);
 	suite_add_tcase(s, info);
@@ -893,7 +1363,16 @@ Suite *cli_suite(void)
 	tcase_set_timeout(runs, 150);
 	tcase_add_test(runs, test_run_and_report);
 	tcase_add_test(runs, test_interrupt);
+	tcase_add_test(runs, test_interrupt_announces_nothing_more);
+	tcase_add_test(runs, test_stdout_errors);
+	tcase_add_test(runs, test_unreadable_cwd);
 	tcase_add_test(runs, test_serve);
 	suite_add_tcase(s, runs);
+
+	TCase *real = tcase_create("real runs");
+	tcase_add_unchecked_fixture(real, case_setup, case_teardown);
+	tcase_set_timeout(real, 120);
+	tcase_add_test(real, test_real_runs_render);
+	suite_add_tcase(s, real);
 	return s;
 }

@@ -33,6 +33,7 @@
 #include "core/clock.h"
 #include "core/http.h"
 #include "core/httpd.h"
+#include "core/limit.h"
 #include "suites.h"
 
 #define WORKERS 2
@@ -529,6 +530,57 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/*
+ * httpd_needs() both ways, for the models that hold a descriptor per
+ * connection: under a limit of exactly what it says for two connections,
+ * two clients are served with nothing lacking; a third cannot be accepted,
+ * and the server counts that lack (EMFILE, of a descriptor) for its caller
+ * to void the figure, instead of passing it for the load's doing.
+ */
+START_TEST(test_needs_and_own_failures)
+{
+	static const enum httpd_model models[] = { HTTPD_THREAD_PER_CONN, HTTPD_EVENT_LOOP };
+	enum httpd_model m = models[_i];
+	struct httpd_stats *st = stats_map();
+	struct httpd_cfg cfg = { .model = m, .workers = WORKERS, .stats = st };
+	struct httpd_needs need;
+	struct client c[3];
+	struct rlimit old, low;
+	struct httpd h;
+
+	httpd_needs(&cfg, 2, &need);
+	ck_assert_uint_ge(need.fds, 3);
+	ck_assert_uint_eq(need.tasks, m == HTTPD_THREAD_PER_CONN ? 3 : 1);
+	int lowest = dup(0);
+	ck_assert_int_ge(lowest, 0);
+	close(lowest);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)lowest + need.fds; /* the server inherits this limit */
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	int err = httpd_start(&h, &cfg);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_msg(err == 0, "%s: httpd_start: %s", httpd_model_name(m), strerror(-err));
+
+	for (int i = 0; i < 2; i++) {
+		client_open(&c[i], h.port);
+		client_send(&c[i], GET("/"));
+		ck_assert_int_eq(client_read(&c[i]), 200);
+	}
+	ck_assert_uint_eq(stat_get(&st->own_failures), 0);
+	client_open(&c[2], h.port); /* the kernel completes it; the server cannot take it */
+	client_send(&c[2], GET("/"));
+	ck_assert_msg(wait_stat(&st->own_failures, 1), "%s counted no failure of its own",
+		      httpd_model_name(m));
+	ck_assert_int_eq(atomic_load(&st->own_err), -EMFILE);
+	ck_assert_int_eq(atomic_load(&st->own_op), LIMIT_FD);
+	for (int i = 0; i < 3; i++)
+		client_close(&c[i]);
+	stop_clean(&h);
+	munmap(st, sizeof(*st));
+}
+END_TEST
+
 /* The server and its prefork workers run only on the CPU they were given. */
 START_TEST(test_pinned)
 {
@@ -568,6 +620,7 @@ Suite *httpd_suite(void)
 	tcase_add_test(tc, test_unarmed_poison_is_a_404);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_loop_test(tc, test_needs_and_own_failures, 0, 2);
 	tcase_add_test(tc, test_pinned);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -511,6 +512,33 @@ START_TEST(test_load_missing)
 }
 END_TEST
 
+/*
+ * No file can take more memory than RUN_FILE_MAX: a larger regular file is
+ * refused by its size before a byte is read.
+ */
+START_TEST(test_load_capped)
+{
+	struct run r;
+	char err[512] = "";
+	char *dir = tmpdir();
+	char *path = xasprintf("%s/huge.json", dir);
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)RUN_FILE_MAX + 1), 0); /* sparse: no disk used */
+	close(fd);
+	run_init(&r);
+	ck_assert_int_eq(run_load(path, &r, err, sizeof(err)), -EFBIG);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_ptr_nonnull(strstr(err, "128 MiB"));
+	run_free(&r);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+	/* An endless file: tests/test_cli.c (the test build reads 7 bytes a call). */
+}
+END_TEST
+
 START_TEST(test_save_load)
 {
 	char *dir = tmpdir();
@@ -753,6 +781,7 @@ Suite *json_suite(void)
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_parse_error_has_position);
 	tcase_add_test(tc, test_load_missing);
+	tcase_add_test(tc, test_load_capped);
 	tcase_add_test(tc, test_save_load);
 	tcase_add_test(tc, test_save_failures_leave_nothing);
 	suite_add_tcase(s, tc);

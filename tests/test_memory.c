@@ -69,9 +69,16 @@ START_TEST(test_quick_smoke)
 					      counts[c]);
 				ck_assert_msg(total->sum.median > 0, "process total at units=%s",
 					      counts[c]);
-				/* Page tables and a kernel stack: a process has both. */
-				ck_assert_msg(kern->sum.median > 0, "process kernel at units=%s",
-					      counts[c]);
+				/*
+				 * Page tables and a kernel stack: a process has both. The
+				 * figure is a system-wide /proc/meminfo delta, so one
+				 * unit's tens of KiB can drown in what the rest of the
+				 * machine frees meanwhile (it did, under ASan in CI):
+				 * asserted where ten units stand well above that noise.
+				 */
+				if (c == 1)
+					ck_assert_msg(kern->sum.median > 0,
+						      "process kernel at units=%s", counts[c]);
 			}
 		}
 

@@ -583,7 +583,8 @@ START_TEST(test_json_round_trip)
 	struct run r;
 	make_run(&r);
 	struct verdict *v = judge_all(&r);
-	ck_assert_int_eq(report_save_json(path, &r, v), 0);
+	ck_assert_int_eq(report_save(path, &render_json, &r, v, &(struct report_opts){ 0 }, NULL),
+			 0);
 
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);

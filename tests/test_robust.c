@@ -46,13 +46,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mount.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli_util.h"
@@ -184,20 +188,8 @@ static void add_dir(struct names *n, const char *kind, const char *dir, bool all
 	free(list);
 }
 
-/* The owner encoded in a ptlab System V key, or 0 when the key is no ptlab key. */
-static pid_t sysv_owner(long long key)
-{
-	unsigned k = (unsigned)key;
-	pid_t owner = (pid_t)((k >> 6) & ((1u << 22) - 1)); /* cleanup.c: magic | pid | index */
-	if (owner <= 0)
-		return 0;
-	cleanup_set_owner(owner);
-	bool ours = (unsigned)cleanup_sysv_key(k & 63u) == k;
-	cleanup_set_owner(0);
-	return ours ? owner : 0;
-}
-
-static void add_sysv(struct names *n, const char *kind, const char *table, bool all)
+/* Every object of a System V table (only in our own world: keys name no owner). */
+static void add_sysv(struct names *n, const char *kind, const char *table)
 {
 	char line[512], name[64];
 	FILE *f = fopen(table, "re");
@@ -207,7 +199,7 @@ static void add_sysv(struct names *n, const char *kind, const char *table, bool 
 		while (fgets(line, sizeof(line), f)) {
 			long long key;
 			int id;
-			if (sscanf(line, "%lld %d", &key, &id) != 2 || (!all && !sysv_owner(key)))
+			if (sscanf(line, "%lld %d", &key, &id) != 2)
 				continue;
 			snprintf(name, sizeof(name), "%lld", key);
 			names_add(n, kind, name);
@@ -218,7 +210,8 @@ static void add_sysv(struct names *n, const char *kind, const char *table, bool 
 /*
  * Every object the checks look at: /dev/shm, the POSIX queues, the System
  * V tables, and tmpdir (which is the run's alone). In the shared world
- * only ptlab's names and keys; in our own world everything.
+ * only ptlab's names, and no System V object (their random keys say no
+ * owner); in our own world everything.
  */
 static char *inventory(const char *tmpdir)
 {
@@ -228,20 +221,29 @@ static char *inventory(const char *tmpdir)
 	add_dir(&n, "shm", "/dev/shm", all);
 	if (world.mq_dir[0])
 		add_dir(&n, "mqueue", world.mq_dir, all);
-	add_sysv(&n, "sysv_msg", "/proc/sysvipc/msg", all);
-	add_sysv(&n, "sysv_sem", "/proc/sysvipc/sem", all);
-	add_sysv(&n, "sysv_shm", "/proc/sysvipc/shm", all);
+	if (all) {
+		add_sysv(&n, "sysv_msg", "/proc/sysvipc/msg");
+		add_sysv(&n, "sysv_sem", "/proc/sysvipc/sem");
+		add_sysv(&n, "sysv_shm", "/proc/sysvipc/shm");
+	}
 	if (tmpdir)
 		add_dir(&n, "tmp", tmpdir, true);
 	return n.s;
 }
 
-/* The ptlab owner of an inventory entry ("shm:sem.ptlab.<pid>.x", "sysv_sem:<key>"), or 0. */
+/* The inventory, kept until the next call (for comparing two moments as text). */
+static const char *inventory_kept(const char *tmpdir)
+{
+	static char *last;
+	free(last);
+	last = inventory(tmpdir);
+	return last;
+}
+
+/* The ptlab owner of an inventory entry ("shm:sem.ptlab.<pid>.<token>.x"), or 0. */
 static pid_t entry_owner(const char *entry)
 {
 	const char *name = strchr(entry, ':') + 1;
-	if (strncmp(entry, "sysv_", 5) == 0)
-		return sysv_owner(strtoll(name, NULL, 10));
 	if (strncmp(name, "sem.", 4) == 0)
 		name += 4;
 	if (strncmp(name, CLEANUP_PREFIX, strlen(CLEANUP_PREFIX)) != 0)
@@ -307,9 +309,14 @@ static char *left_behind(const char *before, const char *tmpdir)
 
 /* ---- one run ---- */
 
-/* A folder for one run: dir/ holds the --json file, dir/tmp is its $TMPDIR. */
+/*
+ * A folder for one run: dir/ holds the --json file, dir/tmp is its $TMPDIR
+ * and dir/xdg its $XDG_RUNTIME_DIR, so the run's registry of objects
+ * (core/cleanup.h) is in dir/xdg/ptlab, seen by no other run.
+ */
 struct run_dir {
-	char dir[320], tmp[340], json[340], tmpdir_env[360];
+	char dir[320], tmp[340], json[340], xdg[340], state[360];
+	char tmpdir_env[360], xdg_env[380];
 };
 
 static void run_dir_make(struct run_dir *d, const char *tag, int index, mode_t mode)
@@ -317,9 +324,13 @@ static void run_dir_make(struct run_dir *d, const char *tag, int index, mode_t m
 	snprintf(d->dir, sizeof(d->dir), "%s/%s-%d", cli_case_dir, tag, index);
 	snprintf(d->tmp, sizeof(d->tmp), "%s/tmp", d->dir);
 	snprintf(d->json, sizeof(d->json), "%s/run.json", d->dir);
+	snprintf(d->xdg, sizeof(d->xdg), "%s/xdg", d->dir);
+	snprintf(d->state, sizeof(d->state), "%s/ptlab", d->xdg);
 	snprintf(d->tmpdir_env, sizeof(d->tmpdir_env), "TMPDIR=%s", d->tmp);
+	snprintf(d->xdg_env, sizeof(d->xdg_env), "XDG_RUNTIME_DIR=%s", d->xdg);
 	ck_assert_int_eq(mkdir(d->dir, mode), 0);
 	ck_assert_int_eq(mkdir(d->tmp, mode), 0);
+	ck_assert_int_eq(mkdir(d->xdg, 0700), 0);
 	/* The umask may have taken bits away: a run as nobody needs them. */
 	ck_assert_int_eq(chmod(d->dir, mode), 0);
 	ck_assert_int_eq(chmod(d->tmp, mode), 0);
@@ -381,16 +392,25 @@ static void expect_no_process(const char *desc)
 		      clear ? "none left" : "some still running");
 }
 
-/* Nothing in d but the --json file (optional) and the empty tmp folder. */
+/*
+ * Nothing in d but the --json file (optional), the empty tmp folder and the
+ * state folder, which holds no registry: every run removed its own, or
+ * `ptlab clean` the one of a killed run.
+ */
 static void expect_clean_dir(const struct run_dir *d, bool json, const char *desc)
 {
 	char *names = cli_dir_names(d->dir, NULL);
 	for (const char *p = names; *p; p += strlen(p) + 1)
-		ck_assert_msg(strcmp(p, "tmp") == 0 || (json && strcmp(p, "run.json") == 0),
+		ck_assert_msg(strcmp(p, "tmp") == 0 || strcmp(p, "xdg") == 0 ||
+				      (json && strcmp(p, "run.json") == 0),
 			      "%s: %s left in %s", desc, p, d->dir);
 	free(names);
 	names = cli_dir_names(d->tmp, NULL);
 	ck_assert_msg(*names == '\0', "%s: left in $TMPDIR: %s", desc, names_text(names));
+	free(names);
+	names = cli_dir_names(d->state, NULL);
+	ck_assert_msg(*names == '\0', "%s: registries left in %s: %s", desc, d->state,
+		      names_text(names));
 	free(names);
 }
 
@@ -488,7 +508,7 @@ static void interrupt_once(const struct moment *m, int index)
 		 (double)m->delay_ns / 1e9);
 
 	char *before = inventory(d.tmp);
-	const char *const env[] = { d.tmpdir_env, NULL };
+	const char *const env[] = { d.tmpdir_env, d.xdg_env, NULL };
 	struct cli_spawn_opts o = { .extra_env = env, .own_group = true };
 	pid_t pid = cli_spawn_with(&o, argv, out, err);
 	bool ready = wait_for_handlers(pid);
@@ -545,7 +565,7 @@ START_TEST(test_nohup_ignores_hangup)
 	run_dir_make(&d, "nohup", 0, 0700);
 	snprintf(out, sizeof(out), "%s/stdout", d.dir);
 	snprintf(err, sizeof(err), "%s/stderr", d.dir);
-	const char *const env[] = { d.tmpdir_env, NULL };
+	const char *const env[] = { d.tmpdir_env, d.xdg_env, NULL };
 	struct cli_spawn_opts o = { .extra_env = env, .own_group = true, .ignore_hup = true };
 	pid_t pid = cli_spawn_with(&o, ARGS("run", "--full", "--json", d.json), out, err);
 	bool ready = wait_for_caught(pid, SIGBIT(SIGINT) | SIGBIT(SIGTERM));
@@ -588,60 +608,99 @@ static void touch(const char *path)
 	close(fd);
 }
 
-/* Objects `ptlab clean` must leave (a live owner's, someone else's) and one it must remove. */
+/*
+ * What `ptlab clean` must leave, whoever owns it (issue 13): System V
+ * objects of the common ftok() keys, and one whose key looks like the
+ * 0.1.0 ptlab keys (nibble 4, a dead pid); names in /dev/shm of the 0.1.0
+ * form for a dead pid; the user's files and a folder in $TMPDIR named like
+ * ptlab's; and a live run's registry with the file it recorded.
+ */
 struct decoys {
-	char live_shm[128], other_shm[128], dead_shm[128];
-	char live_tmp[400], other_tmp[400], dead_tmp[400];
-	int live_sysv, dead_sysv;
-	key_t dead_key;
+	int ftok_msg, ftok_shm, old_key_shm;
+	char old_shm[128], live_file[400], live_registry[400];
+	char user_files[3][400];
 };
 
-static int sysv_decoy(pid_t owner, key_t *key)
+static void decoys_make(struct decoys *x, const struct run_dir *d)
 {
-	cleanup_set_owner(owner);
-	*key = cleanup_sysv_key(63);
-	cleanup_set_owner(0);
-	int id = shmget(*key, 4096, IPC_CREAT | IPC_EXCL | 0600);
-	ck_assert_msg(id >= 0, "shmget: %s", strerror(errno));
-	return id;
+	pid_t dead = dead_pid();
+	/* IPC_EXCL: never someone's real object (outside our own IPC namespace). */
+	const char *file = access("/etc/hostname", F_OK) == 0 ? "/etc/hostname" : "/";
+	x->ftok_msg = x->ftok_shm = -1;
+	for (int proj = 'A'; proj <= 'Z' && (x->ftok_msg < 0 || x->ftok_shm < 0); proj++) {
+		key_t k = ftok(file, proj);
+		ck_assert_int_ne(k, -1);
+		if (x->ftok_msg < 0)
+			x->ftok_msg = msgget(k, IPC_CREAT | IPC_EXCL | 0600);
+		if (x->ftok_shm < 0)
+			x->ftok_shm = shmget(k, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	}
+	key_t old = (key_t)((0x4u << 28) | (((unsigned)dead & 0x3fffff) << 6) | 63);
+	x->old_key_shm = shmget(old, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	ck_assert_msg(x->ftok_msg >= 0 && x->ftok_shm >= 0 && x->old_key_shm >= 0,
+		      "System V decoys: %s", strerror(errno));
+	snprintf(x->old_shm, sizeof(x->old_shm), "/dev/shm/" CLEANUP_PREFIX "%d.y", (int)dead);
+	touch(x->old_shm);
+	snprintf(x->user_files[0], sizeof(x->user_files[0]), "%s/ptlab.20261206.json", d->tmp);
+	snprintf(x->user_files[1], sizeof(x->user_files[1]), "%s/ptlab.99999.notes.txt", d->tmp);
+	snprintf(x->user_files[2], sizeof(x->user_files[2]), "%s/ptlab.%d.d", d->tmp, (int)dead);
+	touch(x->user_files[0]);
+	touch(x->user_files[1]);
+	ck_assert_int_eq(mkdir(x->user_files[2], 0700), 0);
+
+	/* A live run: this test process, with its true start time. */
+	char start_line[1024], path[400];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)getpid());
+	char *stat_text = cli_slurp(path);
+	char *p = strrchr(stat_text, ')');
+	ck_assert_ptr_nonnull(p);
+	unsigned long long start = 0;
+	p += 2;
+	for (int field = 3; field <= 22 && p; field++) {
+		start = strtoull(p, NULL, 10);
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	free(stat_text);
+	struct stat ns;
+	ck_assert_int_eq(stat("/proc/self/ns/pid", &ns), 0);
+	mkdir(d->state, 0700);
+	snprintf(x->live_file, sizeof(x->live_file), "%s/" CLEANUP_PREFIX "%d.aaaaaaaaaaaa.x",
+		 d->tmp, (int)getpid());
+	touch(x->live_file);
+	snprintf(x->live_registry, sizeof(x->live_registry), "%s/%d.aaaaaaaaaaaa", d->state,
+		 (int)getpid());
+	snprintf(start_line, sizeof(start_line),
+		 "ptlab-objects 1\nowner %d %llu %llu %llu %u %lld aaaaaaaaaaaa\npath %s\n",
+		 (int)getpid(), start, (unsigned long long)ns.st_dev, (unsigned long long)ns.st_ino,
+		 (unsigned)geteuid(), (long long)time(NULL), x->live_file);
+	FILE *f = fopen(x->live_registry, "wx");
+	ck_assert_ptr_nonnull(f);
+	fputs(start_line, f);
+	fclose(f);
 }
 
-static void decoys_make(struct decoys *x, const char *tmp)
-{
-	pid_t dead = dead_pid(), live = getpid();
-	key_t key;
-	snprintf(x->live_shm, sizeof(x->live_shm), "/dev/shm/" CLEANUP_PREFIX "%d.x", (int)live);
-	snprintf(x->other_shm, sizeof(x->other_shm), "/dev/shm/other.%d.x", (int)dead);
-	snprintf(x->dead_shm, sizeof(x->dead_shm), "/dev/shm/" CLEANUP_PREFIX "%d.y", (int)dead);
-	snprintf(x->live_tmp, sizeof(x->live_tmp), "%s/" CLEANUP_PREFIX "%d.x", tmp, (int)live);
-	snprintf(x->other_tmp, sizeof(x->other_tmp), "%s/other.%d.x", tmp, (int)dead);
-	snprintf(x->dead_tmp, sizeof(x->dead_tmp), "%s/" CLEANUP_PREFIX "%d.y", tmp, (int)dead);
-	touch(x->live_shm);
-	touch(x->other_shm);
-	touch(x->dead_shm);
-	touch(x->live_tmp);
-	touch(x->other_tmp);
-	touch(x->dead_tmp);
-	x->live_sysv = sysv_decoy(live, &key);
-	x->dead_sysv = sysv_decoy(dead, &x->dead_key);
-}
-
-/* After `ptlab clean`: the dead owner's decoys are gone, the others are there; then all go. */
+/* After `ptlab clean`: every decoy is there; then the test removes them. */
 static void decoys_check(struct decoys *x, const char *desc)
 {
-	struct shmid_ds ds;
-	ck_assert_msg(access(x->dead_shm, F_OK) != 0, "%s: clean left %s", desc, x->dead_shm);
-	ck_assert_msg(access(x->dead_tmp, F_OK) != 0, "%s: clean left %s", desc, x->dead_tmp);
-	ck_assert_msg(shmctl(x->dead_sysv, IPC_STAT, &ds) != 0,
-		      "%s: clean left the System V segment of key %d", desc, (int)x->dead_key);
-	const char *keep[] = { x->live_shm, x->other_shm, x->live_tmp, x->other_tmp };
-	for (size_t i = 0; i < 4; i++) {
+	struct msqid_ds mds;
+	struct shmid_ds sds;
+	ck_assert_msg(msgctl(x->ftok_msg, IPC_STAT, &mds) == 0,
+		      "%s: clean removed a message queue of an ftok() key", desc);
+	ck_assert_msg(shmctl(x->ftok_shm, IPC_STAT, &sds) == 0,
+		      "%s: clean removed a segment of an ftok() key", desc);
+	ck_assert_msg(shmctl(x->old_key_shm, IPC_STAT, &sds) == 0,
+		      "%s: clean removed a segment whose key looks like 0.1.0's", desc);
+	msgctl(x->ftok_msg, IPC_RMID, NULL);
+	shmctl(x->ftok_shm, IPC_RMID, NULL);
+	shmctl(x->old_key_shm, IPC_RMID, NULL);
+	const char *keep[] = { x->old_shm,	 x->user_files[0], x->user_files[1],
+			       x->user_files[2], x->live_file,	   x->live_registry };
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		ck_assert_msg(access(keep[i], F_OK) == 0, "%s: clean removed %s", desc, keep[i]);
-		unlink(keep[i]);
+		if (remove(keep[i]) != 0)
+			ck_abort_msg("%s: cannot remove %s: %s", desc, keep[i], strerror(errno));
 	}
-	ck_assert_msg(shmctl(x->live_sysv, IPC_STAT, &ds) == 0,
-		      "%s: clean removed a live owner's System V segment", desc);
-	shmctl(x->live_sysv, IPC_RMID, NULL);
 }
 
 /* Waits until the run has a named object of kind ("sysv_sem") that was not there before. */
@@ -677,7 +736,7 @@ static void kill_once(const struct kill_case *k, int index)
 	char desc[256], out[400], err[400];
 
 	run_dir_make(&d, "kill", index, 0700);
-	const char *const env[] = { d.tmpdir_env, NULL };
+	const char *const env[] = { d.tmpdir_env, d.xdg_env, NULL };
 	struct cli_spawn_opts o = { .extra_env = env, .own_group = true };
 	snprintf(out, sizeof(out), "%s/stdout", d.dir);
 	snprintf(err, sizeof(err), "%s/stderr", d.dir);
@@ -717,7 +776,18 @@ static void kill_once(const struct kill_case *k, int index)
 			      names_text(left));
 	free(left);
 
-	decoys_make(&x, d.tmp);
+	decoys_make(&x, &d);
+	/* A dry run says what would go, and removes nothing. */
+	char *dry_before = strdup(names_text(inventory_kept(d.tmp)));
+	cli_run_with(&r, CLEAN_LIMIT_NS, &o, ARGS("clean", "--dry-run"));
+	ck_assert_msg(r.code == 0 && strstr(r.out, "would remove") != NULL,
+		      "%s: clean --dry-run: exit %d: %s%s", desc, r.code, r.out, r.err);
+	ck_assert_msg(strstr(r.out, "is still running") != NULL,
+		      "%s: clean --dry-run does not name the live run: %s", desc, r.out);
+	cli_free(&r);
+	ck_assert_msg(strcmp(dry_before, names_text(inventory_kept(d.tmp))) == 0,
+		      "%s: clean --dry-run removed something", desc);
+	free(dry_before);
 	cli_run_with(&r, CLEAN_LIMIT_NS, &o, ARGS("clean"));
 	ck_assert_msg(r.code == 0 && strstr(r.out, "removed") != NULL, "%s: clean: exit %d: %s%s",
 		      desc, r.code, r.out, r.err);
@@ -759,6 +829,326 @@ START_TEST(test_kill_then_clean)
 	world_enter();
 	for (size_t i = 0; i < sizeof(kills) / sizeof(kills[0]); i++)
 		kill_once(&kills[i], (int)i);
+}
+END_TEST
+
+/* ---- output files, as root ---- */
+
+/* The kind of file at path (lstat), or 0 when there is none. */
+static mode_t kind_of(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* Runs ptlab with args in d's world; the result in *r (cli_free() it). */
+static void run_in(const struct run_dir *d, struct cli *r, const char *const *args)
+{
+	const char *const env[] = { d->tmpdir_env, d->xdg_env, NULL };
+	struct cli_spawn_opts o = { .extra_env = env };
+	cli_run_with(r, RUN_LIMIT_NS, &o, args);
+}
+
+/* ptlab with args ends with code, and says `says` (NULL: anything) on stderr. */
+static void expect_run(const struct run_dir *d, const char *const *args, int code, const char *says,
+		       const char *desc)
+{
+	struct cli r;
+	run_in(d, &r, args);
+	ck_assert_msg(r.code == code && !r.timed_out, "%s: exit %d, not %d: %s", desc, r.code, code,
+		      tail(r.err, 600));
+	ck_assert_msg(!says || strstr(r.err, says), "%s: stderr does not say \"%s\": %s", desc,
+		      says, tail(r.err, 600));
+	cli_free(&r);
+}
+
+static void write_text(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* A planted link that would lead root to victim: the victim must stay as it was. */
+static void expect_victim_intact(const char *victim, const char *desc)
+{
+	char *text = cli_slurp(victim);
+	ck_assert_msg(strcmp(text, "secret\n") == 0, "%s: %s was overwritten: %.60s", desc, victim,
+		      text);
+	free(text);
+}
+
+/*
+ * Every report file, as root (issue 13): a device node stays a device (a
+ * character device or a FIFO is written into; a block device refused), a
+ * symbolic link planted by another user or at the temporary file's old
+ * name is never followed, "-" and /dev/stdout mean stdout, a long name is
+ * saved or refused up front, /proc is refused, a full device says no space,
+ * a replaced file keeps its mode and owner, and no temporary file is left.
+ */
+START_TEST(test_outputs)
+{
+	struct run_dir d;
+	char run[400], victim[400], p[1000], out[400], err[400];
+	world_enter();
+	run_dir_make(&d, "outputs", 0, 0700);
+	snprintf(run, sizeof(run), "%s/saved.json", d.dir);
+	snprintf(victim, sizeof(victim), "%s/victim", d.dir);
+	write_text(victim, "secret\n", 0600);
+	expect_run(&d, ARGS("run", "crash", "--json", run), 0, NULL, "a saved run");
+
+	bool root = geteuid() == 0;
+	if (root) {
+		snprintf(p, sizeof(p), "%s/null", d.dir);
+		ck_assert_int_eq(mknod(p, S_IFCHR | 0666, makedev(1, 3)), 0);
+		expect_run(&d,
+			   ARGS("report", run, "--json", p, "--csv", p, "--html", p,
+				"--openmetrics", p),
+			   0, NULL, "a null device");
+		ck_assert_msg(kind_of(p) == S_IFCHR, "the null device was replaced");
+		snprintf(p, sizeof(p), "%s/full", d.dir);
+		ck_assert_int_eq(mknod(p, S_IFCHR | 0666, makedev(1, 7)), 0);
+		expect_run(&d, ARGS("report", run, "--csv", p), 1, strerror(ENOSPC),
+			   "a full device");
+		ck_assert_msg(kind_of(p) == S_IFCHR, "the full device was replaced");
+		snprintf(p, sizeof(p), "%s/block", d.dir);
+		ck_assert_int_eq(mknod(p, S_IFBLK | 0600, makedev(7, 0)), 0);
+		expect_run(&d, ARGS("report", run, "--json", p), 2, "block device",
+			   "a block device");
+		ck_assert_msg(kind_of(p) == S_IFBLK, "the block device was replaced");
+
+		/* A link of another user's, to a file of root's. */
+		snprintf(p, sizeof(p), "%s/planted.json", d.dir);
+		ck_assert_int_eq(symlink(victim, p), 0);
+		ck_assert_int_eq(lchown(p, 65534, 65534), 0);
+		expect_run(&d, ARGS("report", run, "--json", p), 2, "another user",
+			   "a link of another user's");
+		expect_victim_intact(victim, "a link of another user's");
+		ck_assert_int_eq(kind_of(p), S_IFLNK);
+
+		/* A file replaced as root keeps its mode and owner. */
+		snprintf(p, sizeof(p), "%s/theirs.csv", d.dir);
+		write_text(p, "old\n", 0640);
+		ck_assert_int_eq(chown(p, 65534, 65534), 0);
+		expect_run(&d, ARGS("report", run, "--csv", p), 0, NULL,
+			   "a file of another user's");
+		struct stat st;
+		ck_assert_int_eq(stat(p, &st), 0);
+		ck_assert_msg((st.st_mode & 07777) == 0640 && st.st_uid == 65534 &&
+				      st.st_gid == 65534,
+			      "the replaced file is now mode %o, %d:%d", st.st_mode & 07777,
+			      (int)st.st_uid, (int)st.st_gid);
+	} else {
+		note("not root: device nodes and links of other users are not tried");
+	}
+
+	/* A link of one's own to a file is refused too: the replacement is atomic. */
+	snprintf(p, sizeof(p), "%s/mine.json", d.dir);
+	ck_assert_int_eq(symlink(victim, p), 0);
+	expect_run(&d, ARGS("report", run, "--json", p), 2, "symbolic link", "a link to a file");
+	expect_victim_intact(victim, "a link to a file");
+
+	/* A link of one's own to a link: no chain of links is followed. */
+	char second[1000];
+	snprintf(second, sizeof(second), "%s/second", d.dir);
+	snprintf(p, sizeof(p), "%s/chain.json", d.dir);
+	ck_assert_int_eq(symlink(victim, second), 0);
+	ck_assert_int_eq(symlink(second, p), 0);
+	expect_run(&d, ARGS("report", run, "--json", p), 2, "another link", "a chain of links");
+	expect_victim_intact(victim, "a chain of links");
+
+	/* The old temporary name, planted as a link while the run goes on. */
+	snprintf(p, sizeof(p), "%s/out.json", d.dir);
+	snprintf(out, sizeof(out), "%s/stdout", d.dir);
+	snprintf(err, sizeof(err), "%s/stderr", d.dir);
+	const char *const env[] = { d.tmpdir_env, d.xdg_env, NULL };
+	struct cli_spawn_opts o = { .extra_env = env };
+	pid_t pid = cli_spawn_with(&o, ARGS("run", "crash", "--json", p), out, err);
+	char planted[1100];
+	snprintf(planted, sizeof(planted), "%s.tmp.%d", p, (int)pid);
+	ck_assert_int_eq(symlink(victim, planted), 0);
+	struct cli r;
+	cli_wait(pid, RUN_LIMIT_NS, &r);
+	r.out = cli_slurp(out);
+	r.err = cli_slurp(err);
+	ck_assert_msg(r.code == 0, "a planted temporary name: exit %d: %s", r.code,
+		      tail(r.err, 400));
+	cli_free(&r);
+	expect_victim_intact(victim, "a planted temporary name");
+	struct run back;
+	char why[512];
+	run_init(&back);
+	ck_assert_msg(run_load(p, &back, why, sizeof(why)) == 0, "%s", why);
+	run_free(&back);
+	unlink(planted);
+	unlink(out);
+	unlink(err);
+
+	/* "-" and /dev/stdout: the JSON on stdout, instead of the text report. */
+	static const char *const to_stdout[] = { "-", "/dev/stdout" };
+	for (size_t i = 0; i < 2; i++) {
+		char path[400];
+		run_in(&d, &r, ARGS("report", run, "--json", to_stdout[i]));
+		ck_assert_msg(r.code == 0 && r.out[0] == '{' && !strstr(r.out, "Aspect"),
+			      "--json %s: exit %d: %.80s", to_stdout[i], r.code, r.out);
+		snprintf(path, sizeof(path), "%s/stdout.json", d.dir);
+		FILE *f = fopen(path, "w");
+		fputs(r.out, f);
+		fclose(f);
+		run_init(&back);
+		ck_assert_msg(run_load(path, &back, why, sizeof(why)) == 0, "--json %s: %s",
+			      to_stdout[i], why);
+		run_free(&back);
+		unlink(path);
+		cli_free(&r);
+	}
+	ck_assert_int_eq(kind_of("/dev/stdout"), S_IFLNK);
+	expect_run(&d, ARGS("report", run, "--json", "-", "--csv", "/dev/stdout"), 2,
+		   "standard output", "two files to stdout");
+
+	/* A FIFO with a reader gets the file; a folder and /proc are refused. */
+	snprintf(p, sizeof(p), "%s/fifo", d.dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	int rd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* the reader, there first */
+	ck_assert_int_ge(rd, 0);
+	expect_run(&d, ARGS("report", run, "--csv", p), 0, NULL, "a FIFO");
+	char csv[32] = "";
+	ck_assert_int_gt(read(rd, csv, sizeof(csv) - 1), 0);
+	close(rd);
+	ck_assert_msg(strncmp(csv, "experiment,", 11) == 0, "the FIFO carried: %.20s", csv);
+	ck_assert_int_eq(kind_of(p), S_IFIFO);
+	/* Without a reader: the FIFO is not waited on for ever. */
+	expect_run(&d, ARGS("report", run, "--csv", p), 1, "no process reads", "a FIFO unread");
+	expect_run(&d, ARGS("report", run, "--json", d.tmp), 2, strerror(EISDIR), "a folder");
+	expect_run(&d, ARGS("run", "crash", "--json", "/proc/version"), 2, "/proc", "/proc");
+
+	/* 253 characters fit NAME_MAX with the temporary file's name; 256 do not. */
+	char name[300];
+	memset(name, 'a', 253);
+	name[253] = '\0';
+	snprintf(p, sizeof(p), "%s/%s", d.dir, name);
+	expect_run(&d, ARGS("run", "crash", "--json", p), 0, NULL, "a 253-character name");
+	ck_assert_int_eq(kind_of(p), S_IFREG);
+	unlink(p);
+	memset(name, 'b', 256);
+	name[256] = '\0';
+	snprintf(p, sizeof(p), "%s/%s", d.dir, name);
+	expect_run(&d, ARGS("run", "crash", "--json", p), 2, strerror(ENAMETOOLONG),
+		   "a 256-character name");
+
+	/* A file needs two descriptors (its folder, the temporary file): said before the run. */
+	snprintf(p, sizeof(p), "%s/few.json", d.dir);
+	const struct cli_rlimit four = { RLIMIT_NOFILE, 4 };
+	struct cli_spawn_opts lo = { .extra_env = env, .limits = &four, .n_limits = 1 };
+	cli_run_with(&r, RUN_LIMIT_NS, &lo, ARGS("run", "crash", "--json", p));
+	ck_assert_msg(r.code == 2 && strstr(r.err, "ulimit -n"),
+		      "--json under ulimit -n 4: exit %d: %s", r.code, tail(r.err, 400));
+	cli_free(&r);
+
+	/* No temporary file is left anywhere, and no registry. */
+	char *names = cli_dir_names(d.dir, NULL);
+	for (const char *q = names; *q; q += strlen(q) + 1)
+		ck_assert_msg(strncmp(q, ".ptlab-", 7) != 0 && !strstr(q, ".tmp."),
+			      "a temporary file is left: %s", q);
+	free(names);
+	expect_no_process("outputs");
+}
+END_TEST
+
+/* ---- `ptlab clean` from another pid namespace ---- */
+
+/*
+ * A container started with --ipc=host shares the IPC namespace but not the
+ * pid namespace: from there a live run's owner looks dead. `ptlab clean`
+ * run in a new pid namespace must leave the live run's System V semaphore
+ * alone and say why, and the run must end as if nothing happened.
+ */
+START_TEST(test_clean_other_pid_namespace)
+{
+	struct run_dir d;
+	char out[400], err[400];
+	world_enter();
+	if (geteuid() != 0) {
+		note("not root: no pid namespace of its own for `ptlab clean`");
+		return;
+	}
+	run_dir_make(&d, "pidns", 0, 0700);
+	snprintf(out, sizeof(out), "%s/stdout", d.dir);
+	snprintf(err, sizeof(err), "%s/stderr", d.dir);
+	const char *const env[] = { d.tmpdir_env, d.xdg_env, NULL };
+	struct cli_spawn_opts o = { .extra_env = env, .own_group = true };
+	char *before = inventory(d.tmp);
+	pid_t pid = cli_spawn_with(&o, ARGS("run", "sync", "--full", "--json", d.json), out, err);
+	bool ready = wait_for_handlers(pid);
+	bool seen = wait_for_object(before, d.tmp, "sysv_sem", pid);
+	char *held = strdup(names_text(inventory_kept(d.tmp)));
+
+	/* The clean's process is the first of a new pid namespace (cli_spawn wants its parent). */
+	char clean_out[400];
+	snprintf(clean_out, sizeof(clean_out), "%s/clean-out", d.dir);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		if (unshare(CLONE_NEWPID) != 0)
+			_exit(3);
+		pid_t g = fork();
+		if (g == 0) {
+			int fd = open(clean_out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+				_exit(126);
+			putenv(d.tmpdir_env);
+			putenv(d.xdg_env);
+			setenv("LC_ALL", "C", 1);
+			unsetenv("LANGUAGE");
+			execl(cli_bin(), "ptlab", "clean", (char *)NULL);
+			_exit(127);
+		}
+		int st;
+		if (g < 0 || waitpid(g, &st, 0) != g)
+			_exit(4);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 100);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	char *said = cli_slurp(clean_out);
+	unlink(clean_out);
+	bool kept = strcmp(held, names_text(inventory_kept(d.tmp))) == 0;
+	kill(pid, SIGINT);
+	struct cli r;
+	cli_wait(pid, PROMPT_NS, &r);
+	r.out = cli_slurp(out);
+	r.err = cli_slurp(err);
+	expect_no_process("pidns");
+	ck_assert_msg(ready && seen, "the run did not get to its semaphore: %s", tail(r.err, 400));
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "clean in another pid namespace: status %d (3: no namespace): %s",
+		      WIFEXITED(status) ? WEXITSTATUS(status) : -1, said);
+	ck_assert_msg(strstr(said, "another pid namespace") || strstr(said, "/proc here"),
+		      "clean in another pid namespace does not say why it left the run alone: %s",
+		      said);
+	free(said);
+	ck_assert_msg(kept, "clean in another pid namespace removed the live run's objects");
+	ck_assert_msg(r.code == 128 + SIGINT, "the run: exit %d: %s", r.code, tail(r.err, 400));
+	struct run run;
+	char why[512];
+	run_init(&run);
+	ck_assert_msg(run_load(d.json, &run, why, sizeof(why)) == 0, "%s", why);
+	for (size_t i = 0; i < run.n_results; i++)
+		for (size_t k = 0; k < run.results[i].n_skips; k++) {
+			const char *reason = run.results[i].skips[k].reason;
+			ck_assert_msg(!strstr(reason, strerror(EINVAL)) &&
+					      !strstr(reason, strerror(EIDRM)),
+				      "the run lost its semaphore: %s skipped: %s",
+				      run.results[i].skips[k].what, reason);
+		}
+	run_free(&run);
+	unlink(out);
+	unlink(err);
+	free(held);
+	free(before);
+	cli_free(&r);
+	expect_clean_dir(&d, true, "pidns");
 }
 END_TEST
 
@@ -880,7 +1270,7 @@ static void limit_once(const struct limit_case *c, int index)
 	argv[argc++] = "--json";
 	argv[argc++] = d.json;
 	argv[argc] = NULL;
-	const char *env[] = { d.tmpdir_env, NULL, NULL };
+	const char *env[] = { d.tmpdir_env, d.xdg_env, NULL, NULL };
 #ifdef __SANITIZE_ADDRESS__
 	/* LeakSanitizer stops the world at exit from a task of its own: ulimit -u 1 leaves none. */
 	char asan_env[512];
@@ -888,7 +1278,7 @@ static void limit_once(const struct limit_case *c, int index)
 		const char *now = getenv("ASAN_OPTIONS");
 		snprintf(asan_env, sizeof(asan_env), "ASAN_OPTIONS=%s%sdetect_leaks=0",
 			 now ? now : "", now && *now ? ":" : "");
-		env[1] = asan_env;
+		env[2] = asan_env;
 	}
 #endif
 	struct cli_spawn_opts o = { .extra_env = env,
@@ -943,14 +1333,26 @@ START_TEST(test_limits)
 		  "ulimit -n",
 		  { EMFILE, 0 },
 		  false },
-		{ "ulimit -n 4",
+		{ "ulimit -n 5",
 		  ARGS("run", "create", SMALL_CREATE),
-		  { RLIMIT_NOFILE, 4 },
+		  { RLIMIT_NOFILE, 5 },
 		  false,
 		  NULL,
 		  "ulimit -n",
 		  { EMFILE, 0 },
 		  true },
+		{ "ulimit -n 8",
+		  ARGS("run", "server", "switch", "--set", "server.duration=100ms", "--set",
+		       "server.poisons=1", "--set", "server.window=100ms", "--set", "switch.wset=0",
+		       "--set", "switch.samples=3", "--set", "switch.max_samples=5", "--set",
+		       "switch.budget=5ms", "--set", "switch.rounds=1", "--set",
+		       "switch.alloc_switches=1000"),
+		  { RLIMIT_NOFILE, 8 },
+		  false,
+		  NULL,
+		  "ulimit -n",
+		  { EMFILE, 0 },
+		  false },
 		{ "ulimit -u 4",
 		  ARGS("run", "create", "memory", SMALL_CREATE, "--set", "create.extra=1MiB",
 		       "--set", "memory.units=1,10", "--set", "memory.repeats=3"),
@@ -1019,6 +1421,8 @@ Suite *robust_suite(void)
 	tcase_add_test(tc, test_interrupts);
 	tcase_add_test(tc, test_nohup_ignores_hangup);
 	tcase_add_test(tc, test_kill_then_clean);
+	tcase_add_test(tc, test_outputs);
+	tcase_add_test(tc, test_clean_other_pid_namespace);
 	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
 	return s;

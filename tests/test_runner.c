@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <dirent.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -215,16 +217,15 @@ static int fx_litter(struct exp_ctx *ctx, const void *params)
 	(void)params;
 
 	exp_observe(ctx, "self", "%d", (int)getpid());
-	if (cleanup_name(name + 1, sizeof(name) - 1, "x") != 0)
+	if (cleanup_name(name, sizeof(name), CLEANUP_SHM, "x") != 0)
 		return exp_fail(ctx, "cleanup_name");
-	name[0] = '/';
 	int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
 	if (fd < 0)
 		return exp_fail(ctx, "shm_open %s: %s", name, strerror(errno));
 	close(fd);
 	exp_observe(ctx, "path.shm", "/dev/shm%s", name);
 
-	cleanup_name(name + 1, sizeof(name) - 1, "s");
+	cleanup_name(name, sizeof(name), CLEANUP_SEM, "s");
 	sem_t *sem = sem_open(name, O_CREAT | O_EXCL, 0600, 0);
 	if (sem == SEM_FAILED)
 		return exp_fail(ctx, "sem_open %s: %s", name, strerror(errno));
@@ -243,32 +244,27 @@ static int fx_litter(struct exp_ctx *ctx, const void *params)
 	close(fd);
 	exp_observe(ctx, "path.tmp", "%s", path);
 
-	key_t key = cleanup_sysv_key(0);
-	if (shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600) < 0)
-		return exp_fail(ctx, "shmget: %s", strerror(errno));
-	exp_observe(ctx, "key", "%d", (int)key);
+	int id = cleanup_sysv_make(CLEANUP_SYSV_SHM, 4096);
+	if (id < 0)
+		return exp_fail(ctx, "shmget: %s", strerror(-id));
+	exp_observe(ctx, "shmid", "%d", id);
 
-	/*
-	 * A POSIX message queue: where /dev/mqueue is not mounted no sweep can
-	 * see it, so it is recorded (exp_track) and removed by name.
-	 */
-	cleanup_name(name + 1, sizeof(name) - 1, "q");
+	/* A POSIX message queue: where /dev/mqueue is not mounted no listing shows it. */
+	cleanup_name(name, sizeof(name), CLEANUP_MQUEUE, "q");
 	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
-	exp_track(ctx, CLEANUP_MQUEUE, name);
 	mqd_t q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
 	if (q == (mqd_t)-1)
 		return exp_fail(ctx, "mq_open %s: %s", name, strerror(errno));
 	mq_close(q);
 	exp_observe(ctx, "mq", "%s", name);
 
-	/* A System V message queue, recorded by its key too. */
-	char key_text[32];
-	key_t qkey = cleanup_sysv_key(1);
-	snprintf(key_text, sizeof(key_text), "%d", (int)qkey);
-	exp_track(ctx, CLEANUP_SYSV_MSG, key_text);
-	if (msgget(qkey, IPC_CREAT | IPC_EXCL | 0600) < 0)
-		return exp_fail(ctx, "msgget: %s", strerror(errno));
-	exp_observe(ctx, "msgkey", "%d", (int)qkey);
+	/* A System V message queue and semaphore set. */
+	if ((id = cleanup_sysv_make(CLEANUP_SYSV_MSG, 0)) < 0)
+		return exp_fail(ctx, "msgget: %s", strerror(-id));
+	exp_observe(ctx, "msgid", "%d", id);
+	if ((id = cleanup_sysv_make(CLEANUP_SYSV_SEM, 2)) < 0)
+		return exp_fail(ctx, "semget: %s", strerror(-id));
+	exp_observe(ctx, "semid", "%d", id);
 	record_small(ctx);
 	raise(SIGSEGV);
 	return exp_fail(ctx, "still alive after SIGSEGV");
@@ -646,9 +642,9 @@ START_TEST(test_crash_leaves_no_objects)
 		      res.reason ? res.reason : "");
 	assert_small_metric(&res); /* so every object was made */
 
-	/* Each name carries the experiment's pid. */
+	/* Each name carries the pid of the registry's owner: the runner's process. */
 	char own[32];
-	snprintf(own, sizeof(own), CLEANUP_PREFIX "%d.", obs_int(&res, "self"));
+	snprintf(own, sizeof(own), CLEANUP_PREFIX "%d.", (int)getpid());
 	static const char *const kinds[] = { "path.shm", "path.sem", "path.fifo", "path.tmp" };
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		const char *path = exp_result_obs(&res, kinds[i]);
@@ -656,35 +652,34 @@ START_TEST(test_crash_leaves_no_objects)
 		ck_assert_ptr_nonnull(strstr(path, own));
 		assert_no_path(path);
 	}
-	key_t key = (key_t)obs_int(&res, "key");
-	errno = 0;
-	ck_assert_int_eq(shmget(key, 0, 0), -1);
-	ck_assert_int_eq(errno, ENOENT);
+	struct shmid_ds ds;
+	ck_assert_int_eq(shmctl(obs_int(&res, "shmid"), IPC_STAT, &ds), -1);
 	const char *mq = exp_result_obs(&res, "mq");
 	ck_assert_ptr_nonnull(mq);
 	errno = 0;
 	ck_assert_int_eq(mq_open(mq, O_RDONLY), (mqd_t)-1);
 	ck_assert_int_eq(errno, ENOENT);
-	errno = 0;
-	ck_assert_int_eq(msgget((key_t)obs_int(&res, "msgkey"), 0), -1);
-	ck_assert_int_eq(errno, ENOENT);
+	struct msqid_ds mds;
+	ck_assert_int_eq(msgctl(obs_int(&res, "msgid"), IPC_STAT, &mds), -1);
+	ck_assert_int_eq(semctl(obs_int(&res, "semid"), 0, IPC_STAT, &(struct semid_ds){ 0 }), -1);
+	/* The registry is empty again: nothing is recorded that is not gone. */
+	struct cleanup_counts c;
+	ck_assert_int_eq(cleanup_release(&c), 0);
+	ck_assert_uint_eq(c.shm + c.mqueue + c.tmp + c.sysv, 0);
 	assert_no_children();
 	exp_result_free(&res);
 }
 END_TEST
 
-/* Removing what is not there says so, for every kind; a bad System V key is refused. */
-START_TEST(test_cleanup_remove_missing)
+/* Every kind has a stable name and back; an unknown name is refused. */
+START_TEST(test_cleanup_kind_names)
 {
-	static const enum cleanup_kind named[] = { CLEANUP_SHM, CLEANUP_MQUEUE, CLEANUP_SEM };
-	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+	for (int i = CLEANUP_SHM; i <= CLEANUP_SYSV_SEM; i++) {
 		enum cleanup_kind back;
-		ck_assert_int_eq(cleanup_remove(named[i], "/ptlab.1.never"), -ENOENT);
-		ck_assert_int_eq(cleanup_kind_from_name(cleanup_kind_name(named[i]), &back), 0);
-		ck_assert_int_eq(back, named[i]);
+		ck_assert_int_eq(
+			cleanup_kind_from_name(cleanup_kind_name((enum cleanup_kind)i), &back), 0);
+		ck_assert_int_eq(back, i);
 	}
-	ck_assert_int_eq(cleanup_remove(CLEANUP_PATH, "/nonexistent/ptlab.1.never"), -ENOENT);
-	ck_assert_int_eq(cleanup_remove(CLEANUP_SYSV_MSG, "12x"), -EINVAL);
 	enum cleanup_kind k;
 	ck_assert_int_eq(cleanup_kind_from_name("nosuch", &k), -EINVAL);
 	ck_assert_int_eq(cleanup_kind_from_name(NULL, &k), -EINVAL);
@@ -790,69 +785,229 @@ static void touch(const char *path)
 
 START_TEST(test_names)
 {
-	char buf[64];
+	char buf[128], again[128], prefix[64], path[512];
+	struct cleanup_counts c;
 
-	cleanup_set_owner(4242);
-	ck_assert_int_eq(cleanup_owner(), 4242);
-	ck_assert_int_eq(cleanup_name(buf, sizeof(buf), "x"), 0);
-	ck_assert_str_eq(buf, "ptlab.4242.x");
-	ck_assert_int_eq(cleanup_name(buf, 8, "x"), -ENAMETOOLONG);
-	ck_assert_int_eq(cleanup_tmp_path(buf, sizeof(buf), "f"), 0);
-	ck_assert_ptr_nonnull(strstr(buf, "/ptlab.4242.f"));
-	ck_assert_int_eq(strncmp(buf, cleanup_tmpdir(), strlen(cleanup_tmpdir())), 0);
-	ck_assert_int_eq(cleanup_tmp_path(buf, 4, "f"), -ENAMETOOLONG);
+	/* "/ptlab.<pid>.<12 hex digits>.<tag>", one token for the whole run. */
+	ck_assert_int_eq(cleanup_name(buf, sizeof(buf), CLEANUP_SHM, "x"), 0);
+	snprintf(prefix, sizeof(prefix), "/" CLEANUP_PREFIX "%d.", (int)getpid());
+	ck_assert_int_eq(strncmp(buf, prefix, strlen(prefix)), 0);
+	const char *token = buf + strlen(prefix);
+	ck_assert_uint_eq(strspn(token, "0123456789abcdef"), 12);
+	ck_assert_str_eq(token + 12, ".x");
+	ck_assert_int_eq(cleanup_name(again, sizeof(again), CLEANUP_MQUEUE, "x"), 0);
+	ck_assert_str_eq(again, buf);
+	ck_assert_int_eq(cleanup_name(buf, 8, CLEANUP_SHM, "x"), -ENAMETOOLONG);
 
-	/* Keys differ by index and by owner, and are never IPC_PRIVATE. */
-	key_t k0 = cleanup_sysv_key(0), k1 = cleanup_sysv_key(1);
-	ck_assert_int_ne(k0, k1);
-	ck_assert_int_ne(k0, IPC_PRIVATE);
-	cleanup_set_owner(4243);
-	ck_assert_int_ne(cleanup_sysv_key(0), k0);
-	cleanup_set_owner(0);
-	ck_assert_int_eq(cleanup_owner(), getpid());
+	ck_assert_int_eq(cleanup_tmp_path(path, sizeof(path), "f"), 0);
+	ck_assert_int_eq(strncmp(path, cleanup_tmpdir(), strlen(cleanup_tmpdir())), 0);
+	ck_assert_ptr_nonnull(strstr(path, prefix));
+	ck_assert_int_eq(cleanup_tmp_path(path, 4, "f"), -ENAMETOOLONG);
+
+	/* System V keys are drawn at random: never IPC_PRIVATE, never the same. */
+	int a = cleanup_sysv_make(CLEANUP_SYSV_MSG, 0), b = cleanup_sysv_make(CLEANUP_SYSV_MSG, 0);
+	ck_assert_msg(a >= 0 && b >= 0, "msgget: %s", strerror(a < 0 ? -a : -b));
+	struct msqid_ds da, db;
+	ck_assert_int_eq(msgctl(a, IPC_STAT, &da), 0);
+	ck_assert_int_eq(msgctl(b, IPC_STAT, &db), 0);
+	ck_assert_int_ne(da.msg_perm.__key, IPC_PRIVATE);
+	ck_assert_int_ne(da.msg_perm.__key, db.msg_perm.__key);
+	ck_assert_int_eq(cleanup_sysv_make(CLEANUP_PATH, 0), -EINVAL);
+
+	/* The release removes what was recorded and is there: the two queues. */
+	ck_assert_int_eq(cleanup_release(&c), 0);
+	ck_assert_uint_eq(c.sysv, 2);
+	ck_assert_uint_eq(c.shm + c.mqueue + c.tmp, 0);
+	ck_assert_int_eq(msgctl(a, IPC_STAT, &da), -1);
+	ck_assert_int_eq(msgctl(b, IPC_STAT, &db), -1);
+	ck_assert_int_eq(cleanup_release(&c), 0);
+	ck_assert_uint_eq(c.sysv, 0);
 }
 END_TEST
 
-START_TEST(test_clean_sweeps_dead_owners_only)
+/* ---- `ptlab clean`, on hand-made registries ---- */
+
+/* The start time of pid (/proc/PID/stat, field 22). */
+static unsigned long long start_of(pid_t pid)
 {
-	char dead_shm[128], live_shm[128], dead_tmp[256], odd[128];
-	pid_t dead = dead_pid();
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	ck_assert_ptr_nonnull(p);
+	unsigned long long v = 0;
+	for (int field = 3; field <= 22; field++) {
+		v = strtoull(p + 1, &p, 10);
+		if (field == 3) /* the state is a letter */
+			p = strchr(p + 2, ' ');
+	}
+	return v;
+}
+
+/* A registry in dir: header for pid (start, namespace inode) and the given lines. */
+static void write_registry(const char *dir, pid_t pid, const char *token, unsigned long long start,
+			   unsigned long long ns_ino_delta, const char *lines)
+{
+	char path[512];
+	struct stat ns;
+	ck_assert_int_eq(stat("/proc/self/ns/pid", &ns), 0);
+	snprintf(path, sizeof(path), "%s/%d.%s", dir, (int)pid, token);
+	FILE *f = fopen(path, "wx");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "ptlab-objects 1\nowner %d %llu %llu %llu %u %lld %s\n%s", (int)pid, start,
+		(unsigned long long)ns.st_dev, (unsigned long long)ns.st_ino + ns_ino_delta,
+		(unsigned)geteuid(), (long long)time(NULL) - 5, token, lines);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A System V queue with a random key that is not taken. Returns its id; the key in *key. */
+static int queue_of_mine(key_t *key)
+{
+	for (int i = 0; i < 100; i++) {
+		*key = (key_t)(0x50000000 + (rand() & 0xfffffff));
+		int id = msgget(*key, IPC_CREAT | IPC_EXCL | 0600);
+		if (id >= 0)
+			return id;
+	}
+	ck_abort_msg("no free System V key");
+	return -1;
+}
+
+struct heard {
+	unsigned removed, live, foreign, unproven, ended, failed;
+};
+
+static void hear(const struct cleanup_item *it, void *arg)
+{
+	struct heard *h = arg;
+	h->removed += it->finding == CLEANUP_REMOVED;
+	h->failed += it->finding == CLEANUP_NOT_REMOVED;
+	h->live += it->finding == CLEANUP_RUN_LIVE;
+	h->foreign += it->finding == CLEANUP_RUN_FOREIGN;
+	h->unproven += it->finding == CLEANUP_RUN_UNPROVEN;
+	h->ended += it->finding == CLEANUP_RUN_ENDED;
+}
+
+/*
+ * `ptlab clean` removes what a dead run recorded and only that: a folder,
+ * a name without the run's token, a System V object whose key or creator
+ * does not match, a key the run gave up, the runs of a live owner or of
+ * another pid namespace, and a file that is no registry all stay. A pid
+ * that lives again as another process (another start time) is dead.
+ */
+START_TEST(test_clean_proves_death)
+{
+	char xdg[] = "/tmp/ptlab-clean-XXXXXX", state[300], files[300], lines[4096], p[512];
+	ck_assert_ptr_nonnull(mkdtemp(xdg));
+	ck_assert_int_eq(setenv("XDG_RUNTIME_DIR", xdg, 1), 0);
+	ck_assert_int_eq(cleanup_state_dir(state, sizeof(state)), 0);
+	ck_assert_int_eq(mkdir(state, 0700), 0);
+	snprintf(files, sizeof(files), "%s/files", xdg);
+	ck_assert_int_eq(mkdir(files, 0700), 0);
+
+	pid_t dead = dead_pid(), ppid = getppid();
+	const char *tok = "0123456789ab";
+	key_t k_made, k_intent, k_foreign, k_dropped;
+	int made = queue_of_mine(&k_made), intent = queue_of_mine(&k_intent);
+	int foreign = queue_of_mine(&k_foreign), dropped = queue_of_mine(&k_dropped);
+	key_t k_cut;
+	int cut = queue_of_mine(&k_cut);
+
+	/* The dead run: two of its objects go, the rest only look like its own. */
+	char gone[400], folder[400], untokened[400];
+	snprintf(gone, sizeof(gone), "%s/" CLEANUP_PREFIX "%d.%s.t", files, (int)dead, tok);
+	snprintf(folder, sizeof(folder), "%s/" CLEANUP_PREFIX "%d.%s.d", files, (int)dead, tok);
+	snprintf(untokened, sizeof(untokened), "%s/" CLEANUP_PREFIX "%d.notes", files, (int)dead);
+	touch(gone);
+	ck_assert_int_eq(mkdir(folder, 0700), 0);
+	touch(untokened);
+	snprintf(lines, sizeof(lines),
+		 "path %s\npath %s\npath %s\nsysv_msg %d\nsysv_msg %d %d\nsysv_msg %d\n"
+		 "sysv_msg %d %d\nsysv_sem %d\nsysv_msg %d\nsysv_msg %d -\nsysv_msg %d",
+		 gone, folder, untokened, (int)k_made, (int)k_made, made, (int)k_intent,
+		 (int)k_foreign + 1, foreign, (int)k_foreign, (int)k_dropped, (int)k_dropped,
+		 (int)k_cut); /* the last line cut short, as by a kill inside write() */
+	write_registry(state, dead, tok, 1, 0, lines);
+
+	/* A pid in use again, by a process that started at another time. */
+	char reused[400];
+	snprintf(reused, sizeof(reused), "%s/" CLEANUP_PREFIX "%d.bbbbbbbbbbbb.r", files,
+		 (int)ppid);
+	touch(reused);
+	snprintf(lines, sizeof(lines), "path %s\n", reused);
+	write_registry(state, ppid, "bbbbbbbbbbbb", start_of(ppid) + 1, 0, lines);
+
+	/* A live run, and one of another pid namespace: left alone. */
+	char live[400], other_ns[400];
+	snprintf(live, sizeof(live), "%s/" CLEANUP_PREFIX "%d.cccccccccccc.l", files, (int)ppid);
+	snprintf(other_ns, sizeof(other_ns), "%s/" CLEANUP_PREFIX "%d.dddddddddddd.n", files,
+		 (int)dead);
+	touch(live);
+	touch(other_ns);
+	snprintf(lines, sizeof(lines), "path %s\n", live);
+	write_registry(state, ppid, "cccccccccccc", start_of(ppid), 0, lines);
+	snprintf(lines, sizeof(lines), "path %s\n", other_ns);
+	write_registry(state, dead, "dddddddddddd", 1, 1, lines);
+	/* No registry, and a file that is none. */
+	snprintf(p, sizeof(p), "%s/7.eeeeeeeeeeee", state);
+	FILE *f = fopen(p, "w");
+	fputs("hello\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/notes.txt", state);
+	touch(p);
+
+	/* A dry run finds the three objects and removes nothing. */
 	struct cleanup_counts c;
+	struct heard h = { 0 };
+	ck_assert_int_eq(cleanup_sweep(true, hear, &h, &c), 0);
+	ck_assert_uint_eq(c.tmp, 2);
+	ck_assert_uint_eq(c.sysv, 2);
+	ck_assert_uint_eq(h.removed, 4);
+	ck_assert_int_eq(access(gone, F_OK), 0);
+	ck_assert_int_eq(access(reused, F_OK), 0);
+	struct msqid_ds ds;
+	ck_assert_int_eq(msgctl(made, IPC_STAT, &ds), 0);
 
-	snprintf(dead_shm, sizeof(dead_shm), "/dev/shm/" CLEANUP_PREFIX "%d.t", (int)dead);
-	snprintf(live_shm, sizeof(live_shm), "/dev/shm/" CLEANUP_PREFIX "%d.t", (int)getpid());
-	/* Not a ptlab name: the owner is not followed by a dot. */
-	snprintf(odd, sizeof(odd), "/dev/shm/" CLEANUP_PREFIX "%dt", (int)dead);
-	cleanup_set_owner(dead);
-	ck_assert_int_eq(cleanup_tmp_path(dead_tmp, sizeof(dead_tmp), "t"), 0);
-	key_t key = cleanup_sysv_key(5);
-	cleanup_set_owner(0);
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(cleanup_sweep(false, hear, &h, &c), 0);
+	ck_assert_uint_eq(c.tmp, 2);
+	ck_assert_uint_eq(c.sysv, 2);
+	ck_assert_uint_eq(h.ended, 2);
+	ck_assert_uint_eq(h.live, 1);
+	ck_assert_uint_eq(h.foreign, 1);
+	ck_assert_uint_eq(h.unproven, 1);
+	ck_assert_uint_eq(h.failed, 0);
+	assert_no_path(gone);
+	assert_no_path(reused);
+	ck_assert_int_eq(msgctl(made, IPC_STAT, &ds), -1);
+	ck_assert_int_eq(msgctl(intent, IPC_STAT, &ds), -1);
+	/* What stays. */
+	const char *kept[] = { folder, untokened, live, other_ns };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		ck_assert_msg(access(kept[i], F_OK) == 0, "clean removed %s", kept[i]);
+	ck_assert_int_eq(msgctl(foreign, IPC_STAT, &ds), 0);
+	ck_assert_int_eq(msgctl(dropped, IPC_STAT, &ds), 0);
+	ck_assert_int_eq(msgctl(cut, IPC_STAT, &ds), 0);
+	snprintf(p, sizeof(p), "%s/%d.%s", state, (int)dead, tok);
+	assert_no_path(p);
+	size_t n_left = 0;
+	DIR *d = opendir(state);
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *de; (de = readdir(d));)
+		n_left += de->d_name[0] != '.';
+	closedir(d);
+	ck_assert_uint_eq(n_left, 4); /* live, other namespace, "hello", notes.txt */
 
-	touch(dead_shm);
-	touch(live_shm);
-	touch(odd);
-	touch(dead_tmp);
-	int id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
-	ck_assert_msg(id >= 0, "shmget: %s", strerror(errno));
-
-	cleanup_sweep(0, &c);
-	ck_assert_uint_ge(c.shm, 1);
-	ck_assert_uint_ge(c.tmp, 1);
-	ck_assert_uint_ge(c.sysv, 1);
-	assert_no_path(dead_shm);
-	assert_no_path(dead_tmp);
-	errno = 0;
-	ck_assert_int_eq(shmget(key, 0, 0), -1);
-	ck_assert_int_eq(errno, ENOENT);
-	/* A live owner's object and a foreign name stay. */
-	ck_assert_int_eq(access(live_shm, F_OK), 0);
-	ck_assert_int_eq(access(odd, F_OK), 0);
-	ck_assert_int_eq(unlink(odd), 0);
-
-	/* Asked for by pid, a live owner's objects go too. */
-	ck_assert_int_eq(cleanup_sweep(getpid(), &c), 0);
-	ck_assert_uint_eq(c.shm, 1);
-	assert_no_path(live_shm);
+	msgctl(foreign, IPC_RMID, NULL);
+	msgctl(dropped, IPC_RMID, NULL);
+	msgctl(cut, IPC_RMID, NULL);
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", xdg);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -869,7 +1024,7 @@ Suite *runner_suite(void)
 	tcase_add_test(tc, test_unsupported_is_skipped);
 	tcase_add_test(tc, test_fail);
 	tcase_add_test(tc, test_crash_leaves_no_objects);
-	tcase_add_test(tc, test_cleanup_remove_missing);
+	tcase_add_test(tc, test_cleanup_kind_names);
 	tcase_add_loop_test(tc, test_interrupted_by_signal, 0,
 			    (int)(sizeof(stop_signals) / sizeof(stop_signals[0])));
 	tcase_add_test(tc, test_interrupted_while_waiting);
@@ -877,7 +1032,7 @@ Suite *runner_suite(void)
 
 	tc = tcase_create("cleanup");
 	tcase_add_test(tc, test_names);
-	tcase_add_test(tc, test_clean_sweeps_dead_owners_only);
+	tcase_add_test(tc, test_clean_proves_death);
 	suite_add_tcase(s, tc);
 	return s;
 }

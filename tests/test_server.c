@@ -8,13 +8,25 @@
  * models live on, prefork restarting its worker); a dead server loses more
  * requests than a living one; the claim gets all its parts; nothing is
  * left running. No throughput, latency or size is asserted.
+ *
+ * Then the limits, under a lowered RLIMIT_NOFILE: too few descriptors for
+ * the generator skip the experiment before anything starts, naming the
+ * number it needs, and that number is enough; with the check turned off
+ * (the test build can), the generator and the servers meet the limit
+ * during the loads, and every such load is skipped with the limit named,
+ * never recorded.
  */
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "claims/claims.h"
 #include "core/httpd.h"
+#include "core/limit.h"
 #include "model/run.h"
 #include "exp_test.h"
 #include "suites.h"
@@ -117,12 +129,120 @@ START_TEST(test_quick_smoke)
 }
 END_TEST
 
+/* Short loads, one poison window: the limit tests care about what is recorded, not its value. */
+#define LIMIT_SETTINGS(conns)                                                                      \
+	"duration", "100ms", "poisons", "1", "window", "40ms", "workers", conns, "connections",    \
+		conns, "work_us", "0", NULL
+
+/* Sets RLIMIT_NOFILE to cur (keeping the hard limit), saving the old one in *old. */
+static void set_fd_limit(rlim_t cur, struct rlimit *old)
+{
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, old), 0);
+	struct rlimit low = *old;
+	low.rlim_cur = cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+}
+
+/* The lowest descriptor number free now. */
+static rlim_t lowest_free_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return (rlim_t)fd;
+}
+
+/*
+ * Too few descriptors: skipped before anything starts, with the number it
+ * needs and the limit; under a limit of that number, measured whole.
+ */
+START_TEST(test_fd_check)
+{
+	static const char *const settings[] = { LIMIT_SETTINGS("2") };
+	struct exp_test_opts opts = { .outcome = OUTCOME_SKIPPED };
+	struct rlimit old;
+	struct run r;
+	char want[96];
+	unsigned long long need = 0;
+
+	rlim_t low = lowest_free_fd() + 4;
+	set_fd_limit(low, &old);
+	struct exp_result *res = exp_test_run(&exp_server, settings, &opts, &r);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	snprintf(want, sizeof(want), "open files, the open-file limit is %llu (ulimit -n)",
+		 (unsigned long long)low);
+	ck_assert_msg(sscanf(res->reason, "needs %llu open files", &need) == 1 &&
+			      strstr(res->reason, want) && need > low,
+		      "reason: %s", res->reason);
+	ck_assert_uint_eq(res->n_metrics, 0);
+	run_free(&r);
+	exp_test_no_children();
+
+	set_fd_limit((rlim_t)need, &old);
+	res = exp_test_run(&exp_server, settings, NULL, &r);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	for (size_t i = 0; i < res->n_skips; i++)
+		ck_abort_msg("under the limit it asked for, %s was skipped: %s", res->skips[i].what,
+			     res->skips[i].reason);
+	for (int m = 0; m < HTTPD_MODEL_COUNT; m++) {
+		find(res, "throughput", httpd_model_name((enum httpd_model)m), "churn", "0");
+		find(res, "poison_lost", httpd_model_name((enum httpd_model)m), NULL, NULL);
+	}
+	run_free(&r);
+	exp_test_no_children();
+}
+END_TEST
+
+/*
+ * The check off, and room for the generator's epoll set and a few of its
+ * eight sockets: every load meets the limit on ptlab's side. Each is
+ * skipped with the limit named; no throughput, latency, memory or poison
+ * figure is recorded, so app.server has no data.
+ */
+START_TEST(test_own_limit_is_skip)
+{
+	static const char *const settings[] = { LIMIT_SETTINGS("8") };
+	struct rlimit old;
+	struct run r;
+	char limit[48];
+
+	limit_checks_off = true;
+	rlim_t low = lowest_free_fd() + 8;
+	set_fd_limit(low, &old);
+	struct exp_result *res = exp_test_run(&exp_server, settings, NULL, &r);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	limit_checks_off = false;
+
+	snprintf(limit, sizeof(limit), "(ulimit -n: %llu)", (unsigned long long)low);
+	size_t generator = 0;
+	for (size_t i = 0; i < res->n_skips; i++) {
+		const char *why = res->skips[i].reason;
+		ck_assert_msg(strstr(why, limit), "%s: %s", res->skips[i].what, why);
+		generator += strstr(why, "the load generator could not make") != NULL;
+	}
+	/* Two loads and the poison window of each model. */
+	ck_assert_uint_eq(res->n_skips, 3 * HTTPD_MODEL_COUNT);
+	ck_assert_uint_gt(generator, 0);
+	for (size_t i = 0; i < res->n_metrics; i++)
+		ck_assert_msg(strcmp(res->metrics[i].name, "server_start") == 0,
+			      "%s recorded under the limit", res->metrics[i].name);
+
+	struct verdict v;
+	claims_judge(claims_find("app.server"), &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	run_free(&r);
+	exp_test_no_children();
+}
+END_TEST
+
 Suite *server_suite(void)
 {
 	Suite *s = suite_create("server");
 	TCase *tc = tcase_create("smoke");
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_quick_smoke);
+	tcase_add_test(tc, test_fd_check);
+	tcase_add_test(tc, test_own_limit_is_skip);
 	suite_add_tcase(s, tc);
 	return s;
 }

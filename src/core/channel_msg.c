@@ -64,9 +64,8 @@
 /* posix_mq: queue depth and the rounding of msgsize. */
 #define MQ_DEPTH 10L
 #define MQ_ROUND 64
-/* sysv_mq: the largest piece, and the cleanup key indices of the two queues. */
+/* sysv_mq: the largest piece. */
 #define SYSV_PIECE_BYTES 8192L
-#define SYSV_KEY_IDX 10u /* the queue read by side A; side B's is the next one */
 
 struct msg_state {
 	uint32_t ready;	      /* MSG_READY once open() has run */
@@ -381,9 +380,8 @@ static int mq_make(char *name, size_t size, unsigned serial, char which, long ms
 	struct mq_attr attr = { .mq_maxmsg = depth < MQ_DEPTH ? depth : MQ_DEPTH,
 				.mq_msgsize = msgsize };
 
-	name[0] = '/';
 	snprintf(tag, sizeof(tag), "mq.%u.%c", serial, which);
-	int err = cleanup_name(name + 1, size - 1, tag);
+	int err = cleanup_name(name, size, CLEANUP_MQUEUE, tag);
 	if (err)
 		return err;
 	mqd_t q = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
@@ -523,9 +521,9 @@ static int sysv_mq_open(struct chan *c)
 	if (err)
 		return err;
 	for (unsigned i = 0; i < 2; i++) {
-		int q = msgget(cleanup_sysv_key(SYSV_KEY_IDX + i), IPC_CREAT | IPC_EXCL | 0600);
+		int q = cleanup_sysv_make(CLEANUP_SYSV_MSG, 0);
 		if (q < 0) {
-			err = -errno;
+			err = q;
 			goto remove_queues;
 		}
 		st->qid[i] = q;

@@ -105,11 +105,6 @@ void exp_skip(struct exp_ctx *ctx, const char *what, const char *fmt, ...)
 	free(v);
 }
 
-void exp_track(struct exp_ctx *ctx, enum cleanup_kind kind, const char *name)
-{
-	send(ctx, text_record("object", "kind", cleanup_kind_name(kind), "name", name));
-}
-
 void exp_progress(struct exp_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;

@@ -86,12 +86,6 @@ void exp_observe(struct exp_ctx *ctx, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void exp_skip(struct exp_ctx *ctx, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/*
- * Records a named object the experiment made (named with cleanup_name()),
- * before anything can go wrong with it: the runner removes it after the
- * experiment ends, however it ends, if it is still there.
- */
-void exp_track(struct exp_ctx *ctx, enum cleanup_kind kind, const char *name);
 /* A line of progress, shown by the runner on stderr when progress is on. */
 void exp_progress(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -54,6 +54,7 @@
 #include "core/clock.h"
 #include "core/http.h"
 #include "core/io.h"
+#include "core/limit.h"
 
 /* A request head of HTTP_HEAD_MAX always fits, with room for a pipelined next request. */
 #define CONN_IN_BYTES (HTTP_HEAD_MAX + 1024)
@@ -96,6 +97,21 @@ static void count(_Atomic uint64_t *counter, _Atomic uint64_t *stamp)
 		atomic_store_explicit(stamp, clock_now_ns(), memory_order_relaxed);
 	if (counter)
 		atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+}
+
+/*
+ * A resource the server could not have (err: -errno of a call of kind op),
+ * for the caller to void what it measured meanwhile. Errors that are no
+ * lack of a resource are not counted.
+ */
+static void count_own(const struct server *s, enum limit_op op, int err)
+{
+	if (!s->cfg.stats || (err != -EMFILE && err != -ENFILE && err != -ENOBUFS &&
+			      err != -ENOMEM && err != -EAGAIN && err != -ENOSPC))
+		return;
+	atomic_store_explicit(&s->cfg.stats->own_err, err, memory_order_relaxed);
+	atomic_store_explicit(&s->cfg.stats->own_op, (int)op, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->cfg.stats->own_failures, 1, memory_order_relaxed);
 }
 
 /* waitpid() for one pid, through EINTR. */
@@ -268,8 +284,9 @@ static void conn_options(int fd, bool blocking)
  * Accepts one connection (flags: SOCK_NONBLOCK or 0), sets its options and
  * counts it. Returns the descriptor; -EAGAIN for a miss worth retrying (a
  * signal, nothing pending, an aborted connection; no descriptor or memory
- * left, after ACCEPT_BACKOFF_NS); another -errno when the listening socket
- * itself is broken.
+ * left, after ACCEPT_BACKOFF_NS, counted as the server's own lack when a
+ * connection waits); another -errno when the listening socket itself is
+ * broken.
  */
 static int accept_conn(const struct server *s, int flags)
 {
@@ -278,8 +295,16 @@ static int accept_conn(const struct server *s, int flags)
 		int err = errno;
 		if (err == EBADF || err == EINVAL || err == ENOTSOCK || err == EOPNOTSUPP)
 			return -err;
-		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM)
+		if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+			/*
+			 * Linux looks for a free descriptor before it looks for a
+			 * connection: a full table is a lack only when one waits.
+			 */
+			struct pollfd waiting = { .fd = s->listen_fd, .events = POLLIN };
+			if (poll(&waiting, 1, 0) == 1)
+				count_own(s, LIMIT_FD, -err);
 			pause_ns(ACCEPT_BACKOFF_NS);
+		}
 		return -EAGAIN;
 	}
 	conn_options(fd, !(flags & SOCK_NONBLOCK));
@@ -476,9 +501,11 @@ static int run_acceptor(struct server *s)
 			continue;
 		if (fd < 0)
 			return fd;
-		if (procs)
-			fork_handler(s, fd); /* on failure the connection is only closed */
-		if (procs || spawn_thread(s, fd) != 0)
+		/* A connection that gets no unit is only closed; the lack is counted. */
+		int err = procs ? (int)fork_handler(s, fd) : spawn_thread(s, fd);
+		if (err < 0)
+			count_own(s, procs ? LIMIT_PROCESS : LIMIT_THREAD, err);
+		if (procs || err < 0)
 			close(fd);
 	}
 }
@@ -512,8 +539,10 @@ static int run_prefork(struct server *s)
 		reap_children(s);
 		if (stop_requested)
 			end_children_and_exit();
-		bool short_of_workers = fill_pool(s, true) != 0;
-		ppoll(NULL, 0, short_of_workers ? &retry : NULL, &s->wait_mask);
+		err = fill_pool(s, true);
+		if (err)
+			count_own(s, LIMIT_PROCESS, err);
+		ppoll(NULL, 0, err ? &retry : NULL, &s->wait_mask);
 	}
 }
 
@@ -603,7 +632,10 @@ static void ev_accept(const struct server *s, int ep, int *open)
 				(*open)++;
 				continue;
 			}
+			count_own(s, LIMIT_EPOLL, -errno);
 			free(c);
+		} else if (*open < EV_CONNS_MAX) {
+			count_own(s, LIMIT_MAP, -ENOMEM);
 		}
 		close(fd);
 	}
@@ -709,6 +741,38 @@ int httpd_model_from_name(const char *s, enum httpd_model *out)
 bool httpd_model_shares_fate(enum httpd_model m)
 {
 	return (unsigned)m < HTTPD_MODEL_COUNT && models[m].shares_fate;
+}
+
+void httpd_needs(const struct httpd_cfg *cfg, int connections, struct httpd_needs *out)
+{
+	uint64_t conns = connections > 0 ? (uint64_t)connections : 0;
+	uint64_t workers = cfg->workers > 0 ? (uint64_t)cfg->workers : 1;
+	uint64_t fds = 0, tasks = 1;
+	switch (cfg->model) {
+	case HTTPD_PROCESS_PER_CONN: /* the acceptor: listener, readiness pipe, one accepted */
+		fds = 3;
+		tasks += conns;
+		break;
+	case HTTPD_PREFORK: /* a worker: listener and its connection */
+		fds = 2;
+		tasks += workers;
+		break;
+	case HTTPD_THREAD_PER_CONN: /* listener and every connection */
+		fds = 1 + conns;
+		tasks += conns;
+		break;
+	case HTTPD_THREAD_POOL: /* listener, readiness pipe, a connection per busy thread */
+		fds = 2 + (workers < conns ? workers : conns);
+		tasks += workers;
+		break;
+	case HTTPD_EVENT_LOOP: /* listener, epoll set, every connection */
+	default:
+		fds = 2 + conns;
+		break;
+	}
+	/* httpd_start() holds the listener and both ends of the readiness pipe. */
+	out->fds = fds > 3 ? fds : 3;
+	out->tasks = tasks;
 }
 
 int httpd_start(struct httpd *h, const struct httpd_cfg *cfg)

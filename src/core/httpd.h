@@ -65,6 +65,17 @@ struct httpd_stats {
 		last_restart_ns; /* prefork: the clock_now_ns() at which the last replacement started */
 	_Atomic uint64_t
 		last_death_ns; /* the clock_now_ns() at which the master or acceptor reaped the last dead handler */
+	/*
+	 * What the server could not have for want of a resource of its own: a
+	 * descriptor or memory for accept(), a process for a connection or a
+	 * prefork worker, a thread, an epoll watch. Each is the server's lack,
+	 * not the load's doing, so a figure taken meanwhile is void. own_err:
+	 * the last -errno, own_op: its kind of call (an enum limit_op), for
+	 * limit_explain().
+	 */
+	_Atomic uint64_t own_failures;
+	_Atomic int own_err;
+	_Atomic int own_op;
 };
 
 struct httpd_cfg {
@@ -88,6 +99,20 @@ const char *httpd_model_name(enum httpd_model m);
 int httpd_model_from_name(const char *s, enum httpd_model *out);
 /* Whether a crash in one handler ends the whole server in this model (the threads and the event loop). */
 bool httpd_model_shares_fate(enum httpd_model m);
+
+/* What a server needs at once, beyond the descriptors it inherits. */
+struct httpd_needs {
+	uint64_t fds;	/* descriptors of its busiest process (and of the caller while it starts) */
+	uint64_t tasks; /* processes and threads together, the server process included */
+};
+
+/*
+ * What a server of cfg needs while `connections` clients are connected,
+ * for limit_need_fds() and limit_need_tasks() before it starts. A
+ * connection's unit that outlives its client (a process not yet reaped, a
+ * descriptor not yet closed) is not counted: the caller adds a margin.
+ */
+void httpd_needs(const struct httpd_cfg *cfg, int connections, struct httpd_needs *out);
 
 /*
  * Opens the listening socket, forks the server process, and returns once

@@ -3,6 +3,8 @@
 #include "core/io.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 /* The test build moves at most a few bytes per call to drive the partial paths. */
@@ -45,4 +47,29 @@ ssize_t io_read_full(int fd, void *buf, size_t len)
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
+}
+
+int io_random_hex(char *out, size_t bytes)
+{
+	unsigned char rnd[32];
+	ssize_t n;
+	if (bytes > sizeof(rnd))
+		return -EINVAL;
+	while ((n = getrandom(rnd, bytes, 0)) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)bytes)
+		return n < 0 ? -errno : -EIO;
+	for (size_t i = 0; i < bytes; i++)
+		snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+	return 0;
+}
+
+void io_block_stops(sigset_t *old)
+{
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, old);
 }

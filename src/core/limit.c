@@ -8,15 +8,22 @@
  * says. glibc's pthread_create() returns EAGAIN both for the thread limit
  * and for a stack it could not map: under a finite RLIMIT_AS the stack is
  * tried again here, and a refusal names the address-space limit.
+ *
+ * The checks before the fact count what is already taken: the descriptors
+ * this process holds below the limit (from /proc/self/fd, or by asking each
+ * number when no descriptor is left to read it with), and the tasks of the
+ * real user (every /proc/PID/status whose real uid is the user's).
  */
 #include "core/limit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -24,6 +31,16 @@
 
 #include "core/units.h"
 #include "util/i18n.h"
+
+/* Without /proc/self/fd, descriptors at or above this are not asked about. */
+#define FD_PROBE_MAX 65536
+
+#ifdef PTLAB_TESTING
+bool limit_checks_off;
+#define CHECKS_OFF limit_checks_off
+#else
+#define CHECKS_OFF false
+#endif
 
 /* The soft limit of res, or false when it is unlimited (or unknown). */
 static bool finite_limit(int res, uint64_t *value)
@@ -75,6 +92,23 @@ static long sysctl_long(const char *path)
 		fclose(f);
 	}
 	return v;
+}
+
+/* The local port range, "32768-60999", or "?" when unreadable. */
+static const char *port_range(char *buf, size_t size)
+{
+	long lo = -1, hi = -1;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	if (f) {
+		if (fscanf(f, "%ld %ld", &lo, &hi) != 2)
+			lo = -1;
+		fclose(f);
+	}
+	if (lo < 0)
+		snprintf(buf, size, "?");
+	else
+		snprintf(buf, size, "%ld-%ld", lo, hi);
+	return buf;
 }
 
 static const char *explain_fd(int err, char *buf, size_t size)
@@ -141,6 +175,20 @@ const char *limit_explain(enum limit_op op, int err, char *buf, size_t size)
 			 units_format_bytes((double)n, text, sizeof(text)));
 		return buf;
 	}
+	if (err == -ENOSPC && op == LIMIT_EPOLL) {
+		v = sysctl_long("/proc/sys/fs/epoll/max_user_watches");
+		snprintf(
+			buf, size,
+			_("the limit on epoll watches is reached (fs.epoll.max_user_watches: %ld)"),
+			v);
+		return buf;
+	}
+	/* connect() says EAGAIN for want of a port on some kernels. */
+	if ((err == -EADDRNOTAVAIL || err == -EAGAIN) && op == LIMIT_CONNECT) {
+		snprintf(buf, size, _("no local port is free (net.ipv4.ip_local_port_range: %s)"),
+			 port_range(text, sizeof(text)));
+		return buf;
+	}
 	if (err == -ENOSPC && op == LIMIT_POSIX_MQ) {
 		v = sysctl_long("/proc/sys/fs/mqueue/queues_max");
 		snprintf(buf, size,
@@ -165,4 +213,93 @@ const char *limit_explain(enum limit_op op, int err, char *buf, size_t size)
 	}
 	snprintf(buf, size, "%s", strerror(-err));
 	return buf;
+}
+
+/*
+ * The descriptors this process holds: *below, those under n (they leave
+ * fewer numbers free under the limit n), and *all of them (one inherited
+ * above a limit lowered later takes a number under a higher one).
+ */
+static void fds_held(uint64_t n, uint64_t *below, uint64_t *all)
+{
+	DIR *d = opendir("/proc/self/fd");
+	*below = *all = 0;
+	if (d) {
+		struct dirent *e;
+		int own = dirfd(d);
+		while ((e = readdir(d))) {
+			char *end;
+			long fd = strtol(e->d_name, &end, 10);
+			if (e->d_name[0] == '.' || *end != '\0' || fd == own)
+				continue;
+			(*all)++;
+			*below += (uint64_t)fd < n;
+		}
+		closedir(d);
+		return;
+	}
+	/* No /proc, or no descriptor left to read it with: ask each number. */
+	for (uint64_t fd = 0; fd < n && fd < FD_PROBE_MAX; fd++)
+		*below += fcntl((int)fd, F_GETFD) != -1;
+	*all = *below;
+}
+
+int limit_need_fds(uint64_t need, char *buf, size_t size)
+{
+	uint64_t n, below, all;
+	if (CHECKS_OFF || !finite_limit(RLIMIT_NOFILE, &n))
+		return 0;
+	fds_held(n, &below, &all);
+	if (below + need <= n)
+		return 0;
+	/* A limit of total always fits: it leaves at least total - all free numbers. */
+	uint64_t total = all + need;
+	snprintf(buf, size, _("needs %llu open files, the open-file limit is %llu (ulimit -n)"),
+		 (unsigned long long)total, (unsigned long long)n);
+	return -EMFILE;
+}
+
+/* The tasks (threads of every process) whose real uid is uid, as far as /proc shows them. */
+static uint64_t user_tasks(uid_t uid)
+{
+	uint64_t tasks = 0;
+	struct dirent *e;
+	char path[64], line[128];
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/status", e->d_name);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		unsigned long real = (unsigned long)-1, threads = 0;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "Uid: %lu", &real) == 1 && real != (unsigned long)uid)
+				break;
+			if (sscanf(line, "Threads: %lu", &threads) == 1)
+				break;
+		}
+		fclose(f);
+		if (real == (unsigned long)uid)
+			tasks += threads;
+	}
+	closedir(d);
+	return tasks;
+}
+
+int limit_need_tasks(uint64_t need, char *buf, size_t size)
+{
+	uint64_t n;
+	if (CHECKS_OFF || geteuid() == 0 || !finite_limit(RLIMIT_NPROC, &n))
+		return 0;
+	uint64_t total = user_tasks(getuid()) + need;
+	if (total <= n)
+		return 0;
+	snprintf(buf, size,
+		 _("needs %llu processes and threads, the process limit is %llu (ulimit -u)"),
+		 (unsigned long long)total, (unsigned long long)n);
+	return -EAGAIN;
 }

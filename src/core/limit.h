@@ -12,11 +12,18 @@
  * and the explanation looks at the limits of this process (and, where
  * errno cannot tell, tries what the failed call needed) to pick the one
  * that applies. A failure no limit explains reads as strerror() does.
+ *
+ * Before the fact, limit_need_fds() and limit_need_tasks() say whether what
+ * a measurement is about to make fits under the limit, in the same words,
+ * so that it can be skipped before it starts instead of turning into a
+ * figure of ptlab's own failures.
  */
 #ifndef PTLAB_CORE_LIMIT_H
 #define PTLAB_CORE_LIMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The kind of call that failed. */
 enum limit_op {
@@ -27,6 +34,8 @@ enum limit_op {
 	LIMIT_POSIX_MQ, /* mq_open() */
 	LIMIT_SYSV_MSG, /* msgget() */
 	LIMIT_SYSV_SEM, /* semget() */
+	LIMIT_EPOLL,	/* epoll_ctl(EPOLL_CTL_ADD) */
+	LIMIT_CONNECT,	/* connect() of a socket of ptlab's own */
 };
 
 /*
@@ -37,5 +46,32 @@ enum limit_op {
  * what it tried.
  */
 const char *limit_explain(enum limit_op op, int err, char *buf, size_t size);
+
+/*
+ * Whether need more descriptors fit under RLIMIT_NOFILE beside those this
+ * process holds now (a child forked now inherits them, so this is also what
+ * each child has room for). Returns 0, or -EMFILE with one translated
+ * phrase in buf naming the total and the limit: "needs 24 open files, the
+ * open-file limit is 8 (ulimit -n)". Unlimited: 0.
+ */
+int limit_need_fds(uint64_t need, char *buf, size_t size);
+
+/*
+ * Whether need more tasks (processes and threads together) fit under
+ * RLIMIT_NPROC beside those the real user runs now (as far as /proc shows
+ * them). Returns 0, or -EAGAIN with a phrase in buf: "needs 14 processes
+ * and threads, the process limit is 4 (ulimit -u)". Always 0 for root,
+ * whom RLIMIT_NPROC does not bind, and under no limit. It is a necessary
+ * condition, not a promise: the user may start more meanwhile.
+ */
+int limit_need_tasks(uint64_t need, char *buf, size_t size);
+
+#ifdef PTLAB_TESTING
+/*
+ * The test build can turn the two checks above off (they then return 0),
+ * to drive the failures they would have prevented.
+ */
+extern bool limit_checks_off;
+#endif
 
 #endif

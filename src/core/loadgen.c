@@ -151,6 +151,12 @@ static uint32_t add_sat32(uint32_t a, uint64_t n)
 	return n > UINT32_MAX - a ? UINT32_MAX : (uint32_t)(a + n);
 }
 
+/* Requests begun and ended or under way: the sent ones and those the generator could not make. */
+static uint64_t begun(const struct lg *lg)
+{
+	return lg->out->sent + lg->out->own_failures;
+}
+
 /* Fixed rate: when request k falls due. */
 static uint64_t due_ns(const struct lg *lg, uint64_t k)
 {
@@ -329,10 +335,43 @@ static void conn_connected(struct lg *lg, struct conn *c, uint64_t now)
 }
 
 /*
+ * The request c was to begin could not be made for want of a resource of
+ * the generator's own (err: -errno of a call of kind op): it is taken back
+ * from sent and counted apart, and the connection backs off as after a
+ * refusal. With no socket of the run open the generator cannot work at
+ * all: err ends the run.
+ */
+static void conn_own_failure(struct lg *lg, struct conn *c, enum limit_op op, int err, uint64_t now)
+{
+	struct loadgen_result *r = lg->out;
+	conn_close(lg, c);
+	c->state = CONN_IDLE;
+	c->ready_ns = now + LOADGEN_BACKOFF_NS;
+	r->own_err = err;
+	r->own_op = op;
+	if (lg->n_open == 0)
+		lg->err = err;
+	if (c->poison) {
+		c->poison = false; /* counted apart already; the run is void anyway */
+		return;
+	}
+	lg->inflight--;
+	r->sent--;
+	r->own_failures++;
+}
+
+/* Whether connect()'s errno is the generator's own lack (no local port, no memory). */
+static bool connect_own_errno(int e)
+{
+	return e == EADDRNOTAVAIL || e == EAGAIN || e == ENOBUFS || e == ENOMEM;
+}
+
+/*
  * Opens the connection c's request needs. A connect refused at once (on
  * loopback it often is) ends the request here; one in progress finishes
- * on EPOLLOUT or EPOLLERR. With no socket of the run open, a failure to
- * make one is the generator's own (-EMFILE, ...) and ends the run.
+ * on EPOLLOUT or EPOLLERR. A socket that cannot be made or registered, or
+ * a connect without a local port, is the generator's own failure, not the
+ * server's (conn_own_failure()).
  */
 static void conn_connect(struct lg *lg, struct conn *c, uint64_t now)
 {
@@ -348,15 +387,18 @@ static void conn_connect(struct lg *lg, struct conn *c, uint64_t now)
 		.data.u64 = (uint64_t)c->gen << 32 | (uint64_t)(c - lg->conns),
 	};
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd >= 0)
-		lg->n_open++;
-	if (c->fd < 0 || setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
-	    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)) < 0 ||
-	    epoll_ctl(lg->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
-		int e = errno;
-		if (lg->n_open == (c->fd >= 0)) /* no other socket open */
-			lg->err = -e;
-		conn_end(lg, c, OUT_CONNECT, false, now);
+	if (c->fd < 0) {
+		conn_own_failure(lg, c, LIMIT_FD, -errno, now);
+		return;
+	}
+	lg->n_open++;
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)) < 0) {
+		conn_own_failure(lg, c, LIMIT_FD, -errno, now);
+		return;
+	}
+	if (epoll_ctl(lg->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+		conn_own_failure(lg, c, LIMIT_EPOLL, -errno, now);
 		return;
 	}
 	if (connect(c->fd, (const struct sockaddr *)&sa, sizeof(sa)) == 0) {
@@ -367,7 +409,10 @@ static void conn_connect(struct lg *lg, struct conn *c, uint64_t now)
 		c->state = CONN_CONNECTING;
 		return;
 	}
-	conn_end(lg, c, OUT_CONNECT, false, now);
+	if (connect_own_errno(errno))
+		conn_own_failure(lg, c, LIMIT_CONNECT, -errno, now);
+	else
+		conn_end(lg, c, OUT_CONNECT, false, now);
 }
 
 /*
@@ -427,7 +472,7 @@ static void pump(struct lg *lg, struct conn *c, uint64_t now)
 	}
 	if (c->state != CONN_IDLE || lg->stopping || lg->err)
 		return;
-	if ((cfg->max_requests && lg->out->sent >= cfg->max_requests) ||
+	if ((cfg->max_requests && begun(lg) >= cfg->max_requests) ||
 	    (cfg->duration_ns && now - lg->start_ns >= cfg->duration_ns))
 		return;
 	if (now >= c->ready_ns)
@@ -592,13 +637,14 @@ static int run(struct lg *lg)
 			scan(lg, now);
 		if (!lg->stopping &&
 		    ((cfg->duration_ns && now - lg->start_ns >= cfg->duration_ns) ||
-		     (cfg->max_requests && r->sent >= cfg->max_requests)))
+		     (cfg->max_requests && begun(lg) >= cfg->max_requests)))
 			stop(lg, now);
 		if (lg->err || (lg->stopping && (lg->inflight == 0 || now >= lg->drain_end_ns)))
 			break;
 		int n = wait_events(lg, ev, now, next_event(lg));
-		if (n < 0) {
-			lg->err = n;
+		if (n < 0) { /* its timerfd could not be made, or epoll itself failed */
+			lg->err = r->own_err = n;
+			r->own_op = LIMIT_FD;
 			break;
 		}
 		now = clock_now_ns();
@@ -647,8 +693,11 @@ int loadgen_run(const struct loadgen_cfg *cfg, struct loadgen_result *out)
 				      "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", path,
 				      cfg->churn ? "Connection: close\r\n" : "");
 	lg.conns = calloc((size_t)cfg->connections, sizeof(*lg.conns));
-	if (!lg.conns)
+	if (!lg.conns) {
+		out->own_err = -ENOMEM;
+		out->own_op = LIMIT_MAP;
 		return -ENOMEM;
+	}
 	for (int i = 0; i < cfg->connections; i++) {
 		lg.conns[i].fd = -1;
 		lg.conns[i].next_k = (uint64_t)i;
@@ -656,7 +705,8 @@ int loadgen_run(const struct loadgen_cfg *cfg, struct loadgen_result *out)
 	int err = 0;
 	lg.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (lg.epfd < 0) {
-		err = -errno;
+		err = out->own_err = -errno;
+		out->own_op = LIMIT_FD;
 		goto free_conns;
 	}
 	/* The thread's timer slack would make every timed wake-up up to 50 us late. */
@@ -673,4 +723,10 @@ int loadgen_run(const struct loadgen_cfg *cfg, struct loadgen_result *out)
 free_conns:
 	free(lg.conns);
 	return err;
+}
+
+uint64_t loadgen_needs_fds(int connections)
+{
+	/* A socket per connection, the epoll set, the timerfd where epoll_pwait2 is missing. */
+	return (uint64_t)(connections > 0 ? connections : 0) + 2;
 }

@@ -34,6 +34,14 @@
  * loop waits LOADGEN_BACKOFF_NS before its next attempt, so that a dead
  * server is not hammered in a tight loop.
  *
+ * The generator's own lack is no failure of the server: a request for
+ * which it cannot make a socket, register it or find a local port
+ * (EMFILE, ENFILE, ENOMEM, ENOSPC, EADDRNOTAVAIL) is counted apart, in
+ * own_failures, never sent, and backs off as a refused one does. A run
+ * with any is no measure of the server; the caller says why with
+ * limit_explain(own_op, own_err). A refusal by a dead server stays a
+ * failure: it is what a user would meet.
+ *
  * The run ends by itself: when duration_ns has passed, or max_requests
  * requests have ended (either bound may be 0 for none, not both). Requests
  * still in flight at that moment get until min(timeout_ns,
@@ -47,6 +55,7 @@
 #include <stdint.h>
 
 #include "core/hist.h"
+#include "core/limit.h"
 
 #define LOADGEN_CONNECTIONS_MAX 1024
 #define LOADGEN_SLICES_MAX 1024 /* timeline length; later completions go in the last slice */
@@ -83,7 +92,16 @@ struct loadgen_result {
 	uint64_t sent, succeeded, failed; /* sent == succeeded + failed */
 	/* failed, by cause (they add up to failed) */
 	uint64_t failed_connect, failed_closed, failed_timeout, failed_status, failed_unsent;
-	uint64_t connects;   /* connections opened successfully */
+	uint64_t connects; /* connections opened successfully */
+	/*
+	 * Requests the generator could not make for want of a resource of its
+	 * own (in none of the counts above), and the last such -errno with the
+	 * kind of call it came from. Also set when loadgen_run() returns an
+	 * error of its own.
+	 */
+	uint64_t own_failures;
+	int own_err;
+	enum limit_op own_op;
 	uint64_t elapsed_ns; /* from the start to the end of the drain */
 	/* Of the poison, when one was asked for. */
 	bool poison_sent;
@@ -113,5 +131,11 @@ struct loadgen_result {
  * never returned.
  */
 int loadgen_run(const struct loadgen_cfg *cfg, struct loadgen_result *out);
+
+/*
+ * The descriptors loadgen_run() opens at most with this many connections,
+ * beyond those the process holds already (for limit_need_fds()).
+ */
+uint64_t loadgen_needs_fds(int connections);
 
 #endif

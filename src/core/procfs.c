@@ -189,18 +189,16 @@ int procfs_mem(pid_t pid, struct procfs_mem *out)
 }
 
 /*
- * Reads minor and major faults from /proc/PID/stat. The comm field is
- * skipped by looking for the last ')'; the fields after it start with
- * field 3 (state), so minflt (field 10) is the 8th token and majflt
- * (field 12) the 10th. Returns 0, -EINVAL on a malformed line or -errno.
+ * The comm field is skipped by looking for the last ')' (a name may hold
+ * spaces and parentheses); the tokens after it start with field 3 (the
+ * state letter), so field k is token k - 3.
  */
-static int procfs_read_faults(pid_t pid, uint64_t *minor, uint64_t *major)
+int procfs_stat_fields(pid_t pid, const int *fields, uint64_t *out, size_t n)
 {
 	char *line = NULL, *p, *tok, *save, *end;
-	size_t cap = 0;
-	uint64_t field[10];
+	size_t cap = 0, found = 0;
 	FILE *f;
-	int ret, n = 0;
+	int ret, field = 3;
 
 	ret = procfs_open(pid, "stat", &f);
 	if (ret)
@@ -215,23 +213,21 @@ static int procfs_read_faults(pid_t pid, uint64_t *minor, uint64_t *major)
 		ret = -EINVAL;
 		goto out_close;
 	}
-	for (tok = strtok_r(p + 1, " \n", &save); tok && n < 10;
-	     tok = strtok_r(NULL, " \n", &save), n++) {
-		if (n != 7 && n != 9)
-			continue;
-		errno = 0;
-		field[n] = strtoull(tok, &end, 10);
-		if (errno || *end != '\0' || *tok < '0' || *tok > '9') {
-			ret = -EINVAL;
-			goto out_close;
+	for (tok = strtok_r(p + 1, " \n", &save); tok && found < n;
+	     tok = strtok_r(NULL, " \n", &save), field++)
+		for (size_t i = 0; i < n; i++) {
+			if (fields[i] != field)
+				continue;
+			errno = 0;
+			out[i] = strtoull(tok, &end, 10);
+			if (errno || *end != '\0' || *tok < '0' || *tok > '9') {
+				ret = -EINVAL;
+				goto out_close;
+			}
+			found++;
 		}
-	}
-	if (n < 10) {
+	if (found < n)
 		ret = -EINVAL;
-		goto out_close;
-	}
-	*minor = field[7];
-	*major = field[9];
 out_close:
 	free(line);
 	fclose(f);
@@ -254,7 +250,10 @@ int procfs_sched(pid_t pid, struct procfs_sched *out)
 	};
 	int ret;
 
-	ret = procfs_read_faults(pid, &s.minor_faults, &s.major_faults);
+	uint64_t faults[2] = { 0, 0 };
+	ret = procfs_stat_fields(pid, (const int[]){ 10, 12 }, faults, 2); /* minflt, majflt */
+	s.minor_faults = faults[0];
+	s.major_faults = faults[1];
 	if (ret)
 		return ret;
 	ret = procfs_read_keys(pid, "status", keys, 3);

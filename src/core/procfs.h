@@ -41,6 +41,14 @@ int procfs_sched(pid_t pid, struct procfs_sched *out);
  */
 int procfs_meminfo(const char *field, uint64_t *bytes);
 
+/*
+ * Numeric fields of /proc/PID/stat, numbered as in proc(5) (minflt is 10,
+ * starttime 22; at least 4): out[i] gets field fields[i]. Returns 0,
+ * -ENOENT when there is no such process, -EINVAL on a malformed line or
+ * another -errno.
+ */
+int procfs_stat_fields(pid_t pid, const int *fields, uint64_t *out, size_t n);
+
 /* Number of entries in /proc/PID/task. */
 int procfs_task_count(pid_t pid, int *count);
 

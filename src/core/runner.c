@@ -5,7 +5,8 @@
  * The records arrive as JSON lines (core/experiment.c). The runner never
  * trusts the experiment to finish: it polls the pipe with the time left to
  * the deadline, and whatever way the process ends, it kills what is left of
- * the group, reaps it, and sweeps named objects by the experiment's pid.
+ * the group, reaps it, and removes every named object recorded in the
+ * registry the experiment shares with it (core/cleanup.h).
  */
 #include "core/runner.h"
 
@@ -25,6 +26,7 @@
 
 #include "core/cleanup.h"
 #include "core/clock.h"
+#include "core/io.h"
 #include "core/limit.h"
 #include "core/unit.h"
 #include "core/units.h"
@@ -83,7 +85,6 @@ experiment_main(const struct runner_opts *opts, const struct experiment *exp, co
 {
 	setpgid(0, 0);
 	unit_child_setup(parent);
-	cleanup_set_owner(getpid());
 	if (opts->n_cpus)
 		unit_pin_self_to(opts->cpus, opts->n_cpus);
 	char title[16];
@@ -111,11 +112,6 @@ struct intake {
 	char *end_reason, *end_outcome; /* from exp_unsupported() / exp_fail() */
 	char *buf;			/* bytes read, up to an incomplete last line */
 	size_t len, cap;
-	struct tracked {
-		enum cleanup_kind kind;
-		char *name;
-	} * objects; /* exp_track(): removed after the experiment */
-	size_t n_objects, cap_objects;
 };
 
 static const char *field(const json_t *o, const char *key)
@@ -147,14 +143,6 @@ static void take_record(const char *line, struct intake *in)
 	} else if (strcmp(t, "progress") == 0) {
 		if (in->progress)
 			fprintf(stderr, "  %s: %s\n", in->out->name, field(o, "text"));
-	} else if (strcmp(t, "object") == 0) {
-		enum cleanup_kind kind;
-		if (cleanup_kind_from_name(field(o, "kind"), &kind) == 0 && field(o, "name")) {
-			xgrow((void **)&in->objects, &in->cap_objects, in->n_objects + 1,
-			      sizeof(*in->objects));
-			in->objects[in->n_objects++] =
-				(struct tracked){ kind, xstrdup(field(o, "name")) };
-		}
 	} else if (strcmp(t, "end") == 0) {
 		free(in->end_reason);
 		free(in->end_outcome);
@@ -365,21 +353,37 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	uint64_t t0 = clock_now_ns();
 
 	record_params(exp, params, out);
+	/*
+	 * SIGINT, SIGTERM and SIGHUP stay blocked but inside ppoll(), which
+	 * unblocks them atomically: a signal can no longer slip in between the
+	 * check of the flag and the wait, nor between the check below and the
+	 * start, so an experiment announced is an experiment started (a signal
+	 * from then on stops it: `interrupted`). The child unblocks them.
+	 */
+	sigset_t old;
+	io_block_stops(&old);
 	if (runner_interrupted()) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		out->outcome = OUTCOME_NOT_RUN;
 		exp_result_set_reason(out, _("the run was interrupted before this experiment"));
 		return 0;
 	}
+	if (opts->progress)
+		fprintf(stderr, _("ptlab: running %s (%s)...\n"), exp->name,
+			opts->preset == PRESET_FULL ? "full" : "quick");
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		int err = -errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		not_started(out, LIMIT_FD, err);
 		return err;
 	}
-	fflush(NULL); /* nothing buffered may be written twice */
+	cleanup_begin(NULL); /* the registry the experiment records into; main says if it fails */
+	fflush(NULL);	     /* nothing buffered may be written twice */
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int err = -errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(fds[0]);
 		close(fds[1]);
 		not_started(out, LIMIT_PROCESS, err);
@@ -391,18 +395,6 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	}
 	setpgid(pid, pid); /* also done by the child: whichever runs first */
 	close(fds[1]);
-
-	/*
-	 * SIGINT, SIGTERM and SIGHUP stay blocked but inside ppoll(), which
-	 * unblocks them atomically: a signal can no longer slip in between the
-	 * check of the flag and the wait.
-	 */
-	sigset_t stop, old;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
 
 	struct intake in = { .out = out, .progress = opts->progress };
 	int status = 0;
@@ -460,15 +452,10 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	if (open)
 		take_rest(fds[0], &in);
 	close(fds[0]);
-	cleanup_sweep(pid, NULL);
-	for (size_t i = 0; i < in.n_objects; i++) {
-		cleanup_remove(in.objects[i].kind, in.objects[i].name); /* gone already: fine */
-		free(in.objects[i].name);
-	}
+	cleanup_release(NULL); /* every named object the experiment recorded */
 
 	out->duration_ns = clock_now_ns() - t0;
 	decode_end(out, status, timed_out, stopped, in.end_outcome, in.end_reason, deadline);
-	free(in.objects);
 	free(in.buf);
 	free(in.end_reason);
 	free(in.end_outcome);

@@ -27,7 +27,7 @@ struct runner_opts {
 	const int *cpus; /* NULL: every CPU this process may use */
 	size_t n_cpus;
 	const char *self_exe;
-	bool progress;	      /* copy progress lines to stderr */
+	bool progress;	      /* announce the experiment, copy its progress lines to stderr */
 	uint64_t deadline_ns; /* 0: the larger of the preset's and the experiment's deadline() */
 	struct clock_info clock;
 };
@@ -57,7 +57,10 @@ int runner_interrupt_signal(void);
  * Runs exp with the given (already validated) parameter struct and fills
  * out, which must be initialised with exp_result_init(). Returns 0 when
  * the experiment ended one way or another (out->outcome says how), or
- * -errno when it could not be started at all (out says why too).
+ * -errno when it could not be started at all (out says why too). After
+ * an interruption it starts nothing (outcome `not_run`) and, with
+ * opts->progress, announces nothing: "running NAME" on stderr means the
+ * experiment is being started.
  */
 int runner_run(const struct runner_opts *opts, const struct experiment *exp, const void *params,
 	       struct exp_result *out);

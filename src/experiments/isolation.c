@@ -486,7 +486,6 @@ static void observe_fds(struct exp_ctx *ctx)
 		exp_skip(ctx, "res.fd", "%s", _("the temporary path is too long"));
 		return;
 	}
-	exp_track(ctx, CLEANUP_PATH, path);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		exp_skip(ctx, "res.fd", _("cannot create %s: %s"), path, strerror(errno));
@@ -591,7 +590,8 @@ static void observe_env(struct exp_ctx *ctx)
 		exp_skip(ctx, "res.env", _("%s is already set"), ENV_NAME);
 		return;
 	}
-	int cwd_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* O_PATH: fchdir() needs only search permission, a mode 0111 folder will do. */
+	int cwd_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cwd_fd < 0 || stat(".", &here) != 0 || stat("/", &root) != 0) {
 		exp_skip(ctx, "res.env", _("cannot hold the working directory: %s"),
 			 strerror(errno));

@@ -34,6 +34,16 @@
  * server inside the window (the prefork master restarts its own workers;
  * that is the model); ptlab restarts it between windows and records how
  * long a start of each model takes, which is what a supervisor would add.
+ *
+ * Limits: before anything starts, the descriptors and tasks the generator
+ * and each model's server need at once are checked against ulimit -n and
+ * ulimit -u (core/limit.h); what does not fit is skipped with the numbers.
+ * A limit met during a load anyway (a connection's process that outlives
+ * its client, a user starting more) is ptlab's own lack, not the server's
+ * behaviour: the generator counts its own failures apart from the
+ * server's, the server counts what it could not have, and a load with any
+ * of either is skipped, never recorded. A dead server's refusals are no
+ * such lack: they are the poison's figure.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -62,6 +72,11 @@
 #define MEM_READS 4		 /* PSS and task reads during a measured run */
 #define POISONS_MAX 64		 /* windows per model */
 #define TIMEOUT_NS 1000000000ull /* a request without its response after this fails */
+/*
+ * Descriptors beyond the counted ones: a connection the server accepts
+ * before it has seen the client reset the last one (churn), a /proc file.
+ */
+#define FD_MARGIN 2
 
 struct server_params {
 	int64_t workers;
@@ -107,6 +122,33 @@ struct load_job {
 	struct loadgen_result *out;
 };
 
+/* The server of the state's model, as httpd_start() takes it. */
+static struct httpd_cfg server_cfg(const struct server_state *st)
+{
+	return (struct httpd_cfg){
+		.model = st->model,
+		.workers = (int)st->p->workers,
+		.cpus = st->server_cpus,
+		.n_cpus = st->n_server_cpus,
+		.armed = true,
+		.stats = &st->sh->stats,
+	};
+}
+
+/*
+ * Whether the model's server and the generator fit under the descriptor
+ * and task limits together. Returns 0, or -errno with why filled.
+ */
+static int model_fits(const struct server_state *st, char *why, size_t len)
+{
+	struct httpd_cfg cfg = server_cfg(st);
+	struct httpd_needs need;
+	httpd_needs(&cfg, (int)st->p->connections, &need);
+	uint64_t fds = loadgen_needs_fds((int)st->p->connections);
+	int err = limit_need_fds((need.fds > fds ? need.fds : fds) + FD_MARGIN, why, len);
+	return err ? err : limit_need_tasks(need.tasks + 1, why, len); /* and the generator */
+}
+
 /* The generator's process: runs one load into the shared result; exits 0 or with errno. */
 static int loadgen_main(void *arg)
 {
@@ -127,14 +169,7 @@ static void state_note_start(struct server_state *st, uint64_t ns)
  */
 static int server_start(struct server_state *st)
 {
-	struct httpd_cfg cfg = {
-		.model = st->model,
-		.workers = (int)st->p->workers,
-		.cpus = st->server_cpus,
-		.n_cpus = st->n_server_cpus,
-		.armed = true,
-		.stats = &st->sh->stats,
-	};
+	struct httpd_cfg cfg = server_cfg(st);
 	uint64_t t0 = clock_now_ns();
 	int err = httpd_start(&st->h, &cfg);
 	if (err) {
@@ -183,15 +218,16 @@ static int server_memory(const struct httpd *h, uint64_t *pss, uint64_t *tasks)
  * Runs the generator as a process of its own on the client CPU, reading
  * the server's memory `reads` times while it runs (pss and tasks, may be
  * NULL when reads is 0). Returns 0, or -errno when the generator could not
- * start or failed itself.
+ * start or failed itself, with *op the kind of call that failed.
  */
 static int run_load(struct server_state *st, const struct loadgen_cfg *cfg, size_t reads,
-		    uint64_t *pss, uint64_t *tasks, size_t *n_reads)
+		    uint64_t *pss, uint64_t *tasks, size_t *n_reads, enum limit_op *op)
 {
 	struct load_job job = { *cfg, &st->sh->lg };
 	struct unit u;
 	struct unit_end end;
 	uint64_t t0 = clock_now_ns();
+	*op = LIMIT_PROCESS;
 	int err = unit_start(&u, UNIT_PROCESS, loadgen_main, &job, st->client_cpu);
 	if (err)
 		return err;
@@ -206,7 +242,40 @@ static int run_load(struct server_state *st, const struct loadgen_cfg *cfg, size
 		return err;
 	if (end.signalled)
 		return -EINTR;
+	*op = st->sh->lg.own_op; /* what loadgen_run() failed in, when it failed */
 	return end.code ? -end.code : 0;
+}
+
+/*
+ * Why the load just run is no measure of the server, or NULL when it is
+ * one: the generator failed (err, in a call of kind op), or it or the
+ * server lacked a resource of its own during the load (the server's count
+ * went past own0). The reason, in why, ends with the limit.
+ */
+static const char *load_void(struct server_state *st, int err, enum limit_op op, uint64_t own0,
+			     char *why, size_t len)
+{
+	const struct loadgen_result *r = &st->sh->lg;
+	struct httpd_stats *stats = &st->sh->stats;
+	uint64_t server_own = atomic_load(&stats->own_failures) - own0;
+	char limit[160];
+	if (err)
+		snprintf(why, len, _("the load generator failed: %s"),
+			 limit_explain(op, err, limit, sizeof(limit)));
+	else if (r->own_failures)
+		snprintf(why, len,
+			 _("the load generator could not make %" PRIu64 " of its requests: %s"),
+			 r->own_failures,
+			 limit_explain(r->own_op, r->own_err, limit, sizeof(limit)));
+	else if (server_own)
+		snprintf(why, len,
+			 _("the server met a limit %" PRIu64 " times during the load: %s"),
+			 server_own,
+			 limit_explain((enum limit_op)atomic_load(&stats->own_op),
+				       atomic_load(&stats->own_err), limit, sizeof(limit)));
+	else
+		return NULL;
+	return why;
 }
 
 static struct loadgen_cfg load_cfg(const struct server_state *st, enum load_kind load,
@@ -272,21 +341,22 @@ static void measure(struct server_state *st, enum load_kind load, uint32_t work_
 	const char *model = httpd_model_name(st->model);
 	uint64_t pss[MEM_READS], tasks[MEM_READS], tput[SLICES];
 	size_t n_reads = 0;
-	char wbuf[32], cond[160];
+	char wbuf[32], cond[160], why[320];
+	enum limit_op op;
 	snprintf(cond, sizeof(cond), "model=%s load=%s work_us=%u", model, load_names[load],
 		 work_us);
 	exp_progress(ctx, "%s", cond);
 
 	struct loadgen_cfg cfg = load_cfg(st, load, work_us, (uint64_t)st->p->duration_ns / 4);
-	int err = run_load(st, &cfg, 0, NULL, NULL, &n_reads);
+	int err = run_load(st, &cfg, 0, NULL, NULL, &n_reads, &op);
+	uint64_t own0 = atomic_load(&st->sh->stats.own_failures);
 	if (!err) {
 		cfg = load_cfg(st, load, work_us, (uint64_t)st->p->duration_ns);
-		err = run_load(st, &cfg, MEM_READS, pss, tasks, &n_reads);
+		err = run_load(st, &cfg, MEM_READS, pss, tasks, &n_reads, &op);
 	}
-	if (err) {
-		char limit[160]; /* its thread, its sockets */
-		exp_skip(ctx, cond, _("the load generator failed: %s"),
-			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
+	if (load_void(st, err, op, own0, why, sizeof(why))) {
+		exp_skip(ctx, cond, "%s", why);
+		st->alive = httpd_alive(&st->h, NULL);
 		return;
 	}
 	const struct loadgen_result *r = &st->sh->lg;
@@ -350,8 +420,10 @@ static void poison(struct server_state *st)
 	size_t n = 0, n_restart = 0, survived = 0, recovered = 0;
 	uint64_t sent = 0, succeeded = 0;
 	struct unit_end end = { 0 };
-	char name[96];
+	char name[96], why[320];
+	enum limit_op op;
 
+	snprintf(name, sizeof(name), "poison model=%s", model);
 	for (int64_t i = 0; i < p->poisons; i++) {
 		if (!st->alive) {
 			httpd_stop(&st->h, NULL);
@@ -366,12 +438,13 @@ static void poison(struct server_state *st)
 		cfg.rate_per_s = (uint64_t)p->rate;
 		cfg.poison_at_ns = (uint64_t)p->window_ns / 4;
 		size_t n_reads;
-		int err = run_load(st, &cfg, 0, NULL, NULL, &n_reads);
-		if (err) {
-			char limit[160];
-			exp_skip(ctx, model, _("the load generator failed: %s"),
-				 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
-			break;
+		uint64_t own0 = atomic_load(&st->sh->stats.own_failures);
+		int err = run_load(st, &cfg, 0, NULL, NULL, &n_reads, &op);
+		if (load_void(st, err, op, own0, why, sizeof(why))) {
+			/* One void window voids the figure: its windows are one sample. */
+			exp_skip(ctx, name, "%s", why);
+			st->alive = httpd_alive(&st->h, NULL);
+			return;
 		}
 		const struct loadgen_result *r = &st->sh->lg;
 		if (!r->poison_sent)
@@ -403,7 +476,6 @@ static void poison(struct server_state *st)
 		set.raw = restart;
 		exp_record(ctx, "worker_restart", "ns", DIR_LOWER_IS_BETTER, &set, mp, 1);
 	}
-	snprintf(name, sizeof(name), "poison model=%s", model);
 	exp_observe(ctx, name,
 		    _("the server lived through %zu of %zu crashes; requests succeeded again "
 		      "within the window after %zu of them; %.1f%% of %" PRIu64
@@ -431,7 +503,18 @@ static int server_run(struct exp_ctx *ctx, const void *params)
 {
 	const struct server_params *p = params;
 	struct shm_arena arena;
-	int err = shm_arena_create(&arena, sizeof(struct server_shared));
+	char why[160];
+	/* The generator and a server of one process must fit, or nothing can be measured. */
+	int err = limit_need_fds(loadgen_needs_fds((int)p->connections) + FD_MARGIN, why,
+				 sizeof(why));
+	if (!err)
+		err = limit_need_tasks(2, why, sizeof(why));
+	if (err)
+		return exp_unsupported(ctx, "%s", why);
+	err = shm_arena_create(&arena, sizeof(struct server_shared));
+	if (err == -ENOMEM)
+		return exp_unsupported(ctx, _("cannot map the shared arena: %s"),
+				       limit_explain(LIMIT_MAP, err, why, sizeof(why)));
 	if (err)
 		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
 	struct server_state st = { .ctx = ctx, .p = p, .sh = arena.base };
@@ -449,6 +532,11 @@ static int server_run(struct exp_ctx *ctx, const void *params)
 		memset(&st.sh->stats, 0, sizeof(st.sh->stats));
 		st.model = (enum httpd_model)m;
 		st.n_starts = 0;
+		if (model_fits(&st, why, sizeof(why))) {
+			exp_skip(ctx, httpd_model_name(st.model), _("cannot start the server: %s"),
+				 why);
+			continue;
+		}
 		if (server_start(&st))
 			continue;
 		static const enum load_kind loads[] = { LOAD_KEEPALIVE, LOAD_CHURN };

@@ -30,6 +30,10 @@
  *
  * Allocation: a million process switches while the page faults and the
  * resident memory of both sides are counted.
+ *
+ * Limits: a pipe, a partner, a working set or a /proc file that a limit
+ * refuses (ulimit -n, -u, -v) skips the figure, or says why the switches
+ * went uncounted, in words that name the limit (core/limit.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +50,7 @@
 
 #include "core/experiment.h"
 #include "core/io.h"
+#include "core/limit.h"
 #include "core/procfs.h"
 #include "core/shm.h"
 #include "core/stats.h"
@@ -99,6 +104,7 @@ struct pingpong {
 	size_t wset;	  /* bytes each side touches per hop */
 	int ab[2], ba[2]; /* pipes: A to B, B to A */
 	int b_fifo_err;	  /* B could not become SCHED_FIFO: its -errno */
+	int b_alloc_err;  /* B could not allocate its working set: -ENOMEM */
 };
 
 static long futex(_Atomic uint32_t *word, int op, uint32_t val)
@@ -165,10 +171,14 @@ static int side_b(void *arg)
 {
 	struct pingpong *pp = arg;
 	unsigned char *buf = pp->wset ? calloc(1, pp->wset) : NULL;
+	if (pp->wset && !buf)
+		pp->b_alloc_err = -ENOMEM;
 	if (pp->mech == MECH_YIELD)
 		pp->b_fifo_err = become_fifo();
 	atomic_store(&pp->b_tid, (int32_t)gettid());
 	atomic_store_explicit(&pp->b_ready, 1, memory_order_release);
+	if (pp->b_alloc_err)
+		return 0; /* A skips the figure; its stop finds no one to wake */
 	for (;;) {
 		wait_turn(pp, 1);
 		if (atomic_load_explicit(&pp->stop, memory_order_acquire))
@@ -207,13 +217,17 @@ static int op_round_trips(void *p, uint64_t n, uint64_t *elapsed)
 	return 0;
 }
 
-/* Voluntary + involuntary switches of one task so far, or 0 if unreadable. */
-static uint64_t switches_of(pid_t tid)
+/* Voluntary + involuntary switches of both sides so far. Returns 0 or -errno. */
+static int pair_switches(pid_t b_tid, uint64_t *n)
 {
-	struct procfs_sched s;
-	if (procfs_sched(tid, &s) != 0)
-		return 0;
-	return s.voluntary_switches + s.involuntary_switches;
+	struct procfs_sched a, b;
+	int err = procfs_sched(gettid(), &a);
+	if (!err)
+		err = procfs_sched(b_tid, &b);
+	if (!err)
+		*n = a.voluntary_switches + a.involuntary_switches + b.voluntary_switches +
+		     b.involuntary_switches;
+	return err;
 }
 
 /* One figure to take. */
@@ -254,6 +268,7 @@ static int start_pair(struct exp_ctx *ctx, const struct figure *f, struct pingpo
 		      struct unit *b, char *why, size_t len)
 {
 	int cpu_a = exp_cpu(ctx, 0), cpu_b = exp_cpu(ctx, 0);
+	char limit[160];
 	int err;
 	if (f->place == CROSS_CPU) {
 		if (ctx->n_cpus < 2) {
@@ -273,19 +288,33 @@ static int start_pair(struct exp_ctx *ctx, const struct figure *f, struct pingpo
 	memset(pp, 0, sizeof(*pp));
 	pp->mech = f->mech;
 	pp->wset = f->wset;
-	if (f->mech == MECH_PIPE && (pipe2(pp->ab, O_CLOEXEC) || pipe2(pp->ba, O_CLOEXEC))) {
-		err = -errno;
-		snprintf(why, len, _("cannot make a pipe: %s"), strerror(errno));
-		return err;
+	if (f->mech == MECH_PIPE) {
+		err = pipe2(pp->ab, O_CLOEXEC) ? -errno : 0;
+		if (!err && pipe2(pp->ba, O_CLOEXEC)) {
+			err = -errno;
+			close(pp->ab[0]);
+			close(pp->ab[1]);
+		}
+		if (err) {
+			snprintf(why, len, _("cannot make a pipe: %s"),
+				 limit_explain(LIMIT_FD, err, limit, sizeof(limit)));
+			return err;
+		}
 	}
 	err = unit_start(b, f->kind, side_b, pp, f->place == UNPINNED ? -1 : cpu_b);
 	if (err) {
-		snprintf(why, len, _("cannot start the partner: %s"), strerror(-err));
+		snprintf(why, len, _("cannot start the partner: %s"),
+			 limit_explain(unit_limit_op(f->kind), err, limit, sizeof(limit)));
 		close_pipes(pp);
 		return err;
 	}
 	while (!atomic_load_explicit(&pp->b_ready, memory_order_acquire))
 		sched_yield();
+	if (pp->b_alloc_err) {
+		snprintf(why, len, _("cannot allocate the working set: %s"),
+			 limit_explain(LIMIT_MAP, pp->b_alloc_err, limit, sizeof(limit)));
+		return pp->b_alloc_err;
+	}
 	if (f->mech == MECH_YIELD && pp->b_fifo_err) {
 		snprintf(why, len, _("SCHED_FIFO refused: %s"), strerror(-pp->b_fifo_err));
 		return pp->b_fifo_err;
@@ -302,10 +331,14 @@ static void stop_pair(struct pingpong *pp, struct unit *b)
 	close_pipes(pp);
 }
 
+/*
+ * Records the figure's round; after the first round's, what the switches
+ * per round trip were (count_err: why they could not be counted, or 0).
+ */
 static void record_figure(struct exp_ctx *ctx, const struct figure *f, const struct sample_set *s,
-			  double switches_per_rt, bool first_round)
+			  double switches_per_rt, int count_err, bool first_round)
 {
-	char wbuf[32], what[128], per_switch[32];
+	char wbuf[32], what[128], per_switch[32], limit[160];
 	struct mparam mp[5];
 	size_t n = 0;
 	mp[n++] = mparam_num("working_set_bytes", (int64_t)f->wset, wbuf, sizeof(wbuf));
@@ -317,6 +350,12 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 		   n);
 	if (f->alone || !first_round)
 		return;
+	figure_name(f, what, sizeof(what));
+	if (count_err) {
+		exp_observe(ctx, what, _("the switches could not be counted: %s"),
+			    limit_explain(LIMIT_FD, count_err, limit, sizeof(limit)));
+		return;
+	}
 	/* The cost of one switch, from the switches counted, not the two assumed. */
 	double *v = malloc(s->n * sizeof(*v));
 	struct summary sum = { 0 };
@@ -325,7 +364,6 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 	if (v)
 		stats_summarize(v, s->n, &sum);
 	free(v);
-	figure_name(f, what, sizeof(what));
 	if (switches_per_rt > 0)
 		units_format_ns(sum.median / switches_per_rt, per_switch, sizeof(per_switch));
 	else
@@ -341,11 +379,15 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 			    switches_per_rt, per_switch);
 }
 
-/* Takes one figure: starts the pair, samples round trips, counts switches, stops. */
+/*
+ * Takes one figure: allocates the working sets, starts the pair, samples
+ * round trips, counts switches, stops. A figure that cannot be taken is
+ * skipped with its reason once and dropped from the later rounds.
+ */
 static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm_arena *arena,
 		 struct figure *f, unsigned round)
 {
-	char what[128], why[160];
+	char what[128], why[160], limit[160];
 	struct pingpong *pp = arena->base;
 	struct side_a a = { .pp = pp, .alone = f->alone };
 	struct unit b = { 0 };
@@ -356,6 +398,16 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		return;
 	figure_name(f, what, sizeof(what));
 	exp_progress(ctx, _("round %u of %u: %s"), round + 1, (unsigned)sp->rounds, what);
+	if (f->wset) {
+		a.buf = calloc(1, f->wset);
+		a.buf2 = f->alone ? calloc(1, f->wset) : NULL;
+		if (!a.buf || (f->alone && !a.buf2)) {
+			exp_skip(ctx, what, _("cannot allocate the working set: %s"),
+				 limit_explain(LIMIT_MAP, -ENOMEM, limit, sizeof(limit)));
+			f->dropped = true;
+			goto free_bufs;
+		}
+	}
 	if (f->alone) {
 		memset(pp, 0, sizeof(*pp));
 		pp->wset = f->wset;
@@ -366,7 +418,7 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 			if (err) {
 				exp_skip(ctx, what, _("SCHED_FIFO refused: %s"), strerror(-err));
 				f->dropped = true;
-				return;
+				goto free_bufs;
 			}
 			fifo = true;
 		}
@@ -376,12 +428,8 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		if (err) {
 			exp_skip(ctx, what, "%s", why);
 			f->dropped = true;
-			goto out;
+			goto normal_policy;
 		}
-	}
-	if (f->wset) {
-		a.buf = calloc(1, f->wset);
-		a.buf2 = f->alone ? calloc(1, f->wset) : NULL;
 	}
 
 	struct sampler_cfg cfg = exp_sampler_round(
@@ -390,14 +438,16 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 	struct sample_set s;
 	err = sampler_run(&cfg, op_round_trips, &a, &s);
 	double per_rt = 0;
+	int count_err = 0;
 	if (!err && !f->alone && round == 0) {
 		/* Count the switches over a pass of their own, as many trips as a few samples. */
-		uint64_t trips = s.n * s.batch / 4, unused;
+		uint64_t trips = s.n * s.batch / 4, unused, before = 0, after = 0;
 		trips = trips < 10 ? 10 : trips > 2000 ? 2000 : trips;
 		pid_t b_tid = atomic_load(&pp->b_tid);
-		uint64_t before = switches_of(gettid()) + switches_of(b_tid);
+		count_err = pair_switches(b_tid, &before);
 		op_round_trips(&a, trips, &unused);
-		uint64_t after = switches_of(gettid()) + switches_of(b_tid);
+		if (!count_err)
+			count_err = pair_switches(b_tid, &after);
 		per_rt = (double)(after - before) / (double)trips;
 	}
 	if (!f->alone)
@@ -407,16 +457,17 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		f->dropped = true;
 	} else {
 		f->batch = s.batch;
-		record_figure(ctx, f, &s, per_rt, round == 0);
+		record_figure(ctx, f, &s, per_rt, count_err, round == 0);
 		sample_set_free(&s);
 	}
-	free(a.buf);
-	free(a.buf2);
-out:
+normal_policy:
 	if (fifo) {
 		struct sched_param normal = { 0 };
 		sched_setscheduler(0, SCHED_OTHER, &normal);
 	}
+free_bufs:
+	free(a.buf);
+	free(a.buf2);
 }
 
 /*
@@ -442,22 +493,36 @@ static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp
 	}
 	pid_t b_pid = b.pid;
 	/* Warm both sides up first: the first hand-overs fault in their stacks. */
-	uint64_t unused;
+	uint64_t unused, sw0 = 0, sw1 = 0;
 	op_round_trips(&a, 1000, &unused);
 	struct procfs_sched sa0, sb0, sa1, sb1;
 	struct procfs_mem ma0, mb0, ma1, mb1;
-	uint64_t sw0 = switches_of(gettid()) + switches_of(b_pid);
-	procfs_sched(0, &sa0);
-	procfs_sched(b_pid, &sb0);
-	procfs_mem(0, &ma0);
-	procfs_mem(b_pid, &mb0);
+	int err = pair_switches(b_pid, &sw0);
+	if (!err)
+		err = procfs_sched(0, &sa0);
+	if (!err)
+		err = procfs_sched(b_pid, &sb0);
+	if (!err)
+		err = procfs_mem(0, &ma0);
+	if (!err)
+		err = procfs_mem(b_pid, &mb0);
 	op_round_trips(&a, (uint64_t)sp->alloc_switches / 2, &unused);
-	procfs_sched(0, &sa1);
-	procfs_sched(b_pid, &sb1);
-	procfs_mem(0, &ma1);
-	procfs_mem(b_pid, &mb1);
-	uint64_t sw1 = switches_of(gettid()) + switches_of(b_pid);
+	if (!err)
+		err = procfs_sched(0, &sa1);
+	if (!err)
+		err = procfs_sched(b_pid, &sb1);
+	if (!err)
+		err = procfs_mem(0, &ma1);
+	if (!err)
+		err = procfs_mem(b_pid, &mb1);
+	if (!err)
+		err = pair_switches(b_pid, &sw1);
 	stop_pair(pp, &b);
+	if (err) {
+		exp_skip(ctx, "allocation", _("cannot read the faults and memory in /proc: %s"),
+			 limit_explain(LIMIT_FD, err, why, sizeof(why)));
+		return;
+	}
 
 	uint64_t minor =
 		(sa1.minor_faults - sa0.minor_faults) + (sb1.minor_faults - sb0.minor_faults);
@@ -480,7 +545,11 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 	struct shm_arena arena;
 	struct sysinfo si;
 
+	char limit[160];
 	int err = shm_arena_create(&arena, sizeof(struct pingpong));
+	if (err == -ENOMEM) /* the futex word and the pipes live there */
+		return exp_unsupported(ctx, _("cannot map the shared arena: %s"),
+				       limit_explain(LIMIT_MAP, err, limit, sizeof(limit)));
 	if (err)
 		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
 	sysinfo_collect(&si);

@@ -62,7 +62,6 @@
 #define WAIT_LIMIT_NS 10000000000ull
 /* A timed batch lasts at least this: the gate's wake-up stays small beside it. */
 #define GROUP_TARGET_NS 1000000ull
-#define SYSV_KEY_IDX 20
 
 struct sync_params {
 	int64_t race_ops; /* increments per unit in the first race try */
@@ -599,7 +598,6 @@ static int sync_run(struct exp_ctx *ctx, const void *params)
 {
 	const struct sync_params *sp = params;
 	struct shm_arena arena;
-	char keybuf[24];
 
 	int err = shm_arena_create(&arena, sizeof(struct group) + sizeof(struct dead_owner) + 256);
 	if (err)
@@ -607,12 +605,9 @@ static int sync_run(struct exp_ctx *ctx, const void *params)
 	struct group *g = shm_arena_alloc(&arena, sizeof(*g), 64);
 	struct dead_owner *d = shm_arena_alloc(&arena, sizeof(*d), 64);
 
-	key_t key = cleanup_sysv_key(SYSV_KEY_IDX);
-	snprintf(keybuf, sizeof(keybuf), "%d", (int)key);
-	exp_track(ctx, CLEANUP_SYSV_SEM, keybuf);
-	int sysv = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600);
+	int sysv = cleanup_sysv_make(CLEANUP_SYSV_SEM, 1);
 	if (sysv < 0) {
-		sysv = -errno; /* none: why, for the skips (kernel.sem may allow none) */
+		/* none: sysv holds why, for the skips (kernel.sem may allow none) */
 	} else if (semctl(sysv, 0, SETVAL, 1) != 0) {
 		err = -errno;
 		semctl(sysv, 0, IPC_RMID);

@@ -41,6 +41,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/io.h"
+#include "core/outfile.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -857,69 +859,93 @@ __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errl
 }
 
 /*
- * Opens the file itself rather than leaving it to json_load_file(), so
+ * Reads all of fd into a new buffer (*len bytes, NUL-terminated), at most
+ * RUN_FILE_MAX bytes: a larger file, or an endless one (/dev/zero, a FIFO
+ * that never ends), gives -EFBIG before it can take the memory. A regular
+ * file's size is known in advance and decides at once. Returns 0 or -errno.
+ */
+static int read_capped(int fd, const struct stat *st, char **out, size_t *len)
+{
+	if (S_ISREG(st->st_mode) && st->st_size > (off_t)RUN_FILE_MAX)
+		return -EFBIG;
+	/* Never more than one byte past the cap: that byte says the file is larger. */
+	size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size + 1 : 1u << 16, used = 0;
+	char *buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n = io_read_full(fd, buf + used, cap - used);
+		if (n < 0 || used + (size_t)n > RUN_FILE_MAX) {
+			free(buf);
+			return n < 0 ? (int)n : -EFBIG;
+		}
+		used += (size_t)n;
+		if (used < cap)
+			break; /* the end of the file */
+		cap = cap * 2 > RUN_FILE_MAX + 1 ? RUN_FILE_MAX + 1 : cap * 2;
+		buf = xrealloc(buf, cap + 1);
+	}
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	return 0;
+}
+
+/*
+ * Reads the file itself rather than leaving it to json_load_file(), so
  * that a missing or unreadable file returns its errno instead of a parse
- * error. Duplicate keys are rejected: in a result file they can only mean
- * corruption or a hand edit gone wrong.
+ * error, and no file can take more memory than RUN_FILE_MAX. Duplicate
+ * keys are rejected: in a result file they can only mean corruption or a
+ * hand edit gone wrong.
  */
 int run_load(const char *path, struct run *out, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	struct stat st;
-	char inner[512];
+	char inner[512], *text = NULL;
+	size_t len = 0;
 	int ret;
 
-	FILE *fp = fopen(path, "re");
-	if (!fp) {
+	/* O_NONBLOCK: a FIFO that no one writes is no run, and must not hang. */
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		ret = errno;
 		set_err(err, errlen, _("cannot open %s: %s"), path, strerror(ret));
 		return -ret;
 	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		set_err(err, errlen, _("cannot read %s: %s"), path, strerror(EISDIR));
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || fstat(fd, &st) != 0)
+		ret = -errno;
+	else if (S_ISDIR(st.st_mode))
 		ret = -EISDIR;
-		goto out_close;
+	else
+		ret = read_capped(fd, &st, &text, &len);
+	close(fd);
+	if (ret == -EFBIG) {
+		set_err(err, errlen,
+			_("%s is larger than %u MiB, far more than a run saved by ptlab holds: it "
+			  "is "
+			  "not read"),
+			path, (unsigned)(RUN_FILE_MAX >> 20));
+		return ret;
 	}
-	json_t *root = json_loadf(fp, JSON_REJECT_DUPLICATES, &jerr);
-	int load_errno = errno;
+	if (ret) {
+		set_err(err, errlen, _("cannot read %s: %s"), path, strerror(-ret));
+		return ret;
+	}
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
 	if (!root) {
-		if (ferror(fp)) {
-			ret = load_errno ? load_errno : EIO;
-			set_err(err, errlen, _("cannot read %s: %s"), path, strerror(ret));
-			ret = -ret;
-		} else {
-			set_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-				jerr.text);
-			ret = -EINVAL;
-		}
-		goto out_close;
+		set_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return -EINVAL;
 	}
 	inner[0] = '\0';
 	ret = run_from_json(root, out, inner, sizeof(inner));
 	if (ret)
 		set_err(err, errlen, "%s: %s", path, inner);
 	json_decref(root);
-out_close:
-	fclose(fp);
 	return ret;
 }
 
-/* Writes root to the open file fp, then flushes it to the disk. Returns 0 or -errno. */
-static int dump_to(const json_t *root, FILE *fp)
-{
-	errno = 0;
-	if (json_dumpf(root, fp, JSON_INDENT(1)) || fputc('\n', fp) == EOF || fflush(fp))
-		return errno ? -errno : -EIO;
-	if (fsync(fileno(fp)))
-		return -errno;
-	return 0;
-}
-
-/*
- * The temporary file is "<path>.tmp.<pid>": in the same folder, so that
- * rename() is atomic and a reader never sees half a file; named after the
- * process, so that two ptlab runs writing the same path do not share it.
- */
+/* Written by outfile_write() (core/outfile.h): atomically, never through a planted link. */
 int run_save(const struct run *r, const json_t *extra, const char *path)
 {
 	int ret = 0;
@@ -937,34 +963,16 @@ int run_save(const struct run *r, const json_t *extra, const char *path)
 		ret = -ENOMEM;
 		goto out_root;
 	}
-
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		ret = -errno;
-		goto out_tmp;
+	char *text = json_dumps(root, JSON_INDENT(1));
+	if (!text) {
+		ret = -ENOMEM;
+		goto out_root;
 	}
-	FILE *fp = fdopen(fd, "w");
-	if (!fp) {
-		ret = -errno;
-		close(fd);
-		goto out_unlink;
-	}
-	ret = dump_to(root, fp);
-	if (fclose(fp) && !ret)
-		ret = -errno;
-	if (ret)
-		goto out_unlink;
-	if (rename(tmp, path)) {
-		ret = -errno;
-		goto out_unlink;
-	}
-	goto out_tmp;
-
-out_unlink:
-	unlink(tmp);
-out_tmp:
-	free(tmp);
+	size_t len = strlen(text);
+	text = xrealloc(text, len + 2);
+	memcpy(text + len, "\n", 2);
+	ret = outfile_write(path, text, len + 1, NULL);
+	free(text);
 out_root:
 	json_decref(root);
 	return ret;

@@ -48,9 +48,12 @@ int sysinfo_from_json(const json_t *o, struct sysinfo *out, char *err, size_t er
  */
 int run_load(const char *path, struct run *out, char *err, size_t errlen);
 
+/* The largest file run_load() reads (-EFBIG beyond): ten times a full run on many CPUs. */
+#define RUN_FILE_MAX (128u << 20)
+
 /*
- * Writes the run to path atomically (a temporary file in the same folder,
- * then rename), with `extra` (may be NULL) merged into the top-level
+ * Writes the run to path by the rule of core/outfile.h (atomically through
+ * a temporary file in the same folder), with `extra` (may be NULL) merged into the top-level
  * object — the JSON renderer adds the verdicts that way. Returns 0 or
  * -errno.
  */

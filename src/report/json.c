@@ -132,18 +132,6 @@ struct json_t *report_verdicts_json(const struct verdict *v, size_t n)
 	return done(a, bad);
 }
 
-int report_save_json(const char *path, const struct run *r, const struct verdict *v)
-{
-	json_t *extra = json_object();
-	if (json_object_set_new(extra, "verdicts", report_verdicts_json(v, claims_count()))) {
-		json_decref(extra);
-		return -ENOMEM;
-	}
-	int err = run_save(r, extra, path);
-	json_decref(extra);
-	return err;
-}
-
 static int json_render(FILE *out, const struct run *r, const struct verdict *v,
 		       const struct report_opts *o)
 {

@@ -36,12 +36,13 @@ extern const struct renderer render_openmetrics;
 extern const struct renderer render_html;
 
 /*
- * Renders with rd into path atomically (a temporary file in the same
- * folder, then rename; SIGINT, SIGTERM and SIGHUP held off meanwhile, so no
- * temporary file is left behind). Returns 0 or -errno.
+ * Renders with rd into memory, then writes it to path by the rule of
+ * core/outfile.h (atomically, in place into a device or a FIFO, or to
+ * stdout for "-"; SIGINT, SIGTERM and SIGHUP held off meanwhile). Returns
+ * 0 or -errno; *why (nullable) as outfile_write() sets it.
  */
 int report_save(const char *path, const struct renderer *rd, const struct run *r,
-		const struct verdict *v, const struct report_opts *o);
+		const struct verdict *v, const struct report_opts *o, const char **why);
 
 /*
  * Numbers for people, the same in every renderer (report/fmt.c): a value
@@ -68,8 +69,5 @@ extern const struct renderer render_json;
 /* The verdicts as a JSON array (new reference), for the JSON renderer and `run --json`. */
 struct json_t;
 struct json_t *report_verdicts_json(const struct verdict *v, size_t n);
-
-/* Writes the run with its verdicts to path (atomically). Returns 0 or -errno. */
-int report_save_json(const char *path, const struct run *r, const struct verdict *v);
 
 #endif

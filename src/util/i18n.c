@@ -5,8 +5,11 @@
  * generated at all; so a requested language is put in LANGUAGE and the
  * message locale is moved to C.UTF-8 (built into glibc since 2.35) when it
  * would otherwise be "C". Catalogues are looked up next to the program
- * first (build/locale, for a program run from its source tree), then in
- * LOCALEDIR.
+ * first (build/locale, for a program run from its source tree; locale,
+ * for build/ptlab; ../share/locale, for an installed tree moved
+ * elsewhere), then in LOCALEDIR. A program copied on its own finds none
+ * of them: i18n_init() then says where it looked, so that a language
+ * asked for is never dropped in silence.
  */
 #include "util/i18n.h"
 
@@ -26,26 +29,55 @@
 
 static const char *const languages[] = { "en", "id", NULL };
 
-/*
- * Binds the catalogue: build/locale beside the program (./ptlab in the
- * source tree), or locale beside it (build/ptlab, build/asan/ptlab), else
- * LOCALEDIR.
- */
-static void bind_catalogue(void)
+static bool has_catalogue(const char *lang)
 {
-	static const char *const beside[] = { "build/locale", "locale" };
-	char exe[PATH_MAX];
+	for (size_t i = 0; languages[i]; i++)
+		if (strcmp(lang, languages[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Binds the catalogue of language want: the first place that holds
+ * <place>/<want>/LC_MESSAGES/ptlab.mo, of build/locale, locale and
+ * ../share/locale beside the program, then LOCALEDIR. Returns 0, or
+ * -ENOENT when want has a catalogue but none of the places holds it: then
+ * LOCALEDIR is bound and looked, when not NULL, gets the places searched,
+ * ", "-separated. want "" or "en" (no catalogue) binds LOCALEDIR.
+ */
+static int bind_catalogue(const char *want, char *looked, size_t size)
+{
+	static const char *const beside[] = { "build/locale", "locale", "../share/locale" };
+	char exe[PATH_MAX], mo[PATH_MAX + 64];
+	struct stat st;
+	size_t used = 0;
+	if (!has_catalogue(want) || strcmp(want, "en") == 0) {
+		bindtextdomain("ptlab", LOCALEDIR);
+		return 0;
+	}
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
 	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
-	for (size_t i = 0; slash && i < sizeof(beside) / sizeof(beside[0]); i++) {
-		struct stat st;
-		strcpy(slash + 1, beside[i]);
-		if (stat(exe, &st) == 0 && S_ISDIR(st.st_mode)) {
-			bindtextdomain("ptlab", exe);
-			return;
+	for (size_t i = 0; i <= sizeof(beside) / sizeof(beside[0]); i++) {
+		const char *place = LOCALEDIR;
+		if (i < sizeof(beside) / sizeof(beside[0])) {
+			if (!slash)
+				continue;
+			strcpy(slash + 1, beside[i]);
+			place = exe;
+		}
+		snprintf(mo, sizeof(mo), "%s/%s/LC_MESSAGES/ptlab.mo", place, want);
+		if (stat(mo, &st) == 0 && S_ISREG(st.st_mode)) {
+			bindtextdomain("ptlab", place);
+			return 0;
+		}
+		if (looked && used < size) {
+			int k = snprintf(looked + used, size - used, "%s%s", used ? ", " : "",
+					 place);
+			used += k > 0 ? (size_t)k : 0;
 		}
 	}
 	bindtextdomain("ptlab", LOCALEDIR);
+	return -ENOENT;
 }
 
 /*
@@ -68,17 +100,11 @@ static void env_language(char *buf, size_t size)
 	}
 }
 
-static bool has_catalogue(const char *lang)
-{
-	for (size_t i = 0; languages[i]; i++)
-		if (strcmp(lang, languages[i]) == 0)
-			return true;
-	return false;
-}
-
-int i18n_init(const char *lang)
+int i18n_init(const char *lang, char *looked, size_t size)
 {
 	char want[16];
+	if (looked && size)
+		looked[0] = '\0';
 	if (lang) {
 		if (!has_catalogue(lang))
 			return -EINVAL;
@@ -97,10 +123,10 @@ int i18n_init(const char *lang)
 		setlocale(LC_MESSAGES, "C.UTF-8");
 	/* Machine formats (JSON, CSV) must not pick up a decimal comma. */
 	setlocale(LC_NUMERIC, "C");
-	bind_catalogue();
+	int err = bind_catalogue(want, looked, size);
 	bind_textdomain_codeset("ptlab", "UTF-8");
 	textdomain("ptlab");
-	return 0;
+	return err;
 }
 
 const char *i18n_language(void)
