@@ -50,6 +50,7 @@
 
 #include "core/cleanup.h"
 #include "core/io.h"
+#include "core/unit.h"
 #include "util/i18n.h"
 
 /* open() has run: the numbers below are real (a zeroed struct names fd 0, queue 0). */
@@ -609,12 +610,6 @@ static const char *signal_supports(size_t len)
 	return len > sizeof(int) ? _("a signal carries one integer") : NULL;
 }
 
-static long futex(uint32_t *word, int op, uint32_t val)
-{
-	/* Not FUTEX_PRIVATE_FLAG: the word is in memory shared with a process B. */
-	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
-}
-
 static int signal_open(struct chan *c)
 {
 	struct msg_state *st = state_of(c);
@@ -636,7 +631,7 @@ static int signal_attach(struct chan *c, enum chan_side side)
 	st->pid[side] = getpid();
 	st->tid[side] = (pid_t)syscall(SYS_gettid);
 	__atomic_store_n(&st->attached[side], 1, __ATOMIC_RELEASE);
-	(void)futex(&st->attached[side], FUTEX_WAKE, INT_MAX);
+	(void)unit_futex(&st->attached[side], FUTEX_WAKE, INT_MAX, NULL);
 	return 0;
 }
 
@@ -644,7 +639,7 @@ static int signal_attach(struct chan *c, enum chan_side side)
 static int signal_wait_attached(struct msg_state *st, enum chan_side side)
 {
 	while (!__atomic_load_n(&st->attached[side], __ATOMIC_ACQUIRE))
-		if (futex(&st->attached[side], FUTEX_WAIT, 0) < 0 && errno != EAGAIN &&
+		if (unit_futex(&st->attached[side], FUTEX_WAIT, 0, NULL) < 0 && errno != EAGAIN &&
 		    errno != EINTR)
 			return -errno;
 	return 0;

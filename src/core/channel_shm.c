@@ -35,6 +35,7 @@
  * wrap-around and piece paths run even for small messages.
  */
 #include "core/channel.h"
+#include "core/unit.h"
 
 #include <errno.h>
 #include <linux/futex.h>
@@ -182,7 +183,7 @@ static unsigned char *ring_data(struct chan *c, int dir)
 /* FUTEX_WAIT while *word == expected. A changed word or a signal is not an error. */
 static int futex_wait(_Atomic uint32_t *word, uint32_t expected)
 {
-	if (syscall(SYS_futex, word, FUTEX_WAIT, expected, NULL, NULL, 0) == 0)
+	if (unit_futex(word, FUTEX_WAIT, expected, NULL) == 0)
 		return 0;
 	int err = errno;
 	return err == EAGAIN || err == EINTR ? 0 : -err;
@@ -190,7 +191,7 @@ static int futex_wait(_Atomic uint32_t *word, uint32_t expected)
 
 static int futex_wake_one(_Atomic uint32_t *word)
 {
-	if (syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0) < 0)
+	if (unit_futex(word, FUTEX_WAKE, 1, NULL) < 0)
 		return -errno;
 	return 0;
 }

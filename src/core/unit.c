@@ -10,7 +10,10 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -181,4 +184,16 @@ const char *unit_type_name(enum unit_type k)
 enum limit_op unit_limit_op(enum unit_type k)
 {
 	return k == UNIT_PROCESS ? LIMIT_PROCESS : LIMIT_THREAD;
+}
+
+long unit_futex(void *word, int op, uint32_t val, const struct timespec *timeout)
+{
+	return syscall(SYS_futex, word, op, val, timeout, NULL, 0);
+}
+
+void unit_no_core(void)
+{
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0);
 }

@@ -20,6 +20,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "core/limit.h"
@@ -87,5 +89,21 @@ void unit_child_setup(pid_t parent);
 const char *unit_type_name(enum unit_type k);
 /* The call unit_start() makes for kind, to explain its failure (limit_explain()). */
 enum limit_op unit_limit_op(enum unit_type k);
+
+/*
+ * The futex system call on a 32-bit word that units share: op as for
+ * futex(2) (FUTEX_WAIT, FUTEX_WAKE; without FUTEX_PRIVATE_FLAG the word may
+ * be in memory a process shares), timeout for FUTEX_WAIT (NULL: none).
+ * Returns the call's result, -1 with errno on failure. The one wrapper of
+ * the call in ptlab.
+ */
+long unit_futex(void *word, int op, uint32_t val, const struct timespec *timeout);
+
+/*
+ * For a sacrificial process: no core file and no crash report, whatever
+ * ends it (RLIMIT_CORE 0, not dumpable; a non-dumpable process's /proc
+ * files are root's to read).
+ */
+void unit_no_core(void);
 
 #endif

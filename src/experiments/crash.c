@@ -110,14 +110,6 @@ static volatile int dividend = 1; /* not a constant: GCC turns 1 / x into a comp
 static volatile int zero_divisor;
 static volatile int fault_sink;
 
-/* No core file and no crash report from this process, whatever ends it. */
-static void no_core(void)
-{
-	struct rlimit none = { 0, 0 };
-	setrlimit(RLIMIT_CORE, &none);
-	prctl(PR_SET_DUMPABLE, 0);
-}
-
 /*
  * Waits, yielding, until *word reaches target or WAIT_LIMIT_NS passes.
  * Returns whether it was reached.
@@ -197,7 +189,7 @@ static int worker(void *arg)
 
 static int process_worker(void *arg)
 {
-	no_core();
+	unit_no_core();
 	return worker(arg);
 }
 
@@ -224,7 +216,7 @@ static int thread_group(void *arg)
 	struct unit_end end;
 	int started = 0, err = 0;
 
-	no_core();
+	unit_no_core();
 	for (int i = 0; i < a->workers; i++) {
 		roles[i] = (struct role){ a, i };
 		err = unit_start(&units[i], UNIT_THREAD, worker, &roles[i], -1);

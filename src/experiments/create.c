@@ -191,7 +191,7 @@ static int once_clone_thread(struct create_ctx *c)
 	if (clone(clone_body, c->stack_top, flags, NULL, &tid, NULL, &tid) < 0)
 		return -errno;
 	while ((seen = __atomic_load_n(&tid, __ATOMIC_ACQUIRE)) != 0)
-		syscall(SYS_futex, &tid, FUTEX_WAIT, seen, NULL, NULL, 0);
+		unit_futex(&tid, FUTEX_WAIT, (uint32_t)seen, NULL);
 	return 0;
 }
 

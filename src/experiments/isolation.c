@@ -126,11 +126,6 @@ struct write_arg {
 	volatile int *heap;
 };
 
-static long futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)
-{
-	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
-}
-
 /* Waits until *word holds want, at most timeout_ns. Returns 0 or -ETIMEDOUT. */
 static int word_wait(_Atomic uint32_t *word, uint32_t want, uint64_t timeout_ns)
 {
@@ -142,7 +137,7 @@ static int word_wait(_Atomic uint32_t *word, uint32_t want, uint64_t timeout_ns)
 			return -ETIMEDOUT;
 		struct timespec ts = { (time_t)((end - now) / 1000000000u),
 				       (long)((end - now) % 1000000000u) };
-		futex(word, FUTEX_WAIT, v, &ts);
+		unit_futex(word, FUTEX_WAIT, v, &ts);
 	}
 	return 0;
 }
@@ -150,7 +145,7 @@ static int word_wait(_Atomic uint32_t *word, uint32_t want, uint64_t timeout_ns)
 static void word_set(_Atomic uint32_t *word, uint32_t v)
 {
 	atomic_store_explicit(word, v, memory_order_release);
-	futex(word, FUTEX_WAKE, INT_MAX, NULL);
+	unit_futex(word, FUTEX_WAKE, INT_MAX, NULL);
 }
 
 /* Spins (yielding) until *count reaches *target, at most WAIT_NS. 0 or -ETIMEDOUT. */
@@ -174,14 +169,6 @@ static int run_unit(enum unit_type kind, unit_fn fn, void *arg)
 	if (!err)
 		err = unit_wait(&u, &end);
 	return err ? err : end.signalled || end.code != 0 ? -EIO : 0;
-}
-
-/* A sacrificial child leaves no core file, whatever kills it. */
-static void no_core(void)
-{
-	struct rlimit none = { 0, 0 };
-	setrlimit(RLIMIT_CORE, &none);
-	prctl(PR_SET_DUMPABLE, 0);
 }
 
 /* ---- def.unit and mem.stack ---- */
@@ -371,7 +358,7 @@ static int overflow_child(void *arg)
 	pthread_attr_t attr;
 	pthread_t t;
 	(void)arg;
-	no_core();
+	unit_no_core();
 	if (pthread_attr_init(&attr) != 0)
 		return 2;
 	pthread_attr_setstacksize(&attr, OVERFLOW_STACK_BYTES);
@@ -658,7 +645,7 @@ static int target_child(void *p)
 {
 	struct shared *sh = p;
 	volatile int64_t secret = SECRET_NEW;
-	no_core();
+	unit_no_core();
 	sh->target_addr = (uintptr_t)&secret;
 	sh->target_pid = getpid();
 	word_set(&sh->target_ready, 1);
@@ -671,7 +658,7 @@ static int reader_child(void *p)
 {
 	struct shared *sh = p;
 	int64_t copy = 0;
-	no_core();
+	unit_no_core();
 	if (geteuid() == 0) {
 		setgroups(0, NULL);
 		if (setresgid(NOBODY, NOBODY, NOBODY) != 0 ||

@@ -98,11 +98,6 @@ struct shared {
 	uint64_t stack_vma_bytes, stack_rss_bytes; /* 0 when not found */
 };
 
-static long futex(_Atomic uint32_t *word, int op, uint32_t val)
-{
-	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
-}
-
 /*
  * The unit: says it is there, then sleeps until released. The last to
  * arrive wakes the measuring process. The futexes are shared ones (no
@@ -115,9 +110,9 @@ static int idle_unit(void *arg)
 	atomic_compare_exchange_strong(&g->stack_addr, &none,
 				       (uintptr_t)__builtin_frame_address(0));
 	if (atomic_fetch_add_explicit(&g->ready, 1, memory_order_acq_rel) + 1 == g->target)
-		futex(&g->ready, FUTEX_WAKE, INT_MAX);
+		unit_futex(&g->ready, FUTEX_WAKE, INT_MAX, NULL);
 	while (!atomic_load_explicit(&g->release, memory_order_acquire))
-		futex(&g->release, FUTEX_WAIT, 0);
+		unit_futex(&g->release, FUTEX_WAIT, 0, NULL);
 	return 0;
 }
 
@@ -263,7 +258,7 @@ static int host_main(void *arg)
 			goto release;
 		}
 	while ((r = atomic_load_explicit(&g->ready, memory_order_acquire)) < sh->n)
-		futex(&g->ready, FUTEX_WAIT, r);
+		unit_futex(&g->ready, FUTEX_WAIT, r, NULL);
 
 	/* Now the kernel first, then Pss. */
 	if ((err = kernel_bytes(sh->refresh, &k1)) || (err = add_pss(ptlab, &pss1)) ||
@@ -283,7 +278,7 @@ unreadable:
 	snprintf(sh->why, sizeof(sh->why), _("cannot read /proc: %s"), strerror(-err));
 release:
 	atomic_store_explicit(&g->release, 1, memory_order_release);
-	futex(&g->release, FUTEX_WAKE, INT_MAX);
+	unit_futex(&g->release, FUTEX_WAKE, INT_MAX, NULL);
 	for (i = 0; i < sh->n && units[i].running; i++) {
 		struct unit_end end;
 		unit_wait(&units[i], &end);

@@ -60,23 +60,18 @@ struct parallel_params {
 	int64_t item_bytes;
 };
 
-static long futex(_Atomic uint32_t *word, int op, uint32_t val)
-{
-	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
-}
-
 /* Waits until *word reaches at least want (a counter that only grows). */
 static void futex_wait_until(_Atomic uint32_t *word, uint32_t want)
 {
 	uint32_t v;
 	while ((v = atomic_load_explicit(word, memory_order_acquire)) < want)
-		futex(word, FUTEX_WAIT, v);
+		unit_futex(word, FUTEX_WAIT, v, NULL);
 }
 
 static void futex_bump(_Atomic uint32_t *word)
 {
 	atomic_fetch_add_explicit(word, 1, memory_order_release);
-	futex(word, FUTEX_WAKE, INT_MAX);
+	unit_futex(word, FUTEX_WAKE, INT_MAX, NULL);
 }
 
 /* ---- speedup ------------------------------------------------------ */

@@ -107,11 +107,6 @@ struct pingpong {
 	int b_alloc_err;  /* B could not allocate its working set: -ENOMEM */
 };
 
-static long futex(_Atomic uint32_t *word, int op, uint32_t val)
-{
-	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
-}
-
 /* Reads and writes one byte per cache line of the buffer: a working set. */
 static void touch(volatile unsigned char *buf, size_t len)
 {
@@ -127,7 +122,8 @@ static void hand_over(struct pingpong *pp, uint32_t to)
 	case MECH_FUTEX:
 	case MECH_FUTEX_PRIVATE:
 		atomic_store_explicit(&pp->turn, to, memory_order_release);
-		futex(&pp->turn, pp->mech == MECH_FUTEX ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, 1);
+		unit_futex(&pp->turn, pp->mech == MECH_FUTEX ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, 1,
+			   NULL);
 		break;
 	case MECH_PIPE:
 		io_write_all(to ? pp->ab[1] : pp->ba[1], &byte, 1);
@@ -147,8 +143,9 @@ static void wait_turn(struct pingpong *pp, uint32_t me)
 	case MECH_FUTEX:
 	case MECH_FUTEX_PRIVATE:
 		while ((t = atomic_load_explicit(&pp->turn, memory_order_acquire)) != me)
-			futex(&pp->turn, pp->mech == MECH_FUTEX ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE,
-			      t);
+			unit_futex(&pp->turn,
+				   pp->mech == MECH_FUTEX ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE, t,
+				   NULL);
 		break;
 	case MECH_PIPE:
 		io_read_full(me ? pp->ab[0] : pp->ba[0], &byte, 1);

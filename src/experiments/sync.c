@@ -129,11 +129,6 @@ struct role {
 	uint32_t index;
 };
 
-static long futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *ts)
-{
-	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
-}
-
 /* Waits until *word differs from old, at most until limit (clock_now_ns). */
 static bool wait_change(_Atomic uint32_t *word, uint32_t old, uint64_t limit)
 {
@@ -141,7 +136,7 @@ static bool wait_change(_Atomic uint32_t *word, uint32_t old, uint64_t limit)
 	while (atomic_load_explicit(word, memory_order_acquire) == old) {
 		if (clock_now_ns() > limit)
 			return false;
-		futex(word, FUTEX_WAIT, old, &ts);
+		unit_futex(word, FUTEX_WAIT, old, &ts);
 	}
 	return true;
 }
@@ -168,11 +163,11 @@ static void hand_over(struct group *g, uint32_t me)
 	if (g->prim == P_FUTEX_HANDOFF) {
 		while (atomic_load_explicit(&g->turn, memory_order_acquire) != me) {
 			struct timespec ts = { 0, 100000000 };
-			futex(&g->turn, FUTEX_WAIT, 1 - me, &ts);
+			unit_futex(&g->turn, FUTEX_WAIT, 1 - me, &ts);
 		}
 		bump(g);
 		atomic_store_explicit(&g->turn, 1 - me, memory_order_release);
-		futex(&g->turn, FUTEX_WAKE, 1, NULL);
+		unit_futex(&g->turn, FUTEX_WAKE, 1, NULL);
 		return;
 	}
 	pthread_mutex_lock(&g->mutex);
@@ -264,7 +259,7 @@ static int member(void *arg)
 			}
 		}
 		if (atomic_fetch_add_explicit(&g->done, 1, memory_order_acq_rel) + 1 == g->units)
-			futex(&g->done, FUTEX_WAKE, 1, NULL);
+			unit_futex(&g->done, FUTEX_WAKE, 1, NULL);
 	}
 }
 
@@ -327,7 +322,7 @@ static int crew_stop(struct crew *c)
 	int bad = 0;
 	atomic_store_explicit(&c->g->stop, 1, memory_order_release);
 	atomic_fetch_add_explicit(&c->g->gen, 1, memory_order_release);
-	futex(&c->g->gen, FUTEX_WAKE, INT_MAX, NULL);
+	unit_futex(&c->g->gen, FUTEX_WAKE, INT_MAX, NULL);
 	for (uint32_t i = 0; i < c->started; i++)
 		if (unit_wait(&c->u[i], &end) != 0 || end.signalled || end.code != 0)
 			bad = -ECHILD;
@@ -374,14 +369,14 @@ static int crew_batch(void *p, uint64_t n, uint64_t *elapsed)
 	atomic_store_explicit(&g->done, 0, memory_order_release);
 	uint64_t t0 = clock_now_ns();
 	atomic_fetch_add_explicit(&g->gen, 1, memory_order_release);
-	futex(&g->gen, FUTEX_WAKE, INT_MAX, NULL);
+	unit_futex(&g->gen, FUTEX_WAKE, INT_MAX, NULL);
 	uint64_t limit = t0 + WAIT_LIMIT_NS;
 	uint32_t d;
 	while ((d = atomic_load_explicit(&g->done, memory_order_acquire)) < g->units) {
 		struct timespec ts = { 0, 100000000 };
 		if (clock_now_ns() > limit)
 			return -ETIMEDOUT;
-		futex(&g->done, FUTEX_WAIT, d, &ts);
+		unit_futex(&g->done, FUTEX_WAIT, d, &ts);
 	}
 	*elapsed = clock_now_ns() - t0;
 	return g->failed;
@@ -459,19 +454,11 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 	exp_observe(ctx, claim, "%s", lost_plain && all_kept ? "yes" : "no");
 }
 
-/* No core file and no crash report from this process, whatever ends it. */
-static void no_core(void)
-{
-	struct rlimit none = { 0, 0 };
-	setrlimit(RLIMIT_CORE, &none);
-	prctl(PR_SET_DUMPABLE, 0);
-}
-
 /* The sacrificial holder: locks, starts an update, and leaves holding the lock. */
 static int die_holding(void *arg)
 {
 	struct dead_owner *d = arg;
-	no_core();
+	unit_no_core();
 	if (pthread_mutex_lock(&d->mutex) != 0)
 		return 2;
 	d->data = 1;
