@@ -30,7 +30,7 @@
 #include "core/httpd.h"
 #include "core/limit.h"
 #include "core/outfile.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/sysinfo.h"
 #include "core/unit.h"
 #include "core/units.h"

@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 
 struct exp_result *exp_test_run(const struct experiment *e, const char *const *settings,

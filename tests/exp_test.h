@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "model/run.h"
 
 struct exp_test_opts {

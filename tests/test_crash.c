@@ -21,9 +21,9 @@
 #include <sys/wait.h>
 
 #include "core/clock.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
 #include "exp_test.h"

@@ -23,7 +23,7 @@
 #include "core/clock.h"
 #include "core/param.h"
 #include "core/procfs.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "experiments/catalog.h"
 #include "model/run.h"
 #include "exp_test.h"

@@ -17,7 +17,7 @@
 #include "core/channel.h"
 #include "core/clock.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 #include "experiments/catalog.h"
 #include "model/run.h"

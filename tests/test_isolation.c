@@ -22,7 +22,7 @@
 #include "core/cleanup.h"
 #include "core/clock.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
 #include "exp_test.h"

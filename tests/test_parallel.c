@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
 #include "exp_test.h"

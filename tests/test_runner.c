@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Lifecycle tests for core/runner, core/experiment and core/cleanup with
+ * Lifecycle tests for runner/runner, runner/experiment and core/cleanup with
  * fixture experiments that exist only in this file: one that records, one
  * that crashes, one that hangs (and leaves a grandchild behind), one that
  * is unsupported, one that fails, one that leaves named objects and
@@ -38,9 +38,9 @@
 #include <unistd.h>
 
 #include "core/cleanup.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/sampler.h"
 #include "model/run.h"
 #include "suites.h"

@@ -15,7 +15,7 @@
 #include "claims/claims.h"
 #include "core/clock.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 #include "experiments/catalog.h"
 #include "model/run.h"

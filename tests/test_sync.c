@@ -15,9 +15,9 @@
 
 #include "claims/claims.h"
 #include "core/clock.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/param.h"
-#include "core/runner.h"
+#include "runner/runner.h"
 #include "core/unit.h"
 #include "model/run.h"
 #include "exp_test.h"

@@ -6,7 +6,7 @@
 #ifndef PTLAB_EXPERIMENTS_CATALOG_H
 #define PTLAB_EXPERIMENTS_CATALOG_H
 
-#include "core/experiment.h"
+#include "runner/experiment.h"
 
 extern const struct experiment *const catalog[];
 

@@ -49,7 +49,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/limit.h"
 #include "core/procfs.h"
 #include "core/unit.h"

@@ -68,7 +68,7 @@
 
 #include "core/cleanup.h"
 #include "core/clock.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/limit.h"
 #include "core/procfs.h"
 #include "core/shm.h"

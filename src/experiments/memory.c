@@ -60,7 +60,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/limit.h"
 #include "core/procfs.h"
 #include "core/shm.h"

@@ -43,7 +43,7 @@
 #include <unistd.h>
 
 #include "core/channel.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/limit.h"
 #include "core/shm.h"
 #include "core/unit.h"

@@ -56,7 +56,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/limit.h"
 #include "core/hist.h"
 #include "core/http.h"

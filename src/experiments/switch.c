@@ -48,7 +48,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/io.h"
 #include "core/limit.h"
 #include "core/procfs.h"

@@ -51,7 +51,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "core/limit.h"
 #include "core/shm.h"
 #include "core/unit.h"

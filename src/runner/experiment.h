@@ -11,8 +11,8 @@
  * pipe), so what was measured survives if the experiment later crashes,
  * hangs or is interrupted.
  */
-#ifndef PTLAB_CORE_EXPERIMENT_H
-#define PTLAB_CORE_EXPERIMENT_H
+#ifndef PTLAB_RUNNER_EXPERIMENT_H
+#define PTLAB_RUNNER_EXPERIMENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -11,14 +11,14 @@
  * (ptlab is a child subreaper, so orphans come back to it), and sweeps the
  * named objects the experiment left (core/cleanup.h).
  */
-#ifndef PTLAB_CORE_RUNNER_H
-#define PTLAB_CORE_RUNNER_H
+#ifndef PTLAB_RUNNER_RUNNER_H
+#define PTLAB_RUNNER_RUNNER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/experiment.h"
+#include "runner/experiment.h"
 #include "model/run.h"
 
 struct runner_opts {

@@ -2,13 +2,13 @@
 /*
  * runner: one experiment, one process, one deadline. See runner.h.
  *
- * The records arrive as JSON lines (core/experiment.c). The runner never
+ * The records arrive as JSON lines (runner/experiment.c). The runner never
  * trusts the experiment to finish: it polls the pipe with the time left to
  * the deadline, and whatever way the process ends, it kills what is left of
  * the group, reaps it, and removes every named object recorded in the
  * registry the experiment shares with it (core/cleanup.h).
  */
-#include "core/runner.h"
+#include "runner/runner.h"
 
 #include <dirent.h>
 #include <errno.h>

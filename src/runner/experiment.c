@@ -7,7 +7,7 @@
  * bytes), so only the experiment's own process may call these: a process
  * unit reports through the shared arena instead, never through exp_*().
  */
-#include "core/experiment.h"
+#include "runner/experiment.h"
 
 #include <errno.h>
 #include <jansson.h>
