@@ -358,17 +358,20 @@ static bool mparams_match(const struct mparam *p, size_t n, const char *cond)
 	return false;
 }
 
+bool metric_matches(const struct metric *m, const char *const *where)
+{
+	for (size_t k = 0; where && where[k]; k++)
+		if (!mparams_match(m->params, m->n_params, where[k]))
+			return false;
+	return true;
+}
+
 const struct metric *exp_result_find_metric(const struct exp_result *e, const char *name,
 					    const char *const *where)
 {
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
-		if (strcmp(m->name, name) != 0)
-			continue;
-		bool all = true;
-		for (size_t k = 0; where && where[k] && all; k++)
-			all = mparams_match(m->params, m->n_params, where[k]);
-		if (all)
+		if (strcmp(m->name, name) == 0 && metric_matches(m, where))
 			return m;
 	}
 	return NULL;

@@ -153,6 +153,13 @@ double *metric_values(const struct metric *m);
 const struct mparam *metric_param(const struct metric *m, const char *key);
 
 /*
+ * Whether m's params meet every condition of where (NULL-terminated
+ * "key=value" strings, values compared as text; a bare key asks only that
+ * it be present; NULL: no condition). The one condition match of ptlab.
+ */
+bool metric_matches(const struct metric *m, const char *const *where);
+
+/*
  * Finds a metric of e by name whose params include every key=value pair
  * given in the NULL-terminated list of "key=value" strings (values compared
  * as text; an entry without '=' asks only that the key be present). where

@@ -34,24 +34,6 @@
 #define GRID_CATS 32
 #define LABEL_MAX 80
 
-/* Whether m meets every "key=value" of where (a bare key: the condition is present). */
-static bool matches(const struct metric *m, const char *const *where)
-{
-	for (; where && *where; where++) {
-		const char *eq = strchr(*where, '=');
-		size_t klen = eq ? (size_t)(eq - *where) : strlen(*where);
-		bool ok = false;
-		for (size_t i = 0; i < m->n_params && !ok; i++) {
-			const struct mparam *p = &m->params[i];
-			ok = strlen(p->key) == klen && memcmp(p->key, *where, klen) == 0 &&
-			     (!eq || strcmp(p->str, eq + 1) == 0);
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 static bool name_in(const char *name, const char *const *names)
 {
 	if (!names)
@@ -193,7 +175,7 @@ static int bars_write(FILE *out, const struct exp_result *e, const struct bars *
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
 		char cbuf[32], sbuf[LABEL_MAX];
-		if (!name_in(m->name, b->names) || !matches(m, b->where) || m->n == 0)
+		if (!name_in(m->name, b->names) || !metric_matches(m, b->where) || m->n == 0)
 			continue;
 		const char *cat = cond_text(m, b->cat_key, cbuf, sizeof(cbuf));
 		const char *ser = b->one_series;
@@ -317,8 +299,8 @@ static enum svg_unit lines_collect(struct lineset *ls, const struct exp_result *
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
 		const struct mparam *x = metric_param(m, q->x_key);
-		if (!x || !x->is_num || !name_in(m->name, q->names) || !matches(m, q->where) ||
-		    m->n == 0)
+		if (!x || !x->is_num || !name_in(m->name, q->names) ||
+		    !metric_matches(m, q->where) || m->n == 0)
 			continue;
 		char buf[LABEL_MAX];
 		if (q->label)
@@ -492,7 +474,7 @@ static int charts_ipc(FILE *out, const struct exp_result *e, uint64_t seed)
 			largest = b->num;
 			copy = m;
 		}
-		if (!matches(m, bw) || n == GRID_CATS)
+		if (!metric_matches(m, bw) || n == GRID_CATS)
 			continue;
 		size_t k = 0;
 		while (k < n && strcmp(names[k], m->name) != 0)
