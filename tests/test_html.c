@@ -141,6 +141,21 @@ static void make_run(struct run *r, bool noisy)
 	s->clock.overhead_ns = 20.5;
 	s->clock.resolution_ns = 20;
 	snprintf(s->clock.source, sizeof(s->clock.source), "tsc");
+	/* The machine facts: a PVM guest that shows bhyve's CPUID signature. */
+	snprintf(s->hypervisor_cpuid, sizeof(s->hypervisor_cpuid), "bhyve bhyve ");
+	snprintf(s->hypervisor_kernel, sizeof(s->hypervisor_kernel), "PVM");
+	s->invpcid = SYSINFO_NO;
+	s->pti = SYSINFO_YES;
+	s->null_syscall_ns = 812.5;
+	s->tlb_entries = 3072;
+	s->n_caches = 2;
+	s->caches[0] = (struct sysinfo_cache){ 1, "Data", 48 * 1024 };
+	s->caches[1] = (struct sysinfo_cache){ 3, "Unified", 32 * MIB };
+	s->n_vulns = 2;
+	snprintf(s->vulns[0].name, sizeof(s->vulns[0].name), "meltdown");
+	snprintf(s->vulns[0].text, sizeof(s->vulns[0].text), "Mitigation: PTI");
+	snprintf(s->vulns[1].name, sizeof(s->vulns[1].name), "spectre_v2");
+	snprintf(s->vulns[1].text, sizeof(s->vulns[1].text), "Mitigation: <Retpolines> & IBPB");
 
 	struct exp_result *e = run_add_result(r, "create");
 	e->duration_ns = 4250000000ull;
@@ -477,6 +492,48 @@ START_TEST(test_structure)
 		ck_assert_msg(strstr(markup, sections[i]), "%s missing", sections[i]);
 	free(markup);
 	free(page);
+}
+END_TEST
+
+/* The environment lists every machine fact, and a run without them lists none. */
+START_TEST(test_environment)
+{
+	char *page = standard_page();
+	static const char *const shown[] = {
+		"virtual machine (CPUID: bhyve, kernel: PVM)",
+		"<dt>hypervisor, by its CPUID signature</dt><dd>&quot;bhyve bhyve &quot;</dd>",
+		"<dt>hypervisor, in the kernel&#39;s words</dt><dd>PVM</dd>",
+		"<dt>INVPCID</dt><dd>no</dd>",
+		"<dt>page-table isolation (PTI)</dt><dd>on</dd>",
+		"<dt>a null system call (getppid)</dt><dd>812 ns</dd>",
+		"<dt>L1 data cache</dt><dd>48.0 KiB</dd>",
+		"<dt>L3 unified cache</dt><dd>32.0 MiB</dd>",
+		"<dt>TLB entries (4 KiB pages)</dt><dd>3072</dd>",
+		"<dt>meltdown</dt><dd>Mitigation: PTI</dd>",
+		"<dt>spectre_v2</dt><dd>Mitigation: &lt;Retpolines&gt; &amp; IBPB</dd>",
+	};
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		ck_assert_msg(strstr(page, shown[i]), "%s missing", shown[i]);
+	free(page);
+
+	/* A run of ptlab 0.1.0: the facts unknown, none of them listed. */
+	struct run r;
+	make_run(&r, false);
+	struct sysinfo *s = &r.env;
+	s->hypervisor_cpuid[0] = s->hypervisor_kernel[0] = '\0';
+	s->invpcid = s->pti = SYSINFO_UNKNOWN;
+	s->null_syscall_ns = NAN;
+	s->tlb_entries = -1;
+	s->n_caches = s->n_vulns = 0;
+	page = render_page(&r);
+	ck_assert_ptr_nonnull(strstr(page, "virtual machine (KVM)"));
+	static const char *const hidden[] = { "INVPCID",	  "page-table isolation",
+					      "null system call", "cache</dt>",
+					      "TLB entries (",	  "CPU vulnerabilities" };
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		ck_assert_msg(!strstr(page, hidden[i]), "%s shown", hidden[i]);
+	free(page);
+	run_free(&r);
 }
 END_TEST
 
@@ -860,6 +917,7 @@ Suite *html_suite(void)
 	tcase_add_test(tc, test_template_embedded);
 	tcase_add_test(tc, test_page_shell);
 	tcase_add_test(tc, test_structure);
+	tcase_add_test(tc, test_environment);
 	tcase_add_test(tc, test_self_contained);
 	tcase_add_test(tc, test_charts);
 	tcase_add_test(tc, test_seeds_table);

@@ -24,6 +24,10 @@
 #include "suites.h"
 #include "util/xalloc.h"
 
+#ifndef PTLAB_SRCDIR
+#define PTLAB_SRCDIR "."
+#endif
+
 #define TWO53_PLUS1 ((UINT64_C(1) << 53) + 1)
 #define TWO62 (UINT64_C(1) << 62)
 
@@ -87,6 +91,22 @@ static void make_run(struct run *r)
 	r->env.clock.resolution_ns = 1;
 	r->env.clock.reported_resolution_ns = 1;
 	snprintf(r->env.clock.source, sizeof(r->env.clock.source), "tsc");
+	/* The machine facts added after 0.1.0: each of them set, and unlike its zero. */
+	snprintf(r->env.hypervisor_cpuid, sizeof(r->env.hypervisor_cpuid), "bhyve bhyve ");
+	snprintf(r->env.hypervisor_kernel, sizeof(r->env.hypervisor_kernel), "PVM");
+	r->env.invpcid = SYSINFO_NO;
+	r->env.pti = SYSINFO_YES;
+	r->env.null_syscall_ns = 812.375;
+	r->env.tlb_entries = 3072;
+	r->env.n_caches = 2;
+	r->env.caches[0] = (struct sysinfo_cache){ 1, "Data", 49152 };
+	r->env.caches[1] = (struct sysinfo_cache){ 3, "Unified", UINT64_C(33554432) };
+	r->env.n_vulns = 2;
+	snprintf(r->env.vulns[0].name, sizeof(r->env.vulns[0].name), "meltdown");
+	snprintf(r->env.vulns[0].text, sizeof(r->env.vulns[0].text), "Mitigation: PTI");
+	snprintf(r->env.vulns[1].name, sizeof(r->env.vulns[1].name), "spectre_v2");
+	snprintf(r->env.vulns[1].text, sizeof(r->env.vulns[1].text),
+		 "Mitigation: Retpolines; STIBP: disabled \"quoted\"");
 
 	struct exp_result *e = run_add_result(r, "create");
 	e->duration_ns = TWO62;
@@ -150,6 +170,23 @@ static void assert_runs_equal(const struct run *a, const struct run *b)
 	ck_assert(a->env.clock.overhead_ns == b->env.clock.overhead_ns);
 	ck_assert(a->env.clock.resolution_ns == b->env.clock.resolution_ns);
 	ck_assert_str_eq(a->env.clock.source, b->env.clock.source);
+	ck_assert_str_eq(a->env.hypervisor_cpuid, b->env.hypervisor_cpuid);
+	ck_assert_str_eq(a->env.hypervisor_kernel, b->env.hypervisor_kernel);
+	ck_assert_int_eq(a->env.invpcid, b->env.invpcid);
+	ck_assert_int_eq(a->env.pti, b->env.pti);
+	ck_assert(a->env.null_syscall_ns == b->env.null_syscall_ns);
+	ck_assert_int_eq(a->env.tlb_entries, b->env.tlb_entries);
+	ck_assert_int_eq(a->env.n_caches, b->env.n_caches);
+	for (int i = 0; i < a->env.n_caches; i++) {
+		ck_assert_int_eq(a->env.caches[i].level, b->env.caches[i].level);
+		ck_assert_str_eq(a->env.caches[i].type, b->env.caches[i].type);
+		ck_assert(a->env.caches[i].size_bytes == b->env.caches[i].size_bytes);
+	}
+	ck_assert_int_eq(a->env.n_vulns, b->env.n_vulns);
+	for (int i = 0; i < a->env.n_vulns; i++) {
+		ck_assert_str_eq(a->env.vulns[i].name, b->env.vulns[i].name);
+		ck_assert_str_eq(a->env.vulns[i].text, b->env.vulns[i].text);
+	}
 
 	ck_assert_uint_eq(a->n_results, b->n_results);
 	for (size_t i = 0; i < a->n_results; i++) {
@@ -445,6 +482,28 @@ static void mut_param(json_t *root)
 	json_object_set_new(json_object_get(metric0(root), "params"), "bytes", json_true());
 }
 
+/* A field added after 0.1.0 may be absent, but not wrong. */
+static void mut_pti(json_t *root)
+{
+	json_object_set_new(json_object_get(root, "environment"), "pti", json_string("on"));
+}
+static void mut_caches(json_t *root)
+{
+	json_object_set_new(json_object_get(root, "environment"), "caches", json_object());
+}
+static void mut_cache_size(json_t *root)
+{
+	json_t *c =
+		json_array_get(json_object_get(json_object_get(root, "environment"), "caches"), 1);
+	json_object_set_new(c, "size_bytes", json_integer(-1));
+}
+static void mut_vuln(json_t *root)
+{
+	json_object_set_new(
+		json_object_get(json_object_get(root, "environment"), "vulnerabilities"), "mds",
+		json_integer(1));
+}
+
 static const struct bad_case bad_cases[] = {
 	{ "wrong schema", mut_schema, "not a ptlab run" },
 	{ "no schema", mut_no_schema, "not a ptlab run" },
@@ -462,6 +521,11 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown outcome", mut_outcome, "experiments[1].outcome" },
 	{ "bad clock source", mut_env, "environment.clock.source: expected a string" },
 	{ "boolean param", mut_param, "experiments[0].metrics[0].params.bytes" },
+	{ "pti a string", mut_pti, "environment.pti: expected true, false or null" },
+	{ "caches an object", mut_caches, "environment.caches: expected an array" },
+	{ "negative cache size", mut_cache_size, "environment.caches[1].size_bytes" },
+	{ "vulnerability a number", mut_vuln,
+	  "environment.vulnerabilities.mds: expected a string" },
 };
 
 START_TEST(test_bad_documents)
@@ -498,6 +562,141 @@ START_TEST(test_unknown_keys_ignored)
 	json_decref(root);
 	run_free(&a);
 	run_free(&b);
+}
+END_TEST
+
+/* The environment's fields of ptlab 0.1.0's time, nothing added since. */
+static void drop_new_fields(json_t *env)
+{
+	static const char *const added[] = { "hypervisor_cpuid", "hypervisor_kernel",
+					     "invpcid",		 "pti",
+					     "null_syscall_ns",	 "tlb_entries",
+					     "caches",		 "vulnerabilities" };
+	for (size_t i = 0; i < sizeof(added) / sizeof(added[0]); i++)
+		ck_assert_int_eq(json_object_del(env, added[i]), 0);
+}
+
+/* Every field added after 0.1.0 reads as unknown. */
+static void assert_new_fields_unknown(const struct sysinfo *e)
+{
+	ck_assert_str_eq(e->hypervisor_cpuid, "");
+	ck_assert_str_eq(e->hypervisor_kernel, "");
+	ck_assert_int_eq(e->invpcid, SYSINFO_UNKNOWN);
+	ck_assert_int_eq(e->pti, SYSINFO_UNKNOWN);
+	ck_assert(isnan(e->null_syscall_ns));
+	ck_assert_int_eq(e->tlb_entries, -1);
+	ck_assert_int_eq(e->n_caches, 0);
+	ck_assert_int_eq(e->n_vulns, 0);
+}
+
+/* A run without the new fields loads with them unknown; null is unknown too. */
+START_TEST(test_new_fields_optional)
+{
+	struct run a, b;
+	char err[256] = "";
+	make_run(&a);
+	json_t *root = json_from_run(&a);
+	json_t *env = json_object_get(root, "environment");
+	drop_new_fields(env);
+	run_init(&b);
+	ck_assert_msg(run_from_json(root, &b, err, sizeof(err)) == 0, "%s", err);
+	assert_new_fields_unknown(&b.env);
+	ck_assert_str_eq(b.env.hypervisor, "KVM");
+	run_free(&b);
+
+	/* Unknown is written as null, -1, "", [] and {}, and read back so. */
+	struct sysinfo unknown = a.env;
+	unknown.hypervisor_cpuid[0] = unknown.hypervisor_kernel[0] = '\0';
+	unknown.invpcid = unknown.pti = SYSINFO_UNKNOWN;
+	unknown.null_syscall_ns = NAN;
+	unknown.tlb_entries = -1;
+	unknown.n_caches = unknown.n_vulns = 0;
+	json_t *j = json_from_sysinfo(&unknown);
+	ck_assert(json_is_null(json_object_get(j, "pti")));
+	ck_assert(json_is_null(json_object_get(j, "null_syscall_ns")));
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "caches")), 0);
+	ck_assert_uint_eq(json_object_size(json_object_get(j, "vulnerabilities")), 0);
+	struct sysinfo back;
+	ck_assert_int_eq(sysinfo_from_json(j, &back, err, sizeof(err)), 0);
+	assert_new_fields_unknown(&back);
+	json_decref(j);
+
+	/* A newer ptlab's longer lists are cut to what this one keeps. */
+	json_t *caches = json_array(), *vulns = json_object();
+	for (int i = 0; i < SYSINFO_VULNS_MAX + 3; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "v%02d", i);
+		ck_assert_int_eq(json_object_set_new(vulns, name, json_string("Vulnerable")), 0);
+		json_t *c = json_pack("{s:i, s:s, s:I}", "level", 1, "type", "Data", "size_bytes",
+				      (json_int_t)4096);
+		ck_assert_int_eq(json_array_append_new(caches, c), 0);
+	}
+	json_object_set_new(env, "caches", caches);
+	json_object_set_new(env, "vulnerabilities", vulns);
+	run_init(&b);
+	ck_assert_msg(run_from_json(root, &b, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(b.env.n_caches, SYSINFO_CACHES_MAX);
+	ck_assert_int_eq(b.env.n_vulns, SYSINFO_VULNS_MAX);
+	ck_assert_str_eq(b.env.vulns[0].name, "v00");
+	run_free(&b);
+	json_decref(root);
+	run_free(&a);
+}
+END_TEST
+
+/*
+ * The runs ptlab 0.1.0 saved on this project's machines and on others
+ * (../shared/runs) load with every field added since unknown. Their
+ * rendering, in English and Indonesian, is test_real_runs_render's (cli).
+ */
+START_TEST(test_old_runs_load)
+{
+	static const char *const dirs[] = { PTLAB_SRCDIR "/tests/fixtures/runs",
+					    PTLAB_SRCDIR "/../shared/runs" };
+	char *dir = tmpdir(), json[512], cmd[1400];
+	size_t seen = 0;
+	if (system("command -v xz >/dev/null 2>&1") != 0) {
+		fprintf(stderr,
+			"note: json: test_old_runs_load skipped: no xz to unpack the runs\n");
+		rmdir(dir);
+		free(dir);
+		return;
+	}
+	snprintf(json, sizeof(json), "%s/old.json", dir);
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		DIR *dp = opendir(dirs[d]);
+		struct dirent *de;
+		if (!dp)
+			continue;
+		while ((de = readdir(dp))) {
+			size_t len = strlen(de->d_name);
+			if (len < 8 || strcmp(de->d_name + len - 8, ".json.xz") != 0)
+				continue;
+			snprintf(cmd, sizeof(cmd), "xz -dc '%s/%s' > '%s'", dirs[d], de->d_name,
+				 json);
+			ck_assert_msg(system(cmd) == 0, "%s", cmd);
+			struct run r;
+			char err[512] = "";
+			run_init(&r);
+			ck_assert_msg(run_load(json, &r, err, sizeof(err)) == 0, "%s: %s",
+				      de->d_name, err);
+			/* Written before the machine facts (the version said 0.1.0 then and now). */
+			json_t *root = json_load_file(json, 0, NULL);
+			ck_assert_ptr_nonnull(root);
+			if (!json_object_get(json_object_get(root, "environment"),
+					     "null_syscall_ns")) {
+				assert_new_fields_unknown(&r.env);
+				seen++;
+			}
+			json_decref(root);
+			run_free(&r);
+		}
+		closedir(dp);
+	}
+	ck_assert_msg(seen > 0, "no run of ptlab 0.1.0 in %s", dirs[0]);
+	unlink(json);
+	rmdir(dir);
+	free(dir);
 }
 END_TEST
 
@@ -774,6 +973,8 @@ Suite *json_suite(void)
 	tcase_add_test(tc, test_outcomes_and_big_seed);
 	tcase_add_test(tc, test_nonfinite_is_null);
 	tcase_add_test(tc, test_unknown_keys_ignored);
+	tcase_add_test(tc, test_new_fields_optional);
+	tcase_add_test(tc, test_old_runs_load);
 	tcase_add_loop_test(tc, test_bad_documents, 0,
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	suite_add_tcase(s, tc);

@@ -126,6 +126,11 @@ static void make_run(struct run *r)
 	s->clock.resolution_ns = 20;
 	s->clock.reported_resolution_ns = 1;
 	snprintf(s->clock.source, sizeof(s->clock.source), "tsc");
+	snprintf(s->hypervisor_cpuid, sizeof(s->hypervisor_cpuid), "KVMKVMKVM");
+	snprintf(s->hypervisor_kernel, sizeof(s->hypervisor_kernel), "KVM");
+	s->invpcid = SYSINFO_YES;
+	s->pti = SYSINFO_NO;
+	s->null_syscall_ns = 95.5;
 
 	struct exp_result *e = run_add_result(r, "create");
 	e->exit_code = 0;

@@ -18,7 +18,10 @@
  * in glibc) and pthread_create share the address space and stay flat. The
  * memory is mapped with MADV_NOHUGEPAGE unless `hugepages` is on: with 2
  * MiB pages there are 512 times fewer entries to copy and the slope all but
- * vanishes, which is a finding of its own.
+ * vanishes, which is a finding of its own. Which advice the kernel took is
+ * recorded as the observation thp_used: "nohugepage", "hugepage", or
+ * "default" when madvise() was refused (a kernel without transparent huge
+ * pages) and the system's mode applied.
  *
  * Each figure records the parent's resident memory (parent_rss_bytes)
  * read once, when its size is first held: the extra memory plus ptlab's
@@ -79,6 +82,7 @@ struct create_ctx {
 	const char *exe;
 	char *stack_top;  /* for the raw clone methods */
 	create_once once; /* the method being measured */
+	bool thp_seen;	  /* thp_used is recorded */
 };
 
 /*
@@ -336,9 +340,10 @@ static uint64_t parent_rss(void)
 /*
  * Maps and touches `bytes` of private memory, one write per page, so that
  * every page is resident and has its own page-table entry. NULL (with a
- * reason in why) when memory is short.
+ * reason in why) when memory is short. *advised says whether the kernel
+ * took the huge-page advice.
  */
-static void *hold_memory(int64_t bytes, bool huge, char *why, size_t whylen)
+static void *hold_memory(int64_t bytes, bool huge, bool *advised, char *why, size_t whylen)
 {
 	uint64_t avail = 0;
 	char need[32], have[32];
@@ -359,7 +364,7 @@ static void *hold_memory(int64_t bytes, bool huge, char *why, size_t whylen)
 			 limit_explain(LIMIT_MAP, err, limit, sizeof(limit)));
 		return NULL;
 	}
-	madvise(p, (size_t)bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	*advised = madvise(p, (size_t)bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) == 0;
 	long page = sysconf(_SC_PAGESIZE);
 	for (int64_t off = 0; off < bytes; off += page)
 		p[off] = 1;
@@ -388,12 +393,20 @@ static void measure_size(struct exp_ctx *ctx, const struct create_params *cp, st
 	if (z->dropped)
 		return;
 	if (z->bytes > 0) {
-		mem = hold_memory(z->bytes, cp->hugepages, why, sizeof(why));
+		bool advised = false;
+		mem = hold_memory(z->bytes, cp->hugepages, &advised, why, sizeof(why));
 		if (!mem) {
 			size_condition(z->bytes, what, sizeof(what));
 			skip_from_round(ctx, what, why, round);
 			z->dropped = true;
 			return;
+		}
+		if (!c->thp_seen) {
+			c->thp_seen = true;
+			exp_observe(ctx, "thp_used", "%s",
+				    !advised	    ? "default"
+				    : cp->hugepages ? "hugepage"
+						    : "nohugepage");
 		}
 	}
 	uint64_t rss = round == 0 ? parent_rss() : 0;

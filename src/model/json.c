@@ -23,8 +23,9 @@
  * Reading builds a path for every value it looks at
  * ("experiments[0].metrics[2].raw[5]") and names it in the one sentence it
  * returns. Everything the writer writes is required, except that "reason"
- * may be null and "summary" is never read: summaries are recomputed from
- * the raw samples.
+ * may be null, "summary" is never read (summaries are recomputed from the
+ * raw samples), and the environment's fields added after ptlab 0.1.0 may
+ * be absent: a run of 0.1.0 loads with them unknown.
  */
 #include "model/json.h"
 
@@ -175,14 +176,18 @@ fail:
 
 /*
  * The environment is described by tables, one line per field, so that the
- * writer and the reader cannot disagree on a name or a type.
+ * writer and the reader cannot disagree on a name or a type. A field
+ * marked optional (FIELD_NEW: added after ptlab 0.1.0) may be absent when
+ * read, and is then set to its kind's "unknown": "", -1, NaN or
+ * SYSINFO_UNKNOWN.
  */
 enum fkind {
 	F_STR,
 	F_INT,
 	F_BOOL,
 	F_U64,
-	F_REAL
+	F_REAL,
+	F_FLAG /* enum sysinfo_flag: true, false, or null when unknown */
 };
 
 struct field {
@@ -190,12 +195,15 @@ struct field {
 	enum fkind kind;
 	size_t off;
 	size_t size; /* of the member: the buffer size for F_STR */
+	bool optional;
 };
 
-#define FIELD(type, member, kind)                                                                  \
+#define FIELD_OPT(type, member, kind, opt)                                                         \
 	{                                                                                          \
-#member, kind, offsetof(type, member), sizeof(((type *)0)->member)                 \
+#member, kind, offsetof(type, member), sizeof(((type *)0)->member), opt            \
 	}
+#define FIELD(type, member, kind) FIELD_OPT(type, member, kind, false)
+#define FIELD_NEW(type, member, kind) FIELD_OPT(type, member, kind, true)
 
 static const struct field sysinfo_fields[] = {
 	FIELD(struct sysinfo, cpu_model, F_STR),
@@ -218,6 +226,18 @@ static const struct field sysinfo_fields[] = {
 	FIELD(struct sysinfo, mem_available_bytes, F_U64),
 	FIELD(struct sysinfo, glibc, F_STR),
 	FIELD(struct sysinfo, compiler, F_STR),
+	FIELD_NEW(struct sysinfo, hypervisor_cpuid, F_STR),
+	FIELD_NEW(struct sysinfo, hypervisor_kernel, F_STR),
+	FIELD_NEW(struct sysinfo, invpcid, F_FLAG),
+	FIELD_NEW(struct sysinfo, pti, F_FLAG),
+	FIELD_NEW(struct sysinfo, null_syscall_ns, F_REAL),
+	FIELD_NEW(struct sysinfo, tlb_entries, F_INT),
+};
+
+static const struct field cache_fields[] = {
+	FIELD(struct sysinfo_cache, level, F_INT),
+	FIELD(struct sysinfo_cache, type, F_STR),
+	FIELD(struct sysinfo_cache, size_bytes, F_U64),
 };
 
 static const struct field clock_fields[] = {
@@ -257,11 +277,58 @@ static int fields_json(json_t *o, const void *base, const struct field *f, size_
 		case F_REAL:
 			v = real_json(*(const double *)p);
 			break;
+		case F_FLAG: {
+			enum sysinfo_flag flag = *(const enum sysinfo_flag *)p;
+			v = flag == SYSINFO_UNKNOWN ? json_null()
+						    : json_boolean(flag == SYSINFO_YES);
+			break;
+		}
 		}
 		if (set(o, f[i].key, v))
 			return -1;
 	}
 	return 0;
+}
+
+/* The caches as an array of {level, type, size_bytes}. */
+static json_t *caches_json(const struct sysinfo *s)
+{
+	json_t *a = json_array();
+	if (!a)
+		return NULL;
+	for (int i = 0; i < s->n_caches && i < SYSINFO_CACHES_MAX; i++) {
+		json_t *c = json_object();
+		if (json_array_append_new(a, c) ||
+		    fields_json(c, &s->caches[i], cache_fields, N_FIELDS(cache_fields))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The vulnerabilities as an object, file name -> the kernel's line. */
+static json_t *vulns_json(const struct sysinfo *s)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	for (int i = 0; i < s->n_vulns && i < SYSINFO_VULNS_MAX; i++) {
+		const struct sysinfo_vuln *v = &s->vulns[i];
+		char name[sizeof(v->name) + 1], text[sizeof(v->text) + 1];
+		/* Fixed buffers filled by someone else: never trust their NUL. */
+		snprintf(name, sizeof(name), "%.*s", (int)sizeof(v->name), v->name);
+		snprintf(text, sizeof(text), "%.*s", (int)sizeof(v->text), v->text);
+		/* A key that is not UTF-8 would make jansson refuse it. */
+		for (char *c = name; *c; c++)
+			if ((unsigned char)*c >= 0x80)
+				*c = '?';
+		if (set(o, name, str_json(text))) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
 }
 
 /* Every field of s, the clock as a nested object. */
@@ -270,7 +337,8 @@ json_t *json_from_sysinfo(const struct sysinfo *s)
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
-	if (fields_json(o, s, sysinfo_fields, N_FIELDS(sysinfo_fields)))
+	if (fields_json(o, s, sysinfo_fields, N_FIELDS(sysinfo_fields)) ||
+	    set(o, "caches", caches_json(s)) || set(o, "vulnerabilities", vulns_json(s)))
 		goto fail;
 	json_t *clock = json_object();
 	if (set(o, "clock", clock))
@@ -552,6 +620,49 @@ static int rd_array(struct rd *rd, const json_t *o, const char *path, const char
 	return 0;
 }
 
+/* Sets an optional field that is absent to its kind's "unknown". */
+static void field_unknown(const struct field *f, char *p)
+{
+	switch (f->kind) {
+	case F_STR:
+		p[0] = '\0';
+		break;
+	case F_INT:
+		*(int *)p = -1;
+		break;
+	case F_BOOL:
+		*(bool *)p = false;
+		break;
+	case F_U64:
+		*(uint64_t *)p = 0;
+		break;
+	case F_REAL:
+		*(double *)p = NAN;
+		break;
+	case F_FLAG:
+		*(enum sysinfo_flag *)p = SYSINFO_UNKNOWN;
+		break;
+	}
+}
+
+/* true, false, or null (unknown). */
+static int rd_flag(struct rd *rd, const json_t *o, const char *path, const char *key,
+		   enum sysinfo_flag *out)
+{
+	char p[PATH_LEN];
+	json_t *v;
+	int err = need(rd, o, path, key, &v);
+	if (err)
+		return err;
+	if (json_is_null(v))
+		*out = SYSINFO_UNKNOWN;
+	else if (json_is_boolean(v))
+		*out = json_is_true(v) ? SYSINFO_YES : SYSINFO_NO;
+	else
+		return fail(rd, _("%s: expected true, false or null"), join(p, path, key));
+	return 0;
+}
+
 /* Fills the struct at base from the n fields of the object o (at path). */
 static int fields_from_json(struct rd *rd, const json_t *o, const char *path, void *base,
 			    const struct field *f, size_t n)
@@ -560,6 +671,10 @@ static int fields_from_json(struct rd *rd, const json_t *o, const char *path, vo
 	for (size_t i = 0; i < n && !err; i++) {
 		char *p = (char *)base + f[i].off;
 		const char *s;
+		if (f[i].optional && !json_object_get(o, f[i].key)) {
+			field_unknown(&f[i], p);
+			continue;
+		}
 		switch (f[i].kind) {
 		case F_STR:
 			err = rd_str_ref(rd, o, path, f[i].key, &s);
@@ -578,9 +693,72 @@ static int fields_from_json(struct rd *rd, const json_t *o, const char *path, vo
 		case F_REAL:
 			err = rd_real(rd, o, path, f[i].key, (double *)p);
 			break;
+		case F_FLAG:
+			err = rd_flag(rd, o, path, f[i].key, (enum sysinfo_flag *)p);
+			break;
 		}
 	}
 	return err;
+}
+
+/* The optional "caches" array; absent means none known. A longer one is cut. */
+static int caches_read(struct rd *rd, const json_t *o, const char *path, struct sysinfo *out)
+{
+	char p[PATH_LEN], pi[PATH_LEN];
+	json_t *a;
+	out->n_caches = 0;
+	if (!json_object_get(o, "caches"))
+		return 0;
+	int err = rd_array(rd, o, path, "caches", &a);
+	if (err)
+		return err;
+	join(p, path, "caches");
+	for (size_t i = 0; !err && i < json_array_size(a); i++) {
+		json_t *c = json_array_get(a, i);
+		join_idx(pi, p, i);
+		if (!json_is_object(c))
+			return fail(rd, _("%s: expected an object"), pi);
+		if (i >= SYSINFO_CACHES_MAX)
+			continue;
+		err = fields_from_json(rd, c, pi, &out->caches[i], cache_fields,
+				       N_FIELDS(cache_fields));
+		if (!err)
+			out->n_caches++;
+	}
+	return err;
+}
+
+static int cmp_vuln(const void *a, const void *b)
+{
+	return strcmp(((const struct sysinfo_vuln *)a)->name,
+		      ((const struct sysinfo_vuln *)b)->name);
+}
+
+/* The optional "vulnerabilities" object; absent means none known. A larger one is cut. */
+static int vulns_read(struct rd *rd, const json_t *o, const char *path, struct sysinfo *out)
+{
+	char p[PATH_LEN], pk[PATH_LEN];
+	const char *key;
+	json_t *obj, *v;
+	out->n_vulns = 0;
+	if (!json_object_get(o, "vulnerabilities"))
+		return 0;
+	int err = rd_object(rd, o, path, "vulnerabilities", &obj);
+	if (err)
+		return err;
+	join(p, path, "vulnerabilities");
+	json_object_foreach(obj, key, v)
+	{
+		if (!json_is_string(v))
+			return fail(rd, _("%s: expected a string"), join(pk, p, key));
+		if (out->n_vulns >= SYSINFO_VULNS_MAX)
+			continue;
+		struct sysinfo_vuln *d = &out->vulns[out->n_vulns++];
+		copy_truncated(d->name, sizeof(d->name), key);
+		copy_truncated(d->text, sizeof(d->text), json_string_value(v));
+	}
+	qsort(out->vulns, (size_t)out->n_vulns, sizeof(out->vulns[0]), cmp_vuln);
+	return 0;
 }
 
 static int sysinfo_read(struct rd *rd, const json_t *o, const char *path, struct sysinfo *out)
@@ -588,6 +766,10 @@ static int sysinfo_read(struct rd *rd, const json_t *o, const char *path, struct
 	json_t *clock;
 	char p[PATH_LEN];
 	int err = fields_from_json(rd, o, path, out, sysinfo_fields, N_FIELDS(sysinfo_fields));
+	if (!err)
+		err = caches_read(rd, o, path, out);
+	if (!err)
+		err = vulns_read(rd, o, path, out);
 	if (!err)
 		err = rd_object(rd, o, path, "clock", &clock);
 	if (!err)

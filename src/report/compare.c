@@ -491,15 +491,10 @@ static char *fmt_partly(const struct comparison *c, size_t g)
 static void fmt_machine(const struct run *r, char *buf, size_t size)
 {
 	const struct sysinfo *e = &r->env;
-	char cpus[32], virt[64];
+	char cpus[32], virt[128];
 	snprintf(cpus, sizeof(cpus), ngettext("%d CPU", "%d CPUs", (unsigned long)e->cpus_online),
 		 e->cpus_online);
-	if (!e->virtualized)
-		snprintf(virt, sizeof(virt), "%s", _("bare metal"));
-	else if (e->hypervisor[0])
-		snprintf(virt, sizeof(virt), _("virtual machine (%s)"), e->hypervisor);
-	else
-		snprintf(virt, sizeof(virt), "%s", _("virtual machine"));
+	report_fmt_machine_kind(e, virt, sizeof(virt));
 	snprintf(buf, size, _("%s, %s, Linux %s, %s; %s preset, started %s."),
 		 e->cpu_model[0] ? e->cpu_model : "?", cpus, e->kernel[0] ? e->kernel : "?", virt,
 		 r->preset ? r->preset : "?", r->started ? r->started : "?");

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * fmt: the numbers every renderer for people prints, formatted one way:
- * a value in its unit, a ratio, a trend's slope; and the display width
- * and the terminal colour of a verdict they share. The terminal report, the
+ * a value in its unit, a ratio, a trend's slope; the machine's kind and
+ * its yes/no facts; and the display width and the terminal colour of a
+ * verdict they share. The terminal report, the
  * HTML page and the comparison share these, so a figure reads the same
  * everywhere.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/units.h"
 #include "report/report.h"
@@ -32,6 +34,57 @@ char *report_fmt_value(double v, const char *unit, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%.3g %s", v, unit ? unit : "");
 	return buf;
+}
+
+/* True when one name starts the other, ignoring case: "Xen" and "Xen HVM" agree. */
+static bool same_hypervisor(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	return strncasecmp(a, b, na < nb ? na : nb) == 0;
+}
+
+char *report_fmt_machine_kind(const struct sysinfo *e, char *buf, size_t size)
+{
+	char cpuid[sizeof(e->hypervisor_cpuid) + 1] = "", kernel[sizeof(e->hypervisor_kernel) + 1];
+	char name[sizeof(e->hypervisor) + 1];
+	/* Fixed buffers read from a file: never trust their NUL. */
+	snprintf(kernel, sizeof(kernel), "%.*s", (int)sizeof(e->hypervisor_kernel),
+		 e->hypervisor_kernel);
+	snprintf(name, sizeof(name), "%.*s", (int)sizeof(e->hypervisor), e->hypervisor);
+	if (e->hypervisor_cpuid[0]) {
+		char sig[sizeof(e->hypervisor_cpuid) + 1];
+		snprintf(sig, sizeof(sig), "%.*s", (int)sizeof(e->hypervisor_cpuid),
+			 e->hypervisor_cpuid);
+		sysinfo_hypervisor_name(sig, cpuid, sizeof(cpuid));
+	}
+	if (!name[0])
+		snprintf(name, sizeof(name), "%s", kernel[0] ? kernel : cpuid);
+	if (!e->virtualized && !name[0])
+		snprintf(buf, size, "%s", _("bare metal"));
+	else if (cpuid[0] && kernel[0] && !same_hypervisor(cpuid, kernel))
+		snprintf(buf, size, _("virtual machine (CPUID: %s, kernel: %s)"), cpuid, kernel);
+	else if (cpuid[0] && kernel[0])
+		/* The two agree: the longer says more ("Xen HVM"). */
+		snprintf(buf, size, _("virtual machine (%s)"),
+			 strlen(kernel) > strlen(cpuid) ? kernel : cpuid);
+	else if (name[0])
+		snprintf(buf, size, _("virtual machine (%s)"), name);
+	else
+		snprintf(buf, size, "%s", _("virtual machine"));
+	return buf;
+}
+
+const char *report_fmt_flag(enum sysinfo_flag f)
+{
+	switch (f) {
+	case SYSINFO_YES:
+		return _("yes");
+	case SYSINFO_NO:
+		return _("no");
+	case SYSINFO_UNKNOWN:
+		break;
+	}
+	return "?";
 }
 
 char *report_fmt_ratio(double r, char *buf, size_t size)

@@ -248,17 +248,16 @@ static bool measured(const struct run *r, const struct verdict *v)
 static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 {
 	const struct sysinfo *e = &r->env;
-	char mem[32], why[256];
+	char mem[32], why[256], kind[128];
 	put(out, "<header>\n<h1>", _("ptlab: processes and threads, measured on this machine"),
 	    "</h1>\n<p class=\"meta\">");
 	escf(out, _("ptlab %s; started %s; %s preset; seed %llu; CPUs %s"),
 	     r->ptlab_version ? r->ptlab_version : "?", r->started ? r->started : "?",
 	     r->preset ? r->preset : "?", (unsigned long long)r->seed, r->cpus ? r->cpus : "all");
 	fputs("</p>\n<p class=\"meta\">", out);
-	escf(out, _("%s; %d CPUs online; Linux %s; %s%s%s%s; %s of memory"),
+	escf(out, _("%s; %d CPUs online; Linux %s; %s; %s of memory"),
 	     e->cpu_model[0] ? e->cpu_model : "?", e->cpus_online, e->kernel[0] ? e->kernel : "?",
-	     e->virtualized ? _("virtual machine") : _("bare metal"), e->hypervisor[0] ? " (" : "",
-	     e->hypervisor, e->hypervisor[0] ? ")" : "",
+	     report_fmt_machine_kind(e, kind, sizeof(kind)),
 	     units_format_bytes((double)e->mem_total_bytes, mem, sizeof(mem)));
 	fputs("</p>\n", out);
 	if (sysinfo_noisy(e, why, sizeof(why))) {
@@ -639,6 +638,46 @@ static void env_int(FILE *out, const char *term, long long v)
 	env_item(out, term, v >= 0 ? buf : NULL);
 }
 
+/* An enum sysinfo_flag, or nothing when unknown. */
+static void env_flag(FILE *out, const char *term, enum sysinfo_flag f, const char *yes,
+		     const char *no)
+{
+	env_item(out, term, f == SYSINFO_YES ? yes : f == SYSINFO_NO ? no : NULL);
+}
+
+/* "L1 data cache": 32 KiB, one line per cache of cpu0. */
+static void env_caches(FILE *out, const struct sysinfo *e)
+{
+	for (int i = 0; i < e->n_caches && i < SYSINFO_CACHES_MAX; i++) {
+		const struct sysinfo_cache *c = &e->caches[i];
+		char term[96], size[32], type[sizeof(c->type) + 1];
+		snprintf(type, sizeof(type), "%.*s", (int)sizeof(c->type), c->type);
+		const char *kind = strcmp(type, "Data") == 0	      ? _("data")
+				   : strcmp(type, "Instruction") == 0 ? _("instruction")
+				   : strcmp(type, "Unified") == 0     ? _("unified")
+								      : type;
+		snprintf(term, sizeof(term), _("L%d %s cache"), c->level, kind);
+		env_item(out, term, units_format_bytes((double)c->size_bytes, size, sizeof(size)));
+	}
+}
+
+/* Every line of /sys/devices/system/cpu/vulnerabilities, in the kernel's words. */
+static void env_vulns(FILE *out, const struct sysinfo *e)
+{
+	if (e->n_vulns <= 0)
+		return;
+	put(out, "<h3>", _("CPU vulnerabilities, as the kernel reports them"),
+	    "</h3>\n<dl class=\"env\">\n");
+	for (int i = 0; i < e->n_vulns && i < SYSINFO_VULNS_MAX; i++) {
+		const struct sysinfo_vuln *v = &e->vulns[i];
+		char name[sizeof(v->name) + 1], text[sizeof(v->text) + 1];
+		snprintf(name, sizeof(name), "%.*s", (int)sizeof(v->name), v->name);
+		snprintf(text, sizeof(text), "%.*s", (int)sizeof(v->text), v->text);
+		env_item(out, name, text);
+	}
+	fputs("</dl>\n", out);
+}
+
 static void environment(FILE *out, const struct run *r)
 {
 	const struct sysinfo *e = &r->env;
@@ -662,7 +701,20 @@ static void environment(FILE *out, const struct run *r)
 	env_item(out, _("host name"), e->hostname);
 	env_item(out, _("virtual machine"), e->virtualized ? _("yes") : _("no"));
 	env_item(out, _("hypervisor"), e->hypervisor);
+	if (e->hypervisor_cpuid[0]) {
+		snprintf(buf, sizeof(buf), "\"%.*s\"", (int)sizeof(e->hypervisor_cpuid),
+			 e->hypervisor_cpuid);
+		env_item(out, _("hypervisor, by its CPUID signature"), buf);
+	}
+	env_item(out, _("hypervisor, in the kernel's words"), e->hypervisor_kernel);
 	env_item(out, _("PCID"), e->pcid ? _("yes") : _("no"));
+	env_flag(out, _("INVPCID"), e->invpcid, _("yes"), _("no"));
+	env_flag(out, _("page-table isolation (PTI)"), e->pti, _("on"), _("off"));
+	if (e->null_syscall_ns > 0 && isfinite(e->null_syscall_ns))
+		env_item(out, _("a null system call (getppid)"),
+			 units_format_ns(e->null_syscall_ns, buf, sizeof(buf)));
+	env_caches(out, e);
+	env_int(out, _("TLB entries (4 KiB pages)"), e->tlb_entries > 0 ? e->tlb_entries : -1);
 	env_item(out, _("frequency governor"), e->governor);
 	env_item(out, _("idle governor"), e->idle_governor);
 	env_item(out, _("transparent huge pages"), e->thp);
@@ -687,7 +739,9 @@ static void environment(FILE *out, const struct run *r)
 		env_item(
 			out, _("timer resolution reported"),
 			units_format_ns((double)e->clock.reported_resolution_ns, buf, sizeof(buf)));
-	fputs("</dl>\n</section>\n", out);
+	fputs("</dl>\n", out);
+	env_vulns(out, e);
+	fputs("</section>\n", out);
 }
 
 /* Where the raw samples are (thinned: that many figures keep DATA_KEEP of theirs). */

@@ -54,6 +54,15 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
 char *report_fmt_value(double v, const char *unit, char *buf, size_t size);
 char *report_fmt_ratio(double r, char *buf, size_t size);
 char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size);
+/*
+ * The machine's kind for people: "bare metal", "virtual machine",
+ * "virtual machine (KVM)"; when the CPUID signature and the kernel's word
+ * name different hypervisors, both: "virtual machine (CPUID: bhyve,
+ * kernel: PVM)". Writes into buf and returns it.
+ */
+char *report_fmt_machine_kind(const struct sysinfo *e, char *buf, size_t size);
+/* yes, no, or "?" for a fact not known (a run of ptlab 0.1.0). */
+const char *report_fmt_flag(enum sysinfo_flag f);
 /* Display width of a UTF-8 string (at most `bytes` bytes): one column per code point. */
 size_t report_width(const char *s, size_t bytes);
 /* The ANSI colour of a verdict on a terminal (reset with "\033[0m"). */

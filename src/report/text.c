@@ -214,31 +214,35 @@ static const char *count_or_unknown(int n, char *buf, size_t size)
 static void print_env(FILE *out, const struct run *r, const struct report_opts *o)
 {
 	const struct sysinfo *e = &r->env;
-	char buf[512], res[32], ovh[32], load[32], cores[16], packages[16];
+	char buf[640], res[32], ovh[32], load[32], cores[16], packages[16], kind[128], sys[32];
+	const char *pti = e->pti == SYSINFO_YES ? _("on") : e->pti == SYSINFO_NO ? _("off") : "?";
 	fprintf(out, "ptlab %s\n", r->ptlab_version ? r->ptlab_version : "?");
 	snprintf(buf, sizeof(buf),
-		 _("Machine: %s; CPUs online: %d, cores: %s, packages: %s; Linux %s; %s%s%s%s; "
-		   "PCID: %s; transparent huge pages: %s."),
+		 _("Machine: %s; CPUs online: %d, cores: %s, packages: %s; Linux %s; %s; PCID: "
+		   "%s, INVPCID: %s, PTI: %s; transparent huge pages: %s."),
 		 e->cpu_model[0] ? e->cpu_model : "?", e->cpus_online,
 		 count_or_unknown(e->cores, cores, sizeof(cores)),
 		 count_or_unknown(e->packages, packages, sizeof(packages)),
-		 e->kernel[0] ? e->kernel : "?",
-		 e->virtualized ? _("virtual machine") : _("bare metal"),
-		 e->hypervisor[0] ? " (" : "", e->hypervisor, e->hypervisor[0] ? ")" : "",
-		 e->pcid ? _("yes") : _("no"), e->thp[0] ? e->thp : "?");
+		 e->kernel[0] ? e->kernel : "?", report_fmt_machine_kind(e, kind, sizeof(kind)),
+		 e->pcid ? _("yes") : _("no"), report_fmt_flag(e->invpcid), pti,
+		 e->thp[0] ? e->thp : "?");
 	report_wrap(out, buf, 0, o->width);
 	if (e->loadavg1 >= 0)
 		snprintf(load, sizeof(load), "%.2f", e->loadavg1);
 	else
 		snprintf(load, sizeof(load), "?");
+	if (e->null_syscall_ns > 0 && isfinite(e->null_syscall_ns))
+		units_format_ns(e->null_syscall_ns, sys, sizeof(sys));
+	else
+		snprintf(sys, sizeof(sys), "?");
 	snprintf(buf, sizeof(buf),
 		 _("Run: %s preset, seed %llu, CPUs %s, started %s; load average %s; timer %s per "
-		   "read, %s step (%s)."),
+		   "read, %s step, clocksource %s; null system call %s."),
 		 r->preset ? r->preset : "?", (unsigned long long)r->seed,
 		 r->cpus ? r->cpus : "all", r->started ? r->started : "?", load,
 		 units_format_ns(e->clock.overhead_ns, ovh, sizeof(ovh)),
 		 units_format_ns((double)e->clock.resolution_ns, res, sizeof(res)),
-		 e->clock.source[0] ? e->clock.source : "?");
+		 e->clock.source[0] ? e->clock.source : "?", sys);
 	report_wrap(out, buf, 0, o->width);
 	char why[256];
 	if (sysinfo_noisy(e, why, sizeof(why))) {
