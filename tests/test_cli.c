@@ -1006,33 +1006,46 @@ static bool wait_for_progress(pid_t pid, const char *err_path)
 	}
 }
 
+/*
+ * Runs ptlab with args (create first, with --progress), sends SIGINT once
+ * create's progress is on stderr, and collects the run into *r. Returns
+ * whether the progress was seen; *orphans and *clear say what the run
+ * left: orphans reaped, and whether none still runs (those are killed).
+ */
+static bool interrupt_at_progress(const char *const *args, struct cli *r, int *orphans, bool *clear)
+{
+	char out[300], err[300];
+	cli_paths(out, err, sizeof(out));
+	/* Orphans of the run come back to us: none should. */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	pid_t pid = cli_spawn(args, out, err);
+	bool seen = wait_for_progress(pid, err);
+	kill(pid, SIGINT);
+	cli_wait(pid, RUN_LIMIT_NS, r);
+	r->out = cli_slurp(out);
+	r->err = cli_slurp(err);
+	unlink(out);
+	unlink(err);
+	*orphans = 0;
+	*clear = cli_reap_all(NS_PER_S, orphans);
+	if (!*clear)
+		cli_kill_my_children();
+	return seen;
+}
+
 START_TEST(test_interrupt)
 {
 	struct cli r;
-	char out[300], err[300];
-	cli_paths(out, err, sizeof(out));
+	int orphans;
+	bool clear;
 	char *shm_before = cli_shm_names();
 
-	/* Orphans of the run come back to us: none should. */
-	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	/* A run that lasts minutes: every figure takes its whole 2 s budget. */
-	pid_t pid = cli_spawn(ARGS("run", "create", "--progress", "--set",
-				   "create.extra=1MiB,16MiB,256MiB", "--set", "create.budget=2s",
-				   "--set", "create.max_samples=1000000"),
-			      out, err);
-	bool seen = wait_for_progress(pid, err);
-	kill(pid, SIGINT);
-	cli_wait(pid, RUN_LIMIT_NS, &r);
-	r.out = cli_slurp(out);
-	r.err = cli_slurp(err);
-	unlink(out);
-	unlink(err);
-
+	bool seen = interrupt_at_progress(
+		ARGS("run", "create", "--progress", "--set", "create.extra=1MiB,16MiB,256MiB",
+		     "--set", "create.budget=2s", "--set", "create.max_samples=1000000"),
+		&r, &orphans, &clear);
 	/* Nothing of the run may remain: no child left to reap or still running. */
-	int orphans = 0;
-	bool clear = cli_reap_all(NS_PER_S, &orphans);
-	if (!clear)
-		cli_kill_my_children();
 
 	ck_assert_msg(seen, "no progress on stderr: %s", r.err);
 	ck_assert_msg(r.code == 130 && r.sig == 0, "exit %d (signal %d): %s", r.code, r.sig, r.err);
@@ -1138,26 +1151,17 @@ END_TEST
  */
 START_TEST(test_interrupt_announces_nothing_more)
 {
-	char out[300], err[300], json[340];
-	cli_paths(out, err, sizeof(out));
-	snprintf(json, sizeof(json), "%s/interrupted.json", cli_case_dir);
-	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-	/* create first, for minutes (every figure takes its whole 2 s budget); two after it. */
-	pid_t pid = cli_spawn(ARGS("run", "create", "isolation", "crash", "--progress", "--json",
-				   json, "--set", "create.extra=1MiB,16MiB,256MiB", "--set",
-				   "create.budget=2s", "--set", "create.max_samples=1000000"),
-			      out, err);
-	bool seen = wait_for_progress(pid, err);
-	kill(pid, SIGINT);
+	char json[340];
 	struct cli r;
-	cli_wait(pid, RUN_LIMIT_NS, &r);
-	r.out = cli_slurp(out);
-	r.err = cli_slurp(err);
-	unlink(out);
-	unlink(err);
-	int orphans = 0;
-	if (!cli_reap_all(NS_PER_S, &orphans))
-		cli_kill_my_children();
+	int orphans;
+	bool clear;
+	snprintf(json, sizeof(json), "%s/interrupted.json", cli_case_dir);
+	/* create first, for minutes (every figure takes its whole 2 s budget); two after it. */
+	bool seen = interrupt_at_progress(
+		ARGS("run", "create", "isolation", "crash", "--progress", "--json", json, "--set",
+		     "create.extra=1MiB,16MiB,256MiB", "--set", "create.budget=2s", "--set",
+		     "create.max_samples=1000000"),
+		&r, &orphans, &clear);
 	ck_assert_msg(seen, "no progress on stderr: %s", r.err);
 	ck_assert_msg(r.code == 130, "exit %d (signal %d): %s", r.code, r.sig, r.err);
 

@@ -467,6 +467,25 @@ free_bufs:
 	free(a.buf2);
 }
 
+/* What count_allocation() reads of both sides, before and after the switches. */
+struct pair_snapshot {
+	struct procfs_sched sched[2]; /* [0] side A (this process), [1] side B */
+	struct procfs_mem mem[2];
+};
+
+/* Reads the faults and resident memory of side A and of b_pid. Returns 0 or -errno. */
+static int snapshot_pair(pid_t b_pid, struct pair_snapshot *s)
+{
+	int err = procfs_sched(0, &s->sched[0]);
+	if (!err)
+		err = procfs_sched(b_pid, &s->sched[1]);
+	if (!err)
+		err = procfs_mem(0, &s->mem[0]);
+	if (!err)
+		err = procfs_mem(b_pid, &s->mem[1]);
+	return err;
+}
+
 /*
  * A million process switches (or as many as asked), counting the page
  * faults and the resident memory of both sides around them: does a
@@ -492,26 +511,13 @@ static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp
 	/* Warm both sides up first: the first hand-overs fault in their stacks. */
 	uint64_t unused, sw0 = 0, sw1 = 0;
 	op_round_trips(&a, 1000, &unused);
-	struct procfs_sched sa0, sb0, sa1, sb1;
-	struct procfs_mem ma0, mb0, ma1, mb1;
+	struct pair_snapshot s0, s1;
 	int err = pair_switches(b_pid, &sw0);
 	if (!err)
-		err = procfs_sched(0, &sa0);
-	if (!err)
-		err = procfs_sched(b_pid, &sb0);
-	if (!err)
-		err = procfs_mem(0, &ma0);
-	if (!err)
-		err = procfs_mem(b_pid, &mb0);
+		err = snapshot_pair(b_pid, &s0);
 	op_round_trips(&a, (uint64_t)sp->alloc_switches / 2, &unused);
 	if (!err)
-		err = procfs_sched(0, &sa1);
-	if (!err)
-		err = procfs_sched(b_pid, &sb1);
-	if (!err)
-		err = procfs_mem(0, &ma1);
-	if (!err)
-		err = procfs_mem(b_pid, &mb1);
+		err = snapshot_pair(b_pid, &s1);
 	if (!err)
 		err = pair_switches(b_pid, &sw1);
 	stop_pair(pp, &b);
@@ -521,12 +527,13 @@ static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp
 		return;
 	}
 
-	uint64_t minor =
-		(sa1.minor_faults - sa0.minor_faults) + (sb1.minor_faults - sb0.minor_faults);
-	uint64_t major =
-		(sa1.major_faults - sa0.major_faults) + (sb1.major_faults - sb0.major_faults);
-	int64_t rss = ((int64_t)ma1.rss_bytes - (int64_t)ma0.rss_bytes) +
-		      ((int64_t)mb1.rss_bytes - (int64_t)mb0.rss_bytes);
+	uint64_t minor = 0, major = 0;
+	int64_t rss = 0;
+	for (int side = 0; side < 2; side++) {
+		minor += s1.sched[side].minor_faults - s0.sched[side].minor_faults;
+		major += s1.sched[side].major_faults - s0.sched[side].major_faults;
+		rss += (int64_t)s1.mem[side].rss_bytes - (int64_t)s0.mem[side].rss_bytes;
+	}
 	exp_observe(ctx, "alloc.switches", "%llu", (unsigned long long)(sw1 - sw0));
 	exp_observe(ctx, "alloc.minor_faults", "%llu", (unsigned long long)minor);
 	exp_observe(ctx, "alloc.major_faults", "%llu", (unsigned long long)major);
