@@ -13,7 +13,7 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LOCALEDIR ?= $(PREFIX)/share/locale
 MANDIR    ?= $(PREFIX)/share/man
-VERSION   := 0.1.0
+VERSION   := 0.2.0
 
 CC      ?= cc
 PKGS    := jansson

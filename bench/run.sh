@@ -88,8 +88,12 @@ fi
 cpu=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-obs = [e.get("observations", {}) for e in d["experiments"] if e["name"] == "create"]
-print(obs[0].get("pinned_cpu", "0") if obs else "0")' "$tmp/ptlab-same-cpu.json")
+cpu = "0"
+for e in d["experiments"]:
+    for o in e.get("observations", []) if e["name"] == "create" else []:
+        v = o["values"][0] if o.get("key") == "pinned_cpu" and o.get("values") else {}
+        cpu = str(v.get("count", cpu))
+print(cpu)' "$tmp/ptlab-same-cpu.json")
 
 # --- peers --------------------------------------------------------------------
 

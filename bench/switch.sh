@@ -109,17 +109,18 @@ def ptlab_figures(placement):
         for e in d["experiments"]:
             if e["name"] != "switch":
                 continue
-            obs = e.get("observations", {})
+            obs = {o.get("key"): o for o in e.get("observations", [])}
             for m in e["metrics"]:
                 p = m.get("params", {})
                 if p.get("placement") != placement or p.get("working_set_bytes", 0) != 0:
                     continue
                 key = (m["name"], p.get("kind"))
-                # The observation starts with the switches counted per round
-                # trip ("2.00" or "2.00 switches per round trip; ...").
-                o = re.match(r"\s*([0-9.]+)", str(obs.get(
-                    "%s %s %s working_set_bytes=0" % (m["name"], p.get("kind"), placement), "")))
-                spr = o.group(1) if o else None
+                # The first value of the count is the switches per round trip
+                # (forms switch.per_switch and switch.not_two).
+                o = obs.get("%s %s %s working_set_bytes=0" % (m["name"], p.get("kind"), placement))
+                v = (o or {}).get("values") or [{}]
+                spr = "%.2f" % v[0]["number"] if (o or {}).get("form", "").startswith(
+                    ("switch.per_switch", "switch.not_two")) and v[0].get("number") is not None else None
                 if key not in out or m["summary"]["median"] < out[key][0]["median"]:
                     out[key] = (m["summary"], spr)
     return out

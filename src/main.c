@@ -788,7 +788,7 @@ static int cmd_run(const struct options *o)
 		if (res->outcome == OUTCOME_FAILED || res->outcome == OUTCOME_CRASHED ||
 		    res->outcome == OUTCOME_TIMED_OUT) {
 			char why[512];
-			msg_error("%s", outcome_describe(res, why, sizeof(why)));
+			msg_error("%s", catalog_outcome(res, why, sizeof(why)));
 			status = 1;
 		}
 	}
@@ -943,9 +943,19 @@ static int cmd_explain(const struct options *o)
 		printf(_("  T = %.2f, E = %.2f.\n"),
 		       c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
 		       c->margin > 0 ? c->margin : CLAIM_MARGIN);
-	if (c->why) {
-		printf("\n%s\n", _("Mechanism:"));
-		report_wrap(stdout, _(c->why), 2, 80);
+	if (c->why && c->why->id) {
+		printf("\n");
+		report_wrap(
+			stdout,
+			_("Mechanism, paragraph by paragraph (a report shows each one where its "
+			  "condition holds on the run's evidence):"),
+			0, 80);
+		for (const struct mechanism *m = c->why; m->id; m++) {
+			text = xasprintf("%s: %s", m->id, m->when ? _(m->when) : _("always"));
+			report_wrap(stdout, text, 2, 80);
+			free(text);
+			report_wrap(stdout, _(m->text), 4, 80);
+		}
 	}
 	return 0;
 }

@@ -390,3 +390,31 @@ void cli_kill_my_children(void)
 	}
 	free(s);
 }
+
+int cli_each_real_run(void (*each)(const char *name, const char *json, void *arg), void *arg)
+{
+	static const char *const dirs[] = { PTLAB_SRCDIR "/tests/fixtures/runs",
+					    PTLAB_SRCDIR "/../shared/runs" };
+	char dir[] = "/tmp/ptlab-real-XXXXXX", json[400], cmd[1200];
+	int seen = 0;
+	if (system("command -v xz >/dev/null 2>&1") != 0)
+		return -1;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(json, sizeof(json), "%s/run.json", dir);
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		char *names = cli_dir_names(dirs[d], NULL);
+		for (const char *n = names; *n; n += strlen(n) + 1) {
+			size_t len = strlen(n);
+			if (len < 8 || strcmp(n + len - 8, ".json.xz") != 0)
+				continue;
+			snprintf(cmd, sizeof(cmd), "xz -dc '%s/%s' > '%s'", dirs[d], n, json);
+			ck_assert_msg(system(cmd) == 0, "%s", cmd);
+			each(n, json, arg);
+			seen++;
+		}
+		free(names);
+	}
+	unlink(json);
+	rmdir(dir);
+	return seen;
+}

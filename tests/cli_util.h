@@ -110,6 +110,14 @@ char *cli_slurp(const char *path);
  */
 char *cli_dir_names(const char *dir, const char *const *prefixes);
 bool cli_in_names(const char *names, const char *name);
+/*
+ * Calls each(name, json, arg) for every real run of tests/fixtures/runs
+ * (this project's machines) and ../shared/runs (other machines), each
+ * unpacked with xz into a temporary file json that is removed after.
+ * Returns how many it saw; -1 when xz is missing (nothing called).
+ */
+int cli_each_real_run(void (*each)(const char *name, const char *json, void *arg), void *arg);
+
 /* Names in /dev/shm starting with "ptlab.", as cli_dir_names() gives them. */
 char *cli_shm_names(void);
 /*

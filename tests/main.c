@@ -12,13 +12,13 @@ int main(void)
 {
 	SRunner *sr = srunner_create(stats_suite());
 	Suite *(*const more[])(void) = {
-		units_suite,	 param_suite,  sysinfo_suite, procfs_suite,  json_suite,
-		sampler_suite,	 unit_suite,   claims_suite,  catalog_suite, runner_suite,
-		report_suite,	 create_suite, switch_suite,  channel_suite, ipc_suite,
-		isolation_suite, crash_suite,  memory_suite,  sync_suite,    parallel_suite,
-		http_suite,	 hist_suite,   httpd_suite,   loadgen_suite, server_suite,
-		svg_suite,	 html_suite,   formats_suite, compare_suite, po_suite,
-		cli_suite,	 robust_suite, limit_suite,
+		units_suite,	 param_suite,  sysinfo_suite, procfs_suite,   json_suite,
+		sampler_suite,	 unit_suite,   claims_suite,  catalog_suite,  runner_suite,
+		report_suite,	 create_suite, switch_suite,  channel_suite,  ipc_suite,
+		isolation_suite, crash_suite,  memory_suite,  sync_suite,     parallel_suite,
+		http_suite,	 hist_suite,   httpd_suite,   loadgen_suite,  server_suite,
+		svg_suite,	 html_suite,   formats_suite, compare_suite,  po_suite,
+		cli_suite,	 robust_suite, limit_suite,   evidence_suite,
 	};
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
 		srunner_add_suite(sr, more[i]());

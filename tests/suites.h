@@ -14,7 +14,10 @@ Suite *json_suite(void);
 Suite *sampler_suite(void);
 Suite *unit_suite(void);
 Suite *limit_suite(void);
+Suite *evidence_suite(void);
 Suite *claims_suite(void);
+/* The tests of claims/mechanism.c and claims/claims_why.c, added to the claims suite. */
+void mechanism_tcases(Suite *s);
 Suite *catalog_suite(void);
 Suite *runner_suite(void);
 Suite *report_suite(void);

@@ -8,6 +8,7 @@
  * and the claims each experiment names agree with the claims catalogue in
  * both directions.
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,10 @@
 #include "experiments/catalog.h"
 #include "suites.h"
 #include "util/xalloc.h"
+
+#ifndef PTLAB_SRCDIR
+#define PTLAB_SRCDIR "."
+#endif
 
 static size_t catalog_count(void)
 {
@@ -165,10 +170,11 @@ START_TEST(test_claims_named)
 		for (const char *const *id = x->claims; *id; id++) {
 			const struct claim *c = claims_find(*id);
 			ck_assert_msg(c != NULL, "%s names unknown claim '%s'", x->name, *id);
-			/* The claim must know its experiment, or it is never judged. */
-			ck_assert_msg(c->experiment && strcmp(c->experiment, x->name) == 0,
-				      "%s feeds %s, but the claim names %s", x->name, *id,
-				      c->experiment ? c->experiment : "no experiment");
+			/* One experiment feeds a claim: the link is stored in one place. */
+			ck_assert_msg(claim_experiment(c) &&
+					      strcmp(claim_experiment(c), x->name) == 0,
+				      "%s feeds %s, but so does %s", x->name, *id,
+				      claim_experiment(c) ? claim_experiment(c) : "none");
 			for (const char *const *k = x->claims; k < id; k++)
 				ck_assert_msg(strcmp(*k, *id) != 0, "%s names %s twice", x->name,
 					      *id);
@@ -178,21 +184,163 @@ START_TEST(test_claims_named)
 }
 END_TEST
 
+/* Every claim of the catalogue is fed by an experiment: none waits for one today. */
 START_TEST(test_claims_fed)
 {
-	for (const struct claim *c = claims; c->id; c++) {
-		const struct experiment *x = catalog_feeding(c->id);
-		if (!c->experiment) {
-			ck_assert_msg(x == NULL, "%s has no experiment, but %s feeds it", c->id,
-				      x ? x->name : "");
-			continue;
-		}
-		ck_assert_msg(catalog_find(c->experiment) != NULL, "%s: unknown experiment %s",
-			      c->id, c->experiment);
-		ck_assert_msg(x == catalog_find(c->experiment), "%s: %s does not list it", c->id,
-			      c->experiment);
-	}
+	for (const struct claim *c = claims; c->id; c++)
+		ck_assert_msg(claim_experiment(c) != NULL, "no experiment feeds %s", c->id);
 	ck_assert_ptr_null(catalog_feeding("no.such"));
+}
+END_TEST
+
+/* ---- Figures declared once: every reference names a declared figure. ---- */
+
+/* Whether decl names key among its conditions. */
+static bool has_key(const struct figure_decl *d, const char *key, size_t len)
+{
+	for (const char *const *k = d->conditions; k && *k; k++)
+		if (strlen(*k) == len && strncmp(*k, key, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Asserts that name (NULL: any figure) is declared by x and that every
+ * condition key of where (and `also`, a bare key; may be NULL) is one of
+ * the declaration's (with name NULL: of some declaration's).
+ */
+static void check_ref(const struct experiment *x, const char *what, const char *name,
+		      const char *const *where, const char *also)
+{
+	const struct figure_decl *d = name ? figure_declared(x->figures, name) : NULL;
+	ck_assert_msg(!name || d, "%s: figure %s is not declared by %s", what, name, x->name);
+	const char *keys[16];
+	size_t n = 0;
+	for (const char *const *w = where; w && *w && n < 15; w++)
+		keys[n++] = *w;
+	if (also)
+		keys[n++] = also;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strcspn(keys[i], "=");
+		bool found = d && has_key(d, keys[i], len);
+		for (const struct figure_decl *o = x->figures; !name && !found && o && o->names;
+		     o++)
+			found = has_key(o, keys[i], len);
+		ck_assert_msg(found, "%s: condition %.*s is not declared for %s of %s", what,
+			      (int)len, keys[i], name ? name : "any figure", x->name);
+	}
+}
+
+/* Every experiment declares its figures, each name once. */
+START_TEST(test_figures_declared)
+{
+	for (size_t i = 0; catalog[i]; i++) {
+		const struct experiment *x = catalog[i];
+		ck_assert_msg(x->figures != NULL, "%s declares no figures", x->name);
+		for (const struct figure_decl *d = x->figures; d->names; d++)
+			for (const char *const *n = d->names; *n; n++)
+				ck_assert_msg(figure_declared(x->figures, *n) == d,
+					      "%s: figure %s declared twice", x->name, *n);
+	}
+}
+END_TEST
+
+/* The claims: both sides, the parts, the figures beside them, the x and the baseline. */
+START_TEST(test_claims_refer_to_declared_figures)
+{
+	for (const struct claim *c = claims; c->id; c++) {
+		const struct experiment *x =
+			claim_experiment(c) ? catalog_find(claim_experiment(c)) : NULL;
+		if (!x)
+			continue;
+		const struct metric_ref *refs[] = { &c->a, &c->b };
+		for (size_t k = 0; k < 2; k++)
+			if (refs[k]->metric || refs[k]->where)
+				check_ref(x, c->id, refs[k]->metric, refs[k]->where, c->x_param);
+		for (const struct claim_part *p = c->parts; p && p->label; p++) {
+			check_ref(x, c->id, p->a.metric, p->a.where, NULL);
+			check_ref(x, c->id, p->b.metric, p->b.where, NULL);
+		}
+		if (c->baseline)
+			check_ref(x, c->id, c->baseline, NULL, c->x_param);
+		if (c->ceiling)
+			check_ref(x, c->id, c->ceiling, NULL, "bytes");
+		/* A fact's and a nuanced claim's `others` are observations, not figures. */
+		for (const char *const *o = c->others; !c->fact_obs && !c->parts && o && *o; o++)
+			check_ref(x, c->id, *o, c->a.where, NULL);
+	}
+}
+END_TEST
+
+/* The charts: the figures they select and the conditions they read. */
+START_TEST(test_charts_refer_to_declared_figures)
+{
+	for (size_t i = 0; catalog[i]; i++) {
+		const struct experiment *x = catalog[i];
+		for (const struct chart_decl *d = x->charts; d && d->id; d++) {
+			if (d->kind == CHART_PERCENTILES || d->kind == CHART_TIMELINE)
+				continue; /* they read observations */
+			const char *keys[] = { d->cat_key, d->x_key, d->x_key_else,
+					       d->largest_key };
+			for (size_t k = 0; k < CHART_SERIES_MAX; k++) {
+				const struct chart_series *s = &d->series[k];
+				if (k > 0 && !s->names && !s->where && !s->key && !s->label)
+					continue;
+				for (const char *const *n = s->names; n && *n; n++)
+					check_ref(x, d->id, *n, s->where, s->key);
+				if (!s->names)
+					check_ref(x, d->id, NULL, s->where, s->key);
+				for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++)
+					if (keys[j] && (j != 2 || !d->x_key))
+						check_ref(x, d->id, NULL, NULL, keys[j]);
+			}
+			if (d->ref_name)
+				check_ref(x, d->id, d->ref_name, NULL, d->x_key);
+		}
+	}
+}
+END_TEST
+
+/*
+ * The layers of ARCHITECTURE.md: a folder of src/ includes only from its
+ * own and the folders before it, so no include runs from a lower folder
+ * to a higher one.
+ */
+START_TEST(test_layers)
+{
+	static const char *const layers[] = { "util",	     "core",   "model",	 "runner",
+					      "experiments", "claims", "report", NULL };
+	for (size_t l = 0; layers[l]; l++) {
+		char dir[256];
+		snprintf(dir, sizeof(dir), "%s/src/%s", PTLAB_SRCDIR, layers[l]);
+		DIR *d = opendir(dir);
+		ck_assert_msg(d != NULL, "%s", dir);
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+			if (len < 3 || e->d_name[len - 2] != '.' ||
+			    (e->d_name[len - 1] != 'c' && e->d_name[len - 1] != 'h'))
+				continue;
+			char path[600], line[512];
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			FILE *f = fopen(path, "re");
+			ck_assert_ptr_nonnull(f);
+			while (fgets(line, sizeof(line), f)) {
+				if (strncmp(line, "#include \"", 10) != 0)
+					continue;
+				for (size_t h = l + 1; layers[h]; h++) {
+					size_t n = strlen(layers[h]);
+					ck_assert_msg(
+						strncmp(line + 10, layers[h], n) != 0 ||
+							line[10 + n] != '/',
+						"src/%s/%s includes from %s, a higher layer: %s",
+						layers[l], e->d_name, layers[h], line);
+				}
+			}
+			fclose(f);
+		}
+		closedir(d);
+	}
 }
 END_TEST
 
@@ -205,6 +353,10 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_claims_named);
 	tcase_add_test(tc, test_claims_fed);
+	tcase_add_test(tc, test_figures_declared);
+	tcase_add_test(tc, test_layers);
+	tcase_add_test(tc, test_claims_refer_to_declared_figures);
+	tcase_add_test(tc, test_charts_refer_to_declared_figures);
 	suite_add_tcase(s, tc);
 	return s;
 }

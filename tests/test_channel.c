@@ -178,13 +178,8 @@ START_TEST(test_every_channel)
 		ck_assert_ptr_eq(channel_find(ops->name), ops);
 		for (int kind = UNIT_PROCESS; kind <= UNIT_THREAD; kind++)
 			for (size_t s = 0; s < N_SIZES; s++) {
-				const char *why = channel_supports(ops, sizes[s]);
-				if (why) {
-					ck_assert_msg(why[0],
-						      "%s refuses %zu bytes without a reason",
-						      ops->name, sizes[s]);
+				if (!channel_supports(ops, sizes[s]))
 					continue;
-				}
 				exchange(ops, (enum unit_type)kind, sizes[s]);
 				tried++;
 			}
@@ -210,10 +205,10 @@ START_TEST(test_table)
 			ck_assert_str_ne(channels[k]->name, channels[n]->name);
 	ck_assert_uint_eq(n, 13);
 	ck_assert_ptr_null(channel_find("carrier_pigeon"));
-	/* A signal carries one integer: larger messages are refused with a reason. */
-	const char *why = channel_supports(channel_find("signal"), 64);
-	ck_assert_ptr_nonnull(why);
-	ck_assert_ptr_null(channel_supports(channel_find("pipe"), 1 << 20));
+	/* A signal carries one integer: larger messages are refused (ipc says why). */
+	ck_assert(!channel_supports(channel_find("signal"), 64));
+	ck_assert(channel_supports(channel_find("signal"), sizeof(int)));
+	ck_assert(channel_supports(channel_find("pipe"), 1 << 20));
 }
 END_TEST
 

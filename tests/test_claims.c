@@ -17,6 +17,7 @@
 
 #include "claims/claims.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 #include "util/xalloc.h"
 
@@ -391,8 +392,9 @@ START_TEST(test_judge_skipped)
 	struct exp_result *e = create_run(&r);
 	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
 	/* A skip of a metric whose name only begins the same must not be taken. */
-	exp_result_add_skip(e, "fork_exec extra_bytes=0B", "no program to execute was given");
-	exp_result_add_skip(e, "fork extra_bytes=0B", why);
+	exp_result_add_skip(e, "fork_exec extra_bytes=0B",
+			    EV_TEXT("no program to execute was given"));
+	exp_result_add_skip(e, "fork extra_bytes=0B", EV_TEXT(why));
 	struct verdict v;
 	judge("create.cost", &r, &v);
 	ck_assert_int_eq(v.status, V_NO_DATA);
@@ -408,7 +410,7 @@ START_TEST(test_judge_timed_out)
 	struct exp_result *e = create_run(&r);
 	e->outcome = OUTCOME_TIMED_OUT;
 	e->exit_code = -1;
-	exp_result_set_reason(e, "ran past its deadline of 120 s");
+	exp_result_set_reason(e, EV_TEXT("ran past its deadline of 120 s"));
 	struct verdict v;
 	judge("create.cost", &r, &v);
 	ck_assert_int_eq(v.status, V_NO_DATA);
@@ -446,7 +448,7 @@ START_TEST(test_judge_not_measured)
 	add_timing(e, "fork", 0, 160000, 0.02, 31, 1, 0);
 	add_timing(e, "pthread_create", 0, 20000, 0.02, 31, 1, 0);
 	for (const struct claim *c = claims; c->id; c++) {
-		if (c->experiment)
+		if (claim_experiment(c))
 			continue;
 		struct verdict v;
 		claims_judge(c, &r, &v);
@@ -599,14 +601,14 @@ START_TEST(test_fact)
 	judge("switch.alloc", &r, &v);
 	ck_assert_int_eq(v.status, V_NO_DATA);
 	ck_assert_ptr_nonnull(strstr(v.reason, "switch.alloc"));
-	exp_result_add_obs(e, "switch.alloc", "no");
+	exp_result_add_obs(e, "switch.alloc", EV_WORD("no"));
 	judge("switch.alloc", &r, &v);
 	ck_assert_int_eq(v.status, V_NOT_OBSERVED);
-	e->obs[0].value[0] = 'y'; /* "yo" is not "yes" */
+	((char *)e->obs[0].msg.vals[0].s)[0] = 'y'; /* "yo" is not "yes" */
 	judge("switch.alloc", &r, &v);
 	ck_assert_int_eq(v.status, V_NOT_OBSERVED);
-	free(e->obs[0].value);
-	e->obs[0].value = xstrdup("yes");
+	ev_msg_free(&e->obs[0].msg);
+	ev_msg_dup(&e->obs[0].msg, EV_WORD("yes"));
 	judge("switch.alloc", &r, &v);
 	ck_assert_int_eq(v.status, V_OBSERVED);
 	run_free(&r);
@@ -858,9 +860,9 @@ START_TEST(test_catalogue_fields)
 		ck_assert_msg(!c->process_says == !c->thread_says, "%s: one table cell", c->id);
 		ck_assert_msg(!c->process_says || c->aspect != ASPECT_NONE,
 			      "%s: table cells without an aspect", c->id);
-		if (!c->experiment)
+		if (!claim_experiment(c))
 			continue;
-		ck_assert_msg(c->why && c->why[0], "%s: measured without a why", c->id);
+		ck_assert_msg(c->why && c->why[0].id, "%s: measured without a why", c->id);
 		/* A measured claim has a rule: a fact, parts, a table, or two metrics. */
 		if (c->fact_obs || c->kind == CLAIM_TABLE) {
 			ck_assert_msg(c->fact_obs || c->a.where, "%s: a table without a selection",
@@ -952,5 +954,6 @@ Suite *claims_suite(void)
 	tcase_add_test(tc, test_catalogue_fields);
 	tcase_add_test(tc, test_status_names);
 	suite_add_tcase(s, tc);
+	mechanism_tcases(s);
 	return s;
 }

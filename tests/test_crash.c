@@ -51,17 +51,62 @@ static struct exp_result *run_crash(struct run *r, const char *workers, const ch
 	return res;
 }
 
+/* The English phrase of an observation. */
 static void assert_obs(const struct exp_result *res, const char *name, const char *want)
 {
 	const char *v = exp_test_obs(res, name);
 	ck_assert_msg(strcmp(v, want) == 0, "%s is \"%s\", not \"%s\"", name, v, want);
 }
 
-static void assert_prefix(const struct exp_result *res, const char *name, const char *want)
+/* A fact: the bare word yes. */
+static void assert_yes(const struct exp_result *res, const char *name)
 {
-	const char *v = exp_test_obs(res, name);
-	ck_assert_msg(strncmp(v, want, strlen(want)) == 0, "%s is \"%s\", not \"%s...\"", name, v,
-		      want);
+	const char *w = exp_result_obs_word(res, name);
+	ck_assert_msg(w && strcmp(w, "yes") == 0, "%s is %s", name, exp_test_obs(res, name));
+}
+
+static void assert_count(const struct ev_val *v, int64_t want)
+{
+	ck_assert_int_eq(v->type, EV_COUNT);
+	ck_assert_int_eq(v->i, want);
+}
+
+/* A value with a name: a signal, an errno, a word. */
+static void assert_named(const struct ev_val *v, enum ev_type type, const char *want)
+{
+	ck_assert_msg(v->type == type, "a %s, not a %s", ev_type_name(type), ev_type_name(v->type));
+	ck_assert_str_eq(v->s, want);
+}
+
+/* A fault in one thread: the signal, and the whole process ended. */
+static void assert_fault_end(const struct exp_result *res, const char *name, const char *sig)
+{
+	const struct ev_msg *m = exp_test_obs_of(res, name, "crash.fault_end", 2);
+	assert_named(&m->vals[0], EV_SIGNAL, sig);
+	assert_named(&m->vals[1], EV_WORD, "whole_process");
+}
+
+/* Each sibling of the thread group stopped at the checkpoint: half of work. */
+static void assert_progress(const struct exp_result *res, size_t others, int64_t work)
+{
+	const struct ev_msg *m =
+		exp_test_obs_of(res, "iso.crash_thread.progress", "crash.progress", 2);
+	ck_assert_int_eq(m->vals[0].type, EV_LIST);
+	ck_assert_uint_eq(m->vals[0].n_list, others);
+	for (size_t i = 0; i < others; i++)
+		ck_assert_int_eq(m->vals[0].list[i], work / 2);
+	assert_count(&m->vals[1], work);
+}
+
+/* Every sibling process counted all its work and exited 0. */
+static void assert_survivors(const struct exp_result *res, int64_t others, int64_t work)
+{
+	const struct ev_msg *m =
+		exp_test_obs_of(res, "iso.crash_process.survivors", "crash.survivors", 4);
+	assert_count(&m->vals[0], others);
+	assert_count(&m->vals[1], others);
+	assert_count(&m->vals[2], work);
+	assert_count(&m->vals[3], others);
 }
 
 /* Names starting with "core" in dir, newline-separated and each followed by one, into buf. */
@@ -104,27 +149,45 @@ START_TEST(test_facts)
 	list_cores("/tmp", tmp_before, sizeof(tmp_before));
 	struct exp_result *res = run_crash(&r, NULL, NULL);
 
-	assert_obs(res, "iso.crash_process", "yes");
-	assert_obs(res, "iso.crash_process.signal", "SIGSEGV");
-	assert_prefix(res, "iso.crash_process.survivors", "3 of 3 finished 200000 increments");
+	assert_yes(res, "iso.crash_process");
+	assert_named(&exp_test_obs_of(res, "iso.crash_process.signal", NULL, 1)->vals[0], EV_SIGNAL,
+		     "SIGSEGV");
+	assert_survivors(res, 3, 200000);
+	assert_obs(res, "iso.crash_process.survivors",
+		   "3 of 3 finished 200000 increments, 3 of 3 exited with status 0");
 
-	assert_obs(res, "iso.crash_thread", "yes");
+	assert_yes(res, "iso.crash_thread");
+	assert_fault_end(res, "iso.crash_thread.signal", "SIGSEGV");
 	assert_obs(res, "iso.crash_thread.signal", "SIGSEGV: the whole process");
-	assert_obs(res, "iso.crash_thread.progress",
-		   "others stopped at 100000, 100000, 100000 of 200000");
-	assert_obs(res, "iso.crash_thread.abort", "SIGABRT: the whole process");
+	assert_progress(res, 3, 200000);
+	assert_fault_end(res, "iso.crash_thread.abort", "SIGABRT");
 #if defined(__x86_64__) || defined(__i386__)
-	assert_obs(res, "iso.crash_thread.fpe", "SIGFPE: the whole process");
+	assert_fault_end(res, "iso.crash_thread.fpe", "SIGFPE");
 #else
-	exp_test_obs(res, "iso.crash_thread.fpe");
+	exp_test_obs_of(res, "iso.crash_thread.fpe", "crash.fault_end", 2);
 #endif
 
-	assert_obs(res, "iso.error_thread", "yes");
-	assert_prefix(res, "iso.error_thread.error", "ENOENT, handled; 3 of 3 others finished");
+	assert_yes(res, "iso.error_thread");
+	const struct ev_msg *m =
+		exp_test_obs_of(res, "iso.error_thread.error", "crash.error_handled", 4);
+	assert_named(&m->vals[0], EV_ERRNO, "ENOENT");
+	assert_count(&m->vals[1], 3);
+	assert_count(&m->vals[2], 3);
+	ck_assert_int_eq(m->vals[3].type, EV_MSG);
+	ck_assert_str_eq(m->vals[3].msg->form, "crash.exited");
+	ck_assert_uint_eq(m->vals[3].msg->n_vals, 1);
+	assert_count(&m->vals[3].msg->vals[0], 0);
 
-	assert_obs(res, "iso.corruption", "yes");
-	assert_obs(res, "iso.corruption.thread",
-		   "a thread wrote -1 to slots[4]; its sibling's balance went from 100 to -1");
+	assert_yes(res, "iso.corruption");
+	m = exp_test_obs_of(res, "iso.corruption.thread", "crash.corrupt_thread", 3);
+	assert_count(&m->vals[0], -1);
+	assert_count(&m->vals[1], 100);
+	assert_count(&m->vals[2], -1);
+	m = exp_test_obs_of(res, "iso.corruption.process", "crash.corrupt_process", 4);
+	assert_count(&m->vals[0], -1);
+	assert_count(&m->vals[1], 100);
+	assert_count(&m->vals[2], -1);
+	assert_count(&m->vals[3], 100);
 	assert_obs(res, "iso.corruption.process",
 		   "a child process wrote -1 to slots[4]; its own copy's balance went from 100 to "
 		   "-1, the parent's from 100 to 100");
@@ -142,12 +205,14 @@ START_TEST(test_smallest)
 	struct run r;
 
 	struct exp_result *res = run_crash(&r, "2", "1000");
-	assert_obs(res, "iso.crash_process", "yes");
-	assert_prefix(res, "iso.crash_process.survivors", "1 of 1 finished 1000 increments");
-	assert_obs(res, "iso.crash_thread", "yes");
-	assert_obs(res, "iso.crash_thread.progress", "others stopped at 500 of 1000");
-	assert_obs(res, "iso.error_thread", "yes");
-	assert_obs(res, "iso.corruption", "yes");
+	assert_yes(res, "iso.crash_process");
+	assert_survivors(res, 1, 1000);
+	assert_yes(res, "iso.crash_thread");
+	assert_progress(res, 1, 1000);
+	assert_obs(res, "iso.crash_thread.progress",
+		   "the others stopped at 500 of 1000 increments");
+	assert_yes(res, "iso.error_thread");
+	assert_yes(res, "iso.corruption");
 	exp_test_no_children();
 	run_free(&r);
 }
@@ -165,6 +230,15 @@ START_TEST(test_descriptor)
 		ck_assert_str_eq(exp_crash.claims[i], fed[i]);
 	}
 	ck_assert_ptr_null(exp_crash.claims[4]);
+	/* Its sentences: each id its own or a word, each template well formed; no figures. */
+	ck_assert_ptr_nonnull(exp_crash.forms);
+	for (const struct ev_form *f = exp_crash.forms; f->id; f++) {
+		ck_assert_ptr_nonnull(f->text);
+		ck_assert_msg(strncmp(f->id, "crash.", 6) == 0 || !strchr(f->id, '.'), "%s", f->id);
+		ck_assert_msg(ev_form_arity(f->text) >= 0, "%s: %s", f->id, f->text);
+	}
+	ck_assert_ptr_nonnull(exp_crash.figures);
+	ck_assert_ptr_null(exp_crash.figures[0].names);
 	char err[256];
 	void *params = calloc(1, exp_crash.params_size);
 	ck_assert_ptr_nonnull(params);

@@ -101,7 +101,7 @@ static void check_metric(const struct exp_result *res, const struct expect *x, c
 	const struct metric *m = find(res, x->name, extra);
 	ck_assert_msg(m != NULL, "%s at extra_bytes=%s not measured (%zu skips%s%s)", x->name,
 		      extra, res->n_skips, res->n_skips ? ", first: " : "",
-		      res->n_skips ? res->skips[0].reason : "");
+		      res->n_skips ? exp_test_said(res, &res->skips[0].reason) : "");
 	ck_assert_str_eq(m->unit, "ns");
 	ck_assert_int_eq(m->dir, DIR_LOWER_IS_BETTER);
 	ck_assert_uint_ge(m->batch, 1);
@@ -147,12 +147,26 @@ START_TEST(test_quick_smoke)
 					metric_param(&res->metrics[i], "extra_bytes")->num !=
 						metric_param(&res->metrics[j], "extra_bytes")->num,
 				"%s measured twice at one size", res->metrics[i].name);
+	/* What was asked and what the kernel took, as values, not prose. */
+	const struct ev_msg *pinned = exp_test_obs_msg(res, "pinned_cpu");
+	ck_assert_ptr_null(pinned->form);
+	ck_assert_uint_eq(pinned->n_vals, 1);
+	ck_assert_int_eq(pinned->vals[0].type, EV_COUNT); /* the quick preset pins */
+	ck_assert_int_ge(pinned->vals[0].i, 0);
+	ck_assert_str_eq(exp_result_obs_word(res, "hugepages"), "madvise-nohuge");
+	const char *thp = exp_result_obs_word(res, "thp_used");
+	ck_assert_ptr_nonnull(thp);
+	ck_assert_int_eq(exp_test_obs_msg(res, "thp_used")->vals[0].type, EV_WORD);
+	ck_assert_msg(strcmp(thp, "nohugepage") == 0 || strcmp(thp, "default") == 0, "thp_used %s",
+		      thp);
+	/* The word reads as words, not as its name. */
+	ck_assert_str_ne(exp_test_obs(res, "thp_used"), thp);
 	/* Methods outside the sweep are measured once, with no extra memory. */
 	ck_assert_ptr_null(find(res, "clone_vm", MIB));
 	ck_assert_ptr_null(find(res, "fork_exec", MIB16));
 	if (exe)
 		ck_assert_msg(res->n_skips == 0, "unexpected skip: %s: %s", res->skips[0].what,
-			      res->skips[0].reason);
+			      exp_test_said(res, &res->skips[0].reason));
 
 	const char *fed[] = { "create.cost", "create.memory" };
 	for (size_t i = 0; i < 2; i++) {
@@ -206,8 +220,10 @@ START_TEST(test_no_program_to_execute)
 			ck_assert_ptr_null(find(res, x->name, sizes[s]));
 			const struct skip *sk = find_skip(res, x->name, s ? "1MiB" : "=0");
 			ck_assert_msg(sk != NULL, "%s at %s: no skip", x->name, sizes[s]);
-			ck_assert_ptr_nonnull(sk->reason);
-			ck_assert_str_ne(sk->reason, "");
+			ck_assert_ptr_nonnull(sk->reason.form);
+			ck_assert_str_eq(sk->reason.form, "create.no_exe");
+			ck_assert_str_eq(exp_test_said(res, &sk->reason),
+					 "no program to execute was given");
 		}
 	/* posix_spawn at 0 and 1MiB, fork_exec at 0: nothing else is skipped. */
 	ck_assert_uint_eq(res->n_skips, 3);
@@ -231,7 +247,24 @@ START_TEST(test_too_much_memory_is_skipped)
 	struct exp_result *res = run_create(&r, "1TiB", NULL);
 	const struct skip *sk = find_skip(res, "extra_bytes=1TiB", "");
 	ck_assert_msg(sk != NULL, "the 1TiB point was not skipped (%zu skips)", res->n_skips);
-	ck_assert_msg(strstr(sk->reason, "memory") != NULL, "reason: %s", sk->reason);
+	/* Short of free memory (with both sizes), or refused by the mapping (with its limit). */
+	const struct ev_msg *why = &sk->reason;
+	ck_assert_msg(why->form && (strcmp(why->form, "create.no_memory") == 0 ||
+				    strcmp(why->form, "create.map") == 0),
+		      "reason: %s", exp_test_said(res, why));
+	if (strcmp(why->form, "create.no_memory") == 0) {
+		ck_assert_uint_eq(why->n_vals, 2);
+		for (size_t i = 0; i < 2; i++) {
+			ck_assert_int_eq(why->vals[i].type, EV_NUM);
+			ck_assert_str_eq(why->vals[i].unit, "bytes");
+		}
+		ck_assert(why->vals[0].d > (double)TIB); /* needed: more than the 1TiB held */
+		ck_assert(why->vals[1].d < why->vals[0].d);
+		ck_assert_ptr_nonnull(strstr(exp_test_said(res, why), "not enough free memory"));
+	} else {
+		ck_assert_uint_eq(why->n_vals, 1);
+		ck_assert_int_eq(why->vals[0].type, EV_MSG);
+	}
 	ck_assert_ptr_null(find(res, "fork", "1099511627776"));
 	ck_assert_ptr_null(find(res, "pthread_create", "1099511627776"));
 	/* The rest was still measured. */

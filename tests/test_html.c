@@ -3,7 +3,7 @@
  * Tests of the HTML report (report/html.c, report/html_charts.c and the
  * embedded shell) on a run made by hand: `create` at two sizes, a pair of
  * `switch` figures with a working set, a `server` result with the
- * observations its charts parse, and a `sync` that timed out. The page is
+ * observations its charts read, and a `sync` that timed out. The page is
  * checked for its structure rather than byte for byte (the charts'
  * geometry belongs to svg.c): it is one document that nests properly, it
  * refers to nothing outside itself, every chart the data allows is there
@@ -34,6 +34,7 @@
 #include "model/run.h"
 #include "report/html.h"
 #include "report/report.h"
+#include "exp_test.h"
 #include "suites.h"
 #include "util/xalloc.h"
 
@@ -162,7 +163,8 @@ static void make_run(struct run *r, bool noisy)
 	exp_result_add_param(e, "extra", "16MiB", false, 0);
 	add_create(e, "0", "1800000", 1);
 	add_create(e, "16777216", "18577216", 4.8);
-	exp_result_add_skip(e, "posix_spawn extra_bytes=0", "no program to execute was given");
+	exp_result_add_skip(e, "posix_spawn extra_bytes=0",
+			    EV_TEXT("no program to execute was given"));
 
 	e = run_add_result(r, "switch");
 	e->duration_ns = 2000000000ull;
@@ -177,10 +179,9 @@ static void make_run(struct run *r, bool noisy)
 	e = run_add_result(r, "server");
 	e->duration_ns = 9000000000ull;
 	static const char *const models[] = { "prefork", "thread_pool" };
-	static const char *const timelines[] = {
-		"slice=15000000ns poison=76000000ns ok=30,30,30,30,30,30,0 failed=0,0,0,0,0,0,0",
-		"slice=15000000ns poison=76000000ns ok=30,30,30,30,30,2,0 failed=0,0,0,0,0,28,30",
-	};
+	static const int64_t ok[2][7] = { { 30, 30, 30, 30, 30, 30, 0 },
+					  { 30, 30, 30, 30, 30, 2, 0 } };
+	static const int64_t failed[2][7] = { { 0, 0, 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 28, 30 } };
 	for (size_t i = 0; i < 2; i++) {
 		char m[64], name[128];
 		snprintf(m, sizeof(m), "model=%s", models[i]);
@@ -190,18 +191,23 @@ static void make_run(struct run *r, bool noisy)
 		    "work_us=0");
 		snprintf(name, sizeof(name), "latency_percentiles %s load=keepalive work_us=0", m);
 		exp_result_add_obs(e, name,
-				   "p50=67583ns p90=108543ns p99=208895ns p99.9=1769471ns "
-				   "max=37315271ns n=41547");
+				   &EV_MSG_OF("server.percentiles", ev_num(67583, "ns"),
+					      ev_num(108543, "ns"), ev_num(208895, "ns"),
+					      ev_num(1769471, "ns"), ev_num(37315271, "ns"),
+					      ev_count(41547)));
 		snprintf(name, sizeof(name), "timeline %s", m);
-		exp_result_add_obs(e, name, timelines[i]);
+		exp_result_add_obs(e, name,
+				   &EV_MSG_OF("server.timeline", ev_num(15000000, "ns"),
+					      ev_num(76000000, "ns"), ev_list(ok[i], 7),
+					      ev_list(failed[i], 7)));
 	}
-	exp_result_add_obs(e, "note", nasty);
+	exp_result_add_obs(e, "note", EV_TEXT(nasty));
 
 	e = run_add_result(r, "sync");
 	e->outcome = OUTCOME_TIMED_OUT;
 	e->exit_code = -1;
 	e->signal = 9;
-	exp_result_set_reason(e, "ran past its deadline of 2 s and was killed");
+	exp_result_set_reason(e, &EV_MSG_OF("runner.deadline", ev_num(2e9, "ns")));
 }
 
 /* Renders r into a new string (caller frees). */
@@ -470,7 +476,7 @@ START_TEST(test_structure)
 	ck_assert_msg(well_formed(page, strlen(page), false, err, sizeof(err)), "%s", err);
 	/* The warnings: a busy machine, an experiment that did not end. */
 	ck_assert_ptr_nonnull(strstr(page, "the 1-minute load average is 3.50 on 4 CPUs"));
-	ck_assert_ptr_nonnull(strstr(page, "ran past its deadline of 2 s and was killed"));
+	ck_assert_ptr_nonnull(strstr(page, "killed after its deadline of 2.00 s"));
 	ck_assert_uint_ge(count(page, "class=\"warning\""), 2);
 	/* Text from the run is escaped wherever it lands. */
 	ck_assert_ptr_nonnull(strstr(page, "Test CPU &lt;9000&gt; &amp; co"));
@@ -672,10 +678,16 @@ START_TEST(test_embedded_json)
 	json_t *want = json_from_run(&r);
 	ck_assert_msg(json_equal(got, want), "the embedded JSON differs from json_from_run");
 	/* The nasty observation came through intact. */
-	const char *note = json_string_value(json_object_get(
-		json_object_get(json_array_get(json_object_get(got, "experiments"), 2),
-				"observations"),
-		"note"));
+	const char *note = NULL;
+	json_t *obs = json_object_get(json_array_get(json_object_get(got, "experiments"), 2),
+				      "observations");
+	for (size_t i = 0; i < json_array_size(obs); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(obs, i), "key")),
+			   "note") == 0)
+			note = json_string_value(json_object_get(
+				json_array_get(json_object_get(json_array_get(obs, i), "values"),
+					       0),
+				"token"));
 	ck_assert_ptr_nonnull(note);
 	ck_assert_str_eq(note, nasty);
 	ck_assert_ptr_null(strstr(page, "raw_total"));

@@ -19,18 +19,59 @@
 #include "core/param.h"
 #include "runner/runner.h"
 #include "core/unit.h"
+#include "core/units.h"
 #include "experiments/catalog.h"
 #include "model/run.h"
 #include "report/report.h"
 #include "exp_test.h"
 #include "suites.h"
 
+/* A fact: the bare word yes or no. */
+static void fact_is(const struct exp_result *res, const char *name, const char *word)
+{
+	const struct ev_msg *m = exp_test_obs_msg(res, name);
+	ck_assert_msg(!m->form && m->n_vals == 1 && m->vals[0].type == EV_WORD, "%s: %s", name,
+		      exp_test_obs(res, name));
+	ck_assert_str_eq(m->vals[0].s, word);
+	ck_assert_str_eq(exp_test_obs(res, name), word); /* English: yes, no */
+}
+
+/* The form of the skip when ops refuses a message of len bytes. */
+static const char *size_form(const struct channel_ops *ops)
+{
+	if (strcmp(ops->name, "signal") == 0)
+		return "ipc.signal_size";
+	if (strcmp(ops->name, "udp") == 0)
+		return "ipc.udp_size";
+	return "ipc.size_refused";
+}
+
+/* The skip of `what`, asserted to be there with a reason, phrased with form when given. */
+static const struct ev_msg *skipped(const struct exp_result *res, const char *what,
+				    const char *form)
+{
+	for (size_t i = 0; i < res->n_skips; i++) {
+		const struct skip *k = &res->skips[i];
+		if (strcmp(k->what, what) != 0)
+			continue;
+		ck_assert_msg(!ev_msg_empty(&k->reason), "%s: skipped without a reason", k->what);
+		if (form)
+			ck_assert_msg(k->reason.form && strcmp(k->reason.form, form) == 0,
+				      "%s: skipped as %s, not %s: %s", k->what,
+				      k->reason.form ? k->reason.form : "(none)", form,
+				      exp_test_said(res, &k->reason));
+		return &k->reason;
+	}
+	ck_abort_msg("%s neither measured nor skipped for its reason", what);
+	return NULL;
+}
+
 /*
  * A figure of the channel for kind at `bytes` on one CPU, or a skip whose
  * reason is the one the mechanism gives for that size (never a failure).
  */
 static void measured_or_skipped(const struct exp_result *res, const struct channel_ops *ops,
-				const char *kind, const char *measure, size_t bytes)
+				const char *kind, const char *measure, size_t bytes, size_t n_cpus)
 {
 	char k[32], m[32], b[32], p[32] = "placement=same-cpu";
 	snprintf(k, sizeof(k), "kind=%s", kind);
@@ -46,18 +87,46 @@ static void measured_or_skipped(const struct exp_result *res, const struct chann
 		ck_assert(x->sum.median > 0);
 		return;
 	}
-	const char *why = channel_supports(ops, bytes);
-	bool may_skip = why || (strcmp(measure, "bandwidth") == 0 && ops->lossy) ||
-			strcmp(p, "placement=cross-cpu") == 0; /* one CPU: no cross-CPU figure */
-	ck_assert_msg(may_skip, "%s %s %s %zu: not measured, and nothing says it cannot be",
-		      ops->name, measure, kind, bytes);
-	char what[96];
-	snprintf(what, sizeof(what), "%s %s %s", ops->name, measure, kind);
-	for (size_t i = 0; i < res->n_skips; i++)
-		if (strncmp(res->skips[i].what, what, strlen(what)) == 0 &&
-		    (!why || strcmp(res->skips[i].reason, why) == 0))
-			return;
-	ck_abort_msg("%s neither measured nor skipped for its reason", what);
+	bool refused = !channel_supports(ops, bytes);
+	bool lossy = strcmp(measure, "bandwidth") == 0 && ops->lossy;
+	bool cross = strcmp(p, "placement=cross-cpu") == 0;
+	ck_assert_msg(refused || lossy || cross,
+		      "%s %s %s %zu: not measured, and nothing says it cannot be", ops->name,
+		      measure, kind, bytes);
+	char what[128], exact[32];
+	snprintf(what, sizeof(what), "%s %s %s %s bytes=%s", ops->name, measure, kind, p + 10,
+		 units_format_exact((int64_t)bytes, UNIT_BYTES, exact, sizeof(exact)));
+	if (refused) {
+		/* The size, and for a named refusal the mechanism's own reason. */
+		const struct ev_msg *why = skipped(res, what, size_form(ops));
+		ck_assert_uint_ge(why->n_vals, 2);
+		ck_assert_int_eq(why->vals[0].type, EV_NUM);
+		ck_assert_str_eq(why->vals[0].unit, "bytes");
+		ck_assert_uint_eq((uint64_t)why->vals[0].d, bytes);
+	} else if (lossy) {
+		const struct ev_msg *why = skipped(res, what, "ipc.lossy");
+		ck_assert_int_eq(why->vals[0].type, EV_TOKEN);
+		ck_assert_str_eq(why->vals[0].s, ops->name);
+	} else if (n_cpus < 2) {
+		const struct ev_msg *why = skipped(res, what, "two_cpus");
+		ck_assert_int_eq(why->vals[0].type, EV_COUNT);
+		ck_assert_int_eq(why->vals[0].i, (int64_t)n_cpus);
+	} else {
+		skipped(res, what, NULL); /* across CPUs, anything this machine lacks */
+	}
+}
+
+/* Every figure the experiment records is declared: each mechanism of the table, the limits. */
+static void every_figure_declared(const struct experiment *e)
+{
+	for (size_t i = 0; channels[i]; i++) {
+		const struct figure_decl *d = figure_declared(e->figures, channels[i]->name);
+		ck_assert_msg(d != NULL, "ipc: figure %s is not declared", channels[i]->name);
+		ck_assert_int_eq(d->unit, MU_NS);
+		ck_assert_int_eq(d->dir, DIR_LOWER_IS_BETTER);
+	}
+	ck_assert_ptr_nonnull(figure_declared(e->figures, "memcpy"));
+	ck_assert_ptr_nonnull(figure_declared(e->figures, "cacheline"));
 }
 
 START_TEST(test_quick_smoke)
@@ -69,18 +138,20 @@ START_TEST(test_quick_smoke)
 	struct run r;
 	struct exp_result *res = exp_test_run(catalog_find("ipc"), settings, &o, &r);
 
+	every_figure_declared(catalog_find("ipc"));
 	for (size_t i = 0; channels[i]; i++) {
-		measured_or_skipped(res, channels[i], "process", "latency", 64);
-		measured_or_skipped(res, channels[i], "thread", "latency", 64);
-		measured_or_skipped(res, channels[i], "thread", "bandwidth", 4096);
+		measured_or_skipped(res, channels[i], "process", "latency", 64, o.n_cpus);
+		measured_or_skipped(res, channels[i], "thread", "latency", 64, o.n_cpus);
+		measured_or_skipped(res, channels[i], "thread", "bandwidth", 4096, o.n_cpus);
 	}
 	ck_assert_ptr_nonnull(exp_result_find_metric(res, "memcpy", NULL));
 	if (o.n_cpus >= 2)
 		ck_assert_ptr_nonnull(exp_result_find_metric(res, "cacheline", NULL));
 
 	/* Copy-on-write keeps a plain variable apart; a shared mapping is shared. */
-	ck_assert_str_eq(exp_result_obs(res, "plain_variable_seen"), "no");
-	ck_assert_str_eq(exp_result_obs(res, "shared_mapping_seen"), "yes");
+	fact_is(res, "plain_variable_seen", "no");
+	fact_is(res, "shared_mapping_seen", "yes");
+	fact_is(res, "ipc.needed", "yes");
 
 	static const char *const fed[] = { "ipc.needed", "ipc.faster_threads", "ipc.mechanisms" };
 	for (size_t i = 0; i < 3; i++) {

@@ -53,8 +53,31 @@ static const char *skip_reason(const struct exp_result *res, const char *what)
 {
 	for (size_t i = 0; i < res->n_skips; i++)
 		if (strcmp(res->skips[i].what, what) == 0)
-			return res->skips[i].reason;
+			return exp_test_said(res, &res->skips[i].reason);
 	return NULL;
+}
+
+/* The one value of a bare observation, asserted to be of type. */
+static const struct ev_val *bare(const struct exp_result *res, const char *name, enum ev_type type)
+{
+	const struct ev_val *v = &exp_test_obs_of(res, name, NULL, 1)->vals[0];
+	ck_assert_msg(v->type == type, "%s is a %s, not a %s", name, ev_type_name(v->type),
+		      ev_type_name(type));
+	return v;
+}
+
+/* A bare word: a fact's yes or no, what the main thread saw. */
+static void assert_word(const struct exp_result *res, const char *name, const char *want)
+{
+	ck_assert_str_eq(bare(res, name, EV_WORD)->s, want);
+}
+
+/* A size in bytes, asserted to be one. */
+static double bytes_of(const struct exp_result *res, const char *name)
+{
+	const struct ev_val *v = bare(res, name, EV_NUM);
+	ck_assert_str_eq(v->unit, "bytes");
+	return v->d;
 }
 
 /* Splits a comma list of integers into v; returns the count. */
@@ -100,19 +123,21 @@ static void check_run(const char *threads_text, int threads)
 	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
 		if (RUNTIME_THREADS && strcmp(facts[i], "def.unit") == 0)
 			continue;
-		ck_assert_msg(strcmp(exp_test_obs(res, facts[i]), "yes") == 0, "%s: %s", facts[i],
+		const char *w = exp_result_obs_word(res, facts[i]);
+		ck_assert_msg(w && strcmp(w, "yes") == 0, "%s: %s", facts[i],
 			      exp_test_obs(res, facts[i]));
 	}
 
 	/* def.unit: the threads and the main thread, distinct TIDs, a CPU each. */
+	int64_t tasks = bare(res, "def.unit.tasks", EV_COUNT)->i;
 	if (RUNTIME_THREADS)
-		ck_assert_int_gt(atoi(exp_test_obs(res, "def.unit.tasks")), threads + 1);
+		ck_assert_int_gt(tasks, threads + 1);
 	else
-		ck_assert_int_eq(atoi(exp_test_obs(res, "def.unit.tasks")), threads + 1);
+		ck_assert_int_eq(tasks, threads + 1);
 	long tids[64], cpus[64];
-	ck_assert_uint_eq(parse_list(exp_test_obs(res, "def.unit.tids"), tids, 64),
+	ck_assert_uint_eq(parse_list(bare(res, "def.unit.tids", EV_TOKEN)->s, tids, 64),
 			  (size_t)threads);
-	ck_assert_uint_eq(parse_list(exp_test_obs(res, "def.unit.cpus"), cpus, 64),
+	ck_assert_uint_eq(parse_list(bare(res, "def.unit.cpus", EV_TOKEN)->s, cpus, 64),
 			  (size_t)threads);
 	/* Pinned round-robin over the CPUs of the run: thread i ran on the i-th, wrapping. */
 	int allowed[CPU_SETSIZE];
@@ -126,32 +151,49 @@ static void check_run(const char *threads_text, int threads)
 	}
 
 	/* mem.separate: the child's writes were copies made on demand. */
-	ck_assert_int_ge(atoll(exp_test_obs(res, "mem.separate.cow_faults")), 1);
+	ck_assert_int_ge(bare(res, "mem.separate.cow_faults", EV_COUNT)->i, 1);
 
 	/* mem.stack: a default size, little of it resident; the overflow is the process's end. */
-	unsigned long long def = strtoull(exp_test_obs(res, "mem.stack.default_bytes"), NULL, 10);
-	unsigned long long resident =
-		strtoull(exp_test_obs(res, "mem.stack.resident_bytes"), NULL, 10);
-	ck_assert_uint_gt(def, 0);
-	ck_assert_uint_gt(resident, 0);
-	ck_assert_uint_lt(resident, def);
-	const char *overflow = exp_test_obs(res, "mem.stack.overflow");
-	ck_assert_msg(strncmp(overflow, "SIG", 3) == 0 && strstr(overflow, ": the whole process"),
-		      "overflow: %s", overflow);
+	double def = bytes_of(res, "mem.stack.default_bytes");
+	double resident = bytes_of(res, "mem.stack.resident_bytes");
+	ck_assert_double_gt(def, 0);
+	ck_assert_double_gt(resident, 0);
+	ck_assert_double_lt(resident, def);
+	const struct ev_msg *overflow =
+		exp_test_obs_of(res, "mem.stack.overflow", "isolation.fault_end", 2);
+	ck_assert_int_eq(overflow->vals[0].type, EV_SIGNAL);
+	ck_assert_int_eq(overflow->vals[1].type, EV_WORD);
+	ck_assert_str_eq(overflow->vals[1].s, "whole_process");
+	const char *said = exp_test_obs(res, "mem.stack.overflow");
+	ck_assert_msg(strncmp(said, "SIG", 3) == 0 && strstr(said, ": the whole process"),
+		      "overflow: %s", said);
 
 	/* res.fd: both halves, and the shared offset. */
-	ck_assert_str_eq(exp_test_obs(res, "res.fd.threads"), "yes");
-	ck_assert_str_eq(exp_test_obs(res, "res.fd.process"), "yes");
-	ck_assert_str_eq(exp_test_obs(res, "res.fd.offset_shared"), "yes");
+	assert_word(res, "res.fd.threads", "yes");
+	assert_word(res, "res.fd.process", "yes");
+	assert_word(res, "res.fd.offset_shared", "yes");
 
-	ck_assert_str_eq(exp_test_obs(res, "res.env.thread"), "seen");
+	assert_word(res, "res.env.thread", "seen");
+	assert_word(res, "res.env.process", "not_seen");
 	ck_assert_str_eq(exp_test_obs(res, "res.env.process"), "not seen");
 
 	/* sec.isolation: refused, or (no such system call, no way to drop privilege) said why. */
-	const char *read_errno = exp_result_obs(res, "sec.isolation.read_errno");
-	if (read_errno) {
+	if (exp_result_obs(res, "sec.isolation.read_errno")) {
+		const char *read_errno = bare(res, "sec.isolation.read_errno", EV_ERRNO)->s;
 		ck_assert_msg(strcmp(read_errno, "EPERM") == 0 || strcmp(read_errno, "EACCES") == 0,
 			      "read_errno %s", read_errno);
+		/* Root drops to nobody to read; anyone else reads as itself. */
+		const struct ev_msg *how = exp_test_obs_msg(res, "sec.isolation.arrangement");
+		ck_assert_ptr_nonnull(how->form);
+		bool yama = strstr(how->form, "_yama") != NULL;
+		char want[64];
+		snprintf(want, sizeof(want), "%s%s",
+			 geteuid() == 0 ? "isolation.dropped" : "isolation.own_uid",
+			 yama ? "_yama" : "");
+		ck_assert_str_eq(how->form, want);
+		ck_assert_uint_eq(how->n_vals, yama ? 2 : 1);
+		ck_assert_int_eq(how->vals[0].type, EV_TOKEN);
+		ck_assert_int_eq(atoi(how->vals[0].s), geteuid() == 0 ? 65534 : (int)geteuid());
 		ck_assert_ptr_nonnull(
 			strstr(exp_test_obs(res, "sec.isolation.arrangement"), "non-dumpable"));
 	} else {
@@ -161,7 +203,8 @@ static void check_run(const char *threads_text, int threads)
 	/* Only that read may be skipped: everything else holds on any Linux. */
 	for (size_t i = 0; i < res->n_skips; i++)
 		ck_assert_msg(strcmp(res->skips[i].what, "sec.isolation.read_errno") == 0,
-			      "skipped %s: %s", res->skips[i].what, res->skips[i].reason);
+			      "skipped %s: %s", res->skips[i].what,
+			      exp_test_said(res, &res->skips[i].reason));
 
 	/* Nothing left behind: no child, no temporary file of the experiment. */
 	exp_test_no_children();
@@ -191,6 +234,22 @@ static void check_run(const char *threads_text, int threads)
 	run_free(&r);
 }
 
+/* The sentences of its evidence: each id its own or a word, each template well formed. */
+START_TEST(test_forms)
+{
+	ck_assert_ptr_nonnull(exp_isolation.forms);
+	for (const struct ev_form *f = exp_isolation.forms; f->id; f++) {
+		ck_assert_ptr_nonnull(f->text);
+		ck_assert_msg(strncmp(f->id, "isolation.", 10) == 0 || !strchr(f->id, '.'), "%s",
+			      f->id);
+		ck_assert_msg(ev_form_arity(f->text) >= 0, "%s: %s", f->id, f->text);
+	}
+	/* Facts, not figures: none declared, so a record would abort the test build. */
+	ck_assert_ptr_nonnull(exp_isolation.figures);
+	ck_assert_ptr_null(exp_isolation.figures[0].names);
+}
+END_TEST
+
 START_TEST(test_quick_facts)
 {
 	check_run("4", 4);
@@ -210,6 +269,7 @@ Suite *isolation_suite(void)
 	Suite *s = suite_create("isolation");
 	TCase *tc = tcase_create("facts");
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_forms);
 	tcase_add_test(tc, test_quick_facts);
 	tcase_add_test(tc, test_thread_counts);
 	suite_add_tcase(s, tc);

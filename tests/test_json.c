@@ -21,6 +21,7 @@
 
 #include "model/json.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 #include "util/xalloc.h"
 
@@ -115,15 +116,23 @@ static void make_run(struct run *r)
 	add_metric(e, "fork", "same-cpu", 4096, raw1, 7, 1);
 	add_metric(e, "fork", "other-cpu", 4096, raw2, 3, 1);
 	add_metric(e, "pthread_create", "same-cpu", 0, raw3, 2, 4);
-	exp_result_add_obs(e, "thp_enabled", "madvise");
-	exp_result_add_obs(e, "overcommit", "0");
-	exp_result_add_skip(e, "fork parent_bytes=4GiB", "not enough free memory");
+	exp_result_add_obs(e, "thp_enabled", EV_WORD("madvise"));
+	exp_result_add_obs(e, "overcommit", &EV_MSG_OF(NULL, ev_count(0)));
+	static const int64_t slices[] = { 20, 20, -1, INT64_MAX };
+	struct ev_msg limit = EV_MSG_OF("limit.nofile", ev_count(6));
+	exp_result_add_obs(e, "every type",
+			   &EV_MSG_OF("form.of.all", ev_count(INT64_MIN), ev_num(0.1, "ns"),
+				      ev_num(NAN, "bytes"), ev_word("yes"), ev_token("/tmp/é"),
+				      ev_signal(11), ev_errno(-EPERM), ev_list(slices, 4),
+				      ev_list(NULL, 0), ev_nested(&limit),
+				      (struct ev_val){ .type = EV_LEGACY, .s = "prose" }));
+	exp_result_add_skip(e, "fork parent_bytes=4GiB", EV_TEXT("not enough free memory"));
 
 	e = run_add_result(r, "crash");
 	e->outcome = OUTCOME_CRASHED;
 	e->signal = 11;
 	e->exit_code = -1;
-	exp_result_set_reason(e, "killed by SIGSEGV");
+	exp_result_set_reason(e, &EV_MSG_OF("runner.killed", ev_signal(11)));
 }
 
 static char *dump_run(const struct run *r)
@@ -193,7 +202,7 @@ static void assert_runs_equal(const struct run *a, const struct run *b)
 		const struct exp_result *x = &a->results[i], *y = &b->results[i];
 		ck_assert_str_eq(x->name, y->name);
 		ck_assert_int_eq(x->outcome, y->outcome);
-		ck_assert_pstr_eq(x->reason, y->reason);
+		ck_assert(ev_msg_equal(&x->reason, &y->reason));
 		ck_assert_int_eq(x->signal, y->signal);
 		ck_assert_int_eq(x->exit_code, y->exit_code);
 		ck_assert(x->duration_ns == y->duration_ns);
@@ -216,12 +225,12 @@ static void assert_runs_equal(const struct run *a, const struct run *b)
 		ck_assert_uint_eq(x->n_obs, y->n_obs);
 		for (size_t k = 0; k < x->n_obs; k++) {
 			ck_assert_str_eq(x->obs[k].name, y->obs[k].name);
-			ck_assert_str_eq(x->obs[k].value, y->obs[k].value);
+			ck_assert(ev_msg_equal(&x->obs[k].msg, &y->obs[k].msg));
 		}
 		ck_assert_uint_eq(x->n_skips, y->n_skips);
 		for (size_t k = 0; k < x->n_skips; k++) {
 			ck_assert_str_eq(x->skips[k].what, y->skips[k].what);
-			ck_assert_str_eq(x->skips[k].reason, y->skips[k].reason);
+			ck_assert(ev_msg_equal(&x->skips[k].reason, &y->skips[k].reason));
 		}
 	}
 }
@@ -279,7 +288,7 @@ START_TEST(test_outcomes_and_big_seed)
 		struct exp_result *e = run_add_result(&a, outcome_name((enum outcome)o));
 		e->outcome = (enum outcome)o;
 		if (o != OUTCOME_OK)
-			exp_result_set_reason(e, "because");
+			exp_result_set_reason(e, EV_TEXT("because"));
 	}
 	char *text = dump_run(&a);
 	ck_assert_ptr_nonnull(strstr(text, "\"seed\": \"18446744073709551615\""));
@@ -430,7 +439,7 @@ static void mut_no_schema(json_t *root)
 }
 static void mut_version(json_t *root)
 {
-	json_object_set_new(root, "schema_version", json_integer(2));
+	json_object_set_new(root, "schema_version", json_integer(RUN_SCHEMA_VERSION + 1));
 }
 static void mut_raw_neg(json_t *root)
 {
@@ -842,7 +851,7 @@ START_TEST(test_find_metric)
 	ck_assert_str_eq(p->str, "4096");
 	ck_assert_ptr_null(metric_param(m, "nope"));
 
-	ck_assert_str_eq(exp_result_obs(e, "thp_enabled"), "madvise");
+	ck_assert_str_eq(exp_result_obs_word(e, "thp_enabled"), "madvise");
 	ck_assert_ptr_null(exp_result_obs(e, "nope"));
 	run_free(&r);
 }

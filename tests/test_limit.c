@@ -31,6 +31,21 @@ static void set_soft(int res, rlim_t cur, struct rlimit *old)
 	ck_assert_int_eq(setrlimit(res, &low), 0);
 }
 
+static const struct ev_form *const tables[] = { limit_forms, ev_forms_common, NULL };
+
+/* A check before the fact, with its evidence phrased into why. */
+static int phrased(int (*check)(uint64_t, struct ev_note *), uint64_t need, char *why, size_t size)
+{
+	struct ev_note note;
+	int err = check(need, &note);
+	if (err)
+		ev_render(&note.msg, tables, why, size);
+	return err;
+}
+
+#define need_fds(n, why, size) phrased(limit_need_fds, n, why, size)
+#define need_tasks(n, why, size) phrased(limit_need_tasks, n, why, size)
+
 START_TEST(test_fds_both_ways)
 {
 	char why[160], tail[96];
@@ -42,9 +57,9 @@ START_TEST(test_fds_both_ways)
 
 	rlim_t lim = (rlim_t)lowest + 5; /* five numbers free, and any held above */
 	set_soft(RLIMIT_NOFILE, lim, &old);
-	ck_assert_int_eq(limit_need_fds(0, why, sizeof(why)), 0);
-	ck_assert_int_eq(limit_need_fds(5, why, sizeof(why)), 0);
-	ck_assert_int_eq(limit_need_fds(6, why, sizeof(why)), -EMFILE);
+	ck_assert_int_eq(need_fds(0, why, sizeof(why)), 0);
+	ck_assert_int_eq(need_fds(5, why, sizeof(why)), 0);
+	ck_assert_int_eq(need_fds(6, why, sizeof(why)), -EMFILE);
 	snprintf(tail, sizeof(tail), " open files, the open-file limit is %llu (ulimit -n)",
 		 (unsigned long long)lim);
 	ck_assert_msg(sscanf(why, "needs %llu", &total) == 1 && strstr(why, tail) &&
@@ -52,12 +67,12 @@ START_TEST(test_fds_both_ways)
 		      "%s", why);
 	/* The total it names is enough. */
 	set_soft(RLIMIT_NOFILE, (rlim_t)total, &unused);
-	ck_assert_int_eq(limit_need_fds(6, why, sizeof(why)), 0);
+	ck_assert_int_eq(need_fds(6, why, sizeof(why)), 0);
 
 	/* The test build can turn the check off. */
 	set_soft(RLIMIT_NOFILE, lim, &unused);
 	limit_checks_off = true;
-	ck_assert_int_eq(limit_need_fds(1000, why, sizeof(why)), 0);
+	ck_assert_int_eq(need_fds(1000, why, sizeof(why)), 0);
 	limit_checks_off = false;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
 }
@@ -95,7 +110,7 @@ START_TEST(test_tasks_both_ways)
 			getrlimit(RLIMIT_NPROC, &rl);
 			rl.rlim_cur = 1;
 			if (setrlimit(RLIMIT_NPROC, &rl) != 0 ||
-			    limit_need_tasks(1000, root_why, sizeof(root_why)) != 0)
+			    need_tasks(1000, root_why, sizeof(root_why)) != 0)
 				_exit(2);
 			if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
 				_exit(3);
@@ -104,14 +119,14 @@ START_TEST(test_tasks_both_ways)
 		rl.rlim_cur = 1;
 		if (setrlimit(RLIMIT_NPROC, &rl) != 0)
 			_exit(4);
-		tc->short_err = limit_need_tasks(1, tc->why, sizeof(tc->why));
+		tc->short_err = need_tasks(1, tc->why, sizeof(tc->why));
 		if (sscanf(tc->why, "needs %llu", &tc->total) != 1 || tc->total > rl.rlim_max)
 			_exit(5);
 		rl.rlim_cur = (rlim_t)tc->total;
 		if (setrlimit(RLIMIT_NPROC, &rl) != 0)
 			_exit(6);
 		char unused[160];
-		tc->enough_err = limit_need_tasks(1, unused, sizeof(unused));
+		tc->enough_err = need_tasks(1, unused, sizeof(unused));
 		_exit(0);
 	}
 	int status;
@@ -141,8 +156,9 @@ START_TEST(test_explain_load_failures)
 	ck_assert_ptr_nonnull(strstr(limit_explain(LIMIT_CONNECT, -EADDRNOTAVAIL, buf, sizeof(buf)),
 				     "(net.ipv4.ip_local_port_range: "));
 	/* No limit explains a refusal: it reads as strerror() does. */
-	ck_assert_str_eq(limit_explain(LIMIT_CONNECT, -ECONNREFUSED, buf, sizeof(buf)),
-			 strerror(ECONNREFUSED));
+	char refused[128];
+	snprintf(refused, sizeof(refused), "%s (ECONNREFUSED)", strerror(ECONNREFUSED));
+	ck_assert_str_eq(limit_explain(LIMIT_CONNECT, -ECONNREFUSED, buf, sizeof(buf)), refused);
 }
 END_TEST
 

@@ -82,14 +82,30 @@ START_TEST(test_quick_smoke)
 			}
 		}
 
-	const char *src = exp_result_obs(res, "kernel_source");
-	ck_assert_ptr_nonnull(src);
-	ck_assert_ptr_nonnull(strstr(src, "/proc/meminfo"));
-	ck_assert_ptr_nonnull(exp_result_obs(res, "pss_source"));
-	const char *stack = exp_result_obs(res, "thread_stack");
-	ck_assert_ptr_nonnull(stack);
-	ck_assert_ptr_nonnull(strstr(stack, "virtual"));
-	ck_assert_ptr_nonnull(strstr(stack, "resident"));
+	/* The sources are named: whether the per-CPU counters were folded is the form. */
+	const struct ev_msg *src = exp_test_obs_msg(res, "kernel_source");
+	ck_assert_ptr_nonnull(src->form);
+	ck_assert_msg(strcmp(src->form, "memory.kernel_folded") == 0 ||
+			      strcmp(src->form, "memory.kernel_unfolded") == 0,
+		      "kernel_source %s", src->form);
+	ck_assert_ptr_nonnull(strstr(exp_test_obs(res, "kernel_source"), "/proc/meminfo"));
+	ck_assert_str_eq(exp_test_obs_msg(res, "pss_source")->form, "memory.pss_source");
+	ck_assert_ptr_nonnull(strstr(exp_test_obs(res, "pss_source"), "smaps_rollup"));
+
+	/* The thread stack: two sizes in bytes, virtual and resident. */
+	const struct ev_msg *stack = exp_test_obs_msg(res, "thread_stack");
+	ck_assert_ptr_nonnull(stack->form);
+	ck_assert_str_eq(stack->form, "memory.thread_stack");
+	ck_assert_uint_eq(stack->n_vals, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(stack->vals[i].type, EV_NUM);
+		ck_assert_str_eq(stack->vals[i].unit, "bytes");
+	}
+	ck_assert_msg(stack->vals[0].d > 0 && stack->vals[1].d > 0,
+		      "thread stack %g virtual, %g resident", stack->vals[0].d, stack->vals[1].d);
+	const char *phrase = exp_test_obs(res, "thread_stack");
+	ck_assert_ptr_nonnull(strstr(phrase, " virtual, "));
+	ck_assert_ptr_nonnull(strstr(phrase, " resident"));
 
 	/* The runner reaped the experiment and everything it left: no child here. */
 	exp_test_no_children();

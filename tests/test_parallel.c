@@ -5,7 +5,9 @@
  * count for both kernels, with at least the minimum samples; the hash
  * loop's checksum is the same for every split and both kinds (the same
  * work was done); every pipeline variant and false-sharing layout is
- * measured or skipped with a reason. No time and no speedup is asserted.
+ * measured or skipped with a reason. The evidence is asserted as data: the
+ * CPU count a count, each checksum one token, each speedup a factor and an
+ * efficiency. No time and no speedup's value is asserted.
  */
 #include <check.h>
 #include <sched.h>
@@ -43,9 +45,33 @@ static struct exp_result *run_parallel(struct run *r, size_t *n_cpus)
 static bool skipped(const struct exp_result *res, const char *what)
 {
 	for (size_t i = 0; i < res->n_skips; i++)
-		if (strcmp(res->skips[i].what, what) == 0 && res->skips[i].reason[0])
+		if (strcmp(res->skips[i].what, what) == 0 && !ev_msg_empty(&res->skips[i].reason))
 			return true;
 	return false;
+}
+
+/* The token of an observation that is one bare token (a checksum), asserted so. */
+static const char *token_obs(const struct exp_result *res, const char *name)
+{
+	const struct ev_msg *m = exp_test_obs_msg(res, name);
+	ck_assert_msg(m->form == NULL && m->n_vals == 1 && m->vals[0].type == EV_TOKEN,
+		      "%s is not one token: %s", name, exp_test_said(res, m));
+	ck_assert_uint_eq(strlen(m->vals[0].s), 16);
+	return m->vals[0].s;
+}
+
+/* A speedup: a factor over one unit and an efficiency in percent, both positive. */
+static void check_speedup(const struct exp_result *res, const char *name)
+{
+	const struct ev_msg *m = exp_test_obs_msg(res, name);
+	ck_assert_msg(m->form && strcmp(m->form, "parallel.speedup") == 0 && m->n_vals == 2,
+		      "%s: %s", name, exp_test_said(res, m));
+	ck_assert_int_eq(m->vals[0].type, EV_NUM);
+	ck_assert_str_eq(m->vals[0].unit, "x");
+	ck_assert_msg(m->vals[0].d > 0, "%s: %s", name, exp_test_said(res, m));
+	ck_assert_int_eq(m->vals[1].type, EV_NUM);
+	ck_assert_str_eq(m->vals[1].unit, "percent");
+	ck_assert_msg(m->vals[1].d > 0, "%s: %s", name, exp_test_said(res, m));
 }
 
 /* A metric with the unit, the minimum samples and a positive median. */
@@ -66,10 +92,14 @@ START_TEST(test_quick_smoke)
 	static const char *const kernels[] = { "cpu_work", "mem_work" };
 	static const char *const kinds[] = { "process", "thread" };
 
-	const char *checksum = exp_result_obs(res, "cpu_work.checksum");
-	ck_assert_ptr_nonnull(checksum);
+	const struct ev_msg *ncpu = exp_test_obs_msg(res, "ncpu");
+	ck_assert_msg(ncpu->form == NULL && ncpu->n_vals == 1 && ncpu->vals[0].type == EV_COUNT,
+		      "ncpu: %s", exp_test_said(res, ncpu));
+	ck_assert_int_eq(ncpu->vals[0].i, (int64_t)n_cpus);
+
+	const char *checksum = token_obs(res, "cpu_work.checksum");
 	for (size_t k = 0; k < 2; k++) {
-		char mem_first[64] = "";
+		const char *mem_first = NULL;
 		for (size_t kind = 0; kind < 2; kind++)
 			for (size_t n = 1; n <= n_cpus; n++) {
 				char kw[32], uw[32], fw[32], key[96];
@@ -87,23 +117,24 @@ START_TEST(test_quick_smoke)
 				/* The same work for every split and both kinds. */
 				snprintf(key, sizeof(key), "%s.checksum %s units=%zu", kernels[k],
 					 kinds[kind], n);
-				const char *sum = exp_result_obs(res, key);
-				ck_assert_msg(sum != NULL, "no %s", key);
-				if (k == 0) {
+				const char *sum = token_obs(res, key);
+				if (k == 0)
 					ck_assert_str_eq(sum, checksum);
-				} else if (!mem_first[0]) {
-					snprintf(mem_first, sizeof(mem_first), "%s", sum);
-				} else {
+				else if (!mem_first)
+					mem_first = sum;
+				else
 					ck_assert_str_eq(sum, mem_first);
-				}
 				snprintf(key, sizeof(key), "%s speedup %s units=%zu", kernels[k],
 					 kinds[kind], n);
-				const char *sp = exp_result_obs(res, key);
-				ck_assert_msg(sp != NULL, "no %s", key);
-				ck_assert_msg(atof(sp) > 0, "%s: %s", key, sp);
-				ck_assert_ptr_nonnull(strstr(sp, "efficiency"));
+				check_speedup(res, key);
 			}
 	}
+
+	/* Every split did the same work: no figure says otherwise. */
+	for (size_t i = 0; i < res->n_obs; i++)
+		ck_assert_msg(!res->obs[i].msg.form || strcmp(res->obs[i].msg.form,
+							      "parallel.checksum_differs") != 0,
+			      "%s: %s", res->obs[i].name, exp_test_said(res, &res->obs[i].msg));
 
 	static const char *const variants[] = { "threads_queue", "processes_pipe",
 						"processes_shm" };

@@ -32,6 +32,7 @@
 #include "model/json.h"
 #include "model/run.h"
 #include "report/report.h"
+#include "exp_test.h"
 #include "suites.h"
 #include "util/xalloc.h"
 
@@ -146,15 +147,16 @@ static void make_run(struct run *r)
 	ADD(e, "fork", GIB, GIB + 1800000, fork1g, 1);
 	ADD(e, "vfork", GIB, GIB + 1800000, vfork1g, 1);
 	ADD(e, "pthread_create", GIB, GIB + 1800000, pthread1g, 4);
-	exp_result_add_skip(e, "posix_spawn extra_bytes=0", "no program to execute was given");
-	exp_result_add_obs(e, "hugepages", "madvise-nohuge");
+	exp_result_add_skip(e, "posix_spawn extra_bytes=0",
+			    EV_TEXT("no program to execute was given"));
+	exp_result_add_obs(e, "hugepages", EV_TEXT("madvise-nohuge"));
 
 	e = run_add_result(r, "hang");
 	e->outcome = OUTCOME_TIMED_OUT;
 	e->exit_code = -1;
 	e->signal = 9;
 	e->duration_ns = 2000000000ull;
-	exp_result_set_reason(e, "ran past its deadline of 2 s and was killed");
+	exp_result_set_reason(e, &EV_MSG_OF("runner.deadline", ev_num(2e9, "ns")));
 }
 
 /* Renders r with its verdicts into a new string (caller frees). */
@@ -347,7 +349,7 @@ START_TEST(test_text_golden)
 	char *text = render(&render_text, &r, v, false, WIDTH);
 	check_lines(text, WIDTH);
 	ck_assert_ptr_nonnull(strstr(text, "Experiment hang: timed out"));
-	ck_assert_ptr_nonnull(strstr(text, "ran past its deadline"));
+	ck_assert_ptr_nonnull(strstr(text, "killed after its deadline of 2.00 s"));
 	ck_assert_ptr_nonnull(strstr(text, "no program to execute was given"));
 	ck_assert_ptr_nonnull(strstr(text, "madvise-nohuge"));
 	check_golden("report.txt", text);
@@ -393,7 +395,7 @@ START_TEST(test_text_no_data)
 	e->outcome = OUTCOME_CRASHED;
 	e->signal = 11;
 	e->exit_code = -1;
-	exp_result_set_reason(e, "killed by signal 11 (Segmentation fault)");
+	exp_result_set_reason(e, &EV_MSG_OF("runner.killed", ev_signal(11)));
 	struct verdict *v = judge_all(&r);
 	ck_assert_int_eq(verdict_of(v, "create.cost")->status, V_NO_DATA);
 	char *text = render(&render_text, &r, v, false, WIDTH);
@@ -461,8 +463,8 @@ START_TEST(test_text_server_parts)
 		char name[64];
 		snprintf(name, sizeof(name), "poison model=%s", models[i]);
 		exp_result_add_obs(e, name,
-				   threads ? "the server lived through 0 of 3 crashes"
-					   : "the server lived through 3 of 3 crashes");
+				   EV_TEXT(threads ? "the server lived through 0 of 3 crashes"
+						   : "the server lived through 3 of 3 crashes"));
 	}
 	struct verdict *v = judge_all(&r);
 	const struct verdict *app = verdict_of(v, "app.server");

@@ -66,6 +66,7 @@
 #include "experiments/catalog.h"
 #include "model/json.h"
 #include "model/run.h"
+#include "exp_test.h"
 #include "suites.h"
 
 #define ROBUST_SEED 20261123u
@@ -472,7 +473,7 @@ static void expect_partial_json(const char *path, const char **names, size_t n, 
 		bool done = o == OUTCOME_OK || o == OUTCOME_SKIPPED;
 		ck_assert_msg(done || o == OUTCOME_INTERRUPTED || o == OUTCOME_NOT_RUN,
 			      "%s: %s ended %s: %s", desc, x->name, outcome_name(o),
-			      x->reason ? x->reason : "");
+			      exp_test_reason(x));
 		ck_assert_msg(!(done && phase > 0) && !(o == OUTCOME_INTERRUPTED && phase > 0),
 			      "%s: %s %s after the interruption", desc, x->name, outcome_name(o));
 		if (o == OUTCOME_INTERRUPTED)
@@ -1136,7 +1137,8 @@ START_TEST(test_clean_other_pid_namespace)
 	ck_assert_msg(run_load(d.json, &run, why, sizeof(why)) == 0, "%s", why);
 	for (size_t i = 0; i < run.n_results; i++)
 		for (size_t k = 0; k < run.results[i].n_skips; k++) {
-			const char *reason = run.results[i].skips[k].reason;
+			const char *reason =
+				exp_test_said(&run.results[i], &run.results[i].skips[k].reason);
 			ck_assert_msg(!strstr(reason, strerror(EINVAL)) &&
 					      !strstr(reason, strerror(EIDRM)),
 				      "the run lost its semaphore: %s skipped: %s",
@@ -1181,10 +1183,11 @@ static size_t expect_reasons(const struct run *r, const struct limit_case *c, co
 		const struct exp_result *x = &r->results[i];
 		ck_assert_msg(x->outcome == OUTCOME_OK || x->outcome == OUTCOME_SKIPPED,
 			      "%s: %s ended %s: %s", desc, x->name, outcome_name(x->outcome),
-			      x->reason ? x->reason : "");
+			      exp_test_reason(x));
 		metrics += x->n_metrics;
 		for (size_t k = 0; k <= x->n_skips; k++) {
-			const char *why = k < x->n_skips ? x->skips[k].reason : x->reason;
+			const char *why =
+				exp_test_said(x, k < x->n_skips ? &x->skips[k].reason : &x->reason);
 			const char *what = k < x->n_skips ? x->skips[k].what : x->name;
 			if (!why)
 				continue;

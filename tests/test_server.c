@@ -35,6 +35,26 @@ extern const struct experiment exp_server;
 
 #define POISONS 3
 
+/* Whether m is of form `form` with n values. */
+static bool is_form(const struct ev_msg *m, const char *form, size_t n)
+{
+	return m->form && strcmp(m->form, form) == 0 && m->n_vals == n;
+}
+
+/*
+ * The percentiles of a load, as the charts read them: p50, p90, p99, p99.9
+ * and the longest, in order, then the requests counted (some).
+ */
+static void check_percentiles(const struct exp_result *res, const char *name)
+{
+	const struct ev_msg *m = exp_test_obs_msg(res, name);
+	ck_assert_msg(is_form(m, "server.percentiles", 6), "%s: %s", name, exp_test_said(res, m));
+	for (size_t i = 1; i < 5; i++)
+		ck_assert_msg(exp_test_num(m, i - 1, "ns") <= exp_test_num(m, i, "ns"), "%s: %s",
+			      name, exp_test_said(res, m));
+	ck_assert_int_gt(exp_test_count(m, 5), 0);
+}
+
 static const struct metric *find(const struct exp_result *res, const char *name, const char *model,
 				 const char *load, const char *work)
 {
@@ -61,10 +81,23 @@ START_TEST(test_quick_smoke)
 	static const char *const loads[] = { "keepalive", "churn" };
 	static const char *const works[] = { "0", "50" };
 	struct run r;
-	struct exp_result *res = exp_test_run(&exp_server, settings, NULL, &r);
+	struct exp_test_opts opts = { 0 };
+	struct exp_result *res = exp_test_run(&exp_server, settings, &opts, &r);
 
 	ck_assert_uint_eq(res->n_skips, 0);
-	ck_assert_ptr_nonnull(exp_test_obs(res, "placement"));
+	const struct ev_msg *placement = exp_test_obs_msg(res, "placement");
+	if (opts.n_cpus >= 2) {
+		ck_assert_msg(is_form(placement, "server.placement_separate", 2), "placement: %s",
+			      exp_test_said(res, placement));
+		/* The server on every CPU but the generator's. */
+		ck_assert_int_eq(placement->vals[1].type, EV_LIST);
+		ck_assert_uint_eq(placement->vals[1].n_list, opts.n_cpus - 1);
+		for (size_t i = 0; i < placement->vals[1].n_list; i++)
+			ck_assert_int_ne(placement->vals[1].list[i], exp_test_count(placement, 0));
+	} else {
+		ck_assert_msg(is_form(placement, "server.placement_shared", 1), "placement: %s",
+			      exp_test_said(res, placement));
+	}
 	for (int mi = 0; mi < HTTPD_MODEL_COUNT; mi++) {
 		enum httpd_model model = (enum httpd_model)mi;
 		const char *name = httpd_model_name(model);
@@ -89,7 +122,7 @@ START_TEST(test_quick_smoke)
 				snprintf(obs, sizeof(obs),
 					 "latency_percentiles model=%s load=%s work_us=%s", name,
 					 loads[l], works[w]);
-				ck_assert_ptr_nonnull(strstr(exp_test_obs(res, obs), "p99.9="));
+				check_percentiles(res, obs);
 			}
 		/* One loss figure per poison, the poisoned request counted in each. */
 		const struct metric *lost = find(res, "poison_lost", name, NULL, NULL);
@@ -99,17 +132,32 @@ START_TEST(test_quick_smoke)
 		const struct metric *starts = find(res, "server_start", name, NULL, NULL);
 		char obs[96];
 		snprintf(obs, sizeof(obs), "poison model=%s", name);
-		const char *what = exp_test_obs(res, obs);
+		const struct ev_msg *what = exp_test_obs_msg(res, obs);
+		ck_assert_msg(is_form(what, "server.poison", 5), "%s: %s", obs,
+			      exp_test_said(res, what));
+		ck_assert_int_eq(exp_test_count(what, 1), POISONS);
+		ck_assert_int_le(exp_test_count(what, 2), POISONS);
+		double succeeded = exp_test_num(what, 3, "percent");
+		ck_assert(succeeded >= 0 && succeeded <= 100);
+		ck_assert_int_gt(exp_test_count(what, 4), 0);
 		if (httpd_model_shares_fate(model)) {
 			/* Dead every time, started again before every later window. */
-			ck_assert_ptr_nonnull(strstr(what, "lived through 0 of 3"));
+			ck_assert_int_eq(exp_test_count(what, 0), 0);
 			ck_assert_uint_eq(starts->n, POISONS);
 		} else {
-			ck_assert_ptr_nonnull(strstr(what, "lived through 3 of 3"));
+			ck_assert_int_eq(exp_test_count(what, 0), POISONS);
 			ck_assert_uint_eq(starts->n, 1);
 		}
+		/* The first window, slice by slice, as the chart reads it. */
 		snprintf(obs, sizeof(obs), "timeline model=%s", name);
-		ck_assert_ptr_nonnull(strstr(exp_test_obs(res, obs), " failed="));
+		const struct ev_msg *tl = exp_test_obs_msg(res, obs);
+		ck_assert_msg(is_form(tl, "server.timeline", 4), "%s: %s", obs,
+			      exp_test_said(res, tl));
+		ck_assert(exp_test_num(tl, 0, "ns") > 0);
+		ck_assert_int_eq(tl->vals[2].type, EV_LIST);
+		ck_assert_int_eq(tl->vals[3].type, EV_LIST);
+		ck_assert_uint_gt(tl->vals[2].n_list, 0);
+		ck_assert_uint_eq(tl->vals[2].n_list, tl->vals[3].n_list);
 	}
 	/* The prefork master restarted its worker after every poison. */
 	ck_assert_uint_eq(find(res, "worker_restart", "prefork", NULL, NULL)->n, POISONS);
@@ -162,18 +210,17 @@ START_TEST(test_fd_check)
 	struct exp_test_opts opts = { .outcome = OUTCOME_SKIPPED };
 	struct rlimit old;
 	struct run r;
-	char want[96];
-	unsigned long long need = 0;
 
 	rlim_t low = lowest_free_fd() + 4;
 	set_fd_limit(low, &old);
 	struct exp_result *res = exp_test_run(&exp_server, settings, &opts, &r);
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
-	snprintf(want, sizeof(want), "open files, the open-file limit is %llu (ulimit -n)",
-		 (unsigned long long)low);
-	ck_assert_msg(sscanf(res->reason, "needs %llu open files", &need) == 1 &&
-			      strstr(res->reason, want) && need > low,
-		      "reason: %s", res->reason);
+	/* limit.need_fds: the descriptors it needs in all, and the limit. */
+	ck_assert_msg(is_form(&res->reason, "limit.need_fds", 2), "reason: %s",
+		      exp_test_reason(res));
+	int64_t need = exp_test_count(&res->reason, 0);
+	ck_assert_int_eq(exp_test_count(&res->reason, 1), (int64_t)low);
+	ck_assert_msg(need > (int64_t)low, "reason: %s", exp_test_reason(res));
 	ck_assert_uint_eq(res->n_metrics, 0);
 	run_free(&r);
 	exp_test_no_children();
@@ -183,7 +230,7 @@ START_TEST(test_fd_check)
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
 	for (size_t i = 0; i < res->n_skips; i++)
 		ck_abort_msg("under the limit it asked for, %s was skipped: %s", res->skips[i].what,
-			     res->skips[i].reason);
+			     exp_test_said(res, &res->skips[i].reason));
 	for (int m = 0; m < HTTPD_MODEL_COUNT; m++) {
 		find(res, "throughput", httpd_model_name((enum httpd_model)m), "churn", "0");
 		find(res, "poison_lost", httpd_model_name((enum httpd_model)m), NULL, NULL);
@@ -204,7 +251,6 @@ START_TEST(test_own_limit_is_skip)
 	static const char *const settings[] = { LIMIT_SETTINGS("8") };
 	struct rlimit old;
 	struct run r;
-	char limit[48];
 
 	limit_checks_off = true;
 	rlim_t low = lowest_free_fd() + 8;
@@ -213,12 +259,19 @@ START_TEST(test_own_limit_is_skip)
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
 	limit_checks_off = false;
 
-	snprintf(limit, sizeof(limit), "(ulimit -n: %llu)", (unsigned long long)low);
 	size_t generator = 0;
 	for (size_t i = 0; i < res->n_skips; i++) {
-		const char *why = res->skips[i].reason;
-		ck_assert_msg(strstr(why, limit), "%s: %s", res->skips[i].what, why);
-		generator += strstr(why, "the load generator could not make") != NULL;
+		/* The reason ends with the limit: limit.nofile with the value set here. */
+		const struct ev_msg *why = &res->skips[i].reason;
+		const struct ev_val *last = why->n_vals ? &why->vals[why->n_vals - 1] : NULL;
+		ck_assert_msg(last && last->type == EV_MSG && last->msg &&
+				      is_form(last->msg, "limit.nofile", 1) &&
+				      exp_test_count(last->msg, 0) == (int64_t)low,
+			      "%s: %s", res->skips[i].what, exp_test_said(res, why));
+		if (is_form(why, "server.load_own", 2)) {
+			ck_assert_int_gt(exp_test_count(why, 0), 0);
+			generator++;
+		}
 	}
 	/* Two loads and the poison window of each model. */
 	ck_assert_uint_eq(res->n_skips, 3 * HTTPD_MODEL_COUNT);

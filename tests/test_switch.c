@@ -53,7 +53,7 @@ static void measured_or_skipped(const struct exp_result *res, const char *name, 
 		bool skipped = false;
 		for (size_t i = 0; i < res->n_skips; i++)
 			if (strncmp(res->skips[i].what, what, strlen(what)) == 0 &&
-			    res->skips[i].reason[0])
+			    !ev_msg_empty(&res->skips[i].reason))
 				skipped = true;
 		ck_assert_msg(skipped, "%s neither measured nor skipped", what);
 		return;
@@ -64,13 +64,54 @@ static void measured_or_skipped(const struct exp_result *res, const char *name, 
 	ck_assert(m->sum.median > 0);
 	ck_assert(m->sum.ci_lo <= m->sum.median && m->sum.median <= m->sum.ci_hi);
 
-	/* The switches were counted: a number per round trip, plausible for a ping-pong. */
+	/*
+	 * The switches were counted: a plain number per round trip, plausible
+	 * for a ping-pong, and the time of one switch in ns (when any was
+	 * counted); the form says whether it was two.
+	 */
 	char what[160];
 	snprintf(what, sizeof(what), "%s %s %s working_set_bytes=%s", name, kind, place, wset);
-	const char *counted = exp_result_obs(res, what);
-	ck_assert_msg(counted != NULL, "no switch count for %s", what);
-	double per_rt = atof(counted);
+	const struct ev_msg *counted = exp_test_obs_msg(res, what);
+	ck_assert_ptr_nonnull(counted->form);
+	ck_assert_msg(strcmp(counted->form, "switch.per_switch") == 0 ||
+			      strcmp(counted->form, "switch.not_two") == 0,
+		      "%s: %s", what, exp_test_said(res, counted));
+	ck_assert_uint_eq(counted->n_vals, 2);
+	ck_assert_int_eq(counted->vals[0].type, EV_NUM);
+	ck_assert_ptr_null(counted->vals[0].unit);
+	double per_rt = counted->vals[0].d;
 	ck_assert_msg(per_rt >= 0 && per_rt <= 4.5, "%s: %g switches per round trip", what, per_rt);
+	ck_assert_int_eq(strcmp(counted->form, "switch.per_switch") == 0,
+			 per_rt >= 1.9 && per_rt <= 2.1);
+	ck_assert_int_eq(counted->vals[1].type, EV_NUM);
+	ck_assert_str_eq(counted->vals[1].unit, "ns");
+	if (per_rt > 0)
+		ck_assert_msg(counted->vals[1].d > 0, "%s: %g ns per switch", what,
+			      counted->vals[1].d);
+	/* Phrased, it reads as switches per round trip, not as the bare values. */
+	ck_assert_ptr_nonnull(strstr(exp_test_said(res, counted), " switches per round trip"));
+}
+
+/* A bare count observation of res, asserted to be one. */
+static int64_t obs_count(const struct exp_result *res, const char *name)
+{
+	const struct ev_msg *m = exp_test_obs_msg(res, name);
+	ck_assert_ptr_null(m->form);
+	ck_assert_uint_eq(m->n_vals, 1);
+	ck_assert_int_eq(m->vals[0].type, EV_COUNT);
+	return m->vals[0].i;
+}
+
+/* A fact of res: the word yes or no, asserted to be one. */
+static const char *obs_fact(const struct exp_result *res, const char *name)
+{
+	const struct ev_msg *m = exp_test_obs_msg(res, name);
+	ck_assert_ptr_null(m->form);
+	ck_assert_uint_eq(m->n_vals, 1);
+	ck_assert_int_eq(m->vals[0].type, EV_WORD);
+	const char *w = m->vals[0].s;
+	ck_assert_msg(strcmp(w, "yes") == 0 || strcmp(w, "no") == 0, "%s: %s", name, w);
+	return w;
 }
 
 START_TEST(test_quick_smoke)
@@ -99,17 +140,22 @@ START_TEST(test_quick_smoke)
 	ck_assert_ptr_nonnull(exp_result_find_metric(res, "alone", NULL));
 
 	/* The allocation count: the switches happened, and the fact follows the faults. */
-	const char *sw = exp_result_obs(res, "alloc.switches");
-	const char *minor = exp_result_obs(res, "alloc.minor_faults");
-	const char *major = exp_result_obs(res, "alloc.major_faults");
-	const char *fact = exp_result_obs(res, "switch.alloc");
-	ck_assert_ptr_nonnull(sw);
-	ck_assert_ptr_nonnull(minor);
-	ck_assert_ptr_nonnull(major);
-	ck_assert_ptr_nonnull(fact);
-	ck_assert_uint_ge(strtoull(sw, NULL, 10), 20000);
-	if (strtoull(minor, NULL, 10) == 0 && strtoull(major, NULL, 10) == 0)
+	int64_t sw = obs_count(res, "alloc.switches");
+	int64_t minor = obs_count(res, "alloc.minor_faults");
+	int64_t major = obs_count(res, "alloc.major_faults");
+	const struct ev_msg *rss = exp_test_obs_msg(res, "alloc.rss_change_bytes");
+	ck_assert_uint_eq(rss->n_vals, 1);
+	ck_assert_int_eq(rss->vals[0].type, EV_NUM);
+	ck_assert_str_eq(rss->vals[0].unit, "bytes");
+	const char *fact = obs_fact(res, "switch.alloc");
+	ck_assert_int_ge(sw, 20000);
+	ck_assert_int_ge(minor, 0);
+	ck_assert_int_ge(major, 0);
+	if (minor == 0 && major == 0)
 		ck_assert_str_eq(fact, "no");
+	/* What the machine is: facts too. */
+	obs_fact(res, "pcid");
+	obs_fact(res, "virtualized");
 
 	static const char *const fed[] = { "switch.cost", "switch.alloc", "switch.tlb" };
 	for (size_t i = 0; i < 3; i++) {

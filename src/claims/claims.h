@@ -3,9 +3,11 @@
  * claims: the catalogue of CLAIMS.md and the rules that judge a claim
  * from the result model alone. A claim is data: its id, the seeds that
  * make it, its kind, the row of the seeds' comparison table it belongs
- * to, the experiment and metrics that feed it, and a *why* text (the
- * mechanism). Judging is generic per kind (ratio, trend, fact), so a new
- * claim is a new table entry, not new code.
+ * to, the experiment and metrics that feed it, and its *why*: paragraphs
+ * on the mechanism, each shown where this run's evidence says it applies
+ * (claims/mechanism.h; the paragraphs are in claims/claims_why.c). Judging
+ * is generic per kind (ratio, trend, fact), so a new claim is a new table
+ * entry, not new code.
  */
 #ifndef PTLAB_CLAIMS_CLAIMS_H
 #define PTLAB_CLAIMS_CLAIMS_H
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "claims/mechanism.h"
 #include "core/stats.h"
 #include "model/run.h"
 
@@ -69,6 +72,11 @@ enum verdict_status {
 	V_SPLIT, /* a nuanced claim whose parts disagree: each part has its verdict */
 };
 
+/* Sets of verdicts, for guards (claims/mechanism.h): VS(V_HOLDS) | VS(V_NEGLIGIBLE). */
+#define VS(s) (1u << (s))
+#define VS_HOLDS (VS(V_HOLDS) | VS(V_HOLDS_SMALL))
+#define VS_REVERSED (VS(V_REVERSED) | VS(V_REVERSED_SMALL))
+
 /* A metric selected by name and "key=value" conditions (NULL-terminated). */
 struct metric_ref {
 	const char *metric;
@@ -85,13 +93,12 @@ struct claim {
 	const char *id;
 	enum claim_kind kind;
 	enum aspect aspect;
-	const char *seeds;	  /* "000 002 003" or "all" */
-	const char *text;	  /* N_(): the claim in short */
-	const char *process_says; /* N_(): the seeds' process cell, or NULL */
-	const char *thread_says;  /* N_(): the seeds' thread cell, or NULL */
-	const char *experiment;	  /* the feeding experiment, NULL while none exists */
-	const char *why;	  /* N_(): the mechanism */
-	double threshold, margin; /* 0: CLAIM_THRESHOLD / CLAIM_MARGIN */
+	const char *seeds;	     /* "000 002 003" or "all" */
+	const char *text;	     /* N_(): the claim in short */
+	const char *process_says;    /* N_(): the seeds' process cell, or NULL */
+	const char *thread_says;     /* N_(): the seeds' thread cell, or NULL */
+	const struct mechanism *why; /* the mechanism's paragraphs, ending with id NULL */
+	double threshold, margin;    /* 0: CLAIM_THRESHOLD / CLAIM_MARGIN */
 	/* CLAIM_RATIO: a / b, the process side over the thread side. */
 	struct metric_ref a, b;
 	/* CLAIM_TREND: a and b against x_param. */
@@ -121,6 +128,12 @@ struct claim {
 	 * named in `exclude` (shown apart, with the reason in the why text).
 	 */
 	const char *const *exclude;
+	/*
+	 * CLAIM_TABLE, optional: the figure (of the same experiment, with a
+	 * "bytes" condition) that bounds the streams, each stream of the
+	 * largest size shown as a share of it.
+	 */
+	const char *ceiling;
 };
 
 /* One side of a comparison, as the table shows it. */
@@ -150,6 +163,7 @@ struct trend_line {
 };
 
 #define VERDICT_MAX_LINES 16
+#define VERDICT_MAX_MECHANISMS 16
 
 struct verdict {
 	const struct claim *claim;
@@ -160,6 +174,9 @@ struct verdict {
 	double threshold, margin;
 	struct trend_line lines[VERDICT_MAX_LINES]; /* CLAIM_TREND: a, b, then others */
 	size_t n_lines;
+	/* The paragraphs of claim->why chosen by this run's evidence, in the claim's order. */
+	struct mech_choice mechanisms[VERDICT_MAX_MECHANISMS];
+	size_t n_mechanisms;
 };
 
 /* The catalogue, in CLAIMS.md order, ending with an entry whose id is NULL. */
@@ -167,7 +184,13 @@ extern const struct claim claims[];
 
 const struct claim *claims_find(const char *id);
 
-/* Judges c from r alone. Always fills v. */
+/*
+ * The name of the experiment that feeds c (the one whose descriptor lists
+ * c's id: the link is stored there only), or NULL while none does.
+ */
+const char *claim_experiment(const struct claim *c);
+
+/* Judges c from r alone, and chooses its paragraphs (mechanism_choose()). Always fills v. */
 void claims_judge(const struct claim *c, const struct run *r, struct verdict *v);
 
 /* Number of claims in the catalogue. */

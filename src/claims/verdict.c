@@ -15,6 +15,7 @@
  * variation, while the thread side does not.
  */
 #include "claims/claims.h"
+#include "experiments/catalog.h"
 
 #include <errno.h>
 #include <math.h>
@@ -45,15 +46,17 @@ static void explain_missing(const struct exp_result *res, const char *metric, st
 {
 	v->status = V_NO_DATA;
 	if (res->outcome != OUTCOME_OK) {
-		outcome_describe(res, v->reason, sizeof(v->reason));
+		catalog_outcome(res, v->reason, sizeof(v->reason));
 		return;
 	}
 	for (size_t i = 0; i < res->n_skips; i++) {
 		size_t len = strlen(metric);
 		if (strncmp(res->skips[i].what, metric, len) == 0 &&
 		    (res->skips[i].what[len] == ' ' || res->skips[i].what[len] == '\0')) {
+			char why[256];
+			catalog_phrase(res->name, &res->skips[i].reason, why, sizeof(why));
 			snprintf(v->reason, sizeof(v->reason), _("%s was skipped: %s"),
-				 res->skips[i].what, res->skips[i].reason);
+				 res->skips[i].what, why);
 			return;
 		}
 	}
@@ -334,7 +337,7 @@ static void judge_ratio_per_x(const struct claim *c, const struct exp_result *re
 /* A fact the experiment decided: its observation says "yes" or "no". */
 static void judge_fact(const struct claim *c, const struct exp_result *res, struct verdict *v)
 {
-	const char *seen = exp_result_obs(res, c->fact_obs);
+	const char *seen = exp_result_obs_word(res, c->fact_obs);
 	if (!seen) {
 		explain_missing(res, c->fact_obs, v);
 		return;
@@ -408,21 +411,21 @@ static void judge_table(const struct claim *c, const struct exp_result *res, uin
 			    : verdict_ratio_rule(&v->ratio, v->threshold, v->margin);
 }
 
-void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
+/* The verdict alone, without the paragraphs. */
+static void judge(const struct claim *c, const struct run *r, struct verdict *v)
 {
-	memset(v, 0, sizeof(*v));
 	v->claim = c;
 	v->threshold = c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD;
 	v->margin = c->margin > 0 ? c->margin : CLAIM_MARGIN;
-	if (!c->experiment) {
+	if (!claim_experiment(c)) {
 		v->status = V_NOT_MEASURED;
 		return;
 	}
-	const struct exp_result *res = run_find_result(r, c->experiment);
+	const struct exp_result *res = run_find_result(r, claim_experiment(c));
 	if (!res) {
 		v->status = V_NO_DATA;
 		snprintf(v->reason, sizeof(v->reason),
-			 _("the %s experiment was not part of this run"), c->experiment);
+			 _("the %s experiment was not part of this run"), claim_experiment(c));
 		return;
 	}
 	/* A claim the experiment decides as a fact (a nuanced one too: both halves seen). */
@@ -461,6 +464,13 @@ void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
 		v->status = V_NOT_MEASURED;
 		break;
 	}
+}
+
+void claims_judge(const struct claim *c, const struct run *r, struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	judge(c, r, v);
+	mechanism_choose(r, v);
 }
 
 struct status_names {

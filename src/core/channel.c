@@ -43,17 +43,22 @@ void channel_init(struct chan *c, const struct channel_ops *ops, size_t max_msg,
 	c->region_bytes = channel_region_size(ops, max_msg);
 }
 
-const char *channel_supports(const struct channel_ops *ops, size_t len)
+bool channel_supports(const struct channel_ops *ops, size_t len)
 {
-	return ops->supports ? ops->supports(len) : NULL;
+	return !ops->supports || ops->supports(len);
 }
 
-const char *channel_explain(const struct channel_ops *ops, int err, char *buf, size_t size)
+/* The kind of call that channel_open() of ops makes (core/limit.h). */
+static enum limit_op open_op(const struct channel_ops *ops)
 {
-	enum limit_op op = ops == &chan_posix_mq  ? LIMIT_POSIX_MQ
-			   : ops == &chan_sysv_mq ? LIMIT_SYSV_MSG
-						  : LIMIT_FD;
-	return limit_explain(op, err, buf, size);
+	return ops == &chan_posix_mq  ? LIMIT_POSIX_MQ
+	       : ops == &chan_sysv_mq ? LIMIT_SYSV_MSG
+				      : LIMIT_FD;
+}
+
+const struct ev_msg *channel_note(const struct channel_ops *ops, int err, struct ev_note *note)
+{
+	return limit_note(open_op(ops), err, note);
 }
 
 int channel_open(struct chan *c)

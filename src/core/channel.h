@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/evidence.h"
 #include "core/shm.h"
 
 enum chan_side {
@@ -76,7 +77,7 @@ struct channel_ops {
 	 * (a static or translated sentence, e.g. "a signal carries one
 	 * integer"). NULL means every size works.
 	 */
-	const char *(*supports)(size_t len);
+	bool (*supports)(size_t len);
 	/* Makes every object (see the file comment). Returns 0 or -errno. */
 	int (*open)(struct chan *c);
 	/* Per-side set-up, in the side's own thread. NULL: nothing to do. */
@@ -107,17 +108,18 @@ const struct channel_ops *channel_find(const char *name);
 void channel_init(struct chan *c, const struct channel_ops *ops, size_t max_msg, bool processes);
 size_t channel_region_size(const struct channel_ops *ops, size_t max_msg);
 
-/* NULL when len can be carried; otherwise the reason it cannot. */
-const char *channel_supports(const struct channel_ops *ops, size_t len);
+/* Whether a message of len bytes can be carried (the caller says why not). */
+bool channel_supports(const struct channel_ops *ops, size_t len);
 
 int channel_open(struct chan *c);
 /*
- * Why channel_open() of ops failed with err, in words (core/limit.h): the
- * limit that explains it with its value where one does — a POSIX queue's
- * EMFILE may be ulimit -q, a System V queue's ENOSPC kernel.msgmni, any
- * EMFILE ulimit -n — else strerror(-err). Returns buf.
+ * Why channel_open() of ops failed with err, as evidence (core/limit.h):
+ * the limit that explains it with its value where one does — a POSIX
+ * queue's EMFILE may be ulimit -q, a System V queue's ENOSPC
+ * kernel.msgmni, any EMFILE ulimit -n — else the errno. Fills note;
+ * returns &note->msg.
  */
-const char *channel_explain(const struct channel_ops *ops, int err, char *buf, size_t size);
+const struct ev_msg *channel_note(const struct channel_ops *ops, int err, struct ev_note *note);
 int channel_attach(struct chan *c, enum chan_side side);
 int channel_send(struct chan *c, enum chan_side from, const void *buf, size_t len);
 int channel_recv(struct chan *c, enum chan_side to, void *buf, size_t len);

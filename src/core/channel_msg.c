@@ -290,13 +290,10 @@ static size_t udp_rcvbuf_bytes(void)
  * its rounded-up allocation): count twice the payload, plus one spare
  * piece for the short last one.
  */
-static const char *udp_supports(size_t len)
+static bool udp_supports(size_t len)
 {
 	size_t spare = UDP_PIECE_BYTES + 4096;
-	if (len > (udp_rcvbuf_bytes() - spare) / 2)
-		return _("UDP would drop pieces of a message this large: its pieces do not all fit "
-			 "in the receive buffer (net.core.rmem_max)");
-	return NULL;
+	return len <= (udp_rcvbuf_bytes() - spare) / 2;
 }
 
 static int udp_socket(struct sockaddr_in *addr)
@@ -605,9 +602,9 @@ static void sysv_mq_close(struct chan *c)
  */
 #define CHAN_SIGNAL (SIGRTMIN + 3)
 
-static const char *signal_supports(size_t len)
+static bool signal_supports(size_t len)
 {
-	return len > sizeof(int) ? _("a signal carries one integer") : NULL;
+	return len <= sizeof(int);
 }
 
 static int signal_open(struct chan *c)

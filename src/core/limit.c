@@ -29,7 +29,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "core/units.h"
 #include "util/i18n.h"
 
 /* Without /proc/self/fd, descriptors at or above this are not asked about. */
@@ -111,18 +110,43 @@ static const char *port_range(char *buf, size_t size)
 	return buf;
 }
 
-static const char *explain_fd(int err, char *buf, size_t size)
+const struct ev_form limit_forms[] = {
+	{ "limit.file_max", N_("the system's open-file limit is reached (fs.file-max)") },
+	{ "limit.nofile", N_("the open-file limit is reached (ulimit -n: {1})") },
+	{ "limit.stack_as",
+	  N_("a thread's stack does not fit under the address-space limit (ulimit -v: {1})") },
+	{ "limit.nproc", N_("the process limit is reached (ulimit -u: {1})") },
+	{ "limit.tasks_max", N_("the system's limit on processes and threads is reached "
+				"(kernel.threads-max, kernel.pid_max or the pids cgroup)") },
+	{ "limit.msgqueue", N_("the POSIX message-queue limit is reached (ulimit -q: {1})") },
+	{ "limit.as", N_("the address-space limit is reached (ulimit -v: {1})") },
+	{ "limit.epoll",
+	  N_("the limit on epoll watches is reached (fs.epoll.max_user_watches: {1})") },
+	{ "limit.ports", N_("no local port is free (net.ipv4.ip_local_port_range: {1})") },
+	{ "limit.mq_max", N_("the system's limit on POSIX message queues is reached "
+			     "(fs.mqueue.queues_max: {1})") },
+	{ "limit.msgmni", N_("the system's limit on System V message queues is reached "
+			     "(kernel.msgmni: {1})") },
+	{ "limit.sem", N_("the system's limit on System V semaphores is reached (kernel.sem)") },
+	{ "limit.need_fds", N_("needs {1} open files, the open-file limit is {2} (ulimit -n)") },
+	{ "limit.need_tasks",
+	  N_("needs {1} processes and threads, the process limit is {2} (ulimit -u)") },
+	{ NULL, NULL },
+};
+
+#define NOTE(note, form, ...)                                                                      \
+	ev_note_set((note), (form), (const struct ev_val[]){ __VA_ARGS__ },                        \
+		    sizeof((const struct ev_val[]){ __VA_ARGS__ }) / sizeof(struct ev_val))
+#define NOTE0(note, form) ev_note_set((note), (form), NULL, 0)
+
+static const struct ev_msg *explain_fd(int err, struct ev_note *note)
 {
 	uint64_t n;
 	if (err == -ENFILE)
-		snprintf(buf, size, "%s",
-			 _("the system's open-file limit is reached (fs.file-max)"));
-	else if (finite_limit(RLIMIT_NOFILE, &n))
-		snprintf(buf, size, _("the open-file limit is reached (ulimit -n: %llu)"),
-			 (unsigned long long)n);
-	else
-		snprintf(buf, size, "%s", strerror(-err));
-	return buf;
+		return NOTE0(note, "limit.file_max");
+	if (finite_limit(RLIMIT_NOFILE, &n))
+		return NOTE(note, "limit.nofile", ev_count(n));
+	return NOTE(note, NULL, ev_errno(err));
 }
 
 /*
@@ -132,87 +156,56 @@ static const char *explain_fd(int err, char *buf, size_t size)
  * thread may have been started in a child whose address space was fuller
  * than this one.
  */
-static const char *explain_tasks(enum limit_op op, char *buf, size_t size)
+static const struct ev_msg *explain_tasks(enum limit_op op, struct ev_note *note)
 {
 	uint64_t n, as;
-	char text[32];
 	bool nproc = geteuid() != 0 && finite_limit(RLIMIT_NPROC, &n);
 	if (op == LIMIT_THREAD && finite_limit(RLIMIT_AS, &as) && (!nproc || stack_does_not_fit()))
-		snprintf(buf, size,
-			 _("a thread's stack does not fit under the address-space limit (ulimit "
-			   "-v: %s)"),
-			 units_format_bytes((double)as, text, sizeof(text)));
-	else if (nproc)
-		snprintf(buf, size, _("the process limit is reached (ulimit -u: %llu)"),
-			 (unsigned long long)n);
-	else
-		snprintf(buf, size, "%s",
-			 _("the system's limit on processes and threads is reached "
-			   "(kernel.threads-max, kernel.pid_max or the pids cgroup)"));
-	return buf;
+		return NOTE(note, "limit.stack_as", ev_num(as, "bytes"));
+	if (nproc)
+		return NOTE(note, "limit.nproc", ev_count(n));
+	return NOTE0(note, "limit.tasks_max");
 }
+
+const struct ev_msg *limit_note(enum limit_op op, int err, struct ev_note *note)
+{
+	uint64_t n;
+
+	if (err == -EMFILE && op == LIMIT_POSIX_MQ && fd_free() &&
+	    finite_limit(RLIMIT_MSGQUEUE, &n))
+		/* mq_open() says EMFILE when the queue's bytes exceed RLIMIT_MSGQUEUE. */
+		return NOTE(note, "limit.msgqueue", ev_num(n, "bytes"));
+	if (err == -EMFILE || err == -ENFILE)
+		return explain_fd(err, note);
+	if (err == -EAGAIN && (op == LIMIT_PROCESS || op == LIMIT_THREAD))
+		return explain_tasks(op, note);
+	if (err == -ENOMEM && (op == LIMIT_MAP || op == LIMIT_THREAD) &&
+	    finite_limit(RLIMIT_AS, &n))
+		return NOTE(note, "limit.as", ev_num(n, "bytes"));
+	if (err == -ENOSPC && op == LIMIT_EPOLL)
+		return NOTE(note, "limit.epoll",
+			    ev_count(sysctl_long("/proc/sys/fs/epoll/max_user_watches")));
+	/* connect() says EAGAIN for want of a port on some kernels. */
+	if ((err == -EADDRNOTAVAIL || err == -EAGAIN) && op == LIMIT_CONNECT)
+		return NOTE(note, "limit.ports",
+			    ev_token(port_range(note->text, sizeof(note->text))));
+	if (err == -ENOSPC && op == LIMIT_POSIX_MQ)
+		return NOTE(note, "limit.mq_max",
+			    ev_count(sysctl_long("/proc/sys/fs/mqueue/queues_max")));
+	if (err == -ENOSPC && op == LIMIT_SYSV_MSG)
+		return NOTE(note, "limit.msgmni", ev_count(sysctl_long("/proc/sys/kernel/msgmni")));
+	/* EINVAL: kernel.sem allows fewer semaphores per set than asked for. */
+	if ((err == -ENOSPC || err == -EINVAL) && op == LIMIT_SYSV_SEM)
+		return NOTE0(note, "limit.sem");
+	return NOTE(note, NULL, ev_errno(err));
+}
+
+static const struct ev_form *const own_tables[] = { limit_forms, ev_forms_common, NULL };
 
 const char *limit_explain(enum limit_op op, int err, char *buf, size_t size)
 {
-	uint64_t n;
-	long v;
-	char text[32];
-
-	if (err == -EMFILE && op == LIMIT_POSIX_MQ && fd_free() &&
-	    finite_limit(RLIMIT_MSGQUEUE, &n)) {
-		/* mq_open() says EMFILE when the queue's bytes exceed RLIMIT_MSGQUEUE. */
-		snprintf(buf, size, _("the POSIX message-queue limit is reached (ulimit -q: %s)"),
-			 units_format_bytes((double)n, text, sizeof(text)));
-		return buf;
-	}
-	if (err == -EMFILE || err == -ENFILE)
-		return explain_fd(err, buf, size);
-	if (err == -EAGAIN && (op == LIMIT_PROCESS || op == LIMIT_THREAD))
-		return explain_tasks(op, buf, size);
-	if (err == -ENOMEM && (op == LIMIT_MAP || op == LIMIT_THREAD) &&
-	    finite_limit(RLIMIT_AS, &n)) {
-		snprintf(buf, size, _("the address-space limit is reached (ulimit -v: %s)"),
-			 units_format_bytes((double)n, text, sizeof(text)));
-		return buf;
-	}
-	if (err == -ENOSPC && op == LIMIT_EPOLL) {
-		v = sysctl_long("/proc/sys/fs/epoll/max_user_watches");
-		snprintf(
-			buf, size,
-			_("the limit on epoll watches is reached (fs.epoll.max_user_watches: %ld)"),
-			v);
-		return buf;
-	}
-	/* connect() says EAGAIN for want of a port on some kernels. */
-	if ((err == -EADDRNOTAVAIL || err == -EAGAIN) && op == LIMIT_CONNECT) {
-		snprintf(buf, size, _("no local port is free (net.ipv4.ip_local_port_range: %s)"),
-			 port_range(text, sizeof(text)));
-		return buf;
-	}
-	if (err == -ENOSPC && op == LIMIT_POSIX_MQ) {
-		v = sysctl_long("/proc/sys/fs/mqueue/queues_max");
-		snprintf(buf, size,
-			 _("the system's limit on POSIX message queues is reached "
-			   "(fs.mqueue.queues_max: %ld)"),
-			 v);
-		return buf;
-	}
-	if (err == -ENOSPC && op == LIMIT_SYSV_MSG) {
-		v = sysctl_long("/proc/sys/kernel/msgmni");
-		snprintf(buf, size,
-			 _("the system's limit on System V message queues is reached "
-			   "(kernel.msgmni: %ld)"),
-			 v);
-		return buf;
-	}
-	/* EINVAL: kernel.sem allows fewer semaphores per set than asked for. */
-	if ((err == -ENOSPC || err == -EINVAL) && op == LIMIT_SYSV_SEM) {
-		snprintf(buf, size, "%s",
-			 _("the system's limit on System V semaphores is reached (kernel.sem)"));
-		return buf;
-	}
-	snprintf(buf, size, "%s", strerror(-err));
-	return buf;
+	struct ev_note note;
+	return ev_render(limit_note(op, err, &note), own_tables, buf, size);
 }
 
 /*
@@ -244,7 +237,7 @@ static void fds_held(uint64_t n, uint64_t *below, uint64_t *all)
 	*all = *below;
 }
 
-int limit_need_fds(uint64_t need, char *buf, size_t size)
+int limit_need_fds(uint64_t need, struct ev_note *note)
 {
 	uint64_t n, below, all;
 	if (CHECKS_OFF || !finite_limit(RLIMIT_NOFILE, &n))
@@ -254,8 +247,7 @@ int limit_need_fds(uint64_t need, char *buf, size_t size)
 		return 0;
 	/* A limit of total always fits: it leaves at least total - all free numbers. */
 	uint64_t total = all + need;
-	snprintf(buf, size, _("needs %llu open files, the open-file limit is %llu (ulimit -n)"),
-		 (unsigned long long)total, (unsigned long long)n);
+	NOTE(note, "limit.need_fds", ev_count(total), ev_count(n));
 	return -EMFILE;
 }
 
@@ -290,7 +282,7 @@ static uint64_t user_tasks(uid_t uid)
 	return tasks;
 }
 
-int limit_need_tasks(uint64_t need, char *buf, size_t size)
+int limit_need_tasks(uint64_t need, struct ev_note *note)
 {
 	uint64_t n;
 	if (CHECKS_OFF || geteuid() == 0 || !finite_limit(RLIMIT_NPROC, &n))
@@ -298,8 +290,6 @@ int limit_need_tasks(uint64_t need, char *buf, size_t size)
 	uint64_t total = user_tasks(getuid()) + need;
 	if (total <= n)
 		return 0;
-	snprintf(buf, size,
-		 _("needs %llu processes and threads, the process limit is %llu (ulimit -u)"),
-		 (unsigned long long)total, (unsigned long long)n);
+	NOTE(note, "limit.need_tasks", ev_count(total), ev_count(n));
 	return -EAGAIN;
 }

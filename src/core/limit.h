@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/evidence.h"
+
 /* The kind of call that failed. */
 enum limit_op {
 	LIMIT_PROCESS,	/* fork(), vfork(), clone(), posix_spawn() */
@@ -38,33 +40,38 @@ enum limit_op {
 	LIMIT_CONNECT,	/* connect() of a socket of ptlab's own */
 };
 
+/* The sentences of this module (forms of core/evidence.h). */
+extern const struct ev_form limit_forms[];
+
 /*
- * Writes into buf one translated phrase for err (a negative errno) after a
- * call of kind op: the limit that explains it with its value where one
- * does, else strerror(-err). Returns buf (always NUL-terminated). It may
- * try a small mapping or a descriptor to tell two limits apart, and frees
- * what it tried.
+ * Fills note with the evidence for err (a negative errno) after a call of
+ * kind op: the limit that explains it with its value where one does
+ * ("limit.nofile" with 6), else the errno. Returns &note->msg. It may try
+ * a small mapping or a descriptor to tell two limits apart, and frees what
+ * it tried.
  */
+const struct ev_msg *limit_note(enum limit_op op, int err, struct ev_note *note);
+/* The same, phrased in the reader's language into buf; returns buf. */
 const char *limit_explain(enum limit_op op, int err, char *buf, size_t size);
 
 /*
  * Whether need more descriptors fit under RLIMIT_NOFILE beside those this
  * process holds now (a child forked now inherits them, so this is also what
- * each child has room for). Returns 0, or -EMFILE with one translated
- * phrase in buf naming the total and the limit: "needs 24 open files, the
- * open-file limit is 8 (ulimit -n)". Unlimited: 0.
+ * each child has room for). Returns 0, or -EMFILE with note naming the
+ * total and the limit ("needs 24 open files, the open-file limit is 8
+ * (ulimit -n)"). Unlimited: 0.
  */
-int limit_need_fds(uint64_t need, char *buf, size_t size);
+int limit_need_fds(uint64_t need, struct ev_note *note);
 
 /*
  * Whether need more tasks (processes and threads together) fit under
  * RLIMIT_NPROC beside those the real user runs now (as far as /proc shows
- * them). Returns 0, or -EAGAIN with a phrase in buf: "needs 14 processes
- * and threads, the process limit is 4 (ulimit -u)". Always 0 for root,
+ * them). Returns 0, or -EAGAIN with note: "needs 14 processes and
+ * threads, the process limit is 4 (ulimit -u)". Always 0 for root,
  * whom RLIMIT_NPROC does not bind, and under no limit. It is a necessary
  * condition, not a promise: the user may start more meanwhile.
  */
-int limit_need_tasks(uint64_t need, char *buf, size_t size);
+int limit_need_tasks(uint64_t need, struct ev_note *note);
 
 #ifdef PTLAB_TESTING
 /*

@@ -35,3 +35,17 @@ const struct experiment *catalog_feeding(const char *claim_id)
 				return catalog[i];
 	return NULL;
 }
+
+char *catalog_phrase(const char *name, const struct ev_msg *m, char *buf, size_t size)
+{
+	const struct ev_form *forms[4];
+	exp_forms(name ? catalog_find(name) : NULL, forms);
+	return ev_render(m, forms, buf, size);
+}
+
+char *catalog_outcome(const struct exp_result *e, char *buf, size_t size)
+{
+	char reason[512];
+	catalog_phrase(e->name, &e->reason, reason, sizeof(reason));
+	return outcome_describe(e, reason, buf, size);
+}

@@ -233,16 +233,15 @@ static int thread_group(void *arg)
 	return err ? GROUP_NO_THREADS : 0;
 }
 
-/* How a unit ended, for the record: "SIGSEGV" or "no signal: exit code 0". */
-static void describe_end(const struct unit_end *end, char *buf, size_t size)
+/*
+ * How a unit ended, as a value: the signal that ended it, or "no signal,
+ * exit code 0" (a message held in note).
+ */
+static struct ev_val end_how(const struct unit_end *end, struct ev_note *note)
 {
-	const char *abbrev = end->signalled ? sigabbrev_np(end->signal) : NULL;
-	if (abbrev)
-		snprintf(buf, size, "SIG%s", abbrev);
-	else if (end->signalled)
-		snprintf(buf, size, _("signal %d"), end->signal);
-	else
-		snprintf(buf, size, _("no signal: exit code %d"), end->code);
+	if (end->signalled)
+		return ev_signal(end->signal);
+	return ev_nested(ev_note_set(note, "crash.no_signal", &ev_count(end->code), 1));
 }
 
 /* How many siblings counted their whole work. */
@@ -262,7 +261,7 @@ static void crash_process(struct exp_ctx *ctx, struct crash_arena *a, const stru
 	struct unit units[WORKERS_MAX];
 	struct unit_end end, victim_end = { 0 };
 	int started = 0, err = 0, clean_exits = 0;
-	char what[64], limit[160];
+	struct ev_note note;
 
 	exp_progress(ctx, _("a NULL write in one of %d processes"), (int)p->workers);
 	arena_reset(a, p, FAULT_NULL);
@@ -278,8 +277,8 @@ static void crash_process(struct exp_ctx *ctx, struct crash_arena *a, const stru
 		atomic_store_explicit(&a->release, 1, memory_order_release);
 		for (int i = 0; i < started; i++)
 			unit_wait(&units[i], &end);
-		exp_skip(ctx, "iso.crash_process", _("cannot start a process: %s"),
-			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
+		exp_skip(ctx, "iso.crash_process", "crash.no_process",
+			 ev_nested(limit_note(LIMIT_PROCESS, err, &note)));
 		return;
 	}
 	unit_wait(&units[a->victim], &victim_end);
@@ -293,14 +292,12 @@ static void crash_process(struct exp_ctx *ctx, struct crash_arena *a, const stru
 	}
 
 	int others = a->workers - 1, finished = siblings_finished(a);
-	describe_end(&victim_end, what, sizeof(what));
-	exp_observe(ctx, "iso.crash_process.signal", "%s", what);
-	exp_observe(ctx, "iso.crash_process.survivors",
-		    _("%d of %d finished %lld increments, %d of %d exited 0"), finished, others,
-		    (long long)a->work, clean_exits, others);
+	exp_observe(ctx, "iso.crash_process.signal", NULL, end_how(&victim_end, &note));
+	exp_observe(ctx, "iso.crash_process.survivors", "crash.survivors", ev_count(finished),
+		    ev_count(others), ev_count(a->work), ev_count(clean_exits));
 	bool holds = victim_end.signalled && victim_end.signal == SIGSEGV && finished == others &&
 		     clean_exits == others;
-	exp_observe(ctx, "iso.crash_process", "%s", holds ? "yes" : "no");
+	exp_fact(ctx, "iso.crash_process", holds);
 }
 
 /*
@@ -324,20 +321,14 @@ static int run_thread_group(struct crash_arena *a, const struct crash_params *p,
 	return 0;
 }
 
-/* "others stopped at 100000, 100000, 100000 of 200000" into buf. */
-static void siblings_progress(const struct crash_arena *a, char *buf, size_t size)
+/* Where each sibling's count stopped, in order, into counts; returns how many. */
+static size_t siblings_progress(const struct crash_arena *a, int64_t *counts)
 {
-	size_t used = (size_t)snprintf(buf, size, "%s", _("others stopped at "));
-	const char *sep = "";
-	for (int i = 0; i < a->workers && used < size; i++) {
-		if (i == a->victim)
-			continue;
-		used += (size_t)snprintf(buf + used, size - used, "%s%lld", sep,
-					 (long long)atomic_load(&a->slots[i].count));
-		sep = ", ";
-	}
-	if (used < size)
-		snprintf(buf + used, size - used, _(" of %lld"), (long long)a->work);
+	size_t n = 0;
+	for (int i = 0; i < a->workers; i++)
+		if (i != a->victim)
+			counts[n++] = atomic_load(&a->slots[i].count);
+	return n;
 }
 
 /*
@@ -353,61 +344,57 @@ static void crash_thread(struct exp_ctx *ctx, struct crash_arena *a, const struc
 		[FAULT_FPE] = N_("a division by zero"),
 	};
 	struct unit_end end;
-	char sig[64], progress[1024], limit[160];
+	struct ev_note note;
+	int64_t counts[WORKERS_MAX];
 
 	exp_progress(ctx, _("%s in one of %d threads"), _(fault_text[f]), (int)p->workers);
 	int err = run_thread_group(a, p, f, &end);
 	if (err) {
-		exp_skip(ctx, name, _("cannot start the threads: %s"),
-			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
+		exp_skip(ctx, name, "crash.no_threads",
+			 ev_nested(limit_note(LIMIT_THREAD, err, &note)));
 		return;
 	}
-	describe_end(&end, sig, sizeof(sig));
-	if (end.signalled)
-		exp_observe(ctx, f == FAULT_NULL ? "iso.crash_thread.signal" : name,
-			    _("%s: the whole process"), sig);
-	else
-		exp_observe(ctx, f == FAULT_NULL ? "iso.crash_thread.signal" : name,
-			    _("%s: the process went on"), sig);
+	/* A signal that ends a thread's process ends every thread of it. */
+	exp_observe(ctx, f == FAULT_NULL ? "iso.crash_thread.signal" : name, "crash.fault_end",
+		    end_how(&end, &note),
+		    ev_word(end.signalled ? "whole_process" : "process_went_on"));
 	if (f != FAULT_NULL)
 		return;
-	siblings_progress(a, progress, sizeof(progress));
-	exp_observe(ctx, "iso.crash_thread.progress", "%s", progress);
+	size_t n = siblings_progress(a, counts);
+	exp_observe(ctx, "iso.crash_thread.progress", "crash.progress", ev_list(counts, n),
+		    ev_count(a->work));
 	bool holds = end.signalled && end.signal == SIGSEGV && siblings_finished(a) == 0;
-	exp_observe(ctx, "iso.crash_thread", "%s", holds ? "yes" : "no");
+	exp_fact(ctx, "iso.crash_thread", holds);
 }
 
 /* A handled error in one of K threads: it leaves alone, the others finish. */
 static void error_thread(struct exp_ctx *ctx, struct crash_arena *a, const struct crash_params *p)
 {
 	struct unit_end end;
-	char how[64], limit[160];
+	struct ev_note note;
 
 	exp_progress(ctx, _("a handled error in one of %d threads"), (int)p->workers);
 	int err = run_thread_group(a, p, FAULT_ERROR, &end);
 	if (err) {
-		exp_skip(ctx, "iso.error_thread", _("cannot start the threads: %s"),
-			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
+		exp_skip(ctx, "iso.error_thread", "crash.no_threads",
+			 ev_nested(limit_note(LIMIT_THREAD, err, &note)));
 		return;
 	}
 	int others = a->workers - 1, finished = siblings_finished(a);
-	const char *name = a->error_errno ? strerrorname_np(a->error_errno) : NULL;
-	char sig[64];
-	describe_end(&end, sig, sizeof(sig));
-	if (end.signalled)
-		snprintf(how, sizeof(how), _("ended by %s"), sig);
-	else
-		snprintf(how, sizeof(how), _("exited %d"), end.code);
+	struct ev_val sig = ev_signal(end.signal);
+	const struct ev_msg *how =
+		end.signalled ? ev_note_set(&note, "crash.ended_by", &sig, 1)
+			      : ev_note_set(&note, "crash.exited", &ev_count(end.code), 1);
 	if (a->error_errno == 0)
-		exp_observe(ctx, "iso.error_thread.error",
-			    _("%s unexpectedly opened; %d of %d others finished; the process %s"),
-			    MISSING_PATH, finished, others, how);
+		exp_observe(ctx, "iso.error_thread.error", "crash.error_opened",
+			    ev_token(MISSING_PATH), ev_count(finished), ev_count(others),
+			    ev_nested(how));
 	else
-		exp_observe(ctx, "iso.error_thread.error",
-			    _("%s, handled; %d of %d others finished; the process %s"),
-			    name ? name : strerror(a->error_errno), finished, others, how);
+		exp_observe(ctx, "iso.error_thread.error", "crash.error_handled",
+			    ev_errno(a->error_errno), ev_count(finished), ev_count(others),
+			    ev_nested(how));
 	bool holds = a->error_errno != 0 && !end.signalled && end.code == 0 && finished == others;
-	exp_observe(ctx, "iso.error_thread", "%s", holds ? "yes" : "no");
+	exp_fact(ctx, "iso.error_thread", holds);
 }
 
 /* Four ints and, right after them, a balance that belongs to someone else. */
@@ -456,15 +443,15 @@ static void corruption(struct exp_ctx *ctx, struct crash_arena *a)
 {
 	struct unit u;
 	struct unit_end end;
-	char limit[160];
+	struct ev_note note;
 
 	exp_progress(ctx, "%s", _("a stray write from a thread and from a process"));
 	memset(&ledger, 0, sizeof(ledger));
 	ledger.balance = BALANCE;
 	int err = unit_start(&u, UNIT_THREAD, stray_thread, NULL, -1);
 	if (err) {
-		exp_skip(ctx, "iso.corruption", _("cannot start a thread: %s"),
-			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
+		exp_skip(ctx, "iso.corruption", "crash.no_thread",
+			 ev_nested(limit_note(LIMIT_THREAD, err, &note)));
 		return;
 	}
 	unit_wait(&u, &end);
@@ -476,22 +463,19 @@ static void corruption(struct exp_ctx *ctx, struct crash_arena *a)
 	a->child_balance = BALANCE;
 	err = unit_start(&u, UNIT_PROCESS, stray_process, a, -1);
 	if (err) {
-		exp_skip(ctx, "iso.corruption", _("cannot start a process: %s"),
-			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
+		exp_skip(ctx, "iso.corruption", "crash.no_process",
+			 ev_nested(limit_note(LIMIT_PROCESS, err, &note)));
 		return;
 	}
 	unit_wait(&u, &end);
 	int parent_seen = read_balance(), child_seen = a->child_balance;
 
-	exp_observe(ctx, "iso.corruption.thread",
-		    _("a thread wrote %d to slots[4]; its sibling's balance went from %d to %d"),
-		    STRAY, BALANCE, thread_seen);
-	exp_observe(ctx, "iso.corruption.process",
-		    _("a child process wrote %d to slots[4]; its own copy's balance went from %d "
-		      "to %d, the parent's from %d to %d"),
-		    STRAY, BALANCE, child_seen, BALANCE, parent_seen);
+	exp_observe(ctx, "iso.corruption.thread", "crash.corrupt_thread", ev_count(STRAY),
+		    ev_count(BALANCE), ev_count(thread_seen));
+	exp_observe(ctx, "iso.corruption.process", "crash.corrupt_process", ev_count(STRAY),
+		    ev_count(BALANCE), ev_count(child_seen), ev_count(parent_seen));
 	bool holds = thread_seen != BALANCE && child_seen != BALANCE && parent_seen == BALANCE;
-	exp_observe(ctx, "iso.corruption", "%s", holds ? "yes" : "no");
+	exp_fact(ctx, "iso.corruption", holds);
 }
 
 static int crash_run(struct exp_ctx *ctx, const void *params)
@@ -501,7 +485,7 @@ static int crash_run(struct exp_ctx *ctx, const void *params)
 
 	int err = shm_arena_create(&arena, sizeof(struct crash_arena));
 	if (err)
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_errno(err));
 	struct crash_arena *a = arena.base;
 
 	crash_process(ctx, a, p);
@@ -535,6 +519,36 @@ static const struct param crash_param_table[] = {
 	  offsetof(struct crash_params, work), "200k", NULL, "1M", 1000, 100000000 },
 };
 
+static const struct ev_form forms[] = {
+	{ "crash.no_process", N_("cannot start a process: {1}") },
+	{ "crash.no_thread", N_("cannot start a thread: {1}") },
+	{ "crash.no_threads", N_("cannot start the threads: {1}") },
+	{ "crash.no_signal", N_("no signal, exit code {1}") },
+	{ "crash.survivors",
+	  N_("{1} of {2} finished {3} increments, {4} of {2} exited with status 0") },
+	/* TRANSLATORS: {1} is how a thread's fault ended (a signal), {2} what it ended. */
+	{ "crash.fault_end", N_("{1}: {2}") },
+	{ "whole_process", N_("the whole process") },
+	{ "process_went_on", N_("the process went on") },
+	{ "crash.progress", N_("the others stopped at {1} of {2} increments") },
+	{ "crash.error_handled", N_("{1}, handled; {2} of {3} others finished; the process {4}") },
+	{ "crash.error_opened",
+	  N_("{1} unexpectedly opened; {2} of {3} others finished; the process {4}") },
+	{ "crash.ended_by", N_("ended by {1}") },
+	{ "crash.exited", N_("exited with status {1}") },
+	{ "crash.corrupt_thread",
+	  N_("a thread wrote {1} to slots[4]; its sibling's balance went from {2} to {3}") },
+	{ "crash.corrupt_process",
+	  N_("a child process wrote {1} to slots[4]; its own copy's "
+	     "balance went from {2} to {3}, the parent's from {2} to {4}") },
+	{ NULL, NULL },
+};
+
+/* Facts, not figures: it records none (an exp_record would abort the test build). */
+static const struct figure_decl figures[] = {
+	{ .names = NULL },
+};
+
 const struct experiment exp_crash = {
 	.name = "crash",
 	.title = N_("What a crash or a stray write in one unit does to the others"),
@@ -553,4 +567,6 @@ const struct experiment exp_crash = {
 	.deadline = crash_deadline,
 	.deadline_ns = { 60000000000ull, 120000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
 };

@@ -262,33 +262,36 @@ static void figure_name(const struct figure *f, char *buf, size_t size)
  * Records a skip. From the second round on the figure already holds the
  * samples of the earlier rounds: the skip says from which round it stops.
  */
-static void skip_from_round(struct exp_ctx *ctx, const char *what, const char *why, unsigned round)
+static void skip_from_round(struct exp_ctx *ctx, const char *what, const struct ev_msg *why,
+			    unsigned round)
 {
 	if (round == 0)
-		exp_skip(ctx, what, "%s", why);
+		exp_skip_msg(ctx, what, why);
 	else
-		exp_skip(ctx, what, _("%s (from round %u on; the earlier rounds are kept)"), why,
-			 round + 1);
+		exp_skip(ctx, what, "create.from_round", ev_nested(why), ev_count(round + 1));
 }
 
 /* Records why a figure cannot be measured, once, and drops it from later rounds. */
 static void drop(struct exp_ctx *ctx, struct figure *f, const char *exe, int err, unsigned round)
 {
-	char what[96], why[256];
+	char what[96];
+	struct ev_note why;
 	figure_name(f, what, sizeof(what));
 	f->dropped = true;
 	if (err == CHILD_EXEC_FAILED)
-		snprintf(why, sizeof(why), _("the program %s could not be executed"), exe);
+		skip_from_round(ctx, what, &EV_MSG_OF("create.exec_failed", ev_token(exe)), round);
 	else if (err == -EAGAIN)
 		/* pthread_create() alone maps a stack: only it can be said to be a thread. */
-		limit_explain(f->m->once == once_pthread ? LIMIT_THREAD : LIMIT_PROCESS, err, why,
-			      sizeof(why));
+		skip_from_round(
+			ctx, what,
+			limit_note(f->m->once == once_pthread ? LIMIT_THREAD : LIMIT_PROCESS, err,
+				   &why),
+			round);
 	else if (err == CHILD_UNCLEAN)
-		snprintf(why, sizeof(why), "%s",
-			 _("a child ended with a non-zero status or a signal"));
+		skip_from_round(ctx, what, &(struct ev_msg){ .form = "create.child_unclean" },
+				round);
 	else
-		snprintf(why, sizeof(why), _("the operation failed: %s"), strerror(-err));
-	skip_from_round(ctx, what, why, round);
+		skip_from_round(ctx, what, &EV_MSG_OF("create.failed", ev_errno(err)), round);
 }
 
 /*
@@ -304,7 +307,7 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 		return;
 	figure_name(f, what, sizeof(what));
 	if (f->m->needs_exe && !c->exe) {
-		exp_skip(ctx, what, "%s", _("no program to execute was given"));
+		exp_skip_msg(ctx, what, &(struct ev_msg){ .form = "create.no_exe" });
 		f->dropped = true;
 		return;
 	}
@@ -327,7 +330,7 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 		mparam_str("kind", unit_type_name(f->m->kind)),
 		mparam_str("placement", cp->pin ? "same-cpu" : "unpinned"),
 	};
-	exp_record(ctx, f->m->name, "ns", DIR_LOWER_IS_BETTER, &s, mp, sizeof(mp) / sizeof(mp[0]));
+	exp_record(ctx, f->m->name, MU_NS, DIR_LOWER_IS_BETTER, &s, mp, sizeof(mp) / sizeof(mp[0]));
 	sample_set_free(&s);
 }
 
@@ -337,31 +340,32 @@ static uint64_t parent_rss(void)
 	return procfs_mem(0, &pm) == 0 ? pm.rss_bytes : 0;
 }
 
+/* Why memory could not be held: a message, and the limit it may nest. */
+struct hold_why {
+	struct ev_note note, limit;
+};
+
 /*
  * Maps and touches `bytes` of private memory, one write per page, so that
  * every page is resident and has its own page-table entry. NULL (with a
- * reason in why) when memory is short. *advised says whether the kernel
- * took the huge-page advice.
+ * reason in why->note) when memory is short. *advised says whether the
+ * kernel took the huge-page advice.
  */
-static void *hold_memory(int64_t bytes, bool huge, bool *advised, char *why, size_t whylen)
+static void *hold_memory(int64_t bytes, bool huge, bool *advised, struct hold_why *why)
 {
 	uint64_t avail = 0;
-	char need[32], have[32];
 	/* Leave a quarter of the request plus 256 MiB for the children and the rest of the system. */
 	uint64_t want = (uint64_t)bytes + (uint64_t)bytes / 4 + (256u << 20);
 	if (procfs_meminfo("MemAvailable", &avail) == 0 && avail < want) {
-		snprintf(why, whylen, _("not enough free memory: %s needed, %s available"),
-			 units_format_bytes((double)want, need, sizeof(need)),
-			 units_format_bytes((double)avail, have, sizeof(have)));
+		const struct ev_val v[] = { ev_num(want, "bytes"), ev_num(avail, "bytes") };
+		ev_note_set(&why->note, "create.no_memory", v, 2);
 		return NULL;
 	}
 	char *p = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
 		       0);
 	if (p == MAP_FAILED) {
-		int err = -errno;
-		char limit[160];
-		snprintf(why, whylen, _("cannot map the memory: %s"),
-			 limit_explain(LIMIT_MAP, err, limit, sizeof(limit)));
+		const struct ev_val v[] = { ev_nested(limit_note(LIMIT_MAP, -errno, &why->limit)) };
+		ev_note_set(&why->note, "create.map", v, 1);
 		return NULL;
 	}
 	*advised = madvise(p, (size_t)bytes, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) == 0;
@@ -388,25 +392,26 @@ struct size_slot {
 static void measure_size(struct exp_ctx *ctx, const struct create_params *cp, struct create_ctx *c,
 			 struct size_slot *z, struct figure *figs, unsigned round)
 {
-	char why[160], what[64];
+	struct hold_why why;
+	char what[64];
 	void *mem = NULL;
 	if (z->dropped)
 		return;
 	if (z->bytes > 0) {
 		bool advised = false;
-		mem = hold_memory(z->bytes, cp->hugepages, &advised, why, sizeof(why));
+		mem = hold_memory(z->bytes, cp->hugepages, &advised, &why);
 		if (!mem) {
 			size_condition(z->bytes, what, sizeof(what));
-			skip_from_round(ctx, what, why, round);
+			skip_from_round(ctx, what, &why.note.msg, round);
 			z->dropped = true;
 			return;
 		}
 		if (!c->thp_seen) {
 			c->thp_seen = true;
-			exp_observe(ctx, "thp_used", "%s",
-				    !advised	    ? "default"
-				    : cp->hugepages ? "hugepage"
-						    : "nohugepage");
+			exp_observe(ctx, "thp_used", NULL,
+				    ev_word(!advised	    ? "default"
+					    : cp->hugepages ? "hugepage"
+							    : "nohugepage"));
 		}
 	}
 	uint64_t rss = round == 0 ? parent_rss() : 0;
@@ -436,17 +441,22 @@ static int create_run(struct exp_ctx *ctx, const void *params)
 	if (cp->pin) {
 		int err = unit_pin_self(exp_cpu(ctx, 0));
 		if (err)
-			return exp_fail(ctx, _("cannot pin to CPU %d: %s"), exp_cpu(ctx, 0),
-					strerror(-err));
+			return exp_fail(ctx, "create.pin", ev_count(exp_cpu(ctx, 0)),
+					ev_errno(err));
 	}
 	char *stack = mmap(NULL, CLONE_STACK_BYTES, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
-		return exp_fail(ctx, _("cannot map a stack: %s"), strerror(errno));
+		return exp_fail(ctx, "create.stack", ev_errno(errno));
 	c.stack_top = stack + CLONE_STACK_BYTES;
 
-	exp_observe(ctx, "pinned_cpu", "%d", cp->pin ? exp_cpu(ctx, 0) : -1);
-	exp_observe(ctx, "hugepages", "%s", cp->hugepages ? "madvise-huge" : "madvise-nohuge");
+	if (cp->pin && exp_cpu(ctx, 0) >= 0)
+		exp_observe(ctx, "pinned_cpu", NULL, ev_count(exp_cpu(ctx, 0)));
+	else
+		exp_observe(ctx, "pinned_cpu", NULL, ev_word("unpinned"));
+	/* The advice asked for, as madvise() names it. */
+	exp_observe(ctx, "hugepages", NULL,
+		    ev_token(cp->hugepages ? "madvise-huge" : "madvise-nohuge"));
 
 	for (size_t k = 0; k <= cp->extra.n; k++) {
 		int64_t bytes = k == 0 ? 0 : cp->extra.v[k - 1];
@@ -532,6 +542,59 @@ static const struct param create_param_table[] = {
 	  600000000000 },
 };
 
+static const struct ev_form forms[] = {
+	{ "create.from_round", N_("{1} (from round {2} on; the earlier rounds are kept)") },
+	{ "create.exec_failed", N_("the program {1} could not be executed") },
+	{ "create.child_unclean", N_("a child ended with a non-zero status or a signal") },
+	{ "create.failed", N_("the operation failed: {1}") },
+	{ "create.no_exe", N_("no program to execute was given") },
+	{ "create.no_memory", N_("not enough free memory: {1} needed, {2} available") },
+	{ "create.map", N_("cannot map the memory: {1}") },
+	{ "create.pin", N_("cannot pin to CPU {1}: {2}") },
+	{ "create.stack", N_("cannot map a stack: {1}") },
+	/* Words: pinned_cpu when not pinned, and thp_used, the advice the kernel took. */
+	{ "unpinned", N_("not pinned") },
+	{ "nohugepage", N_("small pages only (the kernel took MADV_NOHUGEPAGE)") },
+	{ "hugepage", N_("transparent huge pages allowed (the kernel took MADV_HUGEPAGE)") },
+	{ "default", N_("the system's default mode (madvise() was refused)") },
+	{ NULL, NULL },
+};
+
+static const char *const creation_names[] = { "fork",		"vfork",    "posix_spawn",
+					      "fork_exec",	"clone_vm", "clone_thread",
+					      "pthread_create", NULL };
+static const char *const creation_conditions[] = { "extra_bytes", "parent_rss_bytes", "kind",
+						   "placement", NULL };
+
+static const struct figure_decl figures[] = {
+	{ creation_names, MU_NS, DIR_LOWER_IS_BETTER, creation_conditions },
+	{ NULL, MU_NS, DIR_NONE, NULL },
+};
+
+static const char *const no_extra[] = { "extra_bytes=0", NULL };
+static const char *const grows[] = { "fork", "vfork", "posix_spawn", "pthread_create", NULL };
+static const struct chart_decl charts[] = {
+	{ .id = "create-methods",
+	  .kind = CHART_BARS,
+	  .title = N_("Creation latency per method (no extra parent memory)"),
+	  .x_label = N_("method"),
+	  .y_label = N_("time to create and reap one (ns)"),
+	  .series = { { .where = no_extra, .label = N_("median, 95% interval") } } },
+	/* Against the parent's resident memory, which extra_bytes adds to. */
+	{ .id = "create-memory",
+	  .kind = CHART_LINES,
+	  .title = N_("Creation latency against the parent's memory"),
+	  .x_label = N_("parent's resident memory (bytes)"),
+	  .y_label = N_("time to create and reap one (ns)"),
+	  .series = { { .names = grows } },
+	  .x_key = "parent_rss_bytes",
+	  .x_key_else = "extra_bytes",
+	  .x_unit = CHART_UNIT_BYTES,
+	  .log_x = true,
+	  .log_y = true },
+	{ .id = NULL },
+};
+
 const struct experiment exp_create = {
 	.name = "create",
 	.title = N_("Creating a process or a thread"),
@@ -549,4 +612,7 @@ const struct experiment exp_create = {
 	.deadline = create_deadline,
 	.deadline_ns = { 120000000000ull, 900000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

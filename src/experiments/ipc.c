@@ -173,7 +173,21 @@ static void record(struct exp_ctx *ctx, const char *name, enum measure m, size_t
 		mp[n++] = mparam_str("kind", kind);
 	if (placement)
 		mp[n++] = mparam_str("placement", placement);
-	exp_record(ctx, name, "ns", DIR_LOWER_IS_BETTER, s, mp, n);
+	exp_record(ctx, name, MU_NS, DIR_LOWER_IS_BETTER, s, mp, n);
+}
+
+/* Why ops cannot carry a message of len bytes, which channel_supports() refused. */
+static void skip_size(struct exp_ctx *ctx, const char *what, const struct channel_ops *ops,
+		      size_t len)
+{
+	if (ops == &chan_signal)
+		exp_skip(ctx, what, "ipc.signal_size", ev_num(len, "bytes"),
+			 ev_num(sizeof(int), "bytes"));
+	else if (ops == &chan_udp)
+		exp_skip(ctx, what, "ipc.udp_size", ev_num(len, "bytes"),
+			 ev_token("net.core.rmem_max"));
+	else
+		exp_skip(ctx, what, "ipc.size_refused", ev_num(len, "bytes"), ev_token(ops->name));
 }
 
 /*
@@ -189,17 +203,17 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	units_format_exact((int64_t)len, UNIT_BYTES, bytes, sizeof(bytes));
 	snprintf(what, sizeof(what), "%s %s %s %s bytes=%s", ops->name,
 		 m == LATENCY ? "latency" : "bandwidth", kind_names[kind], placement, bytes);
-	const char *why = channel_supports(ops, len);
-	char limit[160];
-	if (!why && m == BANDWIDTH && ops->lossy)
-		why = _("it drops messages when the reader falls behind: a one-way stream "
-			"cannot be timed without flow control");
-	if (why) {
-		exp_skip(ctx, what, "%s", why);
+	struct ev_note note;
+	if (!channel_supports(ops, len)) {
+		skip_size(ctx, what, ops, len);
+		return 0;
+	}
+	if (m == BANDWIDTH && ops->lossy) {
+		exp_skip(ctx, what, "ipc.lossy", ev_token(ops->name));
 		return 0;
 	}
 	if (cross && ctx->n_cpus < 2) {
-		exp_skip(ctx, what, "%s", _("needs two CPUs: --cpus gives one"));
+		exp_skip(ctx, what, "two_cpus", ev_count(ctx->n_cpus));
 		return 0;
 	}
 	exp_progress(ctx, "%s", what);
@@ -208,7 +222,7 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	size_t region = channel_region_size(ops, len);
 	int err = shm_arena_create(&arena, sizeof(struct ipc_shared) + region + 8192);
 	if (err) {
-		exp_skip(ctx, what, _("cannot map the shared arena: %s"), strerror(-err));
+		exp_skip(ctx, what, "arena", ev_nested(limit_note(LIMIT_MAP, err, &note)));
 		return 0;
 	}
 	struct ipc_shared *sh = shm_arena_alloc(&arena, sizeof(*sh), 64);
@@ -220,16 +234,15 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	unit_pin_self(exp_cpu(ctx, 0));
 	err = channel_open(&sh->c);
 	if (err) {
-		exp_skip(ctx, what, _("cannot open the channel: %s"),
-			 channel_explain(ops, err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "channel_open", ev_nested(channel_note(ops, err, &note)));
 		shm_arena_destroy(&arena);
 		return 0;
 	}
 	struct unit b;
 	err = unit_start(&b, kind, side_b, sh, exp_cpu(ctx, cross ? 1 : 0));
 	if (err) {
-		exp_skip(ctx, what, _("cannot start the partner: %s"),
-			 limit_explain(unit_limit_op(kind), err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "partner",
+			 ev_nested(limit_note(unit_limit_op(kind), err, &note)));
 		channel_close(&sh->c);
 		shm_arena_destroy(&arena);
 		return 0;
@@ -257,20 +270,20 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	struct unit_end end;
 	if (err && kind == UNIT_THREAD) {
 		/* A thread blocked in a channel cannot be stopped alone: end here. */
-		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		exp_skip(ctx, what, "exchange", ev_errno(err));
 		return -EIO;
 	}
 	if (!err)
 		err = channel_send(&sh->c, CHAN_A, a.buf, len);
 	if (err && kind == UNIT_THREAD) {
-		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		exp_skip(ctx, what, "exchange", ev_errno(err));
 		return -EIO;
 	}
 	if (err)
 		kill(b.pid, SIGKILL);
 	unit_wait(&b, &end);
 	if (err)
-		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		exp_skip(ctx, what, "exchange", ev_errno(err));
 	else
 		record(ctx, ops->name, m, len, kind_names[kind], placement, &s);
 	sample_set_free(&s);
@@ -357,7 +370,7 @@ static void take_limits(struct exp_ctx *ctx, const struct ipc_params *ip)
 		free(c.dst);
 	}
 	if (ctx->n_cpus < 2) {
-		exp_skip(ctx, "cacheline", "%s", _("needs two CPUs: --cpus gives one"));
+		exp_skip(ctx, "cacheline", "two_cpus", ev_count(ctx->n_cpus));
 		return;
 	}
 	struct bounce *bo = aligned_alloc(64, sizeof(*bo));
@@ -403,9 +416,9 @@ static void take_needed(struct exp_ctx *ctx)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 		bool plain_seen = plain_variable == 42, shared_seen = *shared == 42;
-		exp_observe(ctx, "plain_variable_seen", "%s", plain_seen ? "yes" : "no");
-		exp_observe(ctx, "shared_mapping_seen", "%s", shared_seen ? "yes" : "no");
-		exp_observe(ctx, "ipc.needed", "%s", !plain_seen && shared_seen ? "yes" : "no");
+		exp_fact(ctx, "plain_variable_seen", plain_seen);
+		exp_fact(ctx, "shared_mapping_seen", shared_seen);
+		exp_fact(ctx, "ipc.needed", !plain_seen && shared_seen);
 	}
 	shm_arena_destroy(&arena);
 }
@@ -415,8 +428,8 @@ static int ipc_run(struct exp_ctx *ctx, const void *params)
 	const struct ipc_params *ip = params;
 	take_needed(ctx);
 	take_limits(ctx, ip);
-	int err = 0;
-	for (size_t i = 0; channels[i] && !err; i++)
+	for (size_t i = 0; channels[i]; i++) {
+		int err = 0;
 		for (int kind = UNIT_PROCESS; kind <= UNIT_THREAD && !err; kind++) {
 			for (int cross = 0; cross < 2 && !err; cross++)
 				for (size_t k = 0; k < ip->lat_sizes.n && !err; k++)
@@ -427,8 +440,9 @@ static int ipc_run(struct exp_ctx *ctx, const void *params)
 				err = take(ctx, ip, channels[i], BANDWIDTH, (enum unit_type)kind,
 					   true, (size_t)ip->bw_sizes.v[k]);
 		}
-	if (err)
-		return exp_fail(ctx, "%s", _("a thread partner was stuck in its channel"));
+		if (err)
+			return exp_fail(ctx, "ipc.stuck", ev_token(channels[i]->name));
+	}
 	return 0;
 }
 
@@ -467,6 +481,60 @@ static const struct param ipc_param_table[] = {
 	  offsetof(struct ipc_params, budget_ns), "100ms", "20ms", "500ms", 1000000, 600000000000 },
 };
 
+static const struct ev_form forms[] = {
+	{ "ipc.signal_size", N_("a signal carries one integer ({2}), not a message of {1}") },
+	{ "ipc.udp_size", N_("UDP would drop pieces of a message of {1}: its pieces do not all fit "
+			     "in the receive buffer ({2})") },
+	{ "ipc.size_refused", N_("{2} cannot carry a message of {1}") },
+	{ "ipc.lossy", N_("{1} drops messages when the reader falls behind: a one-way stream "
+			  "cannot be timed without flow control") },
+	{ "ipc.stuck", N_("a thread partner was stuck in its {1} channel") },
+	{ NULL, NULL },
+};
+
+/*
+ * The figures: one per mechanism of the channel table (core/channel.c,
+ * by name; tests/test_ipc.c checks that none is missing), and the
+ * machine's limits beside them.
+ */
+static const char *const channel_figures[] = {
+	"pipe",	   "fifo",	"unix_stream", "unix_dgram", "tcp",	   "udp",    "posix_mq",
+	"sysv_mq", "shm_futex", "shm_spin",    "eventfd",    "mutex_cond", "signal", NULL,
+};
+static const char *const channel_conditions[] = { "measure", "bytes", "kind", "placement", NULL };
+static const char *const machine_figures[] = { "memcpy", "cacheline", NULL };
+static const char *const machine_conditions[] = { "measure", "bytes", "placement", NULL };
+
+static const struct figure_decl figures[] = {
+	{ channel_figures, MU_NS, DIR_LOWER_IS_BETTER, channel_conditions },
+	{ machine_figures, MU_NS, DIR_LOWER_IS_BETTER, machine_conditions },
+	{ NULL, MU_NS, DIR_NONE, NULL },
+};
+
+static const char *const latency_64[] = { "measure=latency", "bytes=64", "placement=same-cpu",
+					  NULL };
+static const char *const stream_threads[] = { "measure=bandwidth", "kind=thread", "bytes", NULL };
+static const struct chart_decl charts[] = {
+	{ .id = "ipc-latency",
+	  .kind = CHART_BARS,
+	  .title = N_("Round trip of a 64-byte message on one CPU"),
+	  .x_label = N_("mechanism"),
+	  .y_label = N_("time per round trip (ns)"),
+	  .series = { { .where = latency_64, .key = "kind", .words = chart_kind_labels } } },
+	/* The mechanisms that streamed, at most SVG_SERIES_MAX to a chart. */
+	{ .id = "ipc-bandwidth",
+	  .kind = CHART_BANDWIDTH,
+	  .title = N_("One-way stream between two threads on two CPUs"),
+	  .x_label = N_("message size (bytes)"),
+	  .y_label = N_("bytes per second, every byte read"),
+	  .series = { { .where = stream_threads } },
+	  .x_key = "bytes",
+	  .ref_name = "memcpy",
+	  .log_x = true,
+	  .log_y = true },
+	{ .id = NULL },
+};
+
 const struct experiment exp_ipc = {
 	.name = "ipc",
 	.title = N_("Talking between processes or threads"),
@@ -484,4 +552,7 @@ const struct experiment exp_ipc = {
 	.deadline = ipc_deadline,
 	.deadline_ns = { 180000000000ull, 1800000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

@@ -111,7 +111,8 @@ struct shared {
 	uintptr_t target_addr; /* its secret, in its own memory */
 	int read_result;       /* bytes process_vm_readv read, or -errno */
 	int drop_err;	       /* the reader could not drop privileges: -errno */
-	char arrangement[160]; /* who reads whom */
+	int reader_uid;	       /* the reader's effective uid when it read */
+	bool dropped;	       /* the reader dropped root's privileges to read */
 	struct slot slots[THREADS_MAX];
 };
 
@@ -160,15 +161,67 @@ static int count_reach(_Atomic uint32_t *count, _Atomic uint32_t *target)
 	return 0;
 }
 
-/* Runs fn(arg) as kind and waits for it. Returns 0, -errno, or -EIO when fn failed or was killed. */
-static int run_unit(enum unit_type kind, unit_fn fn, void *arg)
+/*
+ * How a unit that ended badly ended, into note: the signal that killed it,
+ * or its exit code (a thread's return value). NULL when it ended with 0.
+ */
+static const struct ev_msg *bad_end(const struct unit_end *end, struct ev_note *note)
+{
+	if (end->signalled) {
+		struct ev_val sig = ev_signal(end->signal);
+		snprintf(note->text, sizeof(note->text), "%s", sig.s);
+		sig.s = note->text;
+		return ev_note_set(note, "isolation.killed", &sig, 1);
+	}
+	if (end->code != 0)
+		return ev_note_set(note, "isolation.exit_code", &ev_count(end->code), 1);
+	return NULL;
+}
+
+/* A bare errno, into note. */
+static const struct ev_msg *errno_note(int err, struct ev_note *note)
+{
+	struct ev_val e = ev_errno(err);
+	snprintf(note->text, sizeof(note->text), "%s", e.s);
+	e.s = note->text;
+	return ev_note_set(note, NULL, &e, 1);
+}
+
+/*
+ * Waits for a started unit. Returns 0, or -errno (-EIO when it failed or
+ * was killed) with why filled.
+ */
+static int wait_unit(struct unit *u, struct ev_note *why)
+{
+	struct unit_end end;
+	int err = unit_wait(u, &end);
+	if (err) {
+		errno_note(err, why);
+		return err;
+	}
+	return bad_end(&end, why) ? -EIO : 0;
+}
+
+/*
+ * Runs fn(arg) as kind and waits for it. Returns 0, or -errno (-EIO when fn
+ * failed or was killed) with why filled: the limit that kept the unit from
+ * starting, or how it ended.
+ */
+static int run_unit(enum unit_type kind, unit_fn fn, void *arg, struct ev_note *why)
 {
 	struct unit u;
-	struct unit_end end;
 	int err = unit_start(&u, kind, fn, arg, -1);
-	if (!err)
-		err = unit_wait(&u, &end);
-	return err ? err : end.signalled || end.code != 0 ? -EIO : 0;
+	if (err) {
+		limit_note(unit_limit_op(kind), err, why);
+		return err;
+	}
+	return wait_unit(&u, why);
+}
+
+/* The form of a skip whose cause is that a unit of kind failed. */
+static const char *unit_failed(enum unit_type kind)
+{
+	return kind == UNIT_THREAD ? "isolation.thread_failed" : "isolation.child_failed";
 }
 
 /* ---- def.unit and mem.stack ---- */
@@ -206,7 +259,8 @@ static int gate_thread(void *p)
 
 /*
  * The Rss of the mapping of this process that holds addr, from
- * /proc/self/smaps. Returns 0, -ENOENT when no mapping holds it, or -errno.
+ * /proc/self/smaps. Returns 0, 1 when no mapping holds it (or it shows no
+ * Rss), or -errno when the file cannot be read.
  */
 static int mapping_rss(uintptr_t addr, uint64_t *rss_bytes)
 {
@@ -216,7 +270,7 @@ static int mapping_rss(uintptr_t addr, uint64_t *rss_bytes)
 	char *line = NULL;
 	size_t cap = 0;
 	bool inside = false;
-	int ret = -ENOENT;
+	int ret = 1;
 	while (getline(&line, &cap, f) > 0) {
 		unsigned long lo, hi;
 		unsigned long long kib;
@@ -288,10 +342,12 @@ static void observe_threads(struct exp_ctx *ctx, struct shared *sh, unsigned n)
 		word_set(&sh->release, 1);
 		for (unsigned i = 0; i < started; i++)
 			unit_wait(&u[i], &end);
-		char limit[160];
-		limit_explain(LIMIT_THREAD, err, limit, sizeof(limit));
-		exp_skip(ctx, "def.unit", _("cannot start thread %u: %s"), started + 1, limit);
-		exp_skip(ctx, "mem.stack", _("cannot start thread %u: %s"), started + 1, limit);
+		struct ev_note why;
+		limit_note(LIMIT_THREAD, err, &why);
+		exp_skip(ctx, "def.unit", "isolation.no_thread", ev_count(started + 1), ev_count(n),
+			 ev_nested(&why.msg));
+		exp_skip(ctx, "mem.stack", "isolation.no_thread", ev_count(started + 1),
+			 ev_count(n), ev_nested(&why.msg));
 		return;
 	}
 	bool gathered = count_reach(&sh->recorded, &sh->n_threads) == 0;
@@ -312,13 +368,14 @@ static void observe_threads(struct exp_ctx *ctx, struct shared *sh, unsigned n)
 		for (unsigned j = 0; j < i; j++)
 			distinct = distinct && sh->slots[i].tid != sh->slots[j].tid;
 	}
-	exp_observe(ctx, "def.unit.tasks", "%d", during);
-	exp_observe(ctx, "def.unit.tids", "%s", tids);
-	exp_observe(ctx, "def.unit.cpus", "%s", cpus);
-	exp_observe(ctx, "def.unit", "%s",
-		    gathered && task_err == 0 && during == before + (int)n && distinct && one_pid
-			    ? "yes"
-			    : "no");
+	if (task_err)
+		exp_skip(ctx, "def.unit.tasks", "isolation.no_tasks", ev_errno(task_err));
+	else
+		exp_observe(ctx, "def.unit.tasks", NULL, ev_count(during));
+	exp_observe(ctx, "def.unit.tids", NULL, ev_token(tids));
+	exp_observe(ctx, "def.unit.cpus", NULL, ev_token(cpus));
+	exp_fact(ctx, "def.unit",
+		 gathered && task_err == 0 && during == before + (int)n && distinct && one_pid);
 
 	pthread_attr_t attr;
 	size_t def_bytes = 0;
@@ -326,13 +383,14 @@ static void observe_threads(struct exp_ctx *ctx, struct shared *sh, unsigned n)
 		pthread_attr_getstacksize(&attr, &def_bytes);
 		pthread_attr_destroy(&attr);
 	}
-	exp_observe(ctx, "mem.stack.default_bytes", "%zu", def_bytes);
-	if (rss_err)
-		exp_skip(ctx, "mem.stack.resident_bytes", _("cannot read /proc/self/smaps: %s"),
-			 strerror(-rss_err));
+	exp_observe(ctx, "mem.stack.default_bytes", NULL, ev_num(def_bytes, "bytes"));
+	if (rss_err > 0)
+		exp_skip(ctx, "mem.stack.resident_bytes", "isolation.no_stack_rss");
+	else if (rss_err)
+		exp_skip(ctx, "mem.stack.resident_bytes", "isolation.no_smaps", ev_errno(rss_err));
 	else
-		exp_observe(ctx, "mem.stack.resident_bytes", "%llu", (unsigned long long)rss);
-	exp_observe(ctx, "mem.stack", "%s", gathered && stacks_apart(sh, n) ? "yes" : "no");
+		exp_observe(ctx, "mem.stack.resident_bytes", NULL, ev_num(rss, "bytes"));
+	exp_fact(ctx, "mem.stack", gathered && stacks_apart(sh, n));
 }
 
 /* Recurses until the stack runs out; the bound only keeps the compiler from calling it endless. */
@@ -374,23 +432,35 @@ static void observe_overflow(struct exp_ctx *ctx)
 {
 	struct unit u;
 	struct unit_end end;
+	struct ev_note note;
 	exp_progress(ctx, "%s", _("a thread overflows its stack in a child process"));
 	int err = unit_start(&u, UNIT_PROCESS, overflow_child, NULL, -1);
-	if (!err)
-		err = unit_wait(&u, &end);
-	if (err || (!end.signalled && end.code == 2)) {
-		char limit[160]; /* exit code 2: its thread could not start */
-		exp_skip(ctx, "mem.stack.overflow", _("cannot start the sacrificial child: %s"),
-			 limit_explain(LIMIT_THREAD, err ? err : -EAGAIN, limit, sizeof(limit)));
+	if (err) {
+		exp_skip(ctx, "mem.stack.overflow", "isolation.no_child",
+			 ev_nested(limit_note(LIMIT_PROCESS, err, &note)));
 		return;
 	}
-	if (end.signalled) {
-		const char *abbrev = sigabbrev_np(end.signal);
-		exp_observe(ctx, "mem.stack.overflow", "SIG%s: the whole process",
-			    abbrev ? abbrev : "?");
-	} else {
-		exp_observe(ctx, "mem.stack.overflow", "exit %d: the process survived", end.code);
+	err = unit_wait(&u, &end);
+	if (err) {
+		exp_skip(ctx, "mem.stack.overflow", "isolation.child_failed",
+			 ev_nested(errno_note(err, &note)));
+		return;
 	}
+	if (!end.signalled && end.code == 2) {
+		/* Exit code 2: pthread_create() failed, most likely for a limit. */
+		exp_skip(ctx, "mem.stack.overflow", "isolation.no_overflow_thread",
+			 ev_nested(limit_note(LIMIT_THREAD, -EAGAIN, &note)));
+		return;
+	}
+	/* A signal that ends a thread ends its whole process; exit code 0: nothing overflowed. */
+	if (end.signalled)
+		exp_observe(ctx, "mem.stack.overflow", "isolation.fault_end", ev_signal(end.signal),
+			    ev_word("whole_process"));
+	else
+		exp_observe(ctx, "mem.stack.overflow", "isolation.fault_end",
+			    ev_nested(ev_note_set(&note, "isolation.no_signal", &ev_count(end.code),
+						  1)),
+			    ev_word("survived"));
 }
 
 /* ---- mem.separate and mem.shared ---- */
@@ -411,12 +481,15 @@ static int write_values(void *p)
 	return 0;
 }
 
-/* Runs write_values as kind; true when it ended well and the parent then saw the new values. */
-static int writes_seen(struct write_arg *a, enum unit_type kind, bool *seen)
+/*
+ * Runs write_values as kind; *seen when the parent then saw the new values.
+ * Returns 0, or -errno with why filled (run_unit()).
+ */
+static int writes_seen(struct write_arg *a, enum unit_type kind, bool *seen, struct ev_note *why)
 {
 	global_page.v = 1;
 	*a->heap = 1;
-	int err = run_unit(kind, write_values, a);
+	int err = run_unit(kind, write_values, a, why);
 	*seen = global_page.v == 2 && *a->heap == 2;
 	return err;
 }
@@ -426,26 +499,27 @@ static void observe_memory(struct exp_ctx *ctx, struct shared *sh)
 	struct write_arg a = { .sh = sh };
 	void *page;
 	bool seen;
+	struct ev_note why;
 	exp_progress(ctx, "%s", _("writes to a global and the heap"));
 	if (posix_memalign(&page, 4096, 4096) != 0) {
-		exp_skip(ctx, "mem.separate", "%s", _("no memory for the heap value"));
-		exp_skip(ctx, "mem.shared", "%s", _("no memory for the heap value"));
+		exp_skip(ctx, "mem.separate", "isolation.no_heap", ev_num(4096, "bytes"));
+		exp_skip(ctx, "mem.shared", "isolation.no_heap", ev_num(4096, "bytes"));
 		return;
 	}
 	a.heap = page;
 	sh->cow_faults = -1;
-	int err = writes_seen(&a, UNIT_PROCESS, &seen);
+	int err = writes_seen(&a, UNIT_PROCESS, &seen, &why);
 	if (err) {
-		exp_skip(ctx, "mem.separate", _("the child process failed: %s"), strerror(-err));
+		exp_skip(ctx, "mem.separate", unit_failed(UNIT_PROCESS), ev_nested(&why.msg));
 	} else {
-		exp_observe(ctx, "mem.separate.cow_faults", "%lld", (long long)sh->cow_faults);
-		exp_observe(ctx, "mem.separate", "%s", seen ? "no" : "yes");
+		exp_observe(ctx, "mem.separate.cow_faults", NULL, ev_count(sh->cow_faults));
+		exp_fact(ctx, "mem.separate", !seen);
 	}
-	err = writes_seen(&a, UNIT_THREAD, &seen);
+	err = writes_seen(&a, UNIT_THREAD, &seen, &why);
 	if (err)
-		exp_skip(ctx, "mem.shared", _("the thread failed: %s"), strerror(-err));
+		exp_skip(ctx, "mem.shared", unit_failed(UNIT_THREAD), ev_nested(&why.msg));
 	else
-		exp_observe(ctx, "mem.shared", "%s", seen ? "yes" : "no");
+		exp_fact(ctx, "mem.shared", seen);
 	free(page);
 }
 
@@ -466,60 +540,71 @@ static void observe_fds(struct exp_ctx *ctx)
 {
 	char path[PATH_MAX], data[64];
 	struct stat st;
+	struct ev_note why;
 	int fd, d, err;
 
 	exp_progress(ctx, "%s", _("descriptors closed and read by a thread and a child"));
 	if (cleanup_tmp_path(path, sizeof(path), "isolation") != 0) {
-		exp_skip(ctx, "res.fd", "%s", _("the temporary path is too long"));
+		exp_skip(ctx, "res.fd", "isolation.tmp_path");
 		return;
 	}
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		exp_skip(ctx, "res.fd", _("cannot create %s: %s"), path, strerror(errno));
+		exp_skip(ctx, "res.fd", "isolation.tmp_create", ev_token(path),
+			 ev_nested(limit_note(LIMIT_FD, -errno, &why)));
 		return;
 	}
 	unlink(path); /* the descriptor is all that is needed from now on */
 	memset(data, 'x', sizeof(data));
 	if (write(fd, data, sizeof(data)) != (ssize_t)sizeof(data)) {
-		exp_skip(ctx, "res.fd", "%s", _("cannot write the temporary file"));
+		exp_skip(ctx, "res.fd", "isolation.tmp_write", ev_num(sizeof(data), "bytes"));
 		goto close_fd;
 	}
 
 	/* A thread closes a copy; the main thread then uses it. Nothing opens in between. */
 	d = dup(fd);
-	err = d < 0 ? -errno : run_unit(UNIT_THREAD, close_fd, &d);
+	if (d < 0)
+		limit_note(LIMIT_FD, err = -errno, &why);
+	else
+		err = run_unit(UNIT_THREAD, close_fd, &d, &why);
 	bool threads = !err && fstat(d, &st) != 0 && errno == EBADF;
 	if (!threads && d >= 0)
 		close(d); /* it is still open, or EBADF harmlessly: no other thread runs */
 	int threads_err = err;
 	if (err)
-		exp_skip(ctx, "res.fd.threads", _("the thread failed: %s"), strerror(-err));
+		exp_skip(ctx, "res.fd.threads",
+			 d < 0 ? "isolation.no_dup" : unit_failed(UNIT_THREAD),
+			 ev_nested(&why.msg));
 	else
-		exp_observe(ctx, "res.fd.threads", "%s", threads ? "yes" : "no");
+		exp_fact(ctx, "res.fd.threads", threads);
 
 	d = dup(fd);
-	err = d < 0 ? -errno : run_unit(UNIT_PROCESS, close_fd, &d);
+	if (d < 0)
+		limit_note(LIMIT_FD, err = -errno, &why);
+	else
+		err = run_unit(UNIT_PROCESS, close_fd, &d, &why);
 	bool process = !err && fstat(d, &st) == 0;
 	if (d >= 0)
 		close(d);
 	int process_err = err;
 	if (err)
-		exp_skip(ctx, "res.fd.process", _("the child process failed: %s"), strerror(-err));
+		exp_skip(ctx, "res.fd.process",
+			 d < 0 ? "isolation.no_dup" : unit_failed(UNIT_PROCESS),
+			 ev_nested(&why.msg));
 	else
-		exp_observe(ctx, "res.fd.process", "%s", process ? "yes" : "no");
+		exp_fact(ctx, "res.fd.process", process);
 
 	lseek(fd, 0, SEEK_SET);
-	err = run_unit(UNIT_PROCESS, read_some, &fd);
+	err = run_unit(UNIT_PROCESS, read_some, &fd, &why);
 	if (err)
-		exp_skip(ctx, "res.fd.offset_shared", _("the child process failed: %s"),
-			 strerror(-err));
+		exp_skip(ctx, "res.fd.offset_shared", unit_failed(UNIT_PROCESS),
+			 ev_nested(&why.msg));
 	else
-		exp_observe(ctx, "res.fd.offset_shared", "%s",
-			    lseek(fd, 0, SEEK_CUR) == 16 ? "yes" : "no");
+		exp_fact(ctx, "res.fd.offset_shared", lseek(fd, 0, SEEK_CUR) == 16);
 	if (threads_err || process_err)
-		exp_skip(ctx, "res.fd", "%s", _("a half of the comparison could not be made"));
+		exp_skip(ctx, "res.fd", "isolation.fd_half");
 	else
-		exp_observe(ctx, "res.fd", "%s", threads && process ? "yes" : "no");
+		exp_fact(ctx, "res.fd", threads && process);
 close_fd:
 	close(fd);
 }
@@ -538,29 +623,32 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* "seen", "not seen", or which half was seen. */
+/* The word for what the main thread saw: seen, not_seen, or which half was seen. */
 static const char *env_verdict(bool env, bool cwd)
 {
-	return env && cwd     ? "seen"
-	       : !env && !cwd ? "not seen"
-	       : env	      ? "environment seen, working directory not seen"
-			      : "working directory seen, environment not seen";
+	return env && cwd ? "seen" : !env && !cwd ? "not_seen" : env ? "env_seen" : "cwd_seen";
 }
 
 /*
- * Runs change_env as kind and says what the main thread saw; puts the
- * variable and the working directory back. Returns 0 or -errno.
+ * Runs change_env as kind and says what the main thread saw (a word); puts
+ * the variable and the working directory back. Returns 0, or -errno with
+ * the form of the skip in *form and its cause in why.
  */
-static int env_seen(enum unit_type kind, const char *dir, int cwd_fd, const char **what, bool *both)
+static int env_seen(enum unit_type kind, const char *dir, int cwd_fd, const char **what, bool *both,
+		    const char **form, struct ev_note *why)
 {
 	struct stat here, there;
-	int err = run_unit(kind, change_env, (void *)dir);
+	int err = run_unit(kind, change_env, (void *)dir, why);
 	const char *v = getenv(ENV_NAME);
 	bool env = v && strcmp(v, "changed") == 0;
 	bool cwd = stat(".", &here) == 0 && stat(dir, &there) == 0 && same_file(&here, &there);
+	*form = unit_failed(kind);
 	unsetenv(ENV_NAME);
-	if (fchdir(cwd_fd) != 0 && !err)
+	if (fchdir(cwd_fd) != 0 && !err) {
 		err = -errno;
+		*form = "isolation.cwd_back";
+		errno_note(err, why);
+	}
 	*what = env_verdict(env, cwd);
 	*both = env && cwd;
 	return err;
@@ -569,37 +657,40 @@ static int env_seen(enum unit_type kind, const char *dir, int cwd_fd, const char
 static void observe_env(struct exp_ctx *ctx)
 {
 	struct stat here, root;
-	const char *thread_saw, *process_saw;
+	const char *thread_saw, *process_saw, *form;
 	bool thread_both, process_both;
+	struct ev_note why;
 
 	exp_progress(ctx, "%s", _("setenv and chdir by a thread and a child"));
 	if (getenv(ENV_NAME)) {
-		exp_skip(ctx, "res.env", _("%s is already set"), ENV_NAME);
+		exp_skip(ctx, "res.env", "isolation.env_set", ev_token(ENV_NAME));
 		return;
 	}
 	/* O_PATH: fchdir() needs only search permission, a mode 0111 folder will do. */
 	int cwd_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cwd_fd < 0 || stat(".", &here) != 0 || stat("/", &root) != 0) {
-		exp_skip(ctx, "res.env", _("cannot hold the working directory: %s"),
-			 strerror(errno));
+		int err = errno;
+		exp_skip(ctx, "res.env", "isolation.no_cwd",
+			 ev_nested(cwd_fd < 0 ? limit_note(LIMIT_FD, -err, &why)
+					      : errno_note(err, &why)));
 		if (cwd_fd >= 0)
 			close(cwd_fd);
 		return;
 	}
 	/* Somewhere the process is not already. */
 	const char *dir = same_file(&here, &root) ? cleanup_tmpdir() : "/";
-	int err = env_seen(UNIT_THREAD, dir, cwd_fd, &thread_saw, &thread_both);
+	int err = env_seen(UNIT_THREAD, dir, cwd_fd, &thread_saw, &thread_both, &form, &why);
 	if (!err)
-		err = env_seen(UNIT_PROCESS, dir, cwd_fd, &process_saw, &process_both);
+		err = env_seen(UNIT_PROCESS, dir, cwd_fd, &process_saw, &process_both, &form, &why);
 	close(cwd_fd);
 	if (err) {
-		exp_skip(ctx, "res.env", _("the unit failed: %s"), strerror(-err));
+		exp_skip(ctx, "res.env", form, ev_nested(&why.msg));
 		return;
 	}
-	bool process_none = strcmp(process_saw, "not seen") == 0;
-	exp_observe(ctx, "res.env.thread", "%s", thread_saw);
-	exp_observe(ctx, "res.env.process", "%s", process_saw);
-	exp_observe(ctx, "res.env", "%s", thread_both && process_none ? "yes" : "no");
+	bool process_none = strcmp(process_saw, "not_seen") == 0;
+	exp_observe(ctx, "res.env.thread", NULL, ev_word(thread_saw));
+	exp_observe(ctx, "res.env.process", NULL, ev_word(process_saw));
+	exp_fact(ctx, "res.env", thread_both && process_none);
 }
 
 /* ---- sec.isolation ---- */
@@ -619,23 +710,25 @@ static int read_secret(void *p)
 	return 0;
 }
 
-/* Starts the reader as kind, changes the secret, lets it read. Returns 0 or -errno. */
-static int secret_seen(struct shared *sh, enum unit_type kind, bool *seen)
+/*
+ * Starts the reader as kind, changes the secret, lets it read. Returns 0,
+ * or -errno with why filled (run_unit()).
+ */
+static int secret_seen(struct shared *sh, enum unit_type kind, bool *seen, struct ev_note *why)
 {
 	volatile int64_t secret = SECRET_OLD;
 	struct secret_arg a = { sh, &secret };
 	struct unit u;
-	struct unit_end end;
 	atomic_store(&sh->go, 0);
 	sh->secret_read = 0;
 	int err = unit_start(&u, kind, read_secret, &a, -1);
-	if (err)
+	if (err) {
+		limit_note(unit_limit_op(kind), err, why);
 		return err;
+	}
 	secret = SECRET_NEW;
 	word_set(&sh->go, 1);
-	err = unit_wait(&u, &end);
-	if (!err && (end.signalled || end.code != 0))
-		err = -EIO;
+	err = wait_unit(&u, why);
 	*seen = sh->secret_read == SECRET_NEW;
 	return err;
 }
@@ -667,13 +760,9 @@ static int reader_child(void *p)
 			return 0;
 		}
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a change of credentials cleared it */
-		snprintf(sh->arrangement, sizeof(sh->arrangement),
-			 "reader dropped to uid %d; target non-dumpable", NOBODY);
-	} else {
-		snprintf(sh->arrangement, sizeof(sh->arrangement),
-			 "reader runs as uid %d, the target's own; target non-dumpable",
-			 (int)geteuid());
+		sh->dropped = true;
 	}
+	sh->reader_uid = (int)geteuid();
 	struct iovec local = { &copy, sizeof(copy) };
 	struct iovec remote = { (void *)sh->target_addr, sizeof(copy) };
 	ssize_t n = process_vm_readv(sh->target_pid, &local, 1, &remote, 1, 0);
@@ -699,77 +788,87 @@ static int observe_refusal(struct exp_ctx *ctx, struct shared *sh)
 {
 	struct unit target, reader;
 	struct unit_end end;
+	struct ev_note why;
 	atomic_store(&sh->target_ready, 0);
 	atomic_store(&sh->reader_done, 0);
 	sh->read_result = 0;
 	sh->drop_err = 0;
-	sh->arrangement[0] = '\0';
+	sh->reader_uid = -1;
+	sh->dropped = false;
 	int err = unit_start(&target, UNIT_PROCESS, target_child, sh, -1);
 	if (err) {
-		char limit[160];
-		exp_skip(ctx, "sec.isolation.read_errno", _("cannot start the target: %s"),
-			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
+		exp_skip(ctx, "sec.isolation.read_errno", "isolation.no_target",
+			 ev_nested(limit_note(LIMIT_PROCESS, err, &why)));
 		return -1;
 	}
+	const char *form = "isolation.reader_failed";
 	err = word_wait(&sh->target_ready, 1, WAIT_NS);
-	if (!err)
+	if (err) {
+		form = "isolation.target_late";
+		ev_note_set(&why, NULL, &ev_num(WAIT_NS, "ns"), 1);
+	} else {
 		err = unit_start(&reader, UNIT_PROCESS, reader_child, sh, -1);
-	if (!err)
-		err = unit_wait(&reader, &end);
-	if (!err && (end.signalled || end.code != 0))
-		err = -EIO;
+		if (err)
+			limit_note(LIMIT_PROCESS, err, &why);
+		else
+			err = wait_unit(&reader, &why);
+	}
 	word_set(&sh->reader_done, 1);
 	unit_wait(&target, &end);
 	if (err) {
-		char limit[160];
-		exp_skip(ctx, "sec.isolation.read_errno", _("the reader failed: %s"),
-			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
+		exp_skip(ctx, "sec.isolation.read_errno", form, ev_nested(&why.msg));
 		return -1;
 	}
+	char uid[16];
 	if (sh->drop_err) {
-		exp_skip(ctx, "sec.isolation.read_errno",
-			 _("the reader could not drop to uid %d: %s"), NOBODY,
-			 strerror(-sh->drop_err));
+		snprintf(uid, sizeof(uid), "%d", NOBODY);
+		exp_skip(ctx, "sec.isolation.read_errno", "isolation.no_drop", ev_token(uid),
+			 ev_errno(sh->drop_err));
 		return -1;
 	}
+	snprintf(uid, sizeof(uid), "%d", sh->reader_uid);
 	int scope = yama_scope();
-	if (scope >= 0) {
-		size_t len = strlen(sh->arrangement);
-		snprintf(sh->arrangement + len, sizeof(sh->arrangement) - len,
-			 "; Yama ptrace_scope %d", scope);
-	}
-	exp_observe(ctx, "sec.isolation.arrangement", "%s", sh->arrangement);
+	if (scope >= 0)
+		exp_observe(ctx, "sec.isolation.arrangement",
+			    sh->dropped ? "isolation.dropped_yama" : "isolation.own_uid_yama",
+			    ev_token(uid), ev_count(scope));
+	else
+		exp_observe(ctx, "sec.isolation.arrangement",
+			    sh->dropped ? "isolation.dropped" : "isolation.own_uid", ev_token(uid));
 	if (sh->read_result == -ENOSYS) {
-		exp_skip(ctx, "sec.isolation.read_errno", "%s",
-			 _("process_vm_readv is not available here"));
+		exp_skip(ctx, "sec.isolation.read_errno", "isolation.no_vm_readv");
 		return -1;
 	}
 	if (sh->read_result >= 0) {
-		exp_observe(ctx, "sec.isolation.read_errno", "none: read %d bytes",
-			    sh->read_result);
+		exp_observe(ctx, "sec.isolation.read_errno", "isolation.read_ok",
+			    ev_num(sh->read_result, "bytes"));
 		return 0;
 	}
-	const char *name = strerrorname_np(-sh->read_result);
-	exp_observe(ctx, "sec.isolation.read_errno", "%s", name ? name : "?");
+	exp_observe(ctx, "sec.isolation.read_errno", NULL, ev_errno(sh->read_result));
 	return sh->read_result == -EPERM || sh->read_result == -EACCES;
 }
 
 static void observe_secret(struct exp_ctx *ctx, struct shared *sh)
 {
 	bool thread_seen = false, process_seen = true;
+	struct ev_note why;
 	exp_progress(ctx, "%s",
 		     _("a secret read by a thread, a child and an unprivileged process"));
-	int err = secret_seen(sh, UNIT_THREAD, &thread_seen);
-	if (!err)
-		err = secret_seen(sh, UNIT_PROCESS, &process_seen);
+	int err = secret_seen(sh, UNIT_THREAD, &thread_seen, &why);
 	if (err) {
-		exp_skip(ctx, "sec.isolation", _("the reader unit failed: %s"), strerror(-err));
+		exp_skip(ctx, "sec.isolation", "isolation.reader_thread_failed",
+			 ev_nested(&why.msg));
+		return;
+	}
+	err = secret_seen(sh, UNIT_PROCESS, &process_seen, &why);
+	if (err) {
+		exp_skip(ctx, "sec.isolation", "isolation.reader_child_failed",
+			 ev_nested(&why.msg));
 		return;
 	}
 	int refused = observe_refusal(ctx, sh);
 	/* Where the refusal could not be tried, the verdict rests on the other two halves. */
-	exp_observe(ctx, "sec.isolation", "%s",
-		    thread_seen && !process_seen && refused != 0 ? "yes" : "no");
+	exp_fact(ctx, "sec.isolation", thread_seen && !process_seen && refused != 0);
 }
 
 static int isolation_run(struct exp_ctx *ctx, const void *params)
@@ -779,7 +878,7 @@ static int isolation_run(struct exp_ctx *ctx, const void *params)
 
 	int err = shm_arena_create(&arena, sizeof(struct shared));
 	if (err)
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_errno(err));
 	struct shared *sh = arena.base;
 	observe_threads(ctx, sh, (unsigned)ip->threads);
 	observe_overflow(ctx);
@@ -809,6 +908,65 @@ static const struct param isolation_param_table[] = {
 	  THREADS_MAX },
 };
 
+static const struct ev_form forms[] = {
+	{ "isolation.thread_failed", N_("the thread failed: {1}") },
+	{ "isolation.child_failed", N_("the child process failed: {1}") },
+	{ "isolation.killed", N_("it was killed by {1}") },
+	{ "isolation.exit_code", N_("it ended with code {1}") },
+	/* def.unit and mem.stack */
+	{ "isolation.no_thread", N_("cannot start thread {1} of {2}: {3}") },
+	{ "isolation.no_tasks", N_("cannot count the threads in /proc/self/task: {1}") },
+	{ "isolation.no_smaps", N_("cannot read /proc/self/smaps: {1}") },
+	{ "isolation.no_stack_rss",
+	  N_("/proc/self/smaps shows no resident size for the first thread's stack") },
+	{ "isolation.no_child", N_("cannot start the sacrificial child: {1}") },
+	{ "isolation.no_overflow_thread",
+	  N_("the sacrificial child cannot start its thread: {1}") },
+	/* TRANSLATORS: {1} is how the child ended (a signal), {2} what the overflow ended. */
+	{ "isolation.fault_end", N_("{1}: {2}") },
+	{ "isolation.no_signal", N_("no signal, exit code {1}") },
+	{ "whole_process", N_("the whole process") },
+	{ "survived", N_("the process survived") },
+	/* mem.separate and mem.shared */
+	{ "isolation.no_heap", N_("cannot allocate {1} for the heap value") },
+	/* res.fd */
+	{ "isolation.tmp_path", N_("the temporary file's path is too long") },
+	{ "isolation.tmp_create", N_("cannot create {1}: {2}") },
+	{ "isolation.tmp_write", N_("cannot write {1} to the temporary file") },
+	{ "isolation.no_dup", N_("cannot duplicate the descriptor: {1}") },
+	{ "isolation.fd_half", N_("one half of the comparison could not be made") },
+	/* res.env */
+	{ "isolation.env_set", N_("{1} is already set in the environment") },
+	{ "isolation.no_cwd", N_("cannot open the working directory: {1}") },
+	{ "isolation.cwd_back", N_("cannot go back to the working directory: {1}") },
+	{ "seen", N_("seen") },
+	{ "not_seen", N_("not seen") },
+	{ "env_seen", N_("environment seen, working directory not seen") },
+	{ "cwd_seen", N_("working directory seen, environment not seen") },
+	/* sec.isolation */
+	{ "isolation.reader_thread_failed", N_("the reading thread failed: {1}") },
+	{ "isolation.reader_child_failed", N_("the reading child process failed: {1}") },
+	{ "isolation.no_target", N_("cannot start the target: {1}") },
+	{ "isolation.target_late", N_("the target was not ready after {1}") },
+	{ "isolation.reader_failed", N_("the reader failed: {1}") },
+	{ "isolation.no_drop", N_("the reader could not drop to uid {1}: {2}") },
+	{ "isolation.dropped", N_("the reader dropped to uid {1}; the target is non-dumpable") },
+	{ "isolation.dropped_yama", N_("the reader dropped to uid {1}; the target is "
+				       "non-dumpable; Yama's ptrace_scope is {2}") },
+	{ "isolation.own_uid",
+	  N_("the reader runs as uid {1}, the target's own; the target is non-dumpable") },
+	{ "isolation.own_uid_yama", N_("the reader runs as uid {1}, the target's own; the target "
+				       "is non-dumpable; Yama's ptrace_scope is {2}") },
+	{ "isolation.no_vm_readv", N_("process_vm_readv is not available here") },
+	{ "isolation.read_ok", N_("none: it read {1}") },
+	{ NULL, NULL },
+};
+
+/* Facts, not figures: it records none (an exp_record would abort the test build). */
+static const struct figure_decl figures[] = {
+	{ .names = NULL },
+};
+
 const struct experiment exp_isolation = {
 	.name = "isolation",
 	.title = N_("What threads share and processes keep apart"),
@@ -827,4 +985,6 @@ const struct experiment exp_isolation = {
 	.deadline = isolation_deadline,
 	.deadline_ns = { 60000000000ull, 120000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
 };

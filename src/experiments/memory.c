@@ -83,6 +83,13 @@ struct gate {
 	_Atomic uintptr_t stack_addr;	       /* a frame on the first unit's stack */
 };
 
+/* What stopped a measuring process before it measured. */
+enum host_fail {
+	HOST_NO_TABLE, /* no memory for its table of units */
+	HOST_START,    /* unit fail_at + 1 could not be started: fail_err */
+	HOST_PROC,     /* /proc could not be read: fail_err */
+};
+
 /* One repetition: what the experiment asks and what the measuring process answers. */
 struct shared {
 	struct gate gate;
@@ -92,8 +99,10 @@ struct shared {
 	bool want_stack; /* find the first unit's stack mapping (threads) */
 	bool refresh;	 /* fold the per-CPU counters before reading meminfo */
 	/* answered */
-	bool done;     /* measured; else why says what stopped it */
-	char why[256]; /* one sentence, in the run's language */
+	bool done;	     /* measured; else fail says what stopped it */
+	enum host_fail fail; /* when not done */
+	uint32_t fail_at;    /* the units started when it stopped */
+	int fail_err;	     /* -errno */
 	int64_t pss_delta, kernel_delta;
 	uint64_t stack_vma_bytes, stack_rss_bytes; /* 0 when not found */
 };
@@ -207,18 +216,12 @@ static int stack_mapping(uintptr_t addr, uint64_t *size_bytes, uint64_t *rss_byt
 	return ret;
 }
 
-/* Says in sh->why that unit i + 1 could not be started. */
-static void explain_start(struct shared *sh, uint32_t i, int err)
+/* Says in sh that the measuring process stopped (at unit i, for err). */
+static void host_stopped(struct shared *sh, enum host_fail fail, uint32_t i, int err)
 {
-	if (err == -EAGAIN)
-		snprintf(sh->why, sizeof(sh->why),
-			 _("a limit on processes, threads or address space is reached after %u "
-			   "units (ulimit -u or -v, kernel.threads-max, kernel.pid_max or the pids "
-			   "cgroup)"),
-			 i);
-	else
-		snprintf(sh->why, sizeof(sh->why), _("cannot start unit %u: %s"), i + 1,
-			 strerror(-err));
+	sh->fail = fail;
+	sh->fail_at = i;
+	sh->fail_err = err;
 }
 
 /*
@@ -240,7 +243,7 @@ static int host_main(void *arg)
 	size_t bytes = (size_t)sh->n * sizeof(struct unit);
 	struct unit *units = calloc(sh->n, sizeof(struct unit));
 	if (!units) {
-		snprintf(sh->why, sizeof(sh->why), "%s", _("no memory for the table of units"));
+		host_stopped(sh, HOST_NO_TABLE, 0, -ENOMEM);
 		return 0;
 	}
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -254,7 +257,7 @@ static int host_main(void *arg)
 		goto unreadable;
 	for (i = 0; i < sh->n; i++)
 		if ((err = unit_start(&units[i], sh->kind, idle_unit, g, -1))) {
-			explain_start(sh, i, err);
+			host_stopped(sh, HOST_START, i, err);
 			goto release;
 		}
 	while ((r = atomic_load_explicit(&g->ready, memory_order_acquire)) < sh->n)
@@ -275,7 +278,7 @@ static int host_main(void *arg)
 	sh->done = true;
 	goto release;
 unreadable:
-	snprintf(sh->why, sizeof(sh->why), _("cannot read /proc: %s"), strerror(-err));
+	host_stopped(sh, HOST_PROC, 0, err);
 release:
 	atomic_store_explicit(&g->release, 1, memory_order_release);
 	unit_futex(&g->release, FUTEX_WAKE, INT_MAX, NULL);
@@ -312,19 +315,17 @@ static uint64_t per_unit(int64_t delta, uint32_t n, unsigned *clamped)
 }
 
 /*
- * Says in why (size len) whether n units of this kind can be tried: the
- * process limit, the thread limit and the memory they would need.
- * Returns true when they can.
+ * Whether n units of this kind can be tried: the process limit, the thread
+ * limit and the memory they would need. Returns true when they can, else
+ * skips `what` with the reason.
  */
-static bool fits(const struct kind_state *ks, uint32_t n, char *why, size_t len)
+static bool fits(struct exp_ctx *ctx, const char *what, const struct kind_state *ks, uint32_t n)
 {
 	struct rlimit rl;
 	uint64_t avail, threads_max = 0;
-	char need_txt[32], have_txt[32];
 	if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (uint64_t)n + 1 > (uint64_t)rl.rlim_cur) {
-		snprintf(why, len, _("the process limit (ulimit -u) is %llu: %u units do not fit"),
-			 (unsigned long long)rl.rlim_cur, n);
+		exp_skip(ctx, what, "memory.nproc", ev_count(rl.rlim_cur), ev_count(n));
 		return false;
 	}
 	FILE *f = fopen("/proc/sys/kernel/threads-max", "re");
@@ -334,8 +335,7 @@ static bool fits(const struct kind_state *ks, uint32_t n, char *why, size_t len)
 		fclose(f);
 	}
 	if (threads_max && (uint64_t)n + 1 > threads_max) {
-		snprintf(why, len, _("kernel.threads-max is %llu: %u units do not fit"),
-			 (unsigned long long)threads_max, n);
+		exp_skip(ctx, what, "memory.threads_max", ev_count(threads_max), ev_count(n));
 		return false;
 	}
 	/* Twice what the last count cost per unit, or a generous guess, plus 64 MiB. */
@@ -343,44 +343,60 @@ static bool fits(const struct kind_state *ks, uint32_t n, char *why, size_t len)
 				      : (ks->kind == UNIT_PROCESS ? 1048576.0 : 262144.0);
 	double need = (double)n * est + 67108864.0;
 	if (procfs_meminfo("MemAvailable", &avail) == 0 && (double)avail < need) {
-		snprintf(why, len, _("not enough free memory: %s needed, %s available"),
-			 units_format_bytes(need, need_txt, sizeof(need_txt)),
-			 units_format_bytes((double)avail, have_txt, sizeof(have_txt)));
+		exp_skip(ctx, what, "memory.no_memory", ev_num(need, "bytes"),
+			 ev_num(avail, "bytes"));
 		return false;
 	}
 	return true;
 }
 
+/* Skips `what` with what stopped the measuring process before it measured. */
+static void skip_host(struct exp_ctx *ctx, const char *what, const struct shared *sh)
+{
+	switch (sh->fail) {
+	case HOST_NO_TABLE:
+		exp_skip_msg(ctx, what, &(struct ev_msg){ .form = "memory.no_table" });
+		break;
+	case HOST_START:
+		if (sh->fail_err == -EAGAIN)
+			exp_skip(ctx, what, "memory.start_limit", ev_count(sh->fail_at));
+		else
+			exp_skip(ctx, what, "memory.start", ev_count(sh->fail_at + 1),
+				 ev_errno(sh->fail_err));
+		break;
+	case HOST_PROC:
+		exp_skip(ctx, what, "memory.proc", ev_errno(sh->fail_err));
+		break;
+	}
+}
+
 /*
- * Runs one repetition in a measuring process. Returns 0, or -1 with the
- * reason in why (a limit or an unreadable /proc: a skip).
+ * Runs one repetition in a measuring process. Returns 0, or -1 after
+ * skipping `what` with the reason (a limit or an unreadable /proc).
  */
-static int repeat_once(struct shared *sh, char *why, size_t len)
+static int repeat_once(struct exp_ctx *ctx, const char *what, struct shared *sh)
 {
 	struct unit host;
 	struct unit_end end;
+	struct ev_note limit;
 	int err = unit_start(&host, UNIT_PROCESS, host_main, sh, -1);
 	if (err) {
-		char limit[160];
-		snprintf(why, len, _("cannot start the measuring process: %s"),
-			 limit_explain(LIMIT_PROCESS, err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "memory.host_start",
+			 ev_nested(limit_note(LIMIT_PROCESS, err, &limit)));
 		return -1;
 	}
 	err = unit_wait(&host, &end);
 	if (err || end.signalled || end.code != 0) {
 		if (err)
-			snprintf(why, len, _("cannot wait for the measuring process: %s"),
-				 strerror(-err));
+			exp_skip(ctx, what, "memory.host_wait", ev_errno(err));
 		else if (end.signalled)
-			snprintf(why, len, _("the measuring process was killed by signal %d (%s)"),
-				 end.signal, strsignal(end.signal));
+			exp_skip(ctx, what, "memory.host_killed", ev_signal(end.signal));
 		else
-			snprintf(why, len, _("the measuring process exited with status %d"),
-				 end.code);
+			exp_skip(ctx, what, "memory.host_exit", ev_count(end.code));
 		return -1;
 	}
 	if (!sh->done) {
-		snprintf(why, len, "%s", sh->why);
+		skip_host(ctx, what, sh);
 		return -1;
 	}
 	return 0;
@@ -398,7 +414,7 @@ static void record_figure(struct exp_ctx *ctx, const struct kind_state *ks, uint
 	uint64_t *raw[] = { s->pss, s->kernel, s->total };
 	for (size_t i = 0; i < 3; i++) {
 		struct sample_set set = { .batch = 1, .n = count, .raw = raw[i] };
-		exp_record(ctx, names[i], "bytes", DIR_LOWER_IS_BETTER, &set, mp, 2);
+		exp_record(ctx, names[i], MU_BYTES, DIR_LOWER_IS_BETTER, &set, mp, 2);
 	}
 	for (size_t i = 0; i < 3; i++) {
 		char what[96];
@@ -406,9 +422,8 @@ static void record_figure(struct exp_ctx *ctx, const struct kind_state *ks, uint
 			continue;
 		snprintf(what, sizeof(what), "below_zero %s %s units=%u", names[i],
 			 unit_type_name(ks->kind), n);
-		exp_observe(ctx, what,
-			    _("%u of %zu samples fell below zero (noise) and count as 0"),
-			    s->clamped[i], count);
+		exp_observe(ctx, what, "memory.below_zero", ev_count(s->clamped[i]),
+			    ev_count(count));
 	}
 }
 
@@ -417,34 +432,30 @@ static void observe_stack(struct exp_ctx *ctx, const struct shared *sh)
 {
 	pthread_attr_t attr;
 	size_t size = 0;
-	char virt[32], res[32];
 	if (pthread_getattr_default_np(&attr) == 0) {
 		pthread_attr_getstacksize(&attr, &size);
 		pthread_attr_destroy(&attr);
 	}
 	if (size == 0)
 		size = (size_t)sh->stack_vma_bytes;
-	exp_observe(ctx, "thread_stack", _("%s virtual, %s resident"),
-		    units_format_bytes((double)size, virt, sizeof(virt)),
-		    units_format_bytes((double)sh->stack_rss_bytes, res, sizeof(res)));
+	exp_observe(ctx, "thread_stack", "memory.thread_stack", ev_num(size, "bytes"),
+		    ev_num(sh->stack_rss_bytes, "bytes"));
 }
 
 /* Takes one figure: `repeats` repetitions of n units of one kind, then records them. */
 static void take(struct exp_ctx *ctx, const struct memory_params *mp, struct shared *sh,
 		 struct kind_state *ks, uint32_t n, bool refresh)
 {
-	char what[64], why[256];
+	char what[64];
 	struct samples s = { 0 };
 	size_t reps = (size_t)mp->repeats;
 
 	snprintf(what, sizeof(what), "%s units=%u", unit_type_name(ks->kind), n);
 	if (ks->limit_n) {
-		exp_skip(ctx, what, _("not tried: units=%u could not be measured already"),
-			 ks->limit_n);
+		exp_skip(ctx, what, "memory.not_tried", ev_count(ks->limit_n));
 		return;
 	}
-	if (!fits(ks, n, why, sizeof(why))) {
-		exp_skip(ctx, what, "%s", why);
+	if (!fits(ctx, what, ks, n)) {
 		ks->limit_n = n;
 		return;
 	}
@@ -456,8 +467,7 @@ static void take(struct exp_ctx *ctx, const struct memory_params *mp, struct sha
 		sh->n = n;
 		sh->refresh = refresh;
 		sh->want_stack = ks->kind == UNIT_THREAD && !ks->stack_seen;
-		if (repeat_once(sh, why, sizeof(why)) != 0) {
-			exp_skip(ctx, what, "%s", why);
+		if (repeat_once(ctx, what, sh) != 0) {
 			ks->limit_n = n;
 			return;
 		}
@@ -480,20 +490,15 @@ static int memory_run(struct exp_ctx *ctx, const void *params)
 	struct shm_arena arena;
 	int err = shm_arena_create(&arena, sizeof(struct shared));
 	if (err)
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_errno(err));
 	struct shared *sh = shm_arena_alloc(&arena, sizeof(struct shared), 64);
 
 	/* The per-CPU counters can be folded only where /proc/sys/vm/stat_refresh is writable. */
 	bool refresh = stat_refresh();
-	exp_observe(ctx, "kernel_source", "%s",
-		    refresh ? _("/proc/meminfo deltas (PageTables, KernelStack, Slab), per-CPU "
-				"counters folded first (vm.stat_refresh)")
-			    : _("/proc/meminfo deltas (PageTables, KernelStack, Slab), per-CPU "
-				"counters not folded (vm.stat_refresh needs root): small counts "
-				"are noisy"));
-	exp_observe(ctx, "pss_source", "%s",
-		    _("Pss of /proc/PID/smaps_rollup summed over ptlab, the measuring process "
-		      "and every process unit, minus the same sum before the units start"));
+	exp_observe_msg(ctx, "kernel_source",
+			&(struct ev_msg){ .form = refresh ? "memory.kernel_folded"
+							  : "memory.kernel_unfolded" });
+	exp_observe_msg(ctx, "pss_source", &(struct ev_msg){ .form = "memory.pss_source" });
 
 	struct kind_state kinds[] = { { .kind = UNIT_PROCESS }, { .kind = UNIT_THREAD } };
 	for (size_t i = 0; i < mp->units.n; i++)
@@ -542,6 +547,63 @@ static const struct param memory_param_table[] = {
 	  offsetof(struct memory_params, repeats), "5", "5", NULL, 3, REPEATS_MAX },
 };
 
+static const struct ev_form forms[] = {
+	{ "memory.no_table", N_("no memory for the table of units") },
+	{ "memory.start_limit",
+	  N_("a limit on processes, threads or address space is reached after {1} units (ulimit "
+	     "-u or -v, kernel.threads-max, kernel.pid_max or the pids cgroup)") },
+	{ "memory.start", N_("cannot start unit {1}: {2}") },
+	{ "memory.proc", N_("cannot read /proc: {1}") },
+	{ "memory.nproc", N_("the process limit (ulimit -u) is {1}: {2} units do not fit") },
+	{ "memory.threads_max", N_("kernel.threads-max is {1}: {2} units do not fit") },
+	{ "memory.no_memory", N_("not enough free memory: {1} needed, {2} available") },
+	{ "memory.host_start", N_("cannot start the measuring process: {1}") },
+	{ "memory.host_wait", N_("cannot wait for the measuring process: {1}") },
+	{ "memory.host_killed", N_("the measuring process was killed by {1}") },
+	{ "memory.host_exit", N_("the measuring process exited with status {1}") },
+	{ "memory.not_tried", N_("not tried: units={1} could not be measured already") },
+	{ "memory.below_zero", N_("{1} of {2} samples fell below zero (noise) and count as 0") },
+	/* {1} pthread's default stack size (virtual), {2} what of it is resident. */
+	{ "memory.thread_stack", N_("{1} virtual, {2} resident") },
+	{ "memory.kernel_folded", N_("/proc/meminfo deltas (PageTables, KernelStack, Slab), "
+				     "per-CPU counters folded first (vm.stat_refresh)") },
+	{ "memory.kernel_unfolded",
+	  N_("/proc/meminfo deltas (PageTables, KernelStack, Slab), per-CPU counters not folded "
+	     "(vm.stat_refresh needs root): small counts are noisy") },
+	{ "memory.pss_source", N_("Pss of /proc/PID/smaps_rollup summed over ptlab, the measuring "
+				  "process and every process unit, minus the same sum before the "
+				  "units start") },
+	{ NULL, NULL },
+};
+
+static const char *const per_unit_names[] = { "pss_per_unit", "kernel_per_unit", "total_per_unit",
+					      NULL };
+static const char *const per_unit_conditions[] = { "kind", "units", NULL };
+
+static const struct figure_decl figures[] = {
+	{ per_unit_names, MU_BYTES, DIR_LOWER_IS_BETTER, per_unit_conditions },
+	{ NULL, MU_BYTES, DIR_NONE, NULL },
+};
+
+static const char *const per_unit_figures[] = { "pss_per_unit", "kernel_per_unit", NULL };
+static const struct ev_form memory_labels[] = {
+	{ "pss_per_unit", N_("user memory (PSS)") },
+	{ "kernel_per_unit", N_("kernel memory (page tables, stacks, slab)") },
+	{ NULL, NULL },
+};
+static const struct chart_decl charts[] = {
+	{ .id = "memory-per-unit",
+	  .kind = CHART_STACKED,
+	  .title_one = N_("Memory per unit, with {1} unit of each kind"),
+	  .title = N_("Memory per unit, with {1} units of each kind"),
+	  .x_label = N_("kind of unit"),
+	  .y_label = N_("memory per unit (bytes)"),
+	  .series = { { .names = per_unit_figures, .words = memory_labels } },
+	  .cat_key = "kind",
+	  .largest_key = "units" },
+	{ .id = NULL },
+};
+
 const struct experiment exp_memory = {
 	.name = "memory",
 	.title = N_("Memory of an idle process or thread"),
@@ -560,4 +622,7 @@ const struct experiment exp_memory = {
 	.deadline = memory_deadline,
 	.deadline_ns = { 120000000000ull, 900000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

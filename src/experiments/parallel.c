@@ -297,7 +297,7 @@ static void measure_speedup(struct exp_ctx *ctx, const struct parallel_params *p
 	char what[96], ubuf[32];
 
 	if (!units) {
-		exp_skip(ctx, kernel_names[kernel], "%s", strerror(ENOMEM));
+		exp_skip(ctx, kernel_names[kernel], NULL, ev_errno(ENOMEM));
 		return;
 	}
 	for (size_t c = 0; c < n_counts; c++) {
@@ -318,9 +318,9 @@ static void measure_speedup(struct exp_ctx *ctx, const struct parallel_params *p
 		struct sample_set s;
 		int err = sampler_run(&cfg, op_team, &o, &s);
 		if (err) {
-			char limit[160];
-			exp_skip(ctx, what, _("the units failed: %s"),
-				 limit_explain(unit_limit_op(kind), err, limit, sizeof(limit)));
+			struct ev_note note;
+			exp_skip(ctx, what, "parallel.units_failed",
+				 ev_nested(limit_note(unit_limit_op(kind), err, &note)));
 			continue;
 		}
 		struct mparam mp[] = {
@@ -328,28 +328,29 @@ static void measure_speedup(struct exp_ctx *ctx, const struct parallel_params *p
 			mparam_num("units", counts[c], ubuf, sizeof(ubuf)),
 			mparam_str("fill", fill_name(counts[c], ctx->n_cpus)),
 		};
-		exp_record(ctx, kernel_names[kernel], "ns", DIR_LOWER_IS_BETTER, &s, mp,
+		exp_record(ctx, kernel_names[kernel], MU_NS, DIR_LOWER_IS_BETTER, &s, mp,
 			   sizeof(mp) / sizeof(mp[0]));
+		char sum[20], first[20];
+		snprintf(sum, sizeof(sum), "%016llx", (unsigned long long)o.checksum);
 		if (!checksum_told) {
 			first_checksum = o.checksum;
 			checksum_told = true;
 			if (kind == UNIT_PROCESS) {
 				char key[48];
 				snprintf(key, sizeof(key), "%s.checksum", kernel_names[kernel]);
-				exp_observe(ctx, key, "%016llx", (unsigned long long)o.checksum);
+				exp_observe(ctx, key, NULL, ev_token(sum));
 			}
 		} else if (o.checksum != first_checksum) {
-			exp_observe(ctx, what,
-				    _("checksum %016llx differs from %016llx: not the "
-				      "same work"),
-				    (unsigned long long)o.checksum,
-				    (unsigned long long)first_checksum);
+			snprintf(first, sizeof(first), "%016llx",
+				 (unsigned long long)first_checksum);
+			exp_observe(ctx, what, "parallel.checksum_differs", ev_token(sum),
+				    ev_token(first));
 		}
 		/* Each figure's own checksum, so a reader can compare every split. */
 		char key[96];
 		snprintf(key, sizeof(key), "%s.checksum %s units=%u", kernel_names[kernel], kname,
 			 counts[c]);
-		exp_observe(ctx, key, "%016llx", (unsigned long long)o.checksum);
+		exp_observe(ctx, key, NULL, ev_token(sum));
 
 		double med = median_ns(&s);
 		if (counts[c] == 1)
@@ -358,8 +359,8 @@ static void measure_speedup(struct exp_ctx *ctx, const struct parallel_params *p
 			double speedup = one_unit / med;
 			snprintf(key, sizeof(key), "%s speedup %s units=%u", kernel_names[kernel],
 				 kname, counts[c]);
-			exp_observe(ctx, key, _("%.2fx, efficiency %.0f%%"), speedup,
-				    100.0 * speedup / counts[c]);
+			exp_observe(ctx, key, "parallel.speedup", ev_num(speedup, "x"),
+				    ev_num(100.0 * speedup / counts[c], "percent"));
 		}
 		sample_set_free(&s);
 	}
@@ -455,22 +456,22 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	char what[64];
 	snprintf(what, sizeof(what), "pipeline %s", v->name);
 	if (!ops) {
-		exp_skip(ctx, what, _("no channel named %s"), v->channel);
+		exp_skip(ctx, what, "parallel.no_channel", ev_token(v->channel));
 		return 0;
 	}
-	const char *why = channel_supports(ops, len);
-	char limit[160];
-	if (why) {
-		exp_skip(ctx, what, "%s", why);
+	if (!channel_supports(ops, len)) {
+		exp_skip(ctx, what, "parallel.item_size", ev_token(v->channel),
+			 ev_num(len, "bytes"));
 		return 0;
 	}
+	struct ev_note note;
 	exp_progress(ctx, "%s", what);
 
 	struct shm_arena arena;
 	size_t region = channel_region_size(ops, len);
 	int err = shm_arena_create(&arena, sizeof(struct pipe_shared) + region + 8192);
 	if (err) {
-		exp_skip(ctx, what, _("cannot map the shared arena: %s"), strerror(-err));
+		exp_skip(ctx, what, "arena", ev_nested(limit_note(LIMIT_MAP, err, &note)));
 		return 0;
 	}
 	struct pipe_shared *sh = shm_arena_alloc(&arena, sizeof(*sh), 64);
@@ -481,15 +482,14 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	unit_pin_self(exp_cpu(ctx, 0));
 	err = channel_open(&sh->c);
 	if (err) {
-		exp_skip(ctx, what, _("cannot open the channel: %s"),
-			 channel_explain(ops, err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "channel_open", ev_nested(channel_note(ops, err, &note)));
 		goto unmap;
 	}
 	struct unit b;
 	err = unit_start(&b, v->kind, consumer, sh, exp_cpu(ctx, ctx->n_cpus > 1 ? 1 : 0));
 	if (err) {
-		exp_skip(ctx, what, _("cannot start the consumer: %s"),
-			 limit_explain(unit_limit_op(v->kind), err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "parallel.consumer_start",
+			 ev_nested(limit_note(unit_limit_op(v->kind), err, &note)));
 		goto close;
 	}
 	struct producer a = { .sh = sh, .item = malloc(len) };
@@ -511,7 +511,7 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 		err = channel_send(&sh->c, CHAN_A, a.item, len);
 	if (err && v->kind == UNIT_THREAD) {
 		/* A thread blocked in a channel cannot be stopped alone. */
-		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		exp_skip(ctx, what, "exchange", ev_errno(err));
 		return -EIO;
 	}
 	if (err)
@@ -519,10 +519,10 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	struct unit_end end;
 	unit_wait(&b, &end);
 	if (err) {
-		exp_skip(ctx, what, _("the exchange failed: %s"), strerror(-err));
+		exp_skip(ctx, what, "exchange", ev_errno(err));
 	} else {
 		struct mparam mp[] = { mparam_str("variant", v->name) };
-		exp_record(ctx, "pipeline", "ns", DIR_LOWER_IS_BETTER, &s, mp, 1);
+		exp_record(ctx, "pipeline", MU_NS, DIR_LOWER_IS_BETTER, &s, mp, 1);
 	}
 	sample_set_free(&s);
 	free(a.item);
@@ -584,14 +584,15 @@ static void measure_false_sharing(struct exp_ctx *ctx, const struct parallel_par
 	char what[64];
 	snprintf(what, sizeof(what), "false_sharing %s", layout);
 	if (ctx->n_cpus < 2) {
-		exp_skip(ctx, what, "%s", _("needs two CPUs: --cpus gives one"));
+		exp_skip(ctx, what, "two_cpus", ev_count(ctx->n_cpus));
 		return;
 	}
 	exp_progress(ctx, "%s", what);
 	struct shm_arena arena;
+	struct ev_note note;
 	int err = shm_arena_create(&arena, sizeof(struct counters) + 256);
 	if (err) {
-		exp_skip(ctx, what, _("cannot map the shared arena: %s"), strerror(-err));
+		exp_skip(ctx, what, "arena", ev_nested(limit_note(LIMIT_MAP, err, &note)));
 		return;
 	}
 	struct counters *cs = shm_arena_alloc(&arena, sizeof(*cs), 128);
@@ -622,12 +623,11 @@ static void measure_false_sharing(struct exp_ctx *ctx, const struct parallel_par
 		unit_wait(&u[i], &end);
 	}
 	if (err) {
-		char limit[160];
-		exp_skip(ctx, what, _("the threads failed: %s"),
-			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "parallel.threads_failed",
+			 ev_nested(limit_note(LIMIT_THREAD, err, &note)));
 	} else {
 		struct mparam mp[] = { mparam_str("layout", layout) };
-		exp_record(ctx, "false_sharing", "ns", DIR_LOWER_IS_BETTER, &s, mp, 1);
+		exp_record(ctx, "false_sharing", MU_NS, DIR_LOWER_IS_BETTER, &s, mp, 1);
 	}
 	sample_set_free(&s);
 	shm_arena_destroy(&arena);
@@ -645,7 +645,7 @@ static int parallel_run(struct exp_ctx *ctx, const void *params)
 	struct shm_arena arena;
 
 	if (!counts)
-		return exp_fail(ctx, "%s", strerror(ENOMEM));
+		return exp_fail(ctx, NULL, ev_errno(ENOMEM));
 	for (size_t n = 1; n <= ncpu; n++)
 		counts[n_counts++] = (uint32_t)n;
 	if (pp->over && ncpu > 1)
@@ -655,14 +655,15 @@ static int parallel_run(struct exp_ctx *ctx, const void *params)
 	size_t slots_bytes = counts[n_counts - 1] * sizeof(struct slot);
 	int err = shm_arena_create(&arena, sizeof(struct team) + slots_bytes + 128);
 	if (err) {
+		struct ev_note note;
 		free(counts);
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_nested(limit_note(LIMIT_MAP, err, &note)));
 	}
 	struct team *t = shm_arena_alloc(&arena, sizeof(*t), 64);
 	struct slot *slots = shm_arena_alloc(&arena, slots_bytes, 64);
 	/* The parent waits most of the time; it may run on any CPU of the list. */
 	unit_pin_self_to(ctx->cpus, ctx->n_cpus);
-	exp_observe(ctx, "ncpu", "%zu", ncpu);
+	exp_observe(ctx, "ncpu", NULL, ev_count(ncpu));
 
 	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
 	for (size_t k = 0; k < 2; k++) {
@@ -678,7 +679,7 @@ static int parallel_run(struct exp_ctx *ctx, const void *params)
 
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
 		if (measure_pipeline(ctx, pp, &variants[i]) != 0)
-			return exp_fail(ctx, "%s", _("a consumer thread is stuck"));
+			return exp_fail(ctx, "parallel.stuck", ev_token(variants[i].name));
 	unit_pin_self_to(ctx->cpus, ctx->n_cpus);
 	measure_false_sharing(ctx, pp, false);
 	measure_false_sharing(ctx, pp, true);
@@ -732,6 +733,50 @@ static const struct param parallel_param_table[] = {
 	  offsetof(struct parallel_params, item_bytes), "64", NULL, NULL, 1, 65536 },
 };
 
+static const struct ev_form forms[] = {
+	{ "parallel.units_failed", N_("the units failed: {1}") },
+	{ "parallel.checksum_differs", N_("checksum {1} differs from {2}: not the same work") },
+	{ "parallel.speedup", N_("{1}, efficiency {2}") },
+	{ "parallel.no_channel", N_("no channel named {1}") },
+	{ "parallel.item_size", N_("the {1} channel cannot carry items of {2}") },
+	{ "parallel.consumer_start", N_("cannot start the consumer: {1}") },
+	{ "parallel.threads_failed", N_("the threads failed: {1}") },
+	{ "parallel.stuck", N_("the consumer thread of the {1} pipeline is stuck") },
+	{ NULL, NULL },
+};
+
+static const char *const work_figures[] = { "cpu_work", "mem_work", NULL };
+static const char *const work_conditions[] = { "kind", "units", "fill", NULL };
+static const char *const pipeline_figures[] = { "pipeline", NULL };
+static const char *const pipeline_conditions[] = { "variant", NULL };
+static const char *const false_sharing_figures[] = { "false_sharing", NULL };
+static const char *const false_sharing_conditions[] = { "layout", NULL };
+
+static const struct figure_decl figures[] = {
+	{ work_figures, MU_NS, DIR_LOWER_IS_BETTER, work_conditions },
+	{ pipeline_figures, MU_NS, DIR_LOWER_IS_BETTER, pipeline_conditions },
+	{ false_sharing_figures, MU_NS, DIR_LOWER_IS_BETTER, false_sharing_conditions },
+	{ .names = NULL },
+};
+
+static const char *const cpu_work_only[] = { "cpu_work", NULL };
+static const char *const mem_work_only[] = { "mem_work", NULL };
+static const struct chart_decl charts[] = {
+	{ .id = "parallel-cpu-work",
+	  .kind = CHART_SPEEDUP,
+	  .title = N_("Speed-up of CPU-bound work split over N units"),
+	  .x_label = N_("units working together"),
+	  .y_label = N_("speed-up over one unit (×)"),
+	  .series = { { .names = cpu_work_only, .key = "kind", .words = chart_kind_labels } } },
+	{ .id = "parallel-mem-work",
+	  .kind = CHART_SPEEDUP,
+	  .title = N_("Speed-up of memory-bound work split over N units"),
+	  .x_label = N_("units working together"),
+	  .y_label = N_("speed-up over one unit (×)"),
+	  .series = { { .names = mem_work_only, .key = "kind", .words = chart_kind_labels } } },
+	{ .id = NULL },
+};
+
 const struct experiment exp_parallel = {
 	.name = "parallel",
 	.title = N_("Parallel work and communication, processes and threads"),
@@ -749,4 +794,7 @@ const struct experiment exp_parallel = {
 	.deadline = parallel_deadline,
 	.deadline_ns = { 60000000000ull, 300000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

@@ -139,14 +139,14 @@ static struct httpd_cfg server_cfg(const struct server_state *st)
  * Whether the model's server and the generator fit under the descriptor
  * and task limits together. Returns 0, or -errno with why filled.
  */
-static int model_fits(const struct server_state *st, char *why, size_t len)
+static int model_fits(const struct server_state *st, struct ev_note *why)
 {
 	struct httpd_cfg cfg = server_cfg(st);
 	struct httpd_needs need;
 	httpd_needs(&cfg, (int)st->p->connections, &need);
 	uint64_t fds = loadgen_needs_fds((int)st->p->connections);
-	int err = limit_need_fds((need.fds > fds ? need.fds : fds) + FD_MARGIN, why, len);
-	return err ? err : limit_need_tasks(need.tasks + 1, why, len); /* and the generator */
+	int err = limit_need_fds((need.fds > fds ? need.fds : fds) + FD_MARGIN, why);
+	return err ? err : limit_need_tasks(need.tasks + 1, why); /* and the generator */
 }
 
 /* The generator's process: runs one load into the shared result; exits 0 or with errno. */
@@ -174,9 +174,9 @@ static int server_start(struct server_state *st)
 	int err = httpd_start(&st->h, &cfg);
 	if (err) {
 		/* A process, a worker or a thread of the server: the thread wording covers all. */
-		char limit[160];
-		exp_skip(st->ctx, httpd_model_name(st->model), _("cannot start the server: %s"),
-			 limit_explain(LIMIT_THREAD, err, limit, sizeof(limit)));
+		struct ev_note note;
+		exp_skip(st->ctx, httpd_model_name(st->model), "server.cannot_start",
+			 ev_nested(limit_note(LIMIT_THREAD, err, &note)));
 		return err;
 	}
 	state_note_start(st, clock_now_ns() - t0);
@@ -246,36 +246,44 @@ static int run_load(struct server_state *st, const struct loadgen_cfg *cfg, size
 	return end.code ? -end.code : 0;
 }
 
+/* Why a load is void: the reason, and the limit it ends with (nested in it). */
+struct load_why {
+	struct ev_note reason;
+	struct ev_note limit;
+};
+
 /*
  * Why the load just run is no measure of the server, or NULL when it is
  * one: the generator failed (err, in a call of kind op), or it or the
  * server lacked a resource of its own during the load (the server's count
  * went past own0). The reason, in why, ends with the limit.
  */
-static const char *load_void(struct server_state *st, int err, enum limit_op op, uint64_t own0,
-			     char *why, size_t len)
+static const struct ev_msg *load_void(struct server_state *st, int err, enum limit_op op,
+				      uint64_t own0, struct load_why *why)
 {
 	const struct loadgen_result *r = &st->sh->lg;
 	struct httpd_stats *stats = &st->sh->stats;
 	uint64_t server_own = atomic_load(&stats->own_failures) - own0;
-	char limit[160];
-	if (err)
-		snprintf(why, len, _("the load generator failed: %s"),
-			 limit_explain(op, err, limit, sizeof(limit)));
-	else if (r->own_failures)
-		snprintf(why, len,
-			 _("the load generator could not make %" PRIu64 " of its requests: %s"),
-			 r->own_failures,
-			 limit_explain(r->own_op, r->own_err, limit, sizeof(limit)));
-	else if (server_own)
-		snprintf(why, len,
-			 _("the server met a limit %" PRIu64 " times during the load: %s"),
-			 server_own,
-			 limit_explain((enum limit_op)atomic_load(&stats->own_op),
-				       atomic_load(&stats->own_err), limit, sizeof(limit)));
-	else
-		return NULL;
-	return why;
+	if (err) {
+		struct ev_val v[] = { ev_nested(limit_note(op, err, &why->limit)) };
+		return ev_note_set(&why->reason, "server.load_failed", v, 1);
+	}
+	if (r->own_failures) {
+		struct ev_val v[] = {
+			ev_count(r->own_failures),
+			ev_nested(limit_note(r->own_op, r->own_err, &why->limit)),
+		};
+		return ev_note_set(&why->reason, "server.load_own", v, 2);
+	}
+	if (server_own) {
+		struct ev_val v[] = {
+			ev_count(server_own),
+			ev_nested(limit_note((enum limit_op)atomic_load(&stats->own_op),
+					     atomic_load(&stats->own_err), &why->limit)),
+		};
+		return ev_note_set(&why->reason, "server.server_own", v, 2);
+	}
+	return NULL;
 }
 
 static struct loadgen_cfg load_cfg(const struct server_state *st, enum load_kind load,
@@ -293,20 +301,16 @@ static struct loadgen_cfg load_cfg(const struct server_state *st, enum load_kind
 	};
 }
 
-/* "p50=41234ns p90=... max=...ns n=12345": every latency, from the histogram. */
+/* The latency percentiles, the longest and the count, from the histogram. */
 static void observe_percentiles(struct server_state *st, const char *cond)
 {
-	static const double pct[] = { 50, 90, 99, 99.9 };
 	const struct hist *lat = &st->sh->lg.latency;
-	char value[256], name[192];
-	size_t used = 0;
-	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
-		used += (size_t)snprintf(value + used, sizeof(value) - used, "p%g=%" PRIu64 "ns ",
-					 pct[i], hist_percentile(lat, pct[i]));
-	snprintf(value + used, sizeof(value) - used, "max=%" PRIu64 "ns n=%" PRIu64, lat->max_ns,
-		 lat->count);
+	char name[192];
 	snprintf(name, sizeof(name), "latency_percentiles %s", cond);
-	exp_observe(st->ctx, name, "%s", value);
+	exp_observe(st->ctx, name, "server.percentiles", ev_num(hist_percentile(lat, 50), "ns"),
+		    ev_num(hist_percentile(lat, 90), "ns"), ev_num(hist_percentile(lat, 99), "ns"),
+		    ev_num(hist_percentile(lat, 99.9), "ns"), ev_num(lat->max_ns, "ns"),
+		    ev_count(lat->count));
 }
 
 /* Why requests failed under plain load (none should). */
@@ -317,12 +321,10 @@ static void observe_failures(struct server_state *st, const char *cond)
 		return;
 	char name[192];
 	snprintf(name, sizeof(name), "failures %s", cond);
-	exp_observe(st->ctx, name,
-		    _("%" PRIu64 " of %" PRIu64 " requests failed: %" PRIu64
-		      " connections refused, %" PRIu64 " closed early, %" PRIu64
-		      " timed out, %" PRIu64 " bad status, %" PRIu64 " never sent"),
-		    r->failed, r->sent, r->failed_connect, r->failed_closed, r->failed_timeout,
-		    r->failed_status, r->failed_unsent);
+	exp_observe(st->ctx, name, "server.failures", ev_count(r->failed), ev_count(r->sent),
+		    ev_count(r->failed_connect), ev_count(r->failed_closed),
+		    ev_count(r->failed_timeout), ev_count(r->failed_status),
+		    ev_count(r->failed_unsent));
 }
 
 /* Throughput per slice, leaving out the first (ramp-up) and the last (drain). */
@@ -341,7 +343,9 @@ static void measure(struct server_state *st, enum load_kind load, uint32_t work_
 	const char *model = httpd_model_name(st->model);
 	uint64_t pss[MEM_READS], tasks[MEM_READS], tput[SLICES];
 	size_t n_reads = 0;
-	char wbuf[32], cond[160], why[320];
+	char wbuf[32], cond[160];
+	struct load_why why;
+	const struct ev_msg *void_why;
 	enum limit_op op;
 	snprintf(cond, sizeof(cond), "model=%s load=%s work_us=%u", model, load_names[load],
 		 work_us);
@@ -354,8 +358,8 @@ static void measure(struct server_state *st, enum load_kind load, uint32_t work_
 		cfg = load_cfg(st, load, work_us, (uint64_t)st->p->duration_ns);
 		err = run_load(st, &cfg, MEM_READS, pss, tasks, &n_reads, &op);
 	}
-	if (load_void(st, err, op, own0, why, sizeof(why))) {
-		exp_skip(ctx, cond, "%s", why);
+	if ((void_why = load_void(st, err, op, own0, &why))) {
+		exp_skip_msg(ctx, cond, void_why);
 		st->alive = httpd_alive(&st->h, NULL);
 		return;
 	}
@@ -370,44 +374,44 @@ static void measure(struct server_state *st, enum load_kind load, uint32_t work_
 	set.n = throughput_samples(r, cfg.slice_ns, tput);
 	set.raw = tput;
 	if (set.n)
-		exp_record(ctx, "throughput", "requests/s", DIR_HIGHER_IS_BETTER, &set, mp, n_mp);
+		exp_record(ctx, "throughput", MU_REQUESTS_PER_S, DIR_HIGHER_IS_BETTER, &set, mp,
+			   n_mp);
 	set.n = r->n_reservoir;
 	set.raw = (uint64_t *)r->reservoir;
 	if (set.n)
-		exp_record(ctx, "latency", "ns", DIR_LOWER_IS_BETTER, &set, mp, n_mp);
+		exp_record(ctx, "latency", MU_NS, DIR_LOWER_IS_BETTER, &set, mp, n_mp);
 	set.n = n_reads;
 	set.raw = pss;
 	if (set.n) {
-		exp_record(ctx, "server_pss", "bytes", DIR_LOWER_IS_BETTER, &set, mp, n_mp);
+		exp_record(ctx, "server_pss", MU_BYTES, DIR_LOWER_IS_BETTER, &set, mp, n_mp);
 		set.raw = tasks;
-		exp_record(ctx, "server_tasks", "tasks", DIR_NONE, &set, mp, n_mp);
+		exp_record(ctx, "server_tasks", MU_TASKS, DIR_NONE, &set, mp, n_mp);
 	}
 	observe_percentiles(st, cond);
 	observe_failures(st, cond);
 	if (!httpd_alive(&st->h, NULL)) {
 		st->alive = false;
-		exp_observe(ctx, "died", _("the %s server died under plain load"), model);
+		exp_observe(ctx, "died", "server.died", ev_token(model));
 	}
 }
 
-/* "ok 20 20 20 5 0 ...; failed 0 0 0 15 20 ...": the first window, slice by slice. */
+/* The first window, slice by slice: requests that succeeded and that failed. */
 static void observe_timeline(struct server_state *st, uint64_t slice_ns)
 {
 	const struct loadgen_result *r = &st->sh->lg;
-	size_t size = 32 + (size_t)r->n_slices * 24, used;
-	char *v = xmalloc(size), name[96];
-	used = (size_t)snprintf(v, size, "slice=%" PRIu64 "ns poison=%" PRIu64 "ns ok=", slice_ns,
-				r->poison_sent_ns);
-	for (uint32_t i = 0; i < r->n_slices; i++)
-		used += (size_t)snprintf(v + used, size - used, "%s%u", i ? "," : "",
-					 r->slices[i].succeeded);
-	used += (size_t)snprintf(v + used, size - used, " failed=");
-	for (uint32_t i = 0; i < r->n_slices; i++)
-		used += (size_t)snprintf(v + used, size - used, "%s%u", i ? "," : "",
-					 r->slices[i].failed);
+	int64_t *ok = xcalloc(r->n_slices + 1, sizeof(*ok));
+	int64_t *failed = xcalloc(r->n_slices + 1, sizeof(*failed));
+	char name[96];
+	for (uint32_t i = 0; i < r->n_slices; i++) {
+		ok[i] = r->slices[i].succeeded;
+		failed[i] = r->slices[i].failed;
+	}
 	snprintf(name, sizeof(name), "timeline model=%s", httpd_model_name(st->model));
-	exp_observe(st->ctx, name, "%s", v);
-	free(v);
+	exp_observe(st->ctx, name, "server.timeline", ev_num(slice_ns, "ns"),
+		    ev_num(r->poison_sent_ns, "ns"), ev_list(ok, r->n_slices),
+		    ev_list(failed, r->n_slices));
+	free(ok);
+	free(failed);
 }
 
 /* The poison windows of one model; the figures and what the poison did. */
@@ -420,7 +424,9 @@ static void poison(struct server_state *st)
 	size_t n = 0, n_restart = 0, survived = 0, recovered = 0;
 	uint64_t sent = 0, succeeded = 0;
 	struct unit_end end = { 0 };
-	char name[96], why[320];
+	char name[96];
+	struct load_why why;
+	const struct ev_msg *void_why;
 	enum limit_op op;
 
 	snprintf(name, sizeof(name), "poison model=%s", model);
@@ -440,9 +446,9 @@ static void poison(struct server_state *st)
 		size_t n_reads;
 		uint64_t own0 = atomic_load(&st->sh->stats.own_failures);
 		int err = run_load(st, &cfg, 0, NULL, NULL, &n_reads, &op);
-		if (load_void(st, err, op, own0, why, sizeof(why))) {
+		if ((void_why = load_void(st, err, op, own0, &why))) {
 			/* One void window voids the figure: its windows are one sample. */
-			exp_skip(ctx, name, "%s", why);
+			exp_skip_msg(ctx, name, void_why);
 			st->alive = httpd_alive(&st->h, NULL);
 			return;
 		}
@@ -468,20 +474,18 @@ static void poison(struct server_state *st)
 		return;
 	struct mparam mp[] = { mparam_str("model", model) };
 	struct sample_set set = { .batch = 1, .n = n, .raw = lost };
-	exp_record(ctx, "poison_lost", "requests", DIR_LOWER_IS_BETTER, &set, mp, 1);
+	exp_record(ctx, "poison_lost", MU_REQUESTS, DIR_LOWER_IS_BETTER, &set, mp, 1);
 	set.raw = gap;
-	exp_record(ctx, "poison_gap", "ns", DIR_LOWER_IS_BETTER, &set, mp, 1);
+	exp_record(ctx, "poison_gap", MU_NS, DIR_LOWER_IS_BETTER, &set, mp, 1);
 	if (n_restart) {
 		set.n = n_restart;
 		set.raw = restart;
-		exp_record(ctx, "worker_restart", "ns", DIR_LOWER_IS_BETTER, &set, mp, 1);
+		exp_record(ctx, "worker_restart", MU_NS, DIR_LOWER_IS_BETTER, &set, mp, 1);
 	}
-	exp_observe(ctx, name,
-		    _("the server lived through %zu of %zu crashes; requests succeeded again "
-		      "within the window after %zu of them; %.1f%% of %" PRIu64
-		      " requests succeeded"),
-		    survived, n, recovered, sent ? 100.0 * (double)succeeded / (double)sent : 0.0,
-		    sent);
+	exp_observe(ctx, name, "server.poison", ev_count(survived), ev_count(n),
+		    ev_count(recovered),
+		    ev_num(sent ? 100.0 * (double)succeeded / (double)sent : 0.0, "percent"),
+		    ev_count(sent));
 }
 
 /* The CPUs: the generator on the first, the server on the others (or the same one). */
@@ -503,27 +507,29 @@ static int server_run(struct exp_ctx *ctx, const void *params)
 {
 	const struct server_params *p = params;
 	struct shm_arena arena;
-	char why[160];
+	struct ev_note why;
 	/* The generator and a server of one process must fit, or nothing can be measured. */
-	int err = limit_need_fds(loadgen_needs_fds((int)p->connections) + FD_MARGIN, why,
-				 sizeof(why));
+	int err = limit_need_fds(loadgen_needs_fds((int)p->connections) + FD_MARGIN, &why);
 	if (!err)
-		err = limit_need_tasks(2, why, sizeof(why));
+		err = limit_need_tasks(2, &why);
 	if (err)
-		return exp_unsupported(ctx, "%s", why);
+		return exp_unsupported_msg(ctx, &why.msg);
 	err = shm_arena_create(&arena, sizeof(struct server_shared));
 	if (err == -ENOMEM)
-		return exp_unsupported(ctx, _("cannot map the shared arena: %s"),
-				       limit_explain(LIMIT_MAP, err, why, sizeof(why)));
+		return exp_unsupported(ctx, "arena", ev_nested(limit_note(LIMIT_MAP, err, &why)));
 	if (err)
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_errno(err));
 	struct server_state st = { .ctx = ctx, .p = p, .sh = arena.base };
-	const char *placement = place(&st);
-	exp_observe(ctx, "placement",
-		    strcmp(placement, "separate") == 0
-			    ? _("the load generator on CPU %d, the server on the %zu other CPUs")
-			    : _("the load generator and the server share CPU %d (%zu CPU)"),
-		    st.client_cpu, st.n_server_cpus);
+	if (strcmp(place(&st), "separate") == 0) {
+		int64_t *server_cpus = xcalloc(st.n_server_cpus, sizeof(*server_cpus));
+		for (size_t i = 0; i < st.n_server_cpus; i++)
+			server_cpus[i] = st.server_cpus[i];
+		exp_observe(ctx, "placement", "server.placement_separate", ev_count(st.client_cpu),
+			    ev_list(server_cpus, st.n_server_cpus));
+		free(server_cpus);
+	} else {
+		exp_observe(ctx, "placement", "server.placement_shared", ev_count(st.client_cpu));
+	}
 	/* The experiment process watches from the generator's CPU, out of the server's way. */
 	if (st.client_cpu >= 0)
 		unit_pin_self(st.client_cpu);
@@ -532,9 +538,9 @@ static int server_run(struct exp_ctx *ctx, const void *params)
 		memset(&st.sh->stats, 0, sizeof(st.sh->stats));
 		st.model = (enum httpd_model)m;
 		st.n_starts = 0;
-		if (model_fits(&st, why, sizeof(why))) {
-			exp_skip(ctx, httpd_model_name(st.model), _("cannot start the server: %s"),
-				 why);
+		if (model_fits(&st, &why)) {
+			exp_skip(ctx, httpd_model_name(st.model), "server.cannot_start",
+				 ev_nested(&why.msg));
 			continue;
 		}
 		if (server_start(&st))
@@ -555,7 +561,7 @@ static int server_run(struct exp_ctx *ctx, const void *params)
 		httpd_stop(&st.h, NULL);
 		struct mparam mp[] = { mparam_str("model", httpd_model_name(st.model)) };
 		struct sample_set set = { .batch = 1, .n = st.n_starts, .raw = st.starts_ns };
-		exp_record(ctx, "server_start", "ns", DIR_LOWER_IS_BETTER, &set, mp, 1);
+		exp_record(ctx, "server_start", MU_NS, DIR_LOWER_IS_BETTER, &set, mp, 1);
 	}
 	shm_arena_destroy(&arena);
 	return 0;
@@ -606,6 +612,98 @@ static const struct param server_param_table[] = {
 	  offsetof(struct server_params, rate), "2000", NULL, NULL, 10, 1000000 },
 };
 
+static const struct ev_form forms[] = {
+	{ "server.cannot_start", N_("cannot start the server: {1}") },
+	{ "server.percentiles",
+	  N_("p50 {1}, p90 {2}, p99 {3}, p99.9 {4}, longest {5}, {6} requests") },
+	{ "server.timeline", N_("slices of {1}, the poisoned request sent at {2}; succeeded per "
+				"slice {3}; failed per slice {4}") },
+	{ "server.load_failed", N_("the load generator failed: {1}") },
+	{ "server.load_own", N_("the load generator could not make {1} of its requests: {2}") },
+	{ "server.server_own", N_("the server met a limit {1} times during the load: {2}") },
+	{ "server.failures", N_("{1} of {2} requests failed: {3} connections refused, {4} closed "
+				"early, {5} timed out, {6} bad status, {7} never sent") },
+	{ "server.died", N_("the {1} server died under plain load") },
+	{ "server.poison", N_("the server lived through {1} of {2} crashes; requests succeeded "
+			      "again within the window after {3} of them; {4} of {5} requests "
+			      "succeeded") },
+	{ "server.placement_separate",
+	  N_("the load generator runs on CPU {1}, the server on CPU {2}") },
+	{ "server.placement_shared", N_("the load generator and the server share CPU {1}") },
+	{ NULL, NULL },
+};
+
+static const char *const throughput_figures[] = { "throughput", NULL };
+static const char *const latency_figures[] = { "latency", NULL };
+static const char *const pss_figures[] = { "server_pss", NULL };
+static const char *const tasks_figures[] = { "server_tasks", NULL };
+static const char *const load_conditions[] = { "model", "load", "work_us", NULL };
+static const char *const lost_figures[] = { "poison_lost", NULL };
+static const char *const time_figures[] = { "poison_gap", "worker_restart", "server_start", NULL };
+static const char *const model_conditions[] = { "model", NULL };
+
+static const struct figure_decl figures[] = {
+	{ throughput_figures, MU_REQUESTS_PER_S, DIR_HIGHER_IS_BETTER, load_conditions },
+	{ latency_figures, MU_NS, DIR_LOWER_IS_BETTER, load_conditions },
+	{ pss_figures, MU_BYTES, DIR_LOWER_IS_BETTER, load_conditions },
+	{ tasks_figures, MU_TASKS, DIR_NONE, load_conditions },
+	{ lost_figures, MU_REQUESTS, DIR_LOWER_IS_BETTER, model_conditions },
+	{ time_figures, MU_NS, DIR_LOWER_IS_BETTER, model_conditions },
+	{ .names = NULL },
+};
+
+static const char *const throughput_only[] = { "throughput", NULL };
+static const char *const percentiles_only[] = { "latency_percentiles", NULL };
+static const char *const timeline_only[] = { "timeline", NULL };
+static const char *const no_work[] = { "work_us=0", NULL };
+static const char *const keepalive_no_work[] = { "load=keepalive", "work_us=0", NULL };
+static const struct ev_form load_labels[] = {
+	{ "keepalive", N_("keep-alive") },
+	{ "churn", N_("a connection per request") },
+	{ NULL, NULL },
+};
+/* The models whose timeline is drawn, one of each kind, in order of preference. */
+static const struct ev_form process_models[] = {
+	{ "prefork", "prefork" },
+	{ "process_per_connection", "process_per_connection" },
+	{ NULL, NULL },
+};
+static const struct ev_form thread_models[] = {
+	{ "thread_pool", "thread_pool" },
+	{ "thread_per_connection", "thread_per_connection" },
+	{ "event_loop", "event_loop" },
+	{ NULL, NULL },
+};
+static const struct chart_decl charts[] = {
+	{ .id = "server-throughput",
+	  .kind = CHART_BARS,
+	  .title = N_("Throughput per model, no work per request"),
+	  .x_label = N_("concurrency model"),
+	  .y_label = N_("requests per second"),
+	  .series = { { .names = throughput_only,
+			.where = no_work,
+			.key = "load",
+			.words = load_labels } },
+	  .cat_key = "model" },
+	{ .id = "server-latency",
+	  .kind = CHART_PERCENTILES,
+	  .title = N_("Latency percentiles per model, keep-alive, no work"),
+	  .x_label = N_("percentile"),
+	  .y_label = N_("latency of a request (ns)"),
+	  .series = { { .names = percentiles_only, .where = keepalive_no_work, .key = "model" } },
+	  .log_y = true },
+	/* Availability around the poisoned request: one process model, one thread model. */
+	{ .id = "server-timeline",
+	  .kind = CHART_TIMELINE,
+	  .title =
+		  N_("Requests per {1} slice under a fixed rate, the poisoned request sent at {2}"),
+	  .x_label = N_("time since the load began (ms)"),
+	  .y_label = N_("requests per slice: succeeded up, failed down"),
+	  .series = { { .names = timeline_only, .key = "model", .words = process_models },
+		      { .names = timeline_only, .key = "model", .words = thread_models } } },
+	{ .id = NULL },
+};
+
 const struct experiment exp_server = {
 	.name = "server",
 	.title = N_("One small web server in five concurrency models, loaded and poisoned"),
@@ -626,4 +724,7 @@ const struct experiment exp_server = {
 	.deadline = server_deadline,
 	.deadline_ns = { 120000000000ull, 900000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

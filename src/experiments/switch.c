@@ -39,6 +39,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <linux/futex.h>
+#include <math.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -259,17 +260,17 @@ static void close_pipes(struct pingpong *pp)
 
 /*
  * Starts B for the figure, with A pinned as its placement says. Returns 0,
- * or -errno with why filled.
+ * or -errno after skipping `what` with the reason.
  */
 static int start_pair(struct exp_ctx *ctx, const struct figure *f, struct pingpong *pp,
-		      struct unit *b, char *why, size_t len)
+		      struct unit *b, const char *what)
 {
 	int cpu_a = exp_cpu(ctx, 0), cpu_b = exp_cpu(ctx, 0);
-	char limit[160];
+	struct ev_note limit;
 	int err;
 	if (f->place == CROSS_CPU) {
 		if (ctx->n_cpus < 2) {
-			snprintf(why, len, "%s", _("needs two CPUs: --cpus gives one"));
+			exp_skip_msg(ctx, what, &(struct ev_msg){ .form = "switch.two_cpus" });
 			return -ENODEV;
 		}
 		cpu_b = exp_cpu(ctx, 1);
@@ -279,7 +280,7 @@ static int start_pair(struct exp_ctx *ctx, const struct figure *f, struct pingpo
 	else
 		err = unit_pin_self(cpu_a);
 	if (err) {
-		snprintf(why, len, _("cannot pin: %s"), strerror(-err));
+		exp_skip(ctx, what, "switch.pin", ev_errno(err));
 		return err;
 	}
 	memset(pp, 0, sizeof(*pp));
@@ -293,27 +294,27 @@ static int start_pair(struct exp_ctx *ctx, const struct figure *f, struct pingpo
 			close(pp->ab[1]);
 		}
 		if (err) {
-			snprintf(why, len, _("cannot make a pipe: %s"),
-				 limit_explain(LIMIT_FD, err, limit, sizeof(limit)));
+			exp_skip(ctx, what, "switch.pipe",
+				 ev_nested(limit_note(LIMIT_FD, err, &limit)));
 			return err;
 		}
 	}
 	err = unit_start(b, f->kind, side_b, pp, f->place == UNPINNED ? -1 : cpu_b);
 	if (err) {
-		snprintf(why, len, _("cannot start the partner: %s"),
-			 limit_explain(unit_limit_op(f->kind), err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "partner",
+			 ev_nested(limit_note(unit_limit_op(f->kind), err, &limit)));
 		close_pipes(pp);
 		return err;
 	}
 	while (!atomic_load_explicit(&pp->b_ready, memory_order_acquire))
 		sched_yield();
 	if (pp->b_alloc_err) {
-		snprintf(why, len, _("cannot allocate the working set: %s"),
-			 limit_explain(LIMIT_MAP, pp->b_alloc_err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "switch.working_set",
+			 ev_nested(limit_note(LIMIT_MAP, pp->b_alloc_err, &limit)));
 		return pp->b_alloc_err;
 	}
 	if (f->mech == MECH_YIELD && pp->b_fifo_err) {
-		snprintf(why, len, _("SCHED_FIFO refused: %s"), strerror(-pp->b_fifo_err));
+		exp_skip(ctx, what, "switch.fifo", ev_errno(pp->b_fifo_err));
 		return pp->b_fifo_err;
 	}
 	return 0;
@@ -335,7 +336,8 @@ static void stop_pair(struct pingpong *pp, struct unit *b)
 static void record_figure(struct exp_ctx *ctx, const struct figure *f, const struct sample_set *s,
 			  double switches_per_rt, int count_err, bool first_round)
 {
-	char wbuf[32], what[128], per_switch[32], limit[160];
+	char wbuf[32], what[128];
+	struct ev_note limit;
 	struct mparam mp[5];
 	size_t n = 0;
 	mp[n++] = mparam_num("working_set_bytes", (int64_t)f->wset, wbuf, sizeof(wbuf));
@@ -343,14 +345,14 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 		mp[n++] = mparam_str("kind", unit_type_name(f->kind));
 		mp[n++] = mparam_str("placement", placement_names[f->place]);
 	}
-	exp_record(ctx, f->alone ? "alone" : mech_names[f->mech], "ns", DIR_LOWER_IS_BETTER, s, mp,
+	exp_record(ctx, f->alone ? "alone" : mech_names[f->mech], MU_NS, DIR_LOWER_IS_BETTER, s, mp,
 		   n);
 	if (f->alone || !first_round)
 		return;
 	figure_name(f, what, sizeof(what));
 	if (count_err) {
-		exp_observe(ctx, what, _("the switches could not be counted: %s"),
-			    limit_explain(LIMIT_FD, count_err, limit, sizeof(limit)));
+		exp_observe(ctx, what, "switch.uncounted",
+			    ev_nested(limit_note(LIMIT_FD, count_err, &limit)));
 		return;
 	}
 	/* The cost of one switch, from the switches counted, not the two assumed. */
@@ -361,19 +363,11 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 	if (v)
 		stats_summarize(v, s->n, &sum);
 	free(v);
-	if (switches_per_rt > 0)
-		units_format_ns(sum.median / switches_per_rt, per_switch, sizeof(per_switch));
-	else
-		snprintf(per_switch, sizeof(per_switch), "-");
-	if (switches_per_rt < 1.9 || switches_per_rt > 2.1)
-		exp_observe(ctx, what,
-			    _("%.2f switches per round trip, not 2: the figure is not two plain "
-			      "switches (a waiter found the token back before sleeping, or was "
-			      "preempted); %s per switch"),
-			    switches_per_rt, per_switch);
-	else
-		exp_observe(ctx, what, _("%.2f switches per round trip; %s per switch"),
-			    switches_per_rt, per_switch);
+	/* The switches per round trip, a plain number; the time of one switch (NaN: not known). */
+	double per_switch = switches_per_rt > 0 ? sum.median / switches_per_rt : NAN;
+	bool plain = switches_per_rt >= 1.9 && switches_per_rt <= 2.1;
+	exp_observe(ctx, what, plain ? "switch.per_switch" : "switch.not_two",
+		    ev_num(switches_per_rt, NULL), ev_num(per_switch, "ns"));
 }
 
 /*
@@ -384,7 +378,8 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm_arena *arena,
 		 struct figure *f, unsigned round)
 {
-	char what[128], why[160], limit[160];
+	char what[128];
+	struct ev_note limit;
 	struct pingpong *pp = arena->base;
 	struct side_a a = { .pp = pp, .alone = f->alone };
 	struct unit b = { 0 };
@@ -399,8 +394,8 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		a.buf = calloc(1, f->wset);
 		a.buf2 = f->alone ? calloc(1, f->wset) : NULL;
 		if (!a.buf || (f->alone && !a.buf2)) {
-			exp_skip(ctx, what, _("cannot allocate the working set: %s"),
-				 limit_explain(LIMIT_MAP, -ENOMEM, limit, sizeof(limit)));
+			exp_skip(ctx, what, "switch.working_set",
+				 ev_nested(limit_note(LIMIT_MAP, -ENOMEM, &limit)));
 			f->dropped = true;
 			goto free_bufs;
 		}
@@ -413,17 +408,16 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		if (f->mech == MECH_YIELD) {
 			err = become_fifo();
 			if (err) {
-				exp_skip(ctx, what, _("SCHED_FIFO refused: %s"), strerror(-err));
+				exp_skip(ctx, what, "switch.fifo", ev_errno(err));
 				f->dropped = true;
 				goto free_bufs;
 			}
 			fifo = true;
 		}
-		err = start_pair(ctx, f, pp, &b, why, sizeof(why));
+		err = start_pair(ctx, f, pp, &b, what);
 		if (err && err != -ENODEV && b.running)
 			stop_pair(pp, &b);
 		if (err) {
-			exp_skip(ctx, what, "%s", why);
 			f->dropped = true;
 			goto normal_policy;
 		}
@@ -450,7 +444,7 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 	if (!f->alone)
 		stop_pair(pp, &b);
 	if (err) {
-		exp_skip(ctx, what, _("the ping-pong failed: %s"), strerror(-err));
+		exp_skip(ctx, what, "switch.pingpong", ev_errno(err));
 		f->dropped = true;
 	} else {
 		f->batch = s.batch;
@@ -498,13 +492,12 @@ static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp
 	struct pingpong *pp = arena->base;
 	struct side_a a = { .pp = pp };
 	struct unit b = { 0 };
-	char why[160];
+	struct ev_note limit;
 
 	exp_progress(ctx, "%s", _("counting faults across process switches"));
-	if (start_pair(ctx, &f, pp, &b, why, sizeof(why)) != 0) {
+	if (start_pair(ctx, &f, pp, &b, "allocation") != 0) {
 		if (b.running)
 			stop_pair(pp, &b);
-		exp_skip(ctx, "allocation", "%s", why);
 		return;
 	}
 	pid_t b_pid = b.pid;
@@ -522,8 +515,8 @@ static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp
 		err = pair_switches(b_pid, &sw1);
 	stop_pair(pp, &b);
 	if (err) {
-		exp_skip(ctx, "allocation", _("cannot read the faults and memory in /proc: %s"),
-			 limit_explain(LIMIT_FD, err, why, sizeof(why)));
+		exp_skip(ctx, "allocation", "switch.proc",
+			 ev_nested(limit_note(LIMIT_FD, err, &limit)));
 		return;
 	}
 
@@ -534,13 +527,13 @@ static void count_allocation(struct exp_ctx *ctx, const struct switch_params *sp
 		major += s1.sched[side].major_faults - s0.sched[side].major_faults;
 		rss += (int64_t)s1.mem[side].rss_bytes - (int64_t)s0.mem[side].rss_bytes;
 	}
-	exp_observe(ctx, "alloc.switches", "%llu", (unsigned long long)(sw1 - sw0));
-	exp_observe(ctx, "alloc.minor_faults", "%llu", (unsigned long long)minor);
-	exp_observe(ctx, "alloc.major_faults", "%llu", (unsigned long long)major);
-	exp_observe(ctx, "alloc.rss_change_bytes", "%lld", (long long)rss);
+	exp_observe(ctx, "alloc.switches", NULL, ev_count(sw1 - sw0));
+	exp_observe(ctx, "alloc.minor_faults", NULL, ev_count(minor));
+	exp_observe(ctx, "alloc.major_faults", NULL, ev_count(major));
+	exp_observe(ctx, "alloc.rss_change_bytes", NULL, ev_num(rss, "bytes"));
 	/* A handful of faults over a million switches is the reading itself, not the switch. */
 	bool allocates = sw1 - sw0 > 0 && (double)(minor + major) / (double)(sw1 - sw0) > 1e-3;
-	exp_observe(ctx, "switch.alloc", "%s", allocates ? "yes" : "no");
+	exp_fact(ctx, "switch.alloc", allocates);
 }
 
 static int switch_run(struct exp_ctx *ctx, const void *params)
@@ -549,16 +542,15 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 	struct shm_arena arena;
 	struct sysinfo si;
 
-	char limit[160];
+	struct ev_note limit;
 	int err = shm_arena_create(&arena, sizeof(struct pingpong));
 	if (err == -ENOMEM) /* the futex word and the pipes live there */
-		return exp_unsupported(ctx, _("cannot map the shared arena: %s"),
-				       limit_explain(LIMIT_MAP, err, limit, sizeof(limit)));
+		return exp_unsupported(ctx, "arena", ev_nested(limit_note(LIMIT_MAP, err, &limit)));
 	if (err)
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_errno(err));
 	sysinfo_collect(&si);
-	exp_observe(ctx, "pcid", "%s", si.pcid ? "yes" : "no");
-	exp_observe(ctx, "virtualized", "%s", si.virtualized ? "yes" : "no");
+	exp_fact(ctx, "pcid", si.pcid);
+	exp_fact(ctx, "virtualized", si.virtualized);
 
 	static const enum mech mechs[] = { MECH_FUTEX, MECH_FUTEX_PRIVATE, MECH_PIPE, MECH_YIELD };
 	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
@@ -653,6 +645,70 @@ static const struct param switch_param_table[] = {
 	  1000000000 },
 };
 
+static const struct ev_form forms[] = {
+	{ "switch.two_cpus", N_("needs two CPUs: --cpus gives one") },
+	{ "switch.pin", N_("cannot pin: {1}") },
+	{ "switch.pipe", N_("cannot make a pipe: {1}") },
+	{ "switch.working_set", N_("cannot allocate the working set: {1}") },
+	{ "switch.fifo", N_("SCHED_FIFO refused: {1}") },
+	{ "switch.pingpong", N_("the ping-pong failed: {1}") },
+	{ "switch.uncounted", N_("the switches could not be counted: {1}") },
+	/* {1} switches per round trip (a plain number), {2} the time of one switch. */
+	{ "switch.per_switch", N_("{1} switches per round trip; {2} per switch") },
+	{ "switch.not_two",
+	  N_("{1} switches per round trip, not 2: the figure is not two plain switches (a waiter "
+	     "found the token back before sleeping, or was preempted); {2} per switch") },
+	{ "switch.proc", N_("cannot read the faults and memory in /proc: {1}") },
+	{ NULL, NULL },
+};
+
+static const char *const pingpong_names[] = { "futex", "futex_private", "pipe", "yield_fifo",
+					      NULL };
+static const char *const pingpong_conditions[] = { "working_set_bytes", "kind", "placement", NULL };
+static const char *const alone_names[] = { "alone", NULL };
+static const char *const alone_conditions[] = { "working_set_bytes", NULL };
+
+static const struct figure_decl figures[] = {
+	{ pingpong_names, MU_NS, DIR_LOWER_IS_BETTER, pingpong_conditions },
+	{ alone_names, MU_NS, DIR_LOWER_IS_BETTER, alone_conditions },
+	{ NULL, MU_NS, DIR_NONE, NULL },
+};
+
+static const char *const futex_only[] = { "futex", NULL };
+static const char *const alone_only[] = { "alone", NULL };
+static const char *const no_ws[] = { "working_set_bytes=0", NULL };
+static const char *const ws_same[] = { "working_set_bytes", "placement=same-cpu", NULL };
+static const char *const ws_any[] = { "working_set_bytes", NULL };
+static const struct chart_decl charts[] = {
+	{ .id = "switch-placement",
+	  .kind = CHART_BARS,
+	  .title = N_("Round trip through a futex, per placement"),
+	  .x_label = N_("placement of the two units"),
+	  .y_label = N_("time per round trip, two switches (ns)"),
+	  .series = { { .names = futex_only,
+			.where = no_ws,
+			.key = "kind",
+			.words = chart_kind_labels } },
+	  .cat_key = "placement" },
+	{ .id = "switch-working-set",
+	  .kind = CHART_LINES,
+	  .title = N_("Round trip on one CPU with a working set per hop"),
+	  .x_label = N_("working set touched per hop (bytes)"),
+	  .y_label = N_("time per round trip (ns)"),
+	  .series = { { .names = futex_only,
+			.where = ws_same,
+			.key = "kind",
+			.words = chart_kind_labels },
+		      { .names = alone_only,
+			.where = ws_any,
+			.label = N_("the same work alone") } },
+	  .x_key = "working_set_bytes",
+	  .x_unit = CHART_UNIT_BYTES,
+	  .log_x = true,
+	  .log_y = true },
+	{ .id = NULL },
+};
+
 const struct experiment exp_switch = {
 	.name = "switch",
 	.title = N_("Switching between processes or threads"),
@@ -671,4 +727,7 @@ const struct experiment exp_switch = {
 	.deadline = switch_deadline,
 	.deadline_ns = { 120000000000ull, 900000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

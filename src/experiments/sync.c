@@ -60,6 +60,8 @@
 #define UNITS_MAX 128
 /* The longest the experiment or a unit waits for the other side. */
 #define WAIT_LIMIT_NS 10000000000ull
+/* How long the trial of a dead holder's mutex waits for the lock. */
+#define TIMEDLOCK_NS 100000000
 /* A timed batch lasts at least this: the gate's wake-up stays small beside it. */
 #define GROUP_TARGET_NS 1000000ull
 
@@ -96,6 +98,7 @@ static const char *const prim_names[] = {
 	[P_SYSV_SEM] = "sysv_sem",
 	[P_FUTEX_HANDOFF] = "futex_handoff",
 	[P_COND_HANDOFF] = "cond_handoff",
+	NULL,
 };
 
 /* The group's shared state; it lives in the arena, so one pointer serves both kinds. */
@@ -412,7 +415,8 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		 const char *const *labels)
 {
 	uint32_t n = ctx->n_cpus > 2 ? (uint32_t)ctx->n_cpus : 2;
-	char what[64], limit[160];
+	char what[64];
+	struct ev_note note;
 	enum limit_op unit_limit = unit_limit_op(kind);
 	bool lost_plain = false, all_kept = true;
 	if (n > UNITS_MAX)
@@ -423,16 +427,15 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		int64_t seen = race_once(ctx, g, kind, P_PLAIN, n, ops, -1);
 		snprintf(what, sizeof(what), "%s.plain", claim);
 		if (seen < 0) {
-			exp_skip(ctx, what, _("the units could not run: %s"),
-				 limit_explain(unit_limit, (int)seen, limit, sizeof(limit)));
+			exp_skip(ctx, what, "sync.units_failed",
+				 ev_nested(limit_note(unit_limit, (int)seen, &note)));
 			return;
 		}
 		uint64_t expected = ops * n;
 		lost_plain = (uint64_t)seen < expected;
 		if (lost_plain || t == sp->race_tries)
-			exp_observe(ctx, what, "expected %llu, seen %lld, lost %llu (try %lld)",
-				    (unsigned long long)expected, (long long)seen,
-				    (unsigned long long)(expected - (uint64_t)seen), (long long)t);
+			exp_observe(ctx, what, "sync.lost_try", ev_count(expected), ev_count(seen),
+				    ev_count(expected - (uint64_t)seen), ev_count(t));
 	}
 	ops = (uint64_t)sp->race_ops;
 	for (size_t i = 0; i < n_guarded; i++) {
@@ -440,18 +443,17 @@ static void race(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		int64_t seen = race_once(ctx, g, kind, guarded[i], n, ops, sysv);
 		snprintf(what, sizeof(what), "%s.%s", claim, labels[i]);
 		if (seen < 0) {
-			exp_skip(ctx, what, _("the units could not run: %s"),
-				 limit_explain(unit_limit, (int)seen, limit, sizeof(limit)));
+			exp_skip(ctx, what, "sync.units_failed",
+				 ev_nested(limit_note(unit_limit, (int)seen, &note)));
 			all_kept = false;
 			continue;
 		}
-		exp_observe(ctx, what, "expected %llu, seen %lld, lost %llu",
-			    (unsigned long long)(ops * n), (long long)seen,
-			    (unsigned long long)(ops * n - (uint64_t)seen));
+		exp_observe(ctx, what, "sync.lost", ev_count(ops * n), ev_count(seen),
+			    ev_count(ops * n - (uint64_t)seen));
 		if ((uint64_t)seen != ops * n)
 			all_kept = false;
 	}
-	exp_observe(ctx, claim, "%s", lost_plain && all_kept ? "yes" : "no");
+	exp_fact(ctx, claim, lost_plain && all_kept);
 }
 
 /* The sacrificial holder: locks, starts an update, and leaves holding the lock. */
@@ -471,6 +473,7 @@ static void dead_owner(struct exp_ctx *ctx, struct dead_owner *d)
 	pthread_mutexattr_t ma;
 	struct unit u;
 	struct unit_end end;
+	struct ev_note note;
 	int err;
 
 	for (int robust = 1; robust >= 0; robust--) {
@@ -483,21 +486,32 @@ static void dead_owner(struct exp_ctx *ctx, struct dead_owner *d)
 		err = pthread_mutex_init(&d->mutex, &ma);
 		pthread_mutexattr_destroy(&ma);
 		if (err) {
-			exp_skip(ctx, what, _("cannot make the mutex: %s"), strerror(err));
+			exp_skip(ctx, what, "sync.mutex_init", ev_errno(err));
 			continue;
 		}
 		err = unit_start(&u, UNIT_PROCESS, die_holding, d, -1);
 		if (err) {
-			exp_skip(ctx, what, _("cannot start the holder: %s"), strerror(-err));
+			exp_skip(ctx, what, "sync.holder_start",
+				 ev_nested(limit_note(unit_limit_op(UNIT_PROCESS), err, &note)));
 			continue;
 		}
-		if (unit_wait(&u, &end) != 0 || end.signalled || end.code != 0) {
-			exp_skip(ctx, what, "%s", _("the holder did not take the lock"));
+		err = unit_wait(&u, &end);
+		if (err) {
+			exp_skip(ctx, what, "sync.holder_lost", ev_errno(err));
+			continue;
+		}
+		if (end.signalled || end.code != 0) {
+			/* How it ended, in the runner's words: "killed by SIGSEGV", "exited with status 2". */
+			exp_skip(ctx, what, "sync.holder_failed",
+				 ev_nested(end.signalled ? &EV_MSG_OF("runner.killed",
+								      ev_signal(end.signal))
+							 : &EV_MSG_OF("runner.exit",
+								      ev_count(end.code))));
 			continue;
 		}
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100000000;
+		ts.tv_nsec += TIMEDLOCK_NS;
 		if (ts.tv_nsec >= 1000000000) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000;
@@ -511,21 +525,21 @@ static void dead_owner(struct exp_ctx *ctx, struct dead_owner *d)
 			if (again == 0)
 				pthread_mutex_unlock(&d->mutex);
 			if (c == 0 && again == 0)
-				exp_observe(ctx, what, "%s", "EOWNERDEAD: recovered");
+				exp_observe(ctx, what, "sync.recovered", ev_errno(EOWNERDEAD));
 			else
-				exp_observe(ctx, what, "EOWNERDEAD: not recovered (%s)",
-					    strerror(c ? c : again));
+				exp_observe(ctx, what, "sync.not_recovered", ev_errno(EOWNERDEAD),
+					    ev_errno(c ? c : again));
 			pthread_mutex_destroy(&d->mutex);
 		} else if (err == ETIMEDOUT) {
 			/* Left taken: a plain mutex cannot be taken back, nor destroyed. */
-			exp_observe(ctx, what, "%s",
-				    "ETIMEDOUT: the lock stays held by a dead process");
+			exp_observe(ctx, what, "sync.held", ev_errno(ETIMEDOUT),
+				    ev_num(TIMEDLOCK_NS, "ns"));
+		} else if (err) {
+			exp_observe(ctx, what, "sync.lock_error", ev_errno(err));
 		} else {
-			exp_observe(ctx, what, "%s", err ? strerror(err) : "locked at once");
-			if (!err) {
-				pthread_mutex_unlock(&d->mutex);
-				pthread_mutex_destroy(&d->mutex);
-			}
+			exp_observe(ctx, what, NULL, ev_word("locked_at_once"));
+			pthread_mutex_unlock(&d->mutex);
+			pthread_mutex_destroy(&d->mutex);
 		}
 	}
 }
@@ -535,28 +549,29 @@ static void cost(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 		 enum unit_type kind, enum prim p, uint32_t n)
 {
 	static struct crew c;
-	char what[96], nbuf[24], limit[160];
+	char what[96], nbuf[24];
+	struct ev_note note;
 	struct sample_set s;
 	int sysv = g->sysv_id;
 
 	snprintf(what, sizeof(what), "%s %s contenders=%u", prim_names[p], unit_type_name(kind), n);
 	if (p == P_SYSV_SEM && sysv < 0) {
 		/* sysv_id holds why there is none: -errno of semget() or semctl(). */
-		exp_skip(ctx, what, _("cannot make the System V semaphore: %s"),
-			 limit_explain(LIMIT_SYSV_SEM, sysv, limit, sizeof(limit)));
+		exp_skip(ctx, what, "sync.no_sysv_sem",
+			 ev_nested(limit_note(LIMIT_SYSV_SEM, sysv, &note)));
 		return;
 	}
 	exp_progress(ctx, "%s", what);
 	int err = objects_init(g, p, kind == UNIT_PROCESS || p == P_MUTEX_PSHARED, sysv);
 	if (err) {
-		exp_skip(ctx, what, _("cannot make the objects: %s"), strerror(-err));
+		exp_skip(ctx, what, "sync.objects", ev_errno(err));
 		return;
 	}
 	c.g = g;
 	err = crew_start(ctx, &c, kind, n);
 	if (err) {
-		exp_skip(ctx, what, _("cannot start the units: %s"),
-			 limit_explain(unit_limit_op(kind), err, limit, sizeof(limit)));
+		exp_skip(ctx, what, "sync.units_start",
+			 ev_nested(limit_note(unit_limit_op(kind), err, &note)));
 		objects_destroy(g);
 		return;
 	}
@@ -570,14 +585,14 @@ static void cost(struct exp_ctx *ctx, const struct sync_params *sp, struct group
 	objects_destroy(g);
 	g->sysv_id = sysv;
 	if (err || stop) {
-		exp_skip(ctx, what, _("the group failed: %s"), strerror(-(err ? err : stop)));
+		exp_skip(ctx, what, "sync.group_failed", ev_errno(err ? err : stop));
 		if (!err)
 			sample_set_free(&s);
 		return;
 	}
 	struct mparam mp[2] = { mparam_str("kind", unit_type_name(kind)),
 				mparam_num("contenders", n, nbuf, sizeof(nbuf)) };
-	exp_record(ctx, prim_names[p], "ns", DIR_LOWER_IS_BETTER, &s, mp, 2);
+	exp_record(ctx, prim_names[p], MU_NS, DIR_LOWER_IS_BETTER, &s, mp, 2);
 	sample_set_free(&s);
 }
 
@@ -585,10 +600,11 @@ static int sync_run(struct exp_ctx *ctx, const void *params)
 {
 	const struct sync_params *sp = params;
 	struct shm_arena arena;
+	struct ev_note note;
 
 	int err = shm_arena_create(&arena, sizeof(struct group) + sizeof(struct dead_owner) + 256);
 	if (err)
-		return exp_fail(ctx, _("cannot map the shared arena: %s"), strerror(-err));
+		return exp_fail(ctx, "arena", ev_nested(limit_note(LIMIT_MAP, err, &note)));
 	struct group *g = shm_arena_alloc(&arena, sizeof(*g), 64);
 	struct dead_owner *d = shm_arena_alloc(&arena, sizeof(*d), 64);
 
@@ -682,6 +698,63 @@ static const struct param sync_param_table[] = {
 	  false, offsetof(struct sync_params, oversubscribe), "no", NULL, "yes", 0, 1 },
 };
 
+static const struct ev_form forms[] = {
+	{ "sync.lost", N_("expected {1}, seen {2}, lost {3}") },
+	{ "sync.lost_try", N_("expected {1}, seen {2}, lost {3} (try {4})") },
+	{ "sync.units_failed", N_("the units could not run: {1}") },
+	{ "sync.mutex_init", N_("cannot make the mutex: {1}") },
+	{ "sync.holder_start", N_("cannot start the holder: {1}") },
+	{ "sync.holder_lost", N_("cannot wait for the holder: {1}") },
+	{ "sync.holder_failed", N_("the holder did not take the lock ({1})") },
+	{ "sync.recovered", N_("{1}: recovered") },
+	{ "sync.not_recovered", N_("{1}: not recovered ({2})") },
+	{ "sync.held", N_("{1} after {2}: the lock stays held by a dead process") },
+	{ "sync.lock_error", N_("the lock failed: {1}") },
+	{ "locked_at_once", N_("locked at once") },
+	{ "sync.no_sysv_sem", N_("cannot make the System V semaphore: {1}") },
+	{ "sync.objects", N_("cannot make the objects: {1}") },
+	{ "sync.units_start", N_("cannot start the units: {1}") },
+	{ "sync.group_failed", N_("the group failed: {1}") },
+	{ NULL, NULL },
+};
+
+/*
+ * The cost figures: every primitive but the unguarded race (P_PLAIN, the
+ * first of the table, never timed), straight from prim_names.
+ */
+static const char *const cost_conditions[] = { "kind", "contenders", NULL };
+
+static const struct figure_decl figures[] = {
+	{ &prim_names[P_ATOMIC], MU_NS, DIR_LOWER_IS_BETTER, cost_conditions },
+	{ NULL, MU_NS, DIR_NONE, NULL },
+};
+
+static const char *const between_threads[] = { "kind=thread", NULL };
+static const char *const between_processes[] = { "kind=process", NULL };
+static const struct chart_decl charts[] = {
+	{ .id = "sync-cost-thread",
+	  .kind = CHART_BARS,
+	  .title = N_("Cost of one operation per primitive, between threads"),
+	  .x_label = N_("primitive"),
+	  .y_label = N_("time per operation (ns)"),
+	  .series = { { .where = between_threads,
+			.key = "contenders",
+			.count_one = N_("{1} contender"),
+			.count_many = N_("{1} contenders") } },
+	  .log_y = true },
+	{ .id = "sync-cost-process",
+	  .kind = CHART_BARS,
+	  .title = N_("Cost of one operation per process-shared primitive, between processes"),
+	  .x_label = N_("primitive"),
+	  .y_label = N_("time per operation (ns)"),
+	  .series = { { .where = between_processes,
+			.key = "contenders",
+			.count_one = N_("{1} contender"),
+			.count_many = N_("{1} contenders") } },
+	  .log_y = true },
+	{ .id = NULL },
+};
+
 const struct experiment exp_sync = {
 	.name = "sync",
 	.title = N_("Races, locks and what locks cost"),
@@ -701,4 +774,7 @@ const struct experiment exp_sync = {
 	.deadline = sync_deadline,
 	.deadline_ns = { 60000000000ull, 300000000000ull },
 	.quick_suite = true,
+	.forms = forms,
+	.figures = figures,
+	.charts = charts,
 };

@@ -351,6 +351,56 @@ fail:
 	return NULL;
 }
 
+/* One typed value: {"count": 3}, {"number": 1.5, "unit": "ns"}, {"word": "yes"}... */
+static json_t *val_json(const struct ev_val *v)
+{
+	json_t *o = json_object(), *l;
+	const char *key = ev_type_name(v->type);
+	switch (v->type) {
+	case EV_COUNT:
+		if (set(o, key, json_integer((json_int_t)v->i)))
+			goto fail;
+		break;
+	case EV_NUM:
+		if (set(o, key, real_json(v->d)) || (v->unit && set(o, "unit", str_json(v->unit))))
+			goto fail;
+		break;
+	case EV_LIST:
+		l = json_array();
+		if (set(o, key, l))
+			goto fail;
+		for (size_t i = 0; i < v->n_list; i++)
+			if (json_array_append_new(l, json_integer((json_int_t)v->list[i])))
+				goto fail;
+		break;
+	case EV_MSG:
+		if (set(o, key, json_from_msg(v->msg)))
+			goto fail;
+		break;
+	default:
+		if (set(o, key, str_json(v->s)))
+			goto fail;
+	}
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+json_t *json_from_msg(const struct ev_msg *m)
+{
+	json_t *o = json_object(), *vals = json_array();
+	if (!m || !o || (m->form && set(o, "form", str_json(m->form))) || set(o, "values", vals))
+		goto fail;
+	for (size_t i = 0; i < m->n_vals; i++)
+		if (json_array_append_new(vals, val_json(&m->vals[i])))
+			goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
 json_t *json_from_result(const struct exp_result *e)
 {
 	json_t *o = json_object();
@@ -358,7 +408,7 @@ json_t *json_from_result(const struct exp_result *e)
 		return NULL;
 	if (set(o, "name", str_json(e->name)) ||
 	    set(o, "outcome", json_string(outcome_name(e->outcome))) ||
-	    set(o, "reason", e->reason ? str_json(e->reason) : json_null()) ||
+	    set(o, "reason", ev_msg_empty(&e->reason) ? json_null() : json_from_msg(&e->reason)) ||
 	    set(o, "signal", json_integer(e->signal)) ||
 	    set(o, "exit_code", json_integer(e->exit_code)) ||
 	    set(o, "duration_ns", u64_json(e->duration_ns)) ||
@@ -372,12 +422,14 @@ json_t *json_from_result(const struct exp_result *e)
 		if (json_array_append_new(metrics, json_from_metric(&e->metrics[i])))
 			goto fail;
 
-	json_t *obs = json_object();
+	json_t *obs = json_array();
 	if (set(o, "observations", obs))
 		goto fail;
-	for (size_t i = 0; i < e->n_obs; i++)
-		if (set(obs, e->obs[i].name, str_json(e->obs[i].value)))
+	for (size_t i = 0; i < e->n_obs; i++) {
+		json_t *ob = json_from_msg(&e->obs[i].msg);
+		if (json_array_append_new(obs, ob) || set(ob, "key", str_json(e->obs[i].name)))
 			goto fail;
+	}
 
 	json_t *skips = json_array();
 	if (set(o, "skips", skips))
@@ -385,7 +437,7 @@ json_t *json_from_result(const struct exp_result *e)
 	for (size_t i = 0; i < e->n_skips; i++) {
 		json_t *s = json_object();
 		if (json_array_append_new(skips, s) || set(s, "what", str_json(e->skips[i].what)) ||
-		    set(s, "reason", str_json(e->skips[i].reason)))
+		    set(s, "reason", json_from_msg(&e->skips[i].reason)))
 			goto fail;
 	}
 	return o;
@@ -899,16 +951,328 @@ int metric_from_json(const json_t *o, struct metric *out, char *err, size_t errl
 	return metric_read(&rd, o, "", out);
 }
 
+/*
+ * A value of ptlab 0.1.0, which stored prose: what can be read as data
+ * becomes data (yes/no a word, an integer a count, a checksum a token),
+ * the rest is kept verbatim and marked as such (EV_LEGACY).
+ */
+/*
+ * Sentences of ptlab 0.1.0 (in English) that carry data, with the form
+ * that replaced each. In a pattern, {c} is an integer (a count), {r} a
+ * plain number, {x} a number followed by "x" (a ratio), {p} a number
+ * followed by "%", {t} a time as 0.1.0 printed it ("60.5 µs"), {b} a
+ * size ("8.00 MiB"), {e} an errno name; anything else must match as it
+ * is.
+ */
+static const struct {
+	const char *pattern, *form;
+} legacy_sentences[] = {
+	{ "{r} switches per round trip; {t} per switch", "switch.per_switch" },
+	{ "{r} switches per round trip, not 2: the figure is not two plain switches (a waiter "
+	  "found the token back before sleeping, or was preempted); {t} per switch",
+	  "switch.not_two" },
+	{ "{x}, efficiency {p}", "parallel.speedup" },
+	{ "expected {c}, seen {c}, lost {c}", "sync.lost" },
+	{ "expected {c}, seen {c}, lost {c} (try {c})", "sync.lost_try" },
+	{ "{e}: recovered", "sync.recovered" },
+	{ "the server lived through {c} of {c} crashes; requests succeeded again within the "
+	  "window after {c} of them; {p} of {c} requests succeeded",
+	  "server.poison" },
+	{ "{c} of {c} samples fell below zero (noise) and count as 0", "memory.below_zero" },
+	{ "{b} virtual, {b} resident", "memory.thread_stack" },
+};
+
+/* A number with one of the unit names of units (each with its factor), into *out. */
+static const char *legacy_quantity(const char *p, const char *const *units, const double *factor,
+				   double *out)
+{
+	char *end;
+	double v = strtod(p, &end);
+	if (end == p || *end != ' ')
+		return NULL;
+	for (size_t i = 0; units[i]; i++) {
+		size_t len = strlen(units[i]);
+		if (strncmp(end + 1, units[i], len) == 0) {
+			*out = v * factor[i];
+			return end + 1 + len;
+		}
+	}
+	return NULL;
+}
+
+/* Reads one {token} of a legacy pattern at p into v; returns the text after it or NULL. */
+static const char *legacy_token(char tok, const char *p, struct ev_val *v)
+{
+	static const char *const times[] = { "ns", "µs", "us", "ms", "s", NULL };
+	static const double time_factor[] = { 1, 1e3, 1e3, 1e6, 1e9 };
+	static const char *const sizes[] = { "KiB", "MiB", "GiB", "TiB", "B", NULL };
+	static const double size_factor[] = { 1024.0, 1048576.0, 1073741824.0, 1099511627776.0, 1 };
+	char *end;
+	switch (tok) {
+	case 'c':
+		*v = ev_count(strtoll(p, &end, 10));
+		return end == p ? NULL : end;
+	case 'r':
+	case 'x':
+	case 'p':
+		*v = ev_num(strtod(p, &end), tok == 'x' ? "x" : tok == 'p' ? "percent" : NULL);
+		if (end == p || (tok == 'x' && *end != 'x') || (tok == 'p' && *end != '%'))
+			return NULL;
+		return tok == 'r' ? end : end + 1;
+	case 't':
+		*v = ev_num(0, "ns");
+		return legacy_quantity(p, times, time_factor, &v->d);
+	case 'b':
+		*v = ev_num(0, "bytes");
+		return legacy_quantity(p, sizes, size_factor, &v->d);
+	case 'e':
+		*v = (struct ev_val){ .type = EV_ERRNO, .s = p };
+		return p + strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	}
+	return NULL;
+}
+
+/* A sentence of legacy_sentences as its form, into out; false when none matches. */
+static bool legacy_sentence(const char *text, struct ev_msg *out)
+{
+	for (size_t k = 0; k < sizeof(legacy_sentences) / sizeof(legacy_sentences[0]); k++) {
+		struct ev_val v[8];
+		char names[8][32];
+		size_t n = 0;
+		const char *p = text, *pat = legacy_sentences[k].pattern;
+		while (p && *pat) {
+			if (pat[0] == '{' && pat[2] == '}' && n < 8) {
+				p = legacy_token(pat[1], p, &v[n]);
+				if (p && v[n].type == EV_ERRNO) {
+					snprintf(names[n], sizeof(names[n]), "%.*s",
+						 (int)(p - v[n].s), v[n].s);
+					v[n].s = names[n];
+				}
+				n++;
+				pat += 3;
+			} else {
+				p = *p == *pat ? p + 1 : NULL;
+				pat++;
+			}
+		}
+		if (p && *p == '\0' && *pat == '\0') {
+			ev_msg_dup(out, &(struct ev_msg){ .form = legacy_sentences[k].form,
+							  .vals = v,
+							  .n_vals = n });
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Counts separated by commas into a new array (caller frees); *n their number. */
+static int64_t *legacy_counts(const char *text, size_t *n)
+{
+	size_t cap = 1;
+	for (const char *p = text; *p; p++)
+		cap += *p == ',';
+	int64_t *v = xcalloc(cap, sizeof(*v));
+	*n = 0;
+	for (const char *p = text; *n < cap;) {
+		char *end;
+		v[(*n)++] = strtoll(p, &end, 10);
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	return v;
+}
+
+/*
+ * The two observations of ptlab 0.1.0 that the HTML charts read, as the
+ * forms that replaced them: the server's "p50=...ns p90=...ns p99=...ns
+ * p99.9=...ns max=...ns n=..." and "slice=...ns poison=...ns ok=a,b,...
+ * failed=a,b,...". Returns false for any other text.
+ */
+static bool legacy_server(const char *key, const char *text, struct ev_msg *out)
+{
+	unsigned long long p[5], n;
+	if (strncmp(key, "latency_percentiles ", 20) == 0 &&
+	    sscanf(text, "p50=%lluns p90=%lluns p99=%lluns p99.9=%lluns max=%lluns n=%llu", &p[0],
+		   &p[1], &p[2], &p[3], &p[4], &n) == 6) {
+		ev_msg_dup(out, &EV_MSG_OF("server.percentiles", ev_num(p[0], "ns"),
+					   ev_num(p[1], "ns"), ev_num(p[2], "ns"),
+					   ev_num(p[3], "ns"), ev_num(p[4], "ns"), ev_count(n)));
+		return true;
+	}
+	const char *ok = strstr(text, " ok="), *failed = strstr(text, " failed=");
+	if (strncmp(key, "timeline ", 9) != 0 || !ok || !failed ||
+	    sscanf(text, "slice=%lluns poison=%lluns", &p[0], &p[1]) != 2)
+		return false;
+	size_t n_ok, n_failed;
+	int64_t *a = legacy_counts(ok + 4, &n_ok), *b = legacy_counts(failed + 8, &n_failed);
+	ev_msg_dup(out, &EV_MSG_OF("server.timeline", ev_num(p[0], "ns"), ev_num(p[1], "ns"),
+				   ev_list(a, n_ok), ev_list(b, n_failed)));
+	free(a);
+	free(b);
+	return true;
+}
+
+static void legacy_msg(const char *text, struct ev_msg *out)
+{
+	struct ev_val v = { .type = EV_LEGACY, .s = text };
+	int64_t *list = NULL;
+	char *end;
+	size_t len = strlen(text), upper = strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	if (strcmp(text, "yes") == 0 || strcmp(text, "no") == 0) {
+		v.type = EV_WORD;
+	} else if (len > 0 && len < 20 && (v.i = strtoll(text, &end, 10), *end == '\0') &&
+		   (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) {
+		v.type = EV_COUNT;
+	} else if (len == 16 && strspn(text, "0123456789abcdef") == 16) {
+		v.type = EV_TOKEN;
+	} else if (len > 3 && upper == len && strncmp(text, "SIG", 3) == 0) {
+		v.type = EV_SIGNAL;
+	} else if (len > 1 && upper == len && text[0] == 'E') {
+		v.type = EV_ERRNO;
+	} else if (len > 0 && strspn(text, "0123456789,") == len && text[0] != ',' &&
+		   text[len - 1] != ',' && !strstr(text, ",,")) {
+		list = legacy_counts(text, &v.n_list);
+		v.type = EV_LIST;
+		v.list = list;
+	} else if (legacy_sentence(text, out)) {
+		return;
+	}
+	ev_msg_dup(out, &(struct ev_msg){ .vals = &v, .n_vals = 1 });
+	free(list);
+}
+
+static int msg_read(struct rd *rd, const json_t *o, const char *path, struct ev_msg *out);
+
+/* One typed value; strings stay borrowed from o (the caller copies the message). */
+static int val_read(struct rd *rd, const json_t *o, const char *path, struct ev_val *v,
+		    struct ev_msg **nested)
+{
+	const char *k;
+	json_t *x;
+	char p[PATH_LEN];
+	if (!json_is_object(o))
+		return fail(rd, _("%s: expected an object"), path);
+	json_object_foreach((json_t *)o, k, x)
+	{
+		if (strcmp(k, "unit") == 0 || ev_type_from_name(k, &v->type))
+			continue;
+		join(p, path, k);
+		switch (v->type) {
+		case EV_COUNT:
+			if (!json_is_integer(x))
+				return fail(rd, _("%s: expected an integer"), p);
+			v->i = json_integer_value(x);
+			return 0;
+		case EV_NUM:
+			if (!json_is_number(x) && !json_is_null(x))
+				return fail(rd, _("%s: expected a number or null"), p);
+			v->d = json_is_null(x) ? NAN : json_number_value(x);
+			v->unit = json_string_value(json_object_get(o, "unit"));
+			return 0;
+		case EV_LIST: {
+			if (!json_is_array(x))
+				return fail(rd, _("%s: expected an array"), p);
+			int64_t *l = xcalloc(json_array_size(x) + 1, sizeof(*l));
+			for (size_t i = 0; i < json_array_size(x); i++)
+				l[i] = json_integer_value(json_array_get(x, i));
+			v->list = l;
+			v->n_list = json_array_size(x);
+			return 0;
+		}
+		case EV_MSG:
+			*nested = xcalloc(1, sizeof(**nested));
+			v->msg = *nested;
+			return msg_read(rd, x, p, *nested);
+		default:
+			if (!json_is_string(x))
+				return fail(rd, _("%s: expected a string"), p);
+			v->s = json_string_value(x);
+			return 0;
+		}
+	}
+	return fail(rd,
+		    _("%s: expected one of count, number, word, token, signal, errno, list, "
+		      "message, legacy"),
+		    path);
+}
+
+/* A message {"form": ..., "values": [...]}, or a string of ptlab 0.1.0 (legacy_msg). */
+static int msg_read(struct rd *rd, const json_t *o, const char *path, struct ev_msg *out)
+{
+	char p[PATH_LEN], ap[PATH_LEN];
+	json_t *a;
+	int err = 0;
+	if (json_is_string(o)) {
+		legacy_msg(json_string_value(o), out);
+		return 0;
+	}
+	if (!json_is_object(o))
+		return fail(rd, _("%s: expected an object"), path);
+	if ((err = rd_array(rd, o, path, "values", &a)))
+		return err;
+	size_t n = json_array_size(a);
+	struct ev_val *v = xcalloc(n + 1, sizeof(*v));
+	struct ev_msg **nested = xcalloc(n + 1, sizeof(*nested));
+	join(ap, path, "values");
+	for (size_t i = 0; i < n && !err; i++)
+		err = val_read(rd, json_array_get(a, i), join_idx(p, ap, i), &v[i], &nested[i]);
+	if (!err)
+		ev_msg_dup(out,
+			   &(struct ev_msg){ .form = json_string_value(json_object_get(o, "form")),
+					     .vals = v,
+					     .n_vals = n });
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].type == EV_LIST)
+			free((int64_t *)v[i].list);
+		if (nested[i]) {
+			ev_msg_free(nested[i]);
+			free(nested[i]);
+		}
+	}
+	free(nested);
+	free(v);
+	return err;
+}
+
+int msg_from_json(const json_t *o, struct ev_msg *out, char *err, size_t errlen)
+{
+	struct rd rd = { err, errlen };
+	return msg_read(&rd, o, "", out);
+}
+
 static int skip_read(struct rd *rd, const json_t *o, const char *path, struct exp_result *e)
 {
-	const char *what, *reason;
+	const char *what;
+	char p[PATH_LEN];
+	struct ev_msg reason = { 0 };
+	json_t *r;
 	int err;
 	if (!json_is_object(o))
 		return fail(rd, _("%s: expected an object"), path);
 	if ((err = rd_str_ref(rd, o, path, "what", &what)) ||
-	    (err = rd_str_ref(rd, o, path, "reason", &reason)))
+	    (err = need(rd, o, path, "reason", &r)) ||
+	    (err = msg_read(rd, r, join(p, path, "reason"), &reason)))
 		return err;
-	exp_result_add_skip(e, what, reason);
+	exp_result_add_skip(e, what, &reason);
+	ev_msg_free(&reason);
+	return 0;
+}
+
+/* An observation of schema 2: {"key": ..., "form": ..., "values": [...]}. */
+static int obs_read(struct rd *rd, const json_t *o, const char *path, struct exp_result *e)
+{
+	const char *key;
+	struct ev_msg msg = { 0 };
+	int err;
+	if (!json_is_object(o))
+		return fail(rd, _("%s: expected an object"), path);
+	if ((err = rd_str_ref(rd, o, path, "key", &key)) || (err = msg_read(rd, o, path, &msg))) {
+		ev_msg_free(&msg);
+		return err;
+	}
+	exp_result_add_obs(e, key, &msg);
+	ev_msg_free(&msg);
 	return 0;
 }
 
@@ -928,10 +1292,8 @@ static int result_read(struct rd *rd, const json_t *o, const char *path, struct 
 		return fail(rd, _("%s: unknown outcome \"%s\""), join(p, path, "outcome"), s);
 	if ((err = need(rd, o, path, "reason", &v)))
 		return err;
-	if (json_is_string(v))
-		out->reason = xstrdup(json_string_value(v));
-	else if (!json_is_null(v))
-		return fail(rd, _("%s: expected a string or null"), join(p, path, "reason"));
+	if (!json_is_null(v) && (err = msg_read(rd, v, join(p, path, "reason"), &out->reason)))
+		return err;
 	if ((err = rd_int(rd, o, path, "signal", &out->signal)) ||
 	    (err = rd_int(rd, o, path, "exit_code", &out->exit_code)) ||
 	    (err = rd_u64(rd, o, path, "duration_ns", &out->duration_ns)) ||
@@ -951,14 +1313,27 @@ static int result_read(struct rd *rd, const json_t *o, const char *path, struct 
 			return err;
 	}
 
-	if ((err = rd_object(rd, o, path, "observations", &a)))
+	/* Schema 1 (ptlab 0.1.0): an object of strings; schema 2: an array of messages. */
+	if ((err = need(rd, o, path, "observations", &a)))
 		return err;
 	join(ap, path, "observations");
-	json_object_foreach(a, k, v)
-	{
-		if (!json_is_string(v))
-			return fail(rd, _("%s: expected a string"), join(p, ap, k));
-		exp_result_add_obs(out, k, json_string_value(v));
+	if (json_is_object(a)) {
+		json_object_foreach(a, k, v)
+		{
+			struct ev_msg msg = { 0 };
+			if (!json_is_string(v))
+				return fail(rd, _("%s: expected a string"), join(p, ap, k));
+			if (!legacy_server(k, json_string_value(v), &msg))
+				legacy_msg(json_string_value(v), &msg);
+			exp_result_add_obs(out, k, &msg);
+			ev_msg_free(&msg);
+		}
+	} else if (json_is_array(a)) {
+		for (size_t i = 0; i < json_array_size(a); i++)
+			if ((err = obs_read(rd, json_array_get(a, i), join_idx(p, ap, i), out)))
+				return err;
+	} else {
+		return fail(rd, _("%s: expected an array"), ap);
 	}
 
 	if ((err = rd_array(rd, o, path, "skips", &a)))

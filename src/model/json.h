@@ -27,6 +27,8 @@ json_t *json_from_run(const struct run *r);
 json_t *json_from_result(const struct exp_result *e);
 json_t *json_from_metric(const struct metric *m);
 json_t *json_from_sysinfo(const struct sysinfo *s);
+/* A message of evidence: {"form": "...", "values": [{"count": 3}, {"word": "yes"}]}. */
+json_t *json_from_msg(const struct ev_msg *m);
 
 /*
  * Readers fill a zeroed/initialised destination. They return 0, or -EINVAL
@@ -39,6 +41,8 @@ int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
 int result_from_json(const json_t *o, struct exp_result *out, char *err, size_t errlen);
 int metric_from_json(const json_t *o, struct metric *out, char *err, size_t errlen);
 int sysinfo_from_json(const json_t *o, struct sysinfo *out, char *err, size_t errlen);
+/* A message, or a string of ptlab 0.1.0 kept as data where it reads as data, else verbatim. */
+int msg_from_json(const json_t *o, struct ev_msg *out, char *err, size_t errlen);
 
 /*
  * Loads a run from a file. Returns 0, -errno when the file cannot be read

@@ -128,29 +128,30 @@ void exp_result_init(struct exp_result *e, const char *name)
 void exp_result_free(struct exp_result *e)
 {
 	free(e->name);
-	free(e->reason);
+	ev_msg_free(&e->reason);
 	mparams_free(e->params, e->n_params);
 	for (size_t i = 0; i < e->n_metrics; i++)
 		metric_free(&e->metrics[i]);
 	free(e->metrics);
 	for (size_t i = 0; i < e->n_obs; i++) {
 		free(e->obs[i].name);
-		free(e->obs[i].value);
+		ev_msg_free(&e->obs[i].msg);
 	}
 	free(e->obs);
 	for (size_t i = 0; i < e->n_skips; i++) {
 		free(e->skips[i].what);
-		free(e->skips[i].reason);
+		ev_msg_free(&e->skips[i].reason);
 	}
 	free(e->skips);
 	memset(e, 0, sizeof(*e));
 }
 
 /* Replaces the reason with a copy of `reason`; NULL clears it. */
-void exp_result_set_reason(struct exp_result *e, const char *reason)
+void exp_result_set_reason(struct exp_result *e, const struct ev_msg *reason)
 {
-	free(e->reason);
-	e->reason = reason ? xstrdup(reason) : NULL;
+	ev_msg_free(&e->reason);
+	if (reason)
+		ev_msg_dup(&e->reason, reason);
 }
 
 /*
@@ -238,21 +239,21 @@ struct metric *exp_result_merge_metric(struct exp_result *e, const struct metric
 	return exp_result_add_metric(e, m);
 }
 
-/* Appends an observation (both strings copied). Names are expected to be unique. */
-void exp_result_add_obs(struct exp_result *e, const char *name, const char *value)
+/* Appends an observation (name and message copied). Names are expected to be unique. */
+void exp_result_add_obs(struct exp_result *e, const char *name, const struct ev_msg *msg)
 {
 	xgrow((void **)&e->obs, &e->cap_obs, e->n_obs + 1, sizeof(*e->obs));
 	struct observation *o = &e->obs[e->n_obs++];
 	o->name = xstrdup(name);
-	o->value = xstrdup(value);
+	ev_msg_dup(&o->msg, msg);
 }
 
-void exp_result_add_skip(struct exp_result *e, const char *what, const char *reason)
+void exp_result_add_skip(struct exp_result *e, const char *what, const struct ev_msg *reason)
 {
 	xgrow((void **)&e->skips, &e->cap_skips, e->n_skips + 1, sizeof(*e->skips));
 	struct skip *s = &e->skips[e->n_skips++];
 	s->what = xstrdup(what);
-	s->reason = xstrdup(reason);
+	ev_msg_dup(&s->reason, reason);
 }
 
 /*
@@ -377,13 +378,22 @@ const struct metric *exp_result_find_metric(const struct exp_result *e, const ch
 	return NULL;
 }
 
-/* The value of the first observation called name, or NULL. */
-const char *exp_result_obs(const struct exp_result *e, const char *name)
+/* The first observation called name, or NULL. */
+const struct ev_msg *exp_result_obs(const struct exp_result *e, const char *name)
 {
 	for (size_t i = 0; i < e->n_obs; i++)
 		if (strcmp(e->obs[i].name, name) == 0)
-			return e->obs[i].value;
+			return &e->obs[i].msg;
 	return NULL;
+}
+
+const char *exp_result_obs_word(const struct exp_result *e, const char *name)
+{
+	const struct ev_msg *m = exp_result_obs(e, name);
+	if (!m || m->form || m->n_vals != 1)
+		return NULL;
+	const struct ev_val *v = &m->vals[0];
+	return v->type == EV_WORD || v->type == EV_TOKEN ? v->s : NULL;
 }
 
 /* The stable name, or "unknown" for a value outside the enum. */
@@ -404,6 +414,29 @@ int outcome_from_name(const char *s, enum outcome *out)
 		}
 	}
 	return -EINVAL;
+}
+
+static const char *const unit_names[] = {
+	[MU_NS] = "ns",
+	[MU_BYTES] = "bytes",
+	[MU_REQUESTS_PER_S] = "requests/s",
+	[MU_REQUESTS] = "requests",
+	[MU_TASKS] = "tasks",
+	[MU_COUNT] = "count",
+};
+
+const char *metric_unit_name(enum metric_unit u)
+{
+	return (size_t)u < N_ELEMS(unit_names) ? unit_names[u] : "?";
+}
+
+const struct figure_decl *figure_declared(const struct figure_decl *decls, const char *name)
+{
+	for (const struct figure_decl *d = decls; d && d->names; d++)
+		for (const char *const *n = d->names; *n; n++)
+			if (strcmp(*n, name) == 0)
+				return d;
+	return NULL;
 }
 
 const char *direction_name(enum direction d)
@@ -435,12 +468,13 @@ const char *outcome_sentence(enum outcome o)
 	return _(outcomes[(size_t)o < N_ELEMS(outcomes) ? o : OUTCOME_FAILED].sentence);
 }
 
-char *outcome_describe(const struct exp_result *e, char *buf, size_t size)
+char *outcome_describe(const struct exp_result *e, const char *reason, char *buf, size_t size)
 {
 	/* Every format of the table takes the same two strings. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	snprintf(buf, size, outcome_sentence(e->outcome), e->name, e->reason ? e->reason : "-");
+	snprintf(buf, size, outcome_sentence(e->outcome), e->name,
+		 reason && reason[0] ? reason : "-");
 #pragma GCC diagnostic pop
 	return buf;
 }

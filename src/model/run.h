@@ -17,16 +17,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/evidence.h"
 #include "core/stats.h"
 #include "core/sysinfo.h"
 
 #define RUN_SCHEMA "ptlab-run"
-#define RUN_SCHEMA_VERSION 1
+#define RUN_SCHEMA_VERSION 2
 
 enum direction {
 	DIR_LOWER_IS_BETTER,  /* latencies, costs */
 	DIR_HIGHER_IS_BETTER, /* bandwidths, throughputs */
 	DIR_NONE,	      /* plain quantities (counts, sizes) */
+};
+
+/* The unit of one operation of a figure; its JSON name by metric_unit_name(). */
+enum metric_unit {
+	MU_NS,		   /* "ns": a time */
+	MU_BYTES,	   /* "bytes": a size */
+	MU_REQUESTS_PER_S, /* "requests/s": a throughput */
+	MU_REQUESTS,	   /* "requests": a number of requests */
+	MU_TASKS,	   /* "tasks": processes and threads */
+	MU_COUNT,	   /* "count": anything else counted */
+	MU_COUNT_OF,
+};
+
+/*
+ * The figures an experiment records, declared once in its descriptor:
+ * every name of the group shares the unit, the direction and the keys of
+ * its conditions (a figure may carry fewer). A table ends with names NULL.
+ */
+struct figure_decl {
+	const char *const *names; /* NULL-terminated */
+	enum metric_unit unit;
+	enum direction dir;
+	const char *const *conditions; /* NULL-terminated condition keys, or NULL for none */
 };
 
 /* One condition of a metric: "parent_bytes" = 1073741824, "placement" = "same-cpu". */
@@ -62,19 +86,20 @@ struct metric {
 	double round_spread;
 };
 
-/* A fact seen: "thp_enabled" = "madvise". */
+/*
+ * A fact seen, as evidence (core/evidence.h): "iso.crash_process" = the
+ * word yes; "thread_stack" = form thread_stack with 8 MiB and 12 KiB.
+ * Owned: every string of msg is the observation's.
+ */
 struct observation {
 	char *name;
-	char *value;
+	struct ev_msg msg;
 };
 
-/*
- * A measurement that could not be taken, and why. The reason is written
- * in the language of the run that took it and kept as data.
- */
+/* A measurement that could not be taken, and why (evidence, phrased when read). */
 struct skip {
-	char *what;   /* metric name, with its condition: "fork parent_bytes=4GiB" */
-	char *reason; /* "not enough free memory: 4.0 GiB needed, 2.1 GiB available" */
+	char *what; /* metric name, with its condition: "fork parent_bytes=4GiB" */
+	struct ev_msg reason;
 };
 
 enum outcome {
@@ -90,9 +115,9 @@ enum outcome {
 struct exp_result {
 	char *name;
 	enum outcome outcome;
-	char *reason;  /* NULL when OK */
-	int signal;    /* for OUTCOME_CRASHED, else 0 */
-	int exit_code; /* the experiment process's exit code, -1 if signalled */
+	struct ev_msg reason; /* empty (ev_msg_empty) when OK */
+	int signal;	      /* for OUTCOME_CRASHED, else 0 */
+	int exit_code;	      /* the experiment process's exit code, -1 if signalled */
 	uint64_t duration_ns;
 	struct mparam *params; /* resolved parameters, as given to the experiment */
 	size_t n_params;
@@ -130,7 +155,7 @@ const struct exp_result *run_find_result(const struct run *r, const char *name);
 
 void exp_result_init(struct exp_result *e, const char *name);
 void exp_result_free(struct exp_result *e);
-void exp_result_set_reason(struct exp_result *e, const char *reason);
+void exp_result_set_reason(struct exp_result *e, const struct ev_msg *reason);
 
 /* Appends a copy of m (deep: names, params, samples) and summarises it. */
 struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *m);
@@ -139,8 +164,8 @@ struct metric *exp_result_add_metric(struct exp_result *e, const struct metric *
  * direction, batch and conditions: an earlier round), or appends m.
  */
 struct metric *exp_result_merge_metric(struct exp_result *e, const struct metric *m);
-void exp_result_add_obs(struct exp_result *e, const char *name, const char *value);
-void exp_result_add_skip(struct exp_result *e, const char *what, const char *reason);
+void exp_result_add_obs(struct exp_result *e, const char *name, const struct ev_msg *msg);
+void exp_result_add_skip(struct exp_result *e, const char *what, const struct ev_msg *reason);
 void exp_result_add_param(struct exp_result *e, const char *key, const char *str, bool is_num,
 			  int64_t num);
 
@@ -167,15 +192,27 @@ bool metric_matches(const struct metric *m, const char *const *where);
  */
 const struct metric *exp_result_find_metric(const struct exp_result *e, const char *name,
 					    const char *const *where);
-const char *exp_result_obs(const struct exp_result *e, const char *name);
+/* The observation called name, or NULL. */
+const struct ev_msg *exp_result_obs(const struct exp_result *e, const char *name);
+/*
+ * The word or token of an observation that is one bare word or token
+ * ("yes", "no", "madvise"), else NULL: what a fact claim and a guard read.
+ */
+const char *exp_result_obs_word(const struct exp_result *e, const char *name);
 
 /* Stable names for JSON ("ok", "skipped", "timed_out"...). */
 const char *outcome_name(enum outcome o);
 int outcome_from_name(const char *s, enum outcome *out);
 const char *direction_name(enum direction d);
+const char *metric_unit_name(enum metric_unit u);
+/* The declaration of figure name in decls (NULL-terminated by names), or NULL. */
+const struct figure_decl *figure_declared(const struct figure_decl *decls, const char *name);
 
-/* How e ended, as one translated sentence: "the create experiment timed out: ...". */
-char *outcome_describe(const struct exp_result *e, char *buf, size_t size);
+/*
+ * How e ended, as one translated sentence: "the create experiment timed
+ * out: ...", with its reason already phrased (reason may be NULL).
+ */
+char *outcome_describe(const struct exp_result *e, const char *reason, char *buf, size_t size);
 const char *outcome_sentence(enum outcome o);
 /* How an experiment ended, one translated word or two ("timed out"); the JSON keeps outcome_name(). */
 const char *outcome_label(enum outcome o);

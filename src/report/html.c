@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "claims/claims.h"
+#include "experiments/catalog.h"
 #include "core/units.h"
 #include "model/json.h"
 #include "report/html_charts.h"
@@ -239,8 +240,8 @@ static bool has_ratio(const struct verdict *v)
 /* Whether a claim gets a block: an experiment of this run measured it. */
 static bool measured(const struct run *r, const struct verdict *v)
 {
-	return v->status != V_NOT_MEASURED && v->claim->experiment &&
-	       run_find_result(r, v->claim->experiment);
+	return v->status != V_NOT_MEASURED && claim_experiment(v->claim) &&
+	       run_find_result(r, claim_experiment(v->claim));
 }
 
 /* ---- The page's parts. ---- */
@@ -270,7 +271,7 @@ static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 			continue;
 		char line[512];
 		put(out, "<p class=\"warning\">",
-		    outcome_describe(&r->results[i], line, sizeof(line)), "</p>\n");
+		    catalog_outcome(&r->results[i], line, sizeof(line)), "</p>\n");
 	}
 	fprintf(out, "<nav class=\"toc\"><a href=\"#seeds\">");
 	esc(out, _("Comparison"));
@@ -441,7 +442,7 @@ static const struct metric *side_metric(const struct exp_result *e, const struct
 static void claim_figures(FILE *out, const struct run *r, const struct verdict *v)
 {
 	const struct claim *c = v->claim;
-	const struct exp_result *e = run_find_result(r, c->experiment);
+	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	const struct metric *rank[64];
 	size_t n = 0;
 	if (!e || !v->a.set || (c->kind != CLAIM_RATIO && c->kind != CLAIM_TABLE))
@@ -469,6 +470,32 @@ static void claim_figures(FILE *out, const struct run *r, const struct verdict *
 		}
 	}
 	fputs("</tbody></table></div>\n", out);
+}
+
+/*
+ * The paragraphs this run's evidence chose, one span each (its id in
+ * data-mechanism), inside the translated "Why: %s".
+ */
+static void why(FILE *out, const struct verdict *v)
+{
+	if (v->n_mechanisms == 0)
+		return;
+	const char *fmt = _("Why: %s"), *hole = strstr(fmt, "%s");
+	fputs("<p class=\"why\">", out);
+	if (hole) {
+		char *before = xasprintf("%.*s", (int)(hole - fmt), fmt);
+		esc(out, before);
+		free(before);
+	}
+	for (size_t i = 0; i < v->n_mechanisms; i++) {
+		const struct mech_choice *m = &v->mechanisms[i];
+		put(out, i ? " <span data-mechanism=\"" : "<span data-mechanism=\"", m->m->id,
+		    "\">");
+		put(out, "", _(m->m->text), "</span>");
+	}
+	if (hole)
+		esc(out, hole + 2);
+	fputs("</p>\n", out);
 }
 
 static void claim_block(FILE *out, const struct run *r, const struct verdict *v)
@@ -508,21 +535,19 @@ static void claim_block(FILE *out, const struct run *r, const struct verdict *v)
 		fputs("</p>\n", out);
 	}
 	claim_lines(out, v);
-	const struct exp_result *e = run_find_result(r, c->experiment);
+	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	if ((c->fact_obs || c->parts) && e && c->others) {
 		fputs("<ul class=\"lines\">\n", out);
 		for (const char *const *o = c->others; *o; o++) {
-			const char *value = exp_result_obs(e, *o);
-			if (value)
-				LI(out, "%s: %s", *o, value);
+			const struct ev_msg *m = exp_result_obs(e, *o);
+			char value[1024];
+			if (m)
+				LI(out, "%s: %s", *o,
+				   catalog_phrase(e->name, m, value, sizeof(value)));
 		}
 		fputs("</ul>\n", out);
 	}
-	if (c->why) {
-		fputs("<p class=\"why\">", out);
-		escf(out, _("Why: %s"), _(c->why));
-		fputs("</p>\n", out);
-	}
+	why(out, v);
 	fputs("</details>\n", out);
 }
 
@@ -587,8 +612,10 @@ static int experiment_section(FILE *out, const struct run *r, const struct exp_r
 	else
 		escf(out, _("Experiment %s: %s"), e->name, outcome_label(e->outcome));
 	fputs("</h2>\n", out);
-	if (e->reason)
-		put(out, "<p class=\"warning\">", e->reason, "</p>\n");
+	char text[1024];
+	if (!ev_msg_empty(&e->reason))
+		put(out, "<p class=\"warning\">",
+		    catalog_phrase(e->name, &e->reason, text, sizeof(text)), "</p>\n");
 	if (e->n_params) {
 		put(out, "<p class=\"muted\">", _("Parameters:"), " <code>");
 		write_conditions(out, e->params, e->n_params);
@@ -608,13 +635,15 @@ static int experiment_section(FILE *out, const struct run *r, const struct exp_r
 	if (e->n_obs) {
 		pairs_table(out, _("Observations"), _("observation"), _("value"));
 		for (size_t i = 0; i < e->n_obs; i++)
-			pair_row(out, e->obs[i].name, e->obs[i].value);
+			pair_row(out, e->obs[i].name,
+				 catalog_phrase(e->name, &e->obs[i].msg, text, sizeof(text)));
 		fputs("</tbody></table></div>\n", out);
 	}
 	if (e->n_skips) {
 		pairs_table(out, _("Skipped"), _("figure"), _("reason"));
 		for (size_t i = 0; i < e->n_skips; i++)
-			pair_row(out, e->skips[i].what, e->skips[i].reason);
+			pair_row(out, e->skips[i].what,
+				 catalog_phrase(e->name, &e->skips[i].reason, text, sizeof(text)));
 		fputs("</tbody></table></div>\n", out);
 	}
 	fputs("</section>\n", out);

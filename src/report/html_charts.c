@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * html_charts: the charts of the HTML report, one small function per
- * experiment over two builders. A bar chart is "the figures named X under
+ * html_charts: the charts of the HTML report. Each experiment declares the
+ * charts it wants in its descriptor (runner/chart.h); this file draws
+ * them over two builders. A bar chart is "the figures named X under
  * conditions Y, a category per value of one condition (or per name), a
- * series per value of another" (struct bars); a line chart is "the same
- * figures against a numeric condition" (struct lines). Both draw each
- * figure's median with its 95% interval, so what the page shows is what
- * the verdicts rest on. A few charts derive their values: a bandwidth is
- * the message size over the time per message, a speed-up the time of one
- * unit over the time of N (its interval by the same seeded bootstrap as a
- * ratio verdict), and the server's percentiles and availability timeline
- * come from observations the experiment wrote as text.
+ * series per value of another"; a line chart is "the same figures against
+ * a numeric condition". Both draw each figure's median with its 95%
+ * interval, so what the page shows is what the verdicts rest on. A few
+ * kinds derive their values: a bandwidth is the message size over the
+ * time per message, a speed-up the time of one unit over the time of N
+ * (its interval by the same seeded bootstrap as a ratio verdict), and the
+ * server's percentiles and availability timeline are read from its
+ * observations by form and position.
  *
  * A chart whose figures are absent (an experiment cut short, a figure
  * skipped, an older run) is left out without a word: the figures' table
@@ -27,6 +28,7 @@
 
 #include "claims/claims.h"
 #include "core/units.h"
+#include "experiments/catalog.h"
 #include "report/svg.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -153,51 +155,85 @@ static int grid_write(FILE *out, const struct grid *g, const struct svg_chart *p
 	return chart_write(out, &c);
 }
 
-/* A legend label of a figure, written into buf. */
-typedef void label_fn(const struct metric *m, char *buf, size_t size);
+/* Whether a declared series slot is in use (the first always is). */
+static bool series_used(const struct chart_series *s, size_t i)
+{
+	return i == 0 || s->names || s->where || s->key || s->label;
+}
 
-struct bars {
-	const char *id, *title, *x_label, *y_label;
-	const char *const *names; /* the figures' names, NULL-terminated; NULL: any */
-	const char *const *where; /* conditions every figure meets ("key=value") */
-	const char *cat_key;	  /* the condition that names a category; NULL: the name */
-	const char *series_key;	  /* the condition that names a series; NULL: the name */
-	label_fn *label;	  /* or the series' label from the figure; NULL: series_key */
-	const char *one_series;	  /* or one series of this label */
-	enum svg_kind kind;
-	bool log_y;
-};
+/* The label of the series figure m belongs to, written into buf; NULL when it has none. */
+static const char *series_label(const struct chart_series *s, const struct metric *m, char *buf,
+				size_t size)
+{
+	if (s->label) {
+		snprintf(buf, size, "%s", _(s->label));
+		return buf;
+	}
+	const struct mparam *p = s->key ? metric_param(m, s->key) : NULL;
+	if (s->key && !p)
+		return NULL;
+	if (p && s->count_one) {
+		long long n = p->is_num ? p->num : 0;
+		ev_fill(_(n == 1 ? s->count_one : s->count_many), &EV_MSG_OF(NULL, ev_count(n)),
+			buf, size);
+		return buf;
+	}
+	const char *value = p ? p->str : m->name;
+	const struct ev_form *words[] = { s->words, NULL };
+	const char *word = s->words ? ev_form_find(words, value) : NULL;
+	snprintf(buf, size, "%s", word ? _(word) : value);
+	return buf;
+}
 
-static int bars_write(FILE *out, const struct exp_result *e, const struct bars *b)
+/* The largest value of the numeric condition key among the figures s selects; -1 for none. */
+static int64_t largest_of(const struct exp_result *e, const struct chart_series *s, const char *key)
+{
+	int64_t most = -1;
+	for (size_t i = 0; key && i < e->n_metrics; i++) {
+		const struct mparam *u = metric_param(&e->metrics[i], key);
+		if (name_in(e->metrics[i].name, s->names) && u && u->is_num && u->num > most)
+			most = u->num;
+	}
+	return most;
+}
+
+static int bars_write(FILE *out, const struct exp_result *e, const struct chart_decl *d)
 {
 	struct grid *g = grid_new();
 	enum svg_unit unit = SVG_UNIT_NONE;
-	for (size_t i = 0; i < e->n_metrics; i++) {
-		const struct metric *m = &e->metrics[i];
-		char cbuf[32], sbuf[LABEL_MAX];
-		if (!name_in(m->name, b->names) || !metric_matches(m, b->where) || m->n == 0)
-			continue;
-		const char *cat = cond_text(m, b->cat_key, cbuf, sizeof(cbuf));
-		const char *ser = b->one_series;
-		if (!ser && b->label) {
-			b->label(m, sbuf, sizeof(sbuf));
-			ser = sbuf;
-		} else if (!ser) {
-			ser = cond_text(m, b->series_key, sbuf, sizeof(sbuf));
+	int64_t most = largest_of(e, &d->series[0], d->largest_key);
+	for (size_t k = 0; k < CHART_SERIES_MAX && series_used(&d->series[k], k); k++) {
+		const struct chart_series *s = &d->series[k];
+		for (size_t i = 0; i < e->n_metrics; i++) {
+			const struct metric *m = &e->metrics[i];
+			const struct mparam *l =
+				d->largest_key ? metric_param(m, d->largest_key) : NULL;
+			char cbuf[32], sbuf[LABEL_MAX];
+			if (!name_in(m->name, s->names) || !metric_matches(m, s->where) ||
+			    m->n == 0 || (d->largest_key && (!l || l->num != most)))
+				continue;
+			const char *cat = cond_text(m, d->cat_key, cbuf, sizeof(cbuf));
+			const char *ser = series_label(s, m, sbuf, sizeof(sbuf));
+			if (!cat || !ser)
+				continue;
+			if (g->n_cats == 0)
+				unit = unit_of(m->unit);
+			grid_put(g, cat, ser, m->sum.median, m->sum.ci_lo, m->sum.ci_hi);
 		}
-		if (!cat || !ser)
-			continue;
-		if (g->n_cats == 0)
-			unit = unit_of(m->unit);
-		grid_put(g, cat, ser, m->sum.median, m->sum.ci_lo, m->sum.ci_hi);
 	}
-	struct svg_chart c = { .id = b->id,
-			       .title = b->title,
-			       .x_label = b->x_label,
-			       .y_label = b->y_label,
-			       .kind = b->kind,
+	char title[200];
+	if (d->largest_key)
+		ev_fill(_(most == 1 ? d->title_one : d->title), &EV_MSG_OF(NULL, ev_count(most)),
+			title, sizeof(title));
+	else
+		snprintf(title, sizeof(title), "%s", _(d->title));
+	struct svg_chart c = { .id = d->id,
+			       .title = title,
+			       .x_label = _(d->x_label),
+			       .y_label = _(d->y_label),
+			       .kind = d->kind == CHART_STACKED ? SVG_STACKED : SVG_BARS,
 			       .y_unit = unit,
-			       .log_y = b->log_y };
+			       .log_y = d->log_y };
 	int err = grid_write(out, g, &c);
 	free(g);
 	return err;
@@ -282,199 +318,99 @@ static int lineset_write(FILE *out, struct lineset *ls, const struct svg_chart *
 	return err;
 }
 
-struct lines {
-	const char *const *names; /* NULL: any */
-	const char *const *where;
-	const char *x_key; /* a numeric condition */
-	label_fn *label;   /* NULL: the figure's name */
-	/* y: x (a size in bytes) moved per second, from the time per message. */
-	bool per_second;
-};
-
-/* Adds the figures q selects to ls. Returns the unit of their y. */
+/*
+ * Adds the figures series s selects to ls, against the numeric condition
+ * x_key; with per_second, y is x_key bytes moved per second. Returns the
+ * unit of their y, and how many figures it took in *taken.
+ */
 static enum svg_unit lines_collect(struct lineset *ls, const struct exp_result *e,
-				   const struct lines *q)
+				   const struct chart_series *s, const char *x_key, bool per_second,
+				   size_t *taken)
 {
-	enum svg_unit unit = q->per_second ? SVG_UNIT_BYTES : SVG_UNIT_NONE;
+	enum svg_unit unit = per_second ? SVG_UNIT_BYTES : SVG_UNIT_NONE;
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
-		const struct mparam *x = metric_param(m, q->x_key);
-		if (!x || !x->is_num || !name_in(m->name, q->names) ||
-		    !metric_matches(m, q->where) || m->n == 0)
-			continue;
+		const struct mparam *x = metric_param(m, x_key);
 		char buf[LABEL_MAX];
-		if (q->label)
-			q->label(m, buf, sizeof(buf));
-		struct pts *p = lineset_get(ls, q->label ? buf : m->name);
+		if (!x || !x->is_num || !name_in(m->name, s->names) ||
+		    !metric_matches(m, s->where) || m->n == 0)
+			continue;
+		const char *label = series_label(s, m, buf, sizeof(buf));
+		struct pts *p = label ? lineset_get(ls, label) : NULL;
 		if (!p)
 			continue;
-		const struct summary *s = &m->sum;
-		if (!q->per_second) {
+		(*taken)++;
+		const struct summary *sum = &m->sum;
+		if (!per_second) {
 			unit = unit_of(m->unit);
-			pts_add(p, (double)x->num, s->median, s->ci_lo, s->ci_hi);
-		} else if (s->median > 0) {
+			pts_add(p, (double)x->num, sum->median, sum->ci_lo, sum->ci_hi);
+		} else if (sum->median > 0) {
 			double bytes = (double)x->num * 1e9;
-			pts_add(p, (double)x->num, bytes / s->median,
-				s->ci_hi > 0 ? bytes / s->ci_hi : NAN,
-				s->ci_lo > 0 ? bytes / s->ci_lo : NAN);
+			pts_add(p, (double)x->num, bytes / sum->median,
+				sum->ci_hi > 0 ? bytes / sum->ci_hi : NAN,
+				sum->ci_lo > 0 ? bytes / sum->ci_lo : NAN);
 		}
 	}
 	return unit;
 }
 
-/* ---- Labels. ---- */
-
-static void label_kind(const struct metric *m, char *buf, size_t size)
+static enum svg_unit axis_unit(enum chart_unit u, enum svg_unit figures)
 {
-	const struct mparam *k = metric_param(m, "kind");
-	const char *kind = k ? k->str : "";
-	if (strcmp(kind, "process") == 0)
-		snprintf(buf, size, "%s", _("processes"));
-	else if (strcmp(kind, "thread") == 0)
-		snprintf(buf, size, "%s", _("threads"));
-	else
-		snprintf(buf, size, "%s", m->name);
+	return u == CHART_UNIT_NS      ? SVG_UNIT_NS
+	       : u == CHART_UNIT_BYTES ? SVG_UNIT_BYTES
+	       : u == CHART_UNIT_NONE  ? SVG_UNIT_NONE
+				       : figures;
 }
 
-static void label_alone(const struct metric *m, char *buf, size_t size)
+/* Every series of d against x_key, or against x_key_else where none has x_key. */
+static int lines_write(FILE *out, const struct exp_result *e, const struct chart_decl *d)
 {
-	(void)m;
-	snprintf(buf, size, "%s", _("the same work alone"));
-}
-
-static void label_contenders(const struct metric *m, char *buf, size_t size)
-{
-	const struct mparam *c = metric_param(m, "contenders");
-	long long n = c && c->is_num ? c->num : 0;
-	snprintf(buf, size, ngettext("%lld contender", "%lld contenders", (unsigned long)n), n);
-}
-
-static void label_load(const struct metric *m, char *buf, size_t size)
-{
-	const struct mparam *l = metric_param(m, "load");
-	const char *load = l ? l->str : "";
-	if (strcmp(load, "keepalive") == 0)
-		snprintf(buf, size, "%s", _("keep-alive"));
-	else if (strcmp(load, "churn") == 0)
-		snprintf(buf, size, "%s", _("a connection per request"));
-	else
-		snprintf(buf, size, "%s", load);
-}
-
-static void label_memory(const struct metric *m, char *buf, size_t size)
-{
-	if (strcmp(m->name, "pss_per_unit") == 0)
-		snprintf(buf, size, "%s", _("user memory (PSS)"));
-	else if (strcmp(m->name, "kernel_per_unit") == 0)
-		snprintf(buf, size, "%s", _("kernel memory (page tables, stacks, slab)"));
-	else
-		snprintf(buf, size, "%s", m->name);
-}
-
-/* ---- The experiments. ---- */
-
-static int charts_create(FILE *out, const struct exp_result *e, uint64_t seed)
-{
-	(void)seed;
-	static const char *const no_extra[] = { "extra_bytes=0", NULL };
-	static const char *const grows[] = { "fork", "vfork", "posix_spawn", "pthread_create",
-					     NULL };
-	struct bars methods = { .id = "create-methods",
-				.title = _("Creation latency per method (no extra parent memory)"),
-				.x_label = _("method"),
-				.y_label = _("time to create and reap one (ns)"),
-				.where = no_extra,
-				.one_series = _("median, 95% interval"),
-				.kind = SVG_BARS };
-	int err = bars_write(out, e, &methods);
-	/* Against the parent's resident memory, which extra_bytes adds to. */
 	struct lineset ls = { .n = 0 };
-	struct lines q = { .names = grows, .x_key = "parent_rss_bytes" };
-	enum svg_unit unit = lines_collect(&ls, e, &q);
-	if (ls.n == 0) {
-		q.x_key = "extra_bytes";
-		unit = lines_collect(&ls, e, &q);
+	enum svg_unit unit = SVG_UNIT_NONE;
+	for (int pass = 0; pass < 2 && ls.n == 0; pass++) {
+		const char *x_key = pass ? d->x_key_else : d->x_key;
+		size_t taken = 0;
+		for (size_t k = 0; x_key && k < CHART_SERIES_MAX && series_used(&d->series[k], k);
+		     k++) {
+			enum svg_unit u =
+				lines_collect(&ls, e, &d->series[k], x_key, false, &taken);
+			if (k == 0)
+				unit = u;
+		}
 	}
-	struct svg_chart c = { .id = "create-memory",
-			       .title = _("Creation latency against the parent's memory"),
-			       .x_label = _("parent's resident memory (bytes)"),
-			       .y_label = _("time to create and reap one (ns)"),
-			       .x_unit = SVG_UNIT_BYTES,
+	struct svg_chart c = { .id = d->id,
+			       .title = _(d->title),
+			       .x_label = _(d->x_label),
+			       .y_label = _(d->y_label),
+			       .x_unit = axis_unit(d->x_unit, SVG_UNIT_NONE),
 			       .y_unit = unit,
-			       .log_x = true,
-			       .log_y = true };
-	int err2 = lineset_write(out, &ls, &c);
-	return err ? err : err2;
+			       .log_x = d->log_x,
+			       .log_y = d->log_y };
+	return lineset_write(out, &ls, &c);
 }
 
-static int charts_switch(FILE *out, const struct exp_result *e, uint64_t seed)
+/*
+ * Streams: the series[0] figures against x_key, bytes moved per second,
+ * in charts of at most SVG_SERIES_MAX series (in even shares), the best
+ * rate of ref_name at its largest size drawn as the ceiling.
+ */
+static int bandwidth_write(FILE *out, const struct exp_result *e, const struct chart_decl *d)
 {
-	(void)seed;
-	static const char *const futex[] = { "futex", NULL };
-	static const char *const alone[] = { "alone", NULL };
-	static const char *const no_ws[] = { "working_set_bytes=0", NULL };
-	static const char *const ws[] = { "working_set_bytes", "placement=same-cpu", NULL };
-	static const char *const ws_any[] = { "working_set_bytes", NULL };
-	struct bars placement = { .id = "switch-placement",
-				  .title = _("Round trip through a futex, per placement"),
-				  .x_label = _("placement of the two units"),
-				  .y_label = _("time per round trip, two switches (ns)"),
-				  .names = futex,
-				  .where = no_ws,
-				  .cat_key = "placement",
-				  .label = label_kind,
-				  .kind = SVG_BARS };
-	int err = bars_write(out, e, &placement);
-	struct lineset ls = { .n = 0 };
-	struct lines q = {
-		.names = futex, .where = ws, .x_key = "working_set_bytes", .label = label_kind
-	};
-	enum svg_unit unit = lines_collect(&ls, e, &q);
-	struct lines qa = {
-		.names = alone, .where = ws_any, .x_key = "working_set_bytes", .label = label_alone
-	};
-	lines_collect(&ls, e, &qa);
-	struct svg_chart c = { .id = "switch-working-set",
-			       .title = _("Round trip on one CPU with a working set per hop"),
-			       .x_label = _("working set touched per hop (bytes)"),
-			       .y_label = _("time per round trip (ns)"),
-			       .x_unit = SVG_UNIT_BYTES,
-			       .y_unit = unit,
-			       .log_x = true,
-			       .log_y = true };
-	int err2 = lineset_write(out, &ls, &c);
-	return err ? err : err2;
-}
-
-static int charts_ipc(FILE *out, const struct exp_result *e, uint64_t seed)
-{
-	(void)seed;
-	static const char *const lat[] = { "measure=latency", "bytes=64", "placement=same-cpu",
-					   NULL };
-	static const char *const bw[] = { "measure=bandwidth", "kind=thread", "bytes", NULL };
-	struct bars latency = { .id = "ipc-latency",
-				.title = _("Round trip of a 64-byte message on one CPU"),
-				.x_label = _("mechanism"),
-				.y_label = _("time per round trip (ns)"),
-				.where = lat,
-				.label = label_kind,
-				.kind = SVG_BARS };
-	int err = bars_write(out, e, &latency);
-
-	/* The mechanisms that streamed, at most SVG_SERIES_MAX to a chart, in even shares. */
+	const struct chart_series *sel = &d->series[0];
 	const char *names[GRID_CATS + 1];
 	size_t n = 0;
 	const struct metric *copy = NULL;
 	int64_t largest = -1;
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
-		const struct mparam *b = metric_param(m, "bytes");
-		if (strcmp(m->name, "memcpy") == 0 && b && b->is_num && b->num > largest &&
-		    m->sum.median > 0) {
+		const struct mparam *b = metric_param(m, d->x_key);
+		if (d->ref_name && strcmp(m->name, d->ref_name) == 0 && b && b->is_num &&
+		    b->num > largest && m->sum.median > 0) {
 			largest = b->num;
 			copy = m;
 		}
-		if (!metric_matches(m, bw) || n == GRID_CATS)
+		if (!name_in(m->name, sel->names) || !metric_matches(m, sel->where) ||
+		    n == GRID_CATS)
 			continue;
 		size_t k = 0;
 		while (k < n && strcmp(names[k], m->name) != 0)
@@ -483,41 +419,40 @@ static int charts_ipc(FILE *out, const struct exp_result *e, uint64_t seed)
 			names[n++] = m->name;
 	}
 	size_t charts = (n + SVG_SERIES_MAX - 1) / SVG_SERIES_MAX;
-	char bytes[32], ref[96], id[48], title[160];
+	char bytes[32], ref[96], id[48], title[200];
+	int err = 0;
 	if (copy)
-		snprintf(ref, sizeof(ref), _("memcpy of %s: the ceiling"),
+		snprintf(ref, sizeof(ref), _("%s of %s: the ceiling"), copy->name,
 			 units_format_bytes((double)largest, bytes, sizeof(bytes)));
 	for (size_t k = 0, from = 0; k < charts && !err; k++) {
-		size_t to = n * (k + 1) / charts;
+		size_t to = n * (k + 1) / charts, taken = 0;
 		const char *chunk[SVG_SERIES_MAX + 1];
 		for (size_t i = from; i < to; i++)
 			chunk[i - from] = names[i];
 		chunk[to - from] = NULL;
 		from = to;
 		struct lineset ls = { .n = 0 };
-		struct lines q = {
-			.names = chunk, .where = bw, .x_key = "bytes", .per_second = true
-		};
-		lines_collect(&ls, e, &q);
+		struct chart_series part = *sel;
+		part.names = chunk;
+		lines_collect(&ls, e, &part, d->x_key, true, &taken);
 		if (k == 0)
-			snprintf(id, sizeof(id), "ipc-bandwidth");
+			snprintf(id, sizeof(id), "%s", d->id);
 		else
-			snprintf(id, sizeof(id), "ipc-bandwidth-%zu", k + 1);
+			snprintf(id, sizeof(id), "%s-%zu", d->id, k + 1);
 		if (charts > 1)
-			snprintf(title, sizeof(title),
-				 _("One-way stream between two threads on two CPUs (%zu of %zu)"),
-				 k + 1, charts);
+			/* TRANSLATORS: a chart's title, then which of several charts it is. */
+			snprintf(title, sizeof(title), _("%s (%zu of %zu)"), _(d->title), k + 1,
+				 charts);
 		else
-			snprintf(title, sizeof(title), "%s",
-				 _("One-way stream between two threads on two CPUs"));
+			snprintf(title, sizeof(title), "%s", _(d->title));
 		struct svg_chart c = { .id = id,
 				       .title = title,
-				       .x_label = _("message size (bytes)"),
-				       .y_label = _("bytes per second, every byte read"),
+				       .x_label = _(d->x_label),
+				       .y_label = _(d->y_label),
 				       .x_unit = SVG_UNIT_BYTES,
 				       .y_unit = SVG_UNIT_BYTES,
-				       .log_x = true,
-				       .log_y = true,
+				       .log_x = d->log_x,
+				       .log_y = d->log_y,
 				       .ref_label = copy ? ref : NULL,
 				       .ref_y = copy ? (double)largest * 1e9 / copy->sum.median
 						     : 0 };
@@ -526,77 +461,28 @@ static int charts_ipc(FILE *out, const struct exp_result *e, uint64_t seed)
 	return err;
 }
 
-static int charts_memory(FILE *out, const struct exp_result *e, uint64_t seed)
+/*
+ * Speed-up of the series[0] figure against "units": its time with one unit
+ * over its time with N, one line per "kind" (labelled by the series).
+ */
+static int speedup_write(FILE *out, const struct exp_result *e, const struct chart_decl *d,
+			 uint64_t seed)
 {
-	(void)seed;
-	static const char *const names[] = { "pss_per_unit", "kernel_per_unit", NULL };
-	int64_t units = -1;
-	for (size_t i = 0; i < e->n_metrics; i++) {
-		const struct mparam *u = metric_param(&e->metrics[i], "units");
-		if (name_in(e->metrics[i].name, names) && u && u->is_num && u->num > units)
-			units = u->num;
-	}
-	if (units < 0)
-		return 0;
-	char cond[48], title[160];
-	snprintf(cond, sizeof(cond), "units=%" PRId64, units);
-	const char *const where[] = { cond, NULL };
-	snprintf(title, sizeof(title),
-		 ngettext("Memory per unit, with %lld unit of each kind",
-			  "Memory per unit, with %lld units of each kind", (unsigned long)units),
-		 (long long)units);
-	struct bars b = { .id = "memory-per-unit",
-			  .title = title,
-			  .x_label = _("kind of unit"),
-			  .y_label = _("memory per unit (bytes)"),
-			  .names = names,
-			  .where = where,
-			  .cat_key = "kind",
-			  .label = label_memory,
-			  .kind = SVG_STACKED };
-	return bars_write(out, e, &b);
-}
-
-static int charts_sync(FILE *out, const struct exp_result *e, uint64_t seed)
-{
-	(void)seed;
-	static const char *const threads[] = { "kind=thread", NULL };
-	static const char *const processes[] = { "kind=process", NULL };
-	struct bars b = { .id = "sync-cost-thread",
-			  .title = _("Cost of one operation per primitive, between threads"),
-			  .x_label = _("primitive"),
-			  .y_label = _("time per operation (ns)"),
-			  .where = threads,
-			  .label = label_contenders,
-			  .kind = SVG_BARS,
-			  .log_y = true };
-	int err = bars_write(out, e, &b);
-	b.id = "sync-cost-process";
-	b.title = _("Cost of one operation per process-shared primitive, between processes");
-	b.where = processes;
-	int err2 = bars_write(out, e, &b);
-	return err ? err : err2;
-}
-
-/* Speed-up of `work` against the unit count: its time with one unit over its time with N. */
-static int speedup_chart(FILE *out, const struct exp_result *e, const char *work, const char *id,
-			 const char *title, uint64_t seed)
-{
+	const struct chart_series *sel = &d->series[0];
 	struct lineset ls = { .n = 0 };
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
 		const struct mparam *kind = metric_param(m, "kind");
 		const struct mparam *units = metric_param(m, "units");
-		if (strcmp(m->name, work) != 0 || !kind || !units || !units->is_num || m->n == 0 ||
-		    m->sum.median <= 0)
+		if (!name_in(m->name, sel->names) || !kind || !units || !units->is_num ||
+		    m->n == 0 || m->sum.median <= 0)
 			continue;
-		char cond[64];
+		char cond[64], label[LABEL_MAX];
 		snprintf(cond, sizeof(cond), "kind=%s", kind->str);
 		const char *const one[] = { cond, "units=1", NULL };
-		const struct metric *base = exp_result_find_metric(e, work, one);
-		char label[LABEL_MAX];
-		label_kind(m, label, sizeof(label));
-		struct pts *p = base && base->n ? lineset_get(&ls, label) : NULL;
+		const struct metric *base = exp_result_find_metric(e, m->name, one);
+		const char *ser = series_label(sel, m, label, sizeof(label));
+		struct pts *p = base && base->n && ser ? lineset_get(&ls, ser) : NULL;
 		if (!p)
 			continue;
 		double *a = metric_values(base), *b = metric_values(m);
@@ -608,119 +494,105 @@ static int speedup_chart(FILE *out, const struct exp_result *e, const char *work
 		free(a);
 		free(b);
 	}
-	struct svg_chart c = { .id = id,
-			       .title = title,
-			       .x_label = _("units working together"),
-			       .y_label = _("speed-up over one unit (×)"),
+	struct svg_chart c = { .id = d->id,
+			       .title = _(d->title),
+			       .x_label = _(d->x_label),
+			       .y_label = _(d->y_label),
 			       .ideal_label = _("ideal: N times faster") };
 	return lineset_write(out, &ls, &c);
 }
 
-static int charts_parallel(FILE *out, const struct exp_result *e, uint64_t seed)
+/* Value i of an observation of form `form` as a number, NaN when it is not one. */
+static double obs_num(const struct ev_msg *m, const char *form, size_t i)
 {
-	int err = speedup_chart(out, e, "cpu_work", "parallel-cpu-work",
-				_("Speed-up of CPU-bound work split over N units"), seed);
-	int err2 = speedup_chart(out, e, "mem_work", "parallel-mem-work",
-				 _("Speed-up of memory-bound work split over N units"), seed);
-	return err ? err : err2;
+	if (!m || !m->form || strcmp(m->form, form) != 0 || i >= m->n_vals)
+		return NAN;
+	const struct ev_val *v = &m->vals[i];
+	return v->type == EV_NUM ? v->d : v->type == EV_COUNT ? (double)v->i : NAN;
+}
+
+/* Value i of an observation of form `form` as a list of counts, or NULL (*n = 0). */
+static const int64_t *obs_list(const struct ev_msg *m, const char *form, size_t i, size_t *n)
+{
+	*n = 0;
+	if (!m || !m->form || strcmp(m->form, form) != 0 || i >= m->n_vals ||
+	    m->vals[i].type != EV_LIST)
+		return NULL;
+	*n = m->vals[i].n_list;
+	return m->vals[i].list;
 }
 
 /*
- * The number after "key=" in a text of space-separated key=value pairs
- * ("p50=67583ns p90=..."), NaN when absent. Parsed in the C locale's way
- * whatever LC_NUMERIC says: the experiment wrote it so.
+ * Whether an observation key "name k=v k=v..." is called name and holds
+ * every condition of where; *value gets the value of key (when key is
+ * given and present, else NULL), written into buf.
  */
-static double field_num(const char *text, const char *key)
+static bool obs_key_matches(const char *obs, const char *name, const char *const *where,
+			    const char *key, char *buf, size_t size, const char **value)
 {
-	size_t klen = strlen(key);
-	for (const char *s = text; s && *s; s = strchr(s, ' '), s = s ? s + 1 : NULL) {
-		if (strncmp(s, key, klen) == 0 && s[klen] == '=') {
-			char *end;
-			double v = strtod(s + klen + 1, &end);
-			return end == s + klen + 1 ? NAN : v;
-		}
+	size_t len = strlen(name);
+	*value = NULL;
+	if (strncmp(obs, name, len) != 0 || (obs[len] != ' ' && obs[len] != '\0'))
+		return false;
+	for (const char *const *w = where; w && *w; w++) {
+		size_t wl = strlen(*w);
+		const char *at = strstr(obs + len, *w);
+		if (!at || at[-1] != ' ' || (at[wl] != ' ' && at[wl] != '\0'))
+			return false;
 	}
-	return NAN;
+	size_t kl = key ? strlen(key) : 0;
+	for (const char *t = strchr(obs, ' '); key && t; t = strchr(t + 1, ' '))
+		if (strncmp(t + 1, key, kl) == 0 && t[1 + kl] == '=') {
+			snprintf(buf, size, "%.*s", (int)strcspn(t + 2 + kl, " "), t + 2 + kl);
+			*value = buf;
+		}
+	return true;
 }
 
-/* Latency percentiles of every model under keep-alive without work, from its observation. */
-static int server_percentiles(FILE *out, const struct exp_result *e)
+/* The latency percentiles of every observation series[0] selects, a series per its key. */
+static int percentiles_write(FILE *out, const struct exp_result *e, const struct chart_decl *d)
 {
 	static const char *const pct[] = { "p50", "p90", "p99", "p99.9" };
-	static const char prefix[] = "latency_percentiles model=";
-	static const char suffix[] = " load=keepalive work_us=0";
+	const struct chart_series *sel = &d->series[0];
 	struct grid *g = grid_new();
-	for (size_t i = 0; i < e->n_obs; i++) {
-		const char *name = e->obs[i].name;
-		size_t len = strlen(name);
-		if (strncmp(name, prefix, sizeof(prefix) - 1) != 0 ||
-		    len < sizeof(prefix) - 1 + sizeof(suffix) - 1 ||
-		    strcmp(name + len - (sizeof(suffix) - 1), suffix) != 0)
+	for (size_t i = 0; sel->names && i < e->n_obs; i++) {
+		char buf[LABEL_MAX];
+		const char *series;
+		if (!obs_key_matches(e->obs[i].name, sel->names[0], sel->where, sel->key, buf,
+				     sizeof(buf), &series) ||
+		    !series)
 			continue;
-		char model[LABEL_MAX];
-		int mlen = (int)(len - (sizeof(prefix) - 1) - (sizeof(suffix) - 1));
-		snprintf(model, sizeof(model), "%.*s", mlen, name + sizeof(prefix) - 1);
 		for (size_t p = 0; p < sizeof(pct) / sizeof(pct[0]); p++)
-			grid_put(g, pct[p], model, field_num(e->obs[i].value, pct[p]), NAN, NAN);
+			grid_put(g, pct[p], series,
+				 obs_num(&e->obs[i].msg, "server.percentiles", p), NAN, NAN);
 	}
-	struct svg_chart c = { .id = "server-latency",
-			       .title = _("Latency percentiles per model, keep-alive, no work"),
-			       .x_label = _("percentile"),
-			       .y_label = _("latency of a request (ns)"),
+	struct svg_chart c = { .id = d->id,
+			       .title = _(d->title),
+			       .x_label = _(d->x_label),
+			       .y_label = _(d->y_label),
 			       .kind = SVG_BARS,
 			       .y_unit = SVG_UNIT_NS,
-			       .log_y = true };
+			       .log_y = d->log_y };
 	int err = grid_write(out, g, &c);
 	free(g);
 	return err;
 }
 
 /*
- * Parses the comma-separated counts after "key=" in text into a new array
- * (caller frees); *n receives their number (0 and NULL when absent).
- */
-static double *field_list(const char *text, const char *key, size_t *n)
-{
-	size_t klen = strlen(key);
-	*n = 0;
-	for (const char *s = text; s && *s; s = strchr(s, ' '), s = s ? s + 1 : NULL) {
-		if (strncmp(s, key, klen) != 0 || s[klen] != '=')
-			continue;
-		double *v = NULL;
-		size_t cap = 0;
-		for (const char *p = s + klen + 1; *p && *p != ' ';) {
-			char *end;
-			double x = strtod(p, &end);
-			if (end == p)
-				break;
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 32;
-				v = xrealloc(v, cap * sizeof(*v));
-			}
-			v[(*n)++] = x;
-			p = *end == ',' ? end + 1 : end;
-		}
-		return v;
-	}
-	return NULL;
-}
-
-/*
- * Adds one model's succeeded and failed requests per slice, the failed
+ * Adds one timeline's succeeded and failed requests per slice, the failed
  * below zero so that no line hides another where one model fails while
- * the other succeeds; 0 when the model has no timeline.
+ * the other succeeds; 0 when m is not a timeline.
  */
-static int timeline_add(struct lineset *ls, const struct exp_result *e, const char *model,
+static int timeline_add(struct lineset *ls, const struct ev_msg *m, const char *model,
 			double *poison_ms, double *slice_ms)
 {
-	char name[LABEL_MAX], label[LABEL_MAX];
-	snprintf(name, sizeof(name), "timeline model=%s", model);
-	const char *text = exp_result_obs(e, name);
-	double slice = text ? field_num(text, "slice") : NAN;
-	if (!text || !(slice > 0))
+	char label[LABEL_MAX];
+	double slice = obs_num(m, "server.timeline", 0);
+	if (!(slice > 0))
 		return 0;
 	size_t n_ok, n_failed;
-	double *ok = field_list(text, "ok", &n_ok), *failed = field_list(text, "failed", &n_failed);
+	const int64_t *ok = obs_list(m, "server.timeline", 2, &n_ok);
+	const int64_t *failed = obs_list(m, "server.timeline", 3, &n_failed);
 	size_t n = n_ok < n_failed ? n_ok : n_failed;
 	/* The last slices may hold no request due yet: not an outage. */
 	while (n > 0 && ok[n - 1] + failed[n - 1] == 0)
@@ -731,73 +603,67 @@ static int timeline_add(struct lineset *ls, const struct exp_result *e, const ch
 	struct pts *p_failed = lineset_get(ls, label);
 	for (size_t i = 0; i < n && p_ok && p_failed; i++) {
 		double x = ((double)i + 0.5) * slice / 1e6;
-		pts_add(p_ok, x, ok[i], NAN, NAN);
-		pts_add(p_failed, x, -failed[i], NAN, NAN);
+		pts_add(p_ok, x, (double)ok[i], NAN, NAN);
+		pts_add(p_failed, x, -(double)failed[i], NAN, NAN);
 	}
-	*poison_ms = field_num(text, "poison") / 1e6;
+	*poison_ms = obs_num(m, "server.timeline", 1) / 1e6;
 	*slice_ms = slice / 1e6;
-	free(ok);
-	free(failed);
 	return 1;
 }
 
-static int charts_server(FILE *out, const struct exp_result *e, uint64_t seed)
+/*
+ * Availability around the poisoned request: of each series, the first
+ * model its words list (in their order) that has a timeline.
+ */
+static int timeline_write(FILE *out, const struct exp_result *e, const struct chart_decl *d)
 {
-	(void)seed;
-	static const char *const tput[] = { "throughput", NULL };
-	static const char *const no_work[] = { "work_us=0", NULL };
-	static const char *const process_models[] = { "prefork", "process_per_connection", NULL };
-	static const char *const thread_models[] = { "thread_pool", "thread_per_connection",
-						     "event_loop", NULL };
-	struct bars b = { .id = "server-throughput",
-			  .title = _("Throughput per model, no work per request"),
-			  .x_label = _("concurrency model"),
-			  .y_label = _("requests per second"),
-			  .names = tput,
-			  .where = no_work,
-			  .cat_key = "model",
-			  .label = label_load,
-			  .kind = SVG_BARS };
-	int err = bars_write(out, e, &b);
-	if (!err)
-		err = server_percentiles(out, e);
-	/* Availability around the poisoned request: one process model, one thread model. */
 	struct lineset ls = { .n = 0 };
 	double poison_ms = NAN, slice_ms = NAN;
-	const char *const *sides[] = { process_models, thread_models };
-	for (size_t s = 0; s < 2; s++)
-		for (const char *const *m = sides[s]; *m; m++)
-			if (timeline_add(&ls, e, *m, &poison_ms, &slice_ms))
+	for (size_t k = 0; k < CHART_SERIES_MAX && series_used(&d->series[k], k); k++) {
+		const struct chart_series *s = &d->series[k];
+		for (const struct ev_form *w = s->words; s->names && w && w->id; w++) {
+			char name[LABEL_MAX];
+			snprintf(name, sizeof(name), "%s %s=%s", s->names[0], s->key, w->id);
+			if (timeline_add(&ls, exp_result_obs(e, name), _(w->text), &poison_ms,
+					 &slice_ms))
 				break;
-	char title[200], at[32], width[32];
-	snprintf(title, sizeof(title),
-		 _("Requests per %s slice under a fixed rate, the poisoned request sent at %s"),
-		 units_format_ns(slice_ms * 1e6, width, sizeof(width)),
-		 units_format_ns(poison_ms * 1e6, at, sizeof(at)));
-	struct svg_chart c = { .id = "server-timeline",
-			       .title = title,
-			       .x_label = _("time since the load began (ms)"),
-			       .y_label = _("requests per slice: succeeded up, failed down") };
-	int err2 = lineset_write(out, &ls, &c);
-	return err ? err : err2;
+		}
+	}
+	char title[200];
+	ev_fill(_(d->title),
+		&EV_MSG_OF(NULL, ev_num(slice_ms * 1e6, "ns"), ev_num(poison_ms * 1e6, "ns")),
+		title, sizeof(title));
+	struct svg_chart c = {
+		.id = d->id, .title = title, .x_label = _(d->x_label), .y_label = _(d->y_label)
+	};
+	return lineset_write(out, &ls, &c);
 }
 
-static const struct {
-	const char *experiment;
-	int (*write)(FILE *out, const struct exp_result *e, uint64_t seed);
-} chart_table[] = {
-	{ "create", charts_create }, { "switch", charts_switch },
-	{ "ipc", charts_ipc },	     { "memory", charts_memory },
-	{ "sync", charts_sync },     { "parallel", charts_parallel },
-	{ "server", charts_server }, { NULL, NULL },
-};
+static int chart_one(FILE *out, const struct exp_result *e, const struct chart_decl *d,
+		     uint64_t seed)
+{
+	switch (d->kind) {
+	case CHART_BARS:
+	case CHART_STACKED:
+		return bars_write(out, e, d);
+	case CHART_LINES:
+		return lines_write(out, e, d);
+	case CHART_BANDWIDTH:
+		return bandwidth_write(out, e, d);
+	case CHART_SPEEDUP:
+		return speedup_write(out, e, d, seed);
+	case CHART_PERCENTILES:
+		return percentiles_write(out, e, d);
+	case CHART_TIMELINE:
+		return timeline_write(out, e, d);
+	}
+	return 0;
+}
 
 int html_charts_write(FILE *out, const struct exp_result *e, uint64_t seed)
 {
-	size_t i = 0;
-	while (chart_table[i].experiment && strcmp(chart_table[i].experiment, e->name) != 0)
-		i++;
-	if (!chart_table[i].experiment)
+	const struct experiment *x = catalog_find(e->name);
+	if (!x || !x->charts)
 		return 0;
 	/* Into a buffer first: no empty frame when no chart has data. */
 	char *buf = NULL;
@@ -805,7 +671,9 @@ int html_charts_write(FILE *out, const struct exp_result *e, uint64_t seed)
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		return -errno;
-	int err = chart_table[i].write(mem, e, seed);
+	int err = 0;
+	for (const struct chart_decl *d = x->charts; d->id && !err; d++)
+		err = chart_one(mem, e, d, seed);
 	if (fclose(mem) != 0 && !err)
 		err = -EIO;
 	if (!err && len > 0)

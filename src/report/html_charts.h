@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * html_charts: the charts of the HTML report's experiment sections, an
- * internal part of report/html.c. Each chart is a selection of the
- * result model (figures of some names under some conditions, or an
- * observation the experiment wrote as text) turned into one
- * svg_chart_write() call; a chart whose data is absent from the run is
+ * internal part of report/html.c. Each chart an experiment declares
+ * (runner/chart.h) is a selection of the result model (figures of some
+ * names under some conditions, or observations read by form) turned into
+ * one svg_chart_write() call; a chart whose data is absent from the run is
  * left out without a word, so a partial run gives a partial page.
  */
 #ifndef PTLAB_REPORT_HTML_CHARTS_H
@@ -16,8 +16,8 @@
 #include "model/run.h"
 
 /*
- * Writes the charts ptlab knows for experiment e (by its name; none for
- * an experiment it has no chart for) inside one <div class="charts">, or
+ * Writes the charts experiment e's descriptor declares (by its name; none
+ * for an experiment ptlab does not know or that declares none) inside one <div class="charts">, or
  * nothing when none has data. seed is the run's seed, for the bootstrap
  * intervals of derived figures (speed-ups). Returns 0, -ENOMEM or -EIO.
  */

@@ -97,6 +97,24 @@ static json_t *line_json(const struct verdict *v, const struct trend_line *l)
 	return done(o, bad);
 }
 
+/* The paragraphs chosen, each with the evidence its guard read: [{"id", "evidence": {}}]. */
+static json_t *mechanisms_json(const struct verdict *v)
+{
+	json_t *a = json_array();
+	int bad = 0;
+	for (size_t i = 0; i < v->n_mechanisms; i++) {
+		const struct mech_choice *m = &v->mechanisms[i];
+		json_t *o = json_object(), *ev = json_object();
+		for (size_t k = 0; k < m->n_evidence; k++)
+			bad |= json_object_set_new(ev, m->evidence[k].key,
+						   json_string(m->evidence[k].value));
+		bad |= json_object_set_new(o, "id", json_string(m->m->id));
+		bad |= json_object_set_new(o, "evidence", ev);
+		bad |= json_array_append_new(a, o);
+	}
+	return done(a, bad);
+}
+
 static json_t *verdict_json(const struct verdict *v)
 {
 	json_t *o = json_object();
@@ -105,6 +123,7 @@ static json_t *verdict_json(const struct verdict *v)
 	bad |= json_object_set_new(o, "status", json_string(verdict_status_name(v->status)));
 	if (v->reason[0])
 		bad |= json_object_set_new(o, "reason", json_string(v->reason));
+	bad |= json_object_set_new(o, "mechanisms", mechanisms_json(v));
 	if (v->status == V_NOT_MEASURED || v->status == V_NO_DATA)
 		return done(o, bad);
 	bad |= json_object_set_new(o, "threshold", real_or_null(v->threshold));

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiments/catalog.h"
 #include "core/units.h"
 #include "report/report.h"
 #include "util/i18n.h"
@@ -339,7 +340,7 @@ static void print_bars(FILE *out, const struct bar *b, size_t n, const char *uni
 static void print_context(FILE *out, const struct claim *c, const struct run *r, bool with_kind,
 			  int width)
 {
-	const struct exp_result *e = run_find_result(r, c->experiment);
+	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	bool first = true;
 	for (const char *const *o = c->others; e && o && *o; o++) {
 		const struct metric *m = exp_result_find_metric(e, *o, c->a.where);
@@ -449,7 +450,7 @@ static int by_median(const void *p, const void *q)
 static void print_ranking(FILE *out, const struct claim *c, const struct run *r, int width,
 			  bool charts)
 {
-	const struct exp_result *e = run_find_result(r, c->experiment);
+	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	if (!e)
 		return;
 	const struct metric **rank = xcalloc(e->n_metrics, sizeof(*rank));
@@ -478,12 +479,12 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 		print_bars(out, b, n, rank[0]->unit);
 		free(b);
 	}
-	/* Streams of the largest size against memcpy of that size. */
+	/* Streams of the largest size against the claim's ceiling (memcpy) of that size. */
 	int64_t largest = 0;
 	const struct metric *copy = NULL;
-	for (size_t i = 0; i < e->n_metrics; i++) {
+	for (size_t i = 0; c->ceiling && i < e->n_metrics; i++) {
 		const struct mparam *b = metric_param(&e->metrics[i], "bytes");
-		if (strcmp(e->metrics[i].name, "memcpy") == 0 && b && b->num >= largest) {
+		if (strcmp(e->metrics[i].name, c->ceiling) == 0 && b && b->num >= largest) {
 			largest = b->num;
 			copy = &e->metrics[i];
 		}
@@ -517,15 +518,39 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 /* A fact's evidence: the observations its claim names. */
 static void print_evidence(FILE *out, const struct claim *c, const struct run *r, int width)
 {
-	const struct exp_result *e = run_find_result(r, c->experiment);
-	char line[512];
+	const struct exp_result *e = run_find_result(r, claim_experiment(c));
+	char line[1024], value[900];
 	for (const char *const *o = c->others; e && o && *o; o++) {
-		const char *value = exp_result_obs(e, *o);
-		if (!value)
+		const struct ev_msg *m = exp_result_obs(e, *o);
+		if (!m)
 			continue;
-		snprintf(line, sizeof(line), "%s: %s", *o, value);
+		snprintf(line, sizeof(line), "%s: %s", *o,
+			 catalog_phrase(e->name, m, value, sizeof(value)));
 		report_wrap(out, line, 2, width);
 	}
+}
+
+/*
+ * The paragraphs this run's evidence chose (claims/mechanism.h), read as
+ * one: "Why: " and each paragraph after the other.
+ */
+static void print_why(FILE *out, const struct verdict *v, int width)
+{
+	if (v->n_mechanisms == 0)
+		return;
+	size_t len = 1;
+	for (size_t i = 0; i < v->n_mechanisms; i++)
+		len += strlen(_(v->mechanisms[i].m->text)) + 1;
+	char *all = xcalloc(len, 1);
+	for (size_t i = 0; i < v->n_mechanisms; i++) {
+		if (i)
+			strcat(all, " ");
+		strcat(all, _(v->mechanisms[i].m->text));
+	}
+	char *why = xasprintf(_("Why: %s"), all);
+	report_wrap(out, why, 2, width);
+	free(why);
+	free(all);
 }
 
 static void print_claim(FILE *out, const struct run *run, const struct verdict *v,
@@ -590,11 +615,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		print_ranking(out, c, run, o->width, o->charts);
 	if (c->fact_obs || c->parts)
 		print_evidence(out, c, run, o->width);
-	if (c->why) {
-		char *long_why = xasprintf(_("Why: %s"), _(c->why));
-		report_wrap(out, long_why, 2, o->width);
-		free(long_why);
-	}
+	print_why(out, v, o->width);
 	fputc('\n', out);
 }
 
@@ -677,9 +698,11 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 	else
 		snprintf(line, sizeof(line), _("Experiment %s: %s"), e->name,
 			 outcome_label(e->outcome));
-	if (e->reason) {
+	char text[1024];
+	if (!ev_msg_empty(&e->reason)) {
 		size_t used = strlen(line);
-		snprintf(line + used, sizeof(line) - used, " (%s)", e->reason);
+		snprintf(line + used, sizeof(line) - used, " (%s)",
+			 catalog_phrase(e->name, &e->reason, text, sizeof(text)));
 	}
 	report_wrap(out, line, 0, o->width);
 	/* Figures taken under the same conditions share one heading. */
@@ -695,12 +718,13 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20, o->width);
 	}
 	for (size_t i = 0; i < e->n_obs; i++) {
-		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name, e->obs[i].value);
+		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name,
+			 catalog_phrase(e->name, &e->obs[i].msg, text, sizeof(text)));
 		report_wrap(out, line, 2, o->width);
 	}
 	for (size_t i = 0; i < e->n_skips; i++) {
 		snprintf(line, sizeof(line), _("skipped %s: %s"), e->skips[i].what,
-			 e->skips[i].reason);
+			 catalog_phrase(e->name, &e->skips[i].reason, text, sizeof(text)));
 		report_wrap(out, line, 2, o->width);
 	}
 	fputc('\n', out);
@@ -718,7 +742,8 @@ static int text_render(FILE *out, const struct run *r, const struct verdict *v,
 	print_table(out, v, n, o);
 	/* A block for every claim whose experiment is in this run; the table has the rest. */
 	for (size_t i = 0; i < n; i++)
-		if (v[i].status != V_NOT_MEASURED && run_find_result(r, v[i].claim->experiment))
+		if (v[i].status != V_NOT_MEASURED &&
+		    run_find_result(r, claim_experiment(v[i].claim)))
 			print_claim(out, r, &v[i], o);
 	for (size_t i = 0; i < r->n_results; i++)
 		print_result(out, &r->results[i], o);

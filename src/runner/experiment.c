@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/io.h"
+#include "core/limit.h"
 #include "model/json.h"
 #include "util/xalloc.h"
 
@@ -37,23 +38,36 @@ static void send(struct exp_ctx *ctx, json_t *o)
 	free(text);
 }
 
-static json_t *text_record(const char *type, const char *k1, const char *v1, const char *k2,
-			   const char *v2)
+#ifdef PTLAB_TESTING
+/* A figure the descriptor does not declare, or with a condition it does not name, is a bug. */
+static void check_record(const struct exp_ctx *ctx, const char *name, enum metric_unit unit,
+			 enum direction dir, const struct mparam *params, size_t n_params)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "t", json_string(type));
-	json_object_set_new(o, k1, json_string(v1));
-	if (k2)
-		json_object_set_new(o, k2, json_string(v2));
-	return o;
+	if (!ctx->figures)
+		return;
+	const struct figure_decl *d = figure_declared(ctx->figures, name);
+	bool ok = d && d->unit == unit && d->dir == dir;
+	for (size_t i = 0; ok && i < n_params; i++) {
+		ok = false;
+		for (const char *const *k = d->conditions; k && *k && !ok; k++)
+			ok = strcmp(*k, params[i].key) == 0;
+	}
+	if (!ok) {
+		fprintf(stderr, "ptlab: figure %s is not declared as recorded\n", name);
+		abort();
+	}
 }
+#else
+#define check_record(ctx, name, unit, dir, params, n_params) ((void)0)
+#endif
 
-void exp_record(struct exp_ctx *ctx, const char *name, const char *unit, enum direction dir,
+void exp_record(struct exp_ctx *ctx, const char *name, enum metric_unit unit, enum direction dir,
 		const struct sample_set *s, const struct mparam *params, size_t n_params)
 {
+	check_record(ctx, name, unit, dir, params, n_params);
 	struct metric m = {
 		.name = (char *)name,
-		.unit = (char *)unit,
+		.unit = (char *)metric_unit_name(unit),
 		.dir = dir,
 		.params = (struct mparam *)params,
 		.n_params = n_params,
@@ -77,6 +91,80 @@ void exp_record(struct exp_ctx *ctx, const char *name, const char *unit, enum di
 	malloc_trim(0);
 }
 
+void exp_forms(const struct experiment *exp, const struct ev_form *out[4])
+{
+	size_t n = 0;
+	if (exp && exp->forms)
+		out[n++] = exp->forms;
+	out[n++] = limit_forms;
+	out[n++] = ev_forms_common;
+	out[n] = NULL;
+}
+
+#ifdef PTLAB_TESTING
+/* A message whose form no table of the experiment holds, or short of values, is a bug. */
+static void check_msg(const struct exp_ctx *ctx, const struct ev_msg *m)
+{
+	if (!ctx->forms)
+		return;
+	const char *text = m->form ? ev_form_find(ctx->forms, m->form) : NULL;
+	if ((m->form && !text) ||
+	    (text && (ev_form_arity(text) < 0 || (size_t)ev_form_arity(text) > m->n_vals))) {
+		fprintf(stderr, "ptlab: form %s is not declared or short of values\n", m->form);
+		abort();
+	}
+	for (size_t i = 0; i < m->n_vals; i++)
+		if (m->vals[i].type == EV_MSG && m->vals[i].msg)
+			check_msg(ctx, m->vals[i].msg);
+}
+#else
+#define check_msg(ctx, m) ((void)(ctx), (void)(m))
+#endif
+
+/* {"t": type, key: value, "m": message} */
+static json_t *msg_record(const struct exp_ctx *ctx, const char *type, const char *key,
+			  const char *value, const struct ev_msg *m)
+{
+	check_msg(ctx, m);
+	json_t *o = json_object();
+	json_object_set_new(o, "t", json_string(type));
+	if (key)
+		json_object_set_new(o, key, json_string(value));
+	json_object_set_new(o, "m", json_from_msg(m));
+	return o;
+}
+
+void exp_observe_msg(struct exp_ctx *ctx, const char *name, const struct ev_msg *m)
+{
+	send(ctx, msg_record(ctx, "obs", "name", name, m));
+}
+
+void exp_fact(struct exp_ctx *ctx, const char *name, bool yes)
+{
+	exp_observe(ctx, name, NULL, ev_yesno(yes));
+}
+
+void exp_skip_msg(struct exp_ctx *ctx, const char *what, const struct ev_msg *m)
+{
+	send(ctx, msg_record(ctx, "skip", "what", what, m));
+}
+
+static int end_with(struct exp_ctx *ctx, const char *outcome, int code, const struct ev_msg *m)
+{
+	send(ctx, msg_record(ctx, "end", "outcome", outcome, m));
+	return code;
+}
+
+int exp_unsupported_msg(struct exp_ctx *ctx, const struct ev_msg *m)
+{
+	return end_with(ctx, "skipped", -ENOTSUP, m);
+}
+
+int exp_fail_msg(struct exp_ctx *ctx, const struct ev_msg *m)
+{
+	return end_with(ctx, "failed", -EIO, m);
+}
+
 __attribute__((format(printf, 1, 0))) static char *vformat(const char *fmt, va_list ap)
 {
 	char *s;
@@ -85,61 +173,17 @@ __attribute__((format(printf, 1, 0))) static char *vformat(const char *fmt, va_l
 	return s;
 }
 
-void exp_observe(struct exp_ctx *ctx, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *v = vformat(fmt, ap);
-	va_end(ap);
-	send(ctx, text_record("obs", "name", name, "value", v));
-	free(v);
-}
-
-void exp_skip(struct exp_ctx *ctx, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *v = vformat(fmt, ap);
-	va_end(ap);
-	send(ctx, text_record("skip", "what", what, "reason", v));
-	free(v);
-}
-
 void exp_progress(struct exp_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *v = vformat(fmt, ap);
 	va_end(ap);
-	send(ctx, text_record("progress", "text", v, NULL, NULL));
+	json_t *o = json_object();
+	json_object_set_new(o, "t", json_string("progress"));
+	json_object_set_new(o, "text", json_string(v));
+	send(ctx, o);
 	free(v);
-}
-
-__attribute__((format(printf, 4, 0))) static int end_with(struct exp_ctx *ctx, const char *outcome,
-							  int code, const char *fmt, va_list ap)
-{
-	char *v = vformat(fmt, ap);
-	send(ctx, text_record("end", "outcome", outcome, "reason", v));
-	free(v);
-	return code;
-}
-
-int exp_unsupported(struct exp_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = end_with(ctx, "skipped", -ENOTSUP, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int exp_fail(struct exp_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int r = end_with(ctx, "failed", -EIO, fmt, ap);
-	va_end(ap);
-	return r;
 }
 
 int exp_cpu(const struct exp_ctx *ctx, size_t i)

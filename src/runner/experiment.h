@@ -20,7 +20,9 @@
 
 #include "core/cleanup.h"
 #include "core/clock.h"
+#include "core/evidence.h"
 #include "core/param.h"
+#include "runner/chart.h"
 #include "core/sampler.h"
 #include "model/run.h"
 
@@ -33,6 +35,9 @@ struct exp_ctx {
 	size_t n_cpus;
 	const char *self_exe; /* a program that exits at once when run with PTLAB_EXEC_PROBE */
 	struct clock_info clock;
+	/* The forms the experiment may use: its own, core/limit's, the common ones. */
+	const struct ev_form *const *forms;
+	const struct figure_decl *figures; /* the experiment's declared figures */
 };
 
 /* argv[1] that makes ptlab exit at once: the exec probe of `create`. */
@@ -71,7 +76,23 @@ struct experiment {
 	 */
 	uint64_t (*deadline)(const void *params);
 	bool quick_suite; /* part of the default `ptlab` run */
+	/*
+	 * The sentences its observations, skips and reasons are phrased with
+	 * (core/evidence.h), ending with {NULL, NULL}; NULL for none.
+	 */
+	const struct ev_form *forms;
+	/*
+	 * Every figure it records (model/run.h), ending with names NULL. The
+	 * claims, the charts and the tests refer only to declared figures; the
+	 * test build aborts on a record of an undeclared one.
+	 */
+	const struct figure_decl *figures;
+	/* The charts of the HTML report (runner/chart.h), ending with id NULL; NULL: none. */
+	const struct chart_decl *charts;
 };
+
+/* What every experiment's evidence may be phrased with besides its own forms. */
+void exp_forms(const struct experiment *exp, const struct ev_form *out[4]);
 
 /*
  * Sends a metric: name, unit of one operation, direction, the samples
@@ -80,19 +101,34 @@ struct experiment {
  * conditions) adds a round to it: the runner merges the two, keeping the
  * sample count of each round.
  */
-void exp_record(struct exp_ctx *ctx, const char *name, const char *unit, enum direction dir,
+void exp_record(struct exp_ctx *ctx, const char *name, enum metric_unit unit, enum direction dir,
 		const struct sample_set *s, const struct mparam *params, size_t n_params);
-void exp_observe(struct exp_ctx *ctx, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void exp_skip(struct exp_ctx *ctx, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* A line of progress, shown by the runner on stderr when progress is on. */
-void exp_progress(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Evidence (core/evidence.h): an observation, a skip, the end of the
+ * experiment, each a form of the experiment's table (or of core/limit's,
+ * or a common one; NULL for bare values) and typed values:
+ *
+ *     exp_observe(ctx, "iso.crash_process.signal", "crash.whole", ev_signal(SIGSEGV));
+ *     exp_fact(ctx, "iso.crash_process", holds);
+ *     exp_skip(ctx, "fork parent_bytes=4GiB", "create.no_memory", ev_num(need, "bytes"));
+ *     return exp_unsupported(ctx, NULL, ev_nested(limit_note(LIMIT_FD, err, &note)));
+ *
+ * The test build aborts on a form the experiment's tables lack, or given
+ * fewer values than its template reads.
+ */
+void exp_observe_msg(struct exp_ctx *ctx, const char *name, const struct ev_msg *m);
+void exp_skip_msg(struct exp_ctx *ctx, const char *what, const struct ev_msg *m);
+int exp_unsupported_msg(struct exp_ctx *ctx, const struct ev_msg *m);
+int exp_fail_msg(struct exp_ctx *ctx, const struct ev_msg *m);
+#define exp_observe(ctx, name, form, ...) exp_observe_msg(ctx, name, &EV_MSG_OF(form, __VA_ARGS__))
+#define exp_skip(ctx, what, form, ...) exp_skip_msg(ctx, what, &EV_MSG_OF(form, __VA_ARGS__))
+#define exp_unsupported(ctx, form, ...) exp_unsupported_msg(ctx, &EV_MSG_OF(form, __VA_ARGS__))
+#define exp_fail(ctx, form, ...) exp_fail_msg(ctx, &EV_MSG_OF(form, __VA_ARGS__))
+/* A fact the experiment decided: the word yes or no. */
+void exp_fact(struct exp_ctx *ctx, const char *name, bool yes);
 
-/* Ends the experiment as skipped or failed with a reason; return its value from run(). */
-int exp_unsupported(struct exp_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int exp_fail(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line of progress, shown by the runner on stderr when progress is on (not evidence). */
+void exp_progress(struct exp_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The i-th CPU the experiment may use (wrapping around the list). */
 int exp_cpu(const struct exp_ctx *ctx, size_t i);

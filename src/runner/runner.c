@@ -91,7 +91,11 @@ experiment_main(const struct runner_opts *opts, const struct experiment *exp, co
 	snprintf(title, sizeof(title), "ptlab-%s", exp->name);
 	prctl(PR_SET_NAME, title); /* `ps` shows what runs */
 
+	const struct ev_form *forms[4];
+	exp_forms(exp, forms);
 	struct exp_ctx ctx = {
+		.forms = forms,
+		.figures = exp->figures,
 		.out_fd = fd,
 		.preset = opts->preset,
 		.seed = opts->seed,
@@ -109,8 +113,9 @@ experiment_main(const struct runner_opts *opts, const struct experiment *exp, co
 struct intake {
 	struct exp_result *out;
 	bool progress;
-	char *end_reason, *end_outcome; /* from exp_unsupported() / exp_fail() */
-	char *buf;			/* bytes read, up to an incomplete last line */
+	struct ev_msg end_reason; /* from exp_unsupported() / exp_fail() */
+	char *end_outcome;
+	char *buf; /* bytes read, up to an incomplete last line */
 	size_t len, cap;
 };
 
@@ -136,18 +141,26 @@ static void take_record(const char *line, struct intake *in)
 		if (metric_from_json(json_object_get(o, "m"), &m, err, sizeof(err)) == 0)
 			exp_result_merge_metric(in->out, &m); /* rounds of one figure */
 		metric_free(&m);
-	} else if (strcmp(t, "obs") == 0) {
-		exp_result_add_obs(in->out, field(o, "name"), field(o, "value"));
-	} else if (strcmp(t, "skip") == 0) {
-		exp_result_add_skip(in->out, field(o, "what"), field(o, "reason"));
 	} else if (strcmp(t, "progress") == 0) {
 		if (in->progress)
 			fprintf(stderr, "  %s: %s\n", in->out->name, field(o, "text"));
-	} else if (strcmp(t, "end") == 0) {
-		free(in->end_reason);
-		free(in->end_outcome);
-		in->end_reason = xstrdup(field(o, "reason"));
-		in->end_outcome = xstrdup(field(o, "outcome"));
+	} else {
+		struct ev_msg m = { 0 };
+		char err[256];
+		if (msg_from_json(json_object_get(o, "m"), &m, err, sizeof(err)) == 0) {
+			if (strcmp(t, "obs") == 0 && field(o, "name")) {
+				exp_result_add_obs(in->out, field(o, "name"), &m);
+			} else if (strcmp(t, "skip") == 0 && field(o, "what")) {
+				exp_result_add_skip(in->out, field(o, "what"), &m);
+			} else if (strcmp(t, "end") == 0 && field(o, "outcome")) {
+				ev_msg_free(&in->end_reason);
+				free(in->end_outcome);
+				in->end_reason = m;
+				m = (struct ev_msg){ 0 };
+				in->end_outcome = xstrdup(field(o, "outcome"));
+			}
+		}
+		ev_msg_free(&m);
 	}
 	json_decref(o);
 }
@@ -266,32 +279,25 @@ static int reap_all(pid_t pid, int *status_of_pid)
 }
 
 static void decode_end(struct exp_result *out, int status, bool timed_out, bool interrupted,
-		       const char *end_outcome, const char *end_reason, uint64_t deadline_ns)
+		       const char *end_outcome, const struct ev_msg *end_reason,
+		       uint64_t deadline_ns)
 {
 	struct unit_end end;
 	unit_decode_status(status, &end);
 	out->exit_code = end.code;
 	out->signal = 0;
 	if (timed_out) {
-		char d[32];
 		out->outcome = OUTCOME_TIMED_OUT;
-		units_format_exact((int64_t)deadline_ns, UNIT_DURATION, d, sizeof(d));
-		char *why = xasprintf(_("killed after its deadline of %s"), d);
-		exp_result_set_reason(out, why);
-		free(why);
+		exp_result_set_reason(out,
+				      &EV_MSG_OF("runner.deadline", ev_num(deadline_ns, "ns")));
 	} else if (interrupted) {
-		const char *sig = sigabbrev_np(runner_interrupt_signal());
 		out->outcome = OUTCOME_INTERRUPTED;
-		char *why = xasprintf(_("stopped by SIG%s"), sig ? sig : "?");
-		exp_result_set_reason(out, why);
-		free(why);
+		exp_result_set_reason(
+			out, &EV_MSG_OF("runner.stopped", ev_signal(runner_interrupt_signal())));
 	} else if (end.signalled) {
 		out->outcome = OUTCOME_CRASHED;
 		out->signal = end.signal;
-		char *why = xasprintf(_("killed by signal %d (%s)"), out->signal,
-				      strsignal(out->signal));
-		exp_result_set_reason(out, why);
-		free(why);
+		exp_result_set_reason(out, &EV_MSG_OF("runner.killed", ev_signal(out->signal)));
 	} else if (out->exit_code == EXP_EXIT_OK) {
 		out->outcome = OUTCOME_OK;
 	} else if (out->exit_code == EXP_EXIT_SKIPPED && end_outcome &&
@@ -300,13 +306,11 @@ static void decode_end(struct exp_result *out, int status, bool timed_out, bool 
 		exp_result_set_reason(out, end_reason);
 	} else {
 		out->outcome = OUTCOME_FAILED;
-		if (end_reason) {
+		if (end_outcome)
 			exp_result_set_reason(out, end_reason);
-		} else {
-			char *why = xasprintf(_("exited with status %d"), out->exit_code);
-			exp_result_set_reason(out, why);
-			free(why);
-		}
+		else
+			exp_result_set_reason(out,
+					      &EV_MSG_OF("runner.exit", ev_count(out->exit_code)));
 	}
 }
 
@@ -328,17 +332,12 @@ static void record_params(const struct experiment *exp, const void *params, stru
  */
 static void not_started(struct exp_result *out, enum limit_op op, int err)
 {
-	char why[256];
+	struct ev_note note;
 	bool limit = err == -EAGAIN || err == -EMFILE || err == -ENFILE || err == -ENOMEM;
 	out->outcome = limit ? OUTCOME_SKIPPED : OUTCOME_FAILED;
-	if (limit) {
-		char *text = xasprintf(_("cannot start the experiment process: %s"),
-				       limit_explain(op, err, why, sizeof(why)));
-		exp_result_set_reason(out, text);
-		free(text);
-	} else {
-		exp_result_set_reason(out, strerror(-err));
-	}
+	exp_result_set_reason(out, &EV_MSG_OF("runner.start",
+					      ev_nested(limit ? limit_note(op, err, &note)
+							      : &EV_MSG_OF(NULL, ev_errno(err)))));
 }
 
 int runner_run(const struct runner_opts *opts, const struct experiment *exp, const void *params,
@@ -365,7 +364,7 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	if (runner_interrupted()) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		out->outcome = OUTCOME_NOT_RUN;
-		exp_result_set_reason(out, _("the run was interrupted before this experiment"));
+		exp_result_set_reason(out, &(struct ev_msg){ .form = "runner.not_run" });
 		return 0;
 	}
 	if (opts->progress)
@@ -455,9 +454,9 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	cleanup_release(NULL); /* every named object the experiment recorded */
 
 	out->duration_ns = clock_now_ns() - t0;
-	decode_end(out, status, timed_out, stopped, in.end_outcome, in.end_reason, deadline);
+	decode_end(out, status, timed_out, stopped, in.end_outcome, &in.end_reason, deadline);
 	free(in.buf);
-	free(in.end_reason);
+	ev_msg_free(&in.end_reason);
 	free(in.end_outcome);
 	return 0;
 }
