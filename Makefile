@@ -93,7 +93,7 @@ test: ptlab $(BUILD)/tests/ptlab-tests
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		build/asan/ptlab build/asan/tests/ptlab-tests
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3} ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		PTLAB_BIN=$(CURDIR)/build/asan/ptlab build/asan/tests/ptlab-tests
 
 # The suites whose code runs threads that share memory, one at a time

@@ -986,6 +986,8 @@ Suite *json_suite(void)
 	tcase_add_test(tc, test_old_runs_load);
 	tcase_add_loop_test(tc, test_bad_documents, 0,
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	/* The real runs are megabytes each; under ASan on a busy machine that takes seconds. */
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
