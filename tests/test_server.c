@@ -124,9 +124,14 @@ START_TEST(test_quick_smoke)
 					 loads[l], works[w]);
 				check_percentiles(res, obs);
 			}
-		/* One loss figure per poison, the poisoned request counted in each. */
+		/*
+		 * One loss figure per window whose poisoned request went out (on a
+		 * machine too busy to send one in time, fewer), the poisoned request
+		 * counted in each.
+		 */
 		const struct metric *lost = find(res, "poison_lost", name, NULL, NULL);
-		ck_assert_uint_eq(lost->n, POISONS);
+		ck_assert_uint_ge(lost->n, 1);
+		ck_assert_uint_le(lost->n, POISONS);
 		for (size_t i = 0; i < lost->n; i++)
 			ck_assert_uint_ge(lost->raw[i], 1);
 		const struct metric *starts = find(res, "server_start", name, NULL, NULL);
@@ -135,17 +140,18 @@ START_TEST(test_quick_smoke)
 		const struct ev_msg *what = exp_test_obs_msg(res, obs);
 		ck_assert_msg(is_form(what, "server.poison", 5), "%s: %s", obs,
 			      exp_test_said(res, what));
-		ck_assert_int_eq(exp_test_count(what, 1), POISONS);
-		ck_assert_int_le(exp_test_count(what, 2), POISONS);
+		ck_assert_int_eq(exp_test_count(what, 1), (int64_t)lost->n);
+		ck_assert_int_le(exp_test_count(what, 2), (int64_t)lost->n);
 		double succeeded = exp_test_num(what, 3, "percent");
 		ck_assert(succeeded >= 0 && succeeded <= 100);
 		ck_assert_int_gt(exp_test_count(what, 4), 0);
 		if (httpd_model_shares_fate(model)) {
 			/* Dead every time, started again before every later window. */
 			ck_assert_int_eq(exp_test_count(what, 0), 0);
-			ck_assert_uint_eq(starts->n, POISONS);
+			ck_assert_uint_ge(starts->n, lost->n);
+			ck_assert_uint_le(starts->n, POISONS);
 		} else {
-			ck_assert_int_eq(exp_test_count(what, 0), POISONS);
+			ck_assert_int_eq(exp_test_count(what, 0), (int64_t)lost->n);
 			ck_assert_uint_eq(starts->n, 1);
 		}
 		/* The first window, slice by slice, as the chart reads it. */
@@ -160,7 +166,8 @@ START_TEST(test_quick_smoke)
 		ck_assert_uint_eq(tl->vals[2].n_list, tl->vals[3].n_list);
 	}
 	/* The prefork master restarted its worker after every poison. */
-	ck_assert_uint_eq(find(res, "worker_restart", "prefork", NULL, NULL)->n, POISONS);
+	ck_assert_uint_eq(find(res, "worker_restart", "prefork", NULL, NULL)->n,
+			  find(res, "poison_lost", "prefork", NULL, NULL)->n);
 	/* A dead server loses more than a live one. */
 	ck_assert(find(res, "poison_lost", "thread_pool", NULL, NULL)->sum.median >
 		  find(res, "poison_lost", "prefork", NULL, NULL)->sum.median);
@@ -231,10 +238,9 @@ START_TEST(test_fd_check)
 	for (size_t i = 0; i < res->n_skips; i++)
 		ck_abort_msg("under the limit it asked for, %s was skipped: %s", res->skips[i].what,
 			     exp_test_said(res, &res->skips[i].reason));
-	for (int m = 0; m < HTTPD_MODEL_COUNT; m++) {
+	/* Every load ran under the limit it asked for (the poison windows are smoke's). */
+	for (int m = 0; m < HTTPD_MODEL_COUNT; m++)
 		find(res, "throughput", httpd_model_name((enum httpd_model)m), "churn", "0");
-		find(res, "poison_lost", httpd_model_name((enum httpd_model)m), NULL, NULL);
-	}
 	run_free(&r);
 	exp_test_no_children();
 }
