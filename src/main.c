@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -878,23 +879,42 @@ static int cmd_claims(const struct options *o)
 	return 0;
 }
 
-static const char *rule_text(enum claim_kind k)
+static const char *rule_text(const struct claim *c)
 {
-	switch (k) {
+	if (c->speedup)
+		return N_(
+			"Each kind's speed-up: its time with one unit over its time with N units "
+			"(the most that do not outnumber the CPUs), with a 95% bootstrap interval, "
+			"set against 1 and against N (the ideal). observed: both kinds' intervals "
+			"lie above 1; not observed: either lies at or below 1; inconclusive "
+			"otherwise. The process/thread ratio of the times with N units is shown "
+			"as context, not judged.");
+	if (c->kind == CLAIM_TREND && c->baseline)
+		return N_(
+			"The gap between the process and the thread round trip (each net of "
+			"the same work alone) at every working set, at least 3 sizes. Its growth "
+			"from the smallest to the largest size, as 1 + growth over a process "
+			"round trip beyond the work at the smallest, has a 95% bootstrap interval "
+			"read by the ratio rule: holds when the gap grows by T or more, negligible "
+			"when it stays flat within E (a fixed cost), reversed when it shrinks. "
+			"The fixed gap and the slope are shown beside it.");
+	switch (c->kind) {
 	case CLAIM_RATIO:
-		return N_(
-			"The ratio of the process median to the thread median, with a 95% "
-			"bootstrap "
-			"interval. holds: ratio >= T and the interval's lower end > E; negligible: "
-			"the whole interval inside [1/E, E]; reversed: ratio <= 1/T and the upper "
-			"end < 1/E; holds/reversed (small): the interval excludes 1 but the effect "
-			"is smaller; inconclusive otherwise.");
+		return N_("The ratio of the process median to the thread median, with a 95% "
+			  "bootstrap interval, from at least 10 samples a side. The whole interval "
+			  "must lie in one band: holds: the lower end > E and ratio >= T (small: "
+			  "ratio < T); negligible: inside [1/E, E]; reversed: the upper end < 1/E "
+			  "and ratio <= 1/T (small: ratio > 1/T); inconclusive when it reaches "
+			  "across E or 1/E, so that no two runs whose intervals overlap give "
+			  "opposite "
+			  "verdicts.");
 	case CLAIM_TREND:
-		return N_(
-			"Each figure is fitted to a line against the condition (slope per GiB, "
-			"R²), and its growth from the smallest to the largest condition is a ratio "
-			"with a 95% interval. holds: the process side grows by at least T along a "
-			"line with R² >= 0.8 while the thread side does not.");
+		return N_("Each figure is fitted to a line against the condition (slope per GiB, "
+			  "R²), from at least 3 sizes, and its growth from the smallest to the "
+			  "largest condition is a ratio with a confidence interval of 95%. holds: "
+			  "the process side "
+			  "grows by at least T along a line with R² >= 0.8 while the thread side "
+			  "does not.");
 	case CLAIM_FACT:
 		return N_("A fact: observed or not observed, with what was seen.");
 	case CLAIM_NUANCED:
@@ -905,6 +925,42 @@ static const char *rule_text(enum claim_kind k)
 			"A table of figures, one per mechanism, against the machine's own limit.");
 	}
 	return "";
+}
+
+/*
+ * A nuanced claim's parts, grouped by question, each fact part with the
+ * word it expects; and the attribution where the claim has a control.
+ */
+static void explain_parts(const struct claim *c)
+{
+	if (c->questions)
+		report_wrap(stdout,
+			    _("Each question gets its own verdict from its parts: the class they "
+			      "all share, else inconclusive, naming the parts that disagree. The "
+			      "claim's verdict is the questions' common one, else split."),
+			    2, 80);
+	for (const struct claim_question *q = c->questions; q && q->key; q++) {
+		report_wrap(stdout, _(q->label), 2, 80);
+		for (const struct claim_part *p = c->parts; p && p->label; p++)
+			if (p->question && strcmp(p->question, q->key) == 0)
+				report_wrap(stdout, _(p->label), 4, 80);
+	}
+	for (const struct claim_part *p = c->parts; p && p->label; p++) {
+		if (!p->fact_obs || c->questions)
+			continue;
+		char *text = xasprintf(_("%s: a fact (%s), expected \"%s\""), _(p->label),
+				       p->fact_obs, p->expect);
+		report_wrap(stdout, text, 2, 80);
+		free(text);
+	}
+	if (c->control)
+		report_wrap(stdout,
+			    _("Attribution: where a process that shares its parent's address space "
+			      "(clone with CLONE_VM, without CLONE_THREAD) was measured beside the "
+			      "process and the thread, the share of the process-thread gap it "
+			      "explains, (process - control) / (process - thread), with a 95% "
+			      "bootstrap interval."),
+			    2, 80);
 }
 
 static int cmd_explain(const struct options *o)
@@ -938,11 +994,12 @@ static int cmd_explain(const struct options *o)
 	if (e)
 		printf(_("  (experiment %s; run it with 'ptlab run %s')\n"), e->name, e->name);
 	printf("\n%s\n", _("Verdict rule:"));
-	report_wrap(stdout, _(rule_text(c->kind)), 2, 80);
+	report_wrap(stdout, _(rule_text(c)), 2, 80);
 	if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND)
 		printf(_("  T = %.2f, E = %.2f.\n"),
 		       c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
 		       c->margin > 0 ? c->margin : CLAIM_MARGIN);
+	explain_parts(c);
 	if (c->why && c->why->id) {
 		printf("\n");
 		report_wrap(
@@ -1263,10 +1320,16 @@ static int finish_stdout(int status)
 {
 	bool earlier = ferror(stdout) != 0;
 	int err = stdout_error;
+	/*
+	 * A write stdio made on its own (a full buffer) failed, its errno since
+	 * lost: a pipe whose reader is gone says so to poll() (POLLERR).
+	 */
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	bool reader_gone = earlier && poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 	if (fclose(stdout) != 0 && !err)
 		err = errno ? errno : EIO;
 	if (earlier && !err)
-		err = EIO; /* a write failed, its cause unknown */
+		err = reader_gone ? EPIPE : EIO; /* else a write failed, its cause unknown */
 	if (err == 0 || err == EPIPE)
 		return status;
 	msg_error(_("cannot write the standard output: %s"), strerror(err));

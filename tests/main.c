@@ -18,7 +18,7 @@ int main(void)
 		isolation_suite, crash_suite,  memory_suite,  sync_suite,     parallel_suite,
 		http_suite,	 hist_suite,   httpd_suite,   loadgen_suite,  server_suite,
 		svg_suite,	 html_suite,   formats_suite, compare_suite,  po_suite,
-		cli_suite,	 robust_suite, limit_suite,   evidence_suite,
+		cli_suite,	 robust_suite, limit_suite,   evidence_suite, tracepoint_suite,
 	};
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
 		srunner_add_suite(sr, more[i]());

@@ -42,5 +42,6 @@ Suite *compare_suite(void);
 Suite *po_suite(void);
 Suite *cli_suite(void);
 Suite *robust_suite(void);
+Suite *tracepoint_suite(void);
 
 #endif

@@ -115,16 +115,18 @@ START_TEST(test_rule_outcomes)
 {
 	static const struct rule_case k[] = {
 		{ 2.0, 1.8, 2.2, V_HOLDS },
-		{ 1.15, 1.05, 1.2, V_HOLDS_SMALL },
+		{ 1.15, 1.12, 1.2, V_HOLDS_SMALL },
 		{ 1.0, 0.95, 1.05, V_NEGLIGIBLE },
 		{ 0.5, 0.45, 0.55, V_REVERSED },
-		{ 0.87, 0.83, 0.95, V_REVERSED_SMALL },
+		{ 0.87, 0.83, 0.9, V_REVERSED_SMALL },
 		{ 1.2, 0.5, 3.0, V_INCONCLUSIVE },
 		/* Big effect but the interval reaches below 1: no verdict. */
 		{ 3.0, 0.9, 10.0, V_INCONCLUSIVE },
-		/* Big effect whose interval stays above 1 but not above E. */
-		{ 1.5, 1.05, 2.0, V_HOLDS_SMALL },
-		{ 0.6, 0.5, 0.95, V_REVERSED_SMALL },
+		/* The interval excludes 1 but reaches into the margin: it straddles E. */
+		{ 1.15, 1.05, 1.2, V_INCONCLUSIVE },
+		{ 1.5, 1.05, 2.0, V_INCONCLUSIVE },
+		{ 0.87, 0.83, 0.95, V_INCONCLUSIVE },
+		{ 0.6, 0.5, 0.95, V_INCONCLUSIVE },
 		/* An interval with no upper end still holds. */
 		{ 3.0, 2.0, INFINITY, V_HOLDS },
 	};
@@ -136,29 +138,80 @@ START_TEST(test_rule_boundaries)
 {
 	const double t = CLAIM_THRESHOLD, e = CLAIM_MARGIN;
 	const struct rule_case k[] = {
-		/* holds: ratio >= T (inclusive) and lo > E (strict). */
+		/* holds: lo > E (strict), then ratio >= T (inclusive) or small. */
 		{ t, 1.15, 1.4, V_HOLDS },
 		{ nextafter(t, 0), 1.15, 1.4, V_HOLDS_SMALL },
-		{ t, e, 1.4, V_HOLDS_SMALL },
+		{ t, e, 1.4, V_INCONCLUSIVE },
 		{ t, nextafter(e, 2), 1.4, V_HOLDS },
-		/* reversed: ratio <= 1/T (inclusive) and hi < 1/E (strict). */
+		{ 1.12, nextafter(e, 2), 1.4, V_HOLDS_SMALL },
+		/* reversed: hi < 1/E (strict), then ratio <= 1/T (inclusive) or small. */
 		{ 1.0 / t, 0.7, 0.9, V_REVERSED },
 		{ nextafter(1.0 / t, 1), 0.7, 0.9, V_REVERSED_SMALL },
-		{ 1.0 / t, 0.7, 1.0 / e, V_REVERSED_SMALL },
+		{ 1.0 / t, 0.7, 1.0 / e, V_INCONCLUSIVE },
+		{ 1.0 / t, 0.7, nextafter(1.0 / e, 0), V_REVERSED },
 		/* negligible: the whole interval inside [1/E, E], ends included. */
 		{ 1.0, 1.0 / e, e, V_NEGLIGIBLE },
 		{ 1.0, 1.0 / e, nextafter(e, 2), V_INCONCLUSIVE },
 		{ 1.0, nextafter(1.0 / e, 0), e, V_INCONCLUSIVE },
 		{ 1.05, 1.01, e, V_NEGLIGIBLE },
-		{ 1.05, 1.01, nextafter(e, 2), V_HOLDS_SMALL },
-		/* small: the interval must exclude 1 strictly. */
+		/* The point beyond E, the interval reaching into the margin: no verdict. */
+		{ 1.2, 1.01, nextafter(e, 2), V_INCONCLUSIVE },
 		{ 1.2, 1.0, 1.3, V_INCONCLUSIVE },
 		{ 0.85, 0.7, 1.0, V_INCONCLUSIVE },
 		/* A point interval. */
 		{ 1.0, 1.0, 1.0, V_NEGLIGIBLE },
+		{ e, e, e, V_NEGLIGIBLE },
+		{ nextafter(e, 2), nextafter(e, 2), nextafter(e, 2), V_HOLDS_SMALL },
 		{ 8.0, 8.0, 8.0, V_HOLDS },
 	};
 	check_rule(k, sizeof(k) / sizeof(k[0]), t, e);
+}
+END_TEST
+
+/*
+ * The rule holds still: two intervals that overlap (two runs of one claim
+ * whose intervals share a value) never land one in holds (either size) and
+ * the other in negligible or reversed (either size). Checked on a grid of
+ * intervals around every boundary.
+ */
+START_TEST(test_rule_no_flip)
+{
+	const double t = CLAIM_THRESHOLD, e = CLAIM_MARGIN;
+	const double edges[] = { 1.0 / t, 1.0 / e, 1.0, e, t };
+	double pts[64];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		for (int d = -3; d <= 3; d++)
+			pts[n++] = edges[i] * (1.0 + 0.01 * d);
+	pts[n++] = 0.3;
+	pts[n++] = 3.0;
+	size_t firm = 0;
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = 0; b < n; b++)
+			for (size_t c = 0; c < n; c++)
+				for (size_t d = 0; d < n; d++) {
+					double lo1 = pts[a], hi1 = pts[b], lo2 = pts[c],
+					       hi2 = pts[d];
+					if (lo1 > hi1 || lo2 > hi2 || hi1 < lo2 || hi2 < lo1)
+						continue;
+					/* Each point estimate anywhere inside its interval. */
+					struct ratio_ci r1 = { lo1, lo1, hi1 },
+							r2 = { hi2, lo2, hi2 };
+					enum verdict_status s1 = verdict_ratio_rule(&r1, t, e);
+					enum verdict_status s2 = verdict_ratio_rule(&r2, t, e);
+					unsigned m1 = VS(s1), m2 = VS(s2);
+					bool h1 = m1 & VS_HOLDS, h2 = m2 & VS_HOLDS;
+					bool r1_ = m1 & VS_REVERSED, r2_ = m2 & VS_REVERSED;
+					bool n1 = s1 == V_NEGLIGIBLE, n2 = s2 == V_NEGLIGIBLE;
+					firm += s1 != V_INCONCLUSIVE;
+					ck_assert_msg(!(h1 && (n2 || r2_)) &&
+							      !(h2 && (n1 || r1_)) &&
+							      !(n1 && r2_) && !(n2 && r1_),
+						      "[%g, %g] %s against [%g, %g] %s", lo1, hi1,
+						      verdict_status_name(s1), lo2, hi2,
+						      verdict_status_name(s2));
+				}
+	ck_assert_uint_gt(firm, 1000);
 }
 END_TEST
 
@@ -290,13 +343,27 @@ START_TEST(test_judge_one_sample)
 	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
 	ck_assert_ptr_nonnull(strstr(v.reason, "pthread_create"));
 
+	/* An interval, but fewer samples than a verdict needs: inconclusive, and what settles it. */
+	struct run r4;
+	e = create_run(&r4);
+	add_timing(e, "fork", 0, 160000, 0.01, CLAIM_VERDICT_SAMPLES - 1, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.01, CLAIM_VERDICT_SAMPLES, 1, 0);
+	judge("create.cost", &r4, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert(isfinite(v.ratio.lo) && v.ratio.lo > CLAIM_MARGIN);
+	ck_assert_ptr_nonnull(strstr(v.reason, "too few samples"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "--full"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "samples parameter"));
+	run_free(&r4);
+
 	/* At the minimum, a verdict. */
 	struct run r3;
 	e = create_run(&r3);
-	add_timing(e, "fork", 0, 160000, 0.01, CLAIM_MIN_SAMPLES, 1, 0);
-	add_timing(e, "pthread_create", 0, 20000, 0.01, CLAIM_MIN_SAMPLES, 1, 0);
+	add_timing(e, "fork", 0, 160000, 0.01, CLAIM_VERDICT_SAMPLES, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.01, CLAIM_VERDICT_SAMPLES, 1, 0);
 	judge("create.cost", &r3, &v);
 	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_str_eq(v.reason, "");
 	run_free(&r);
 	run_free(&r2);
 	run_free(&r3);
@@ -544,50 +611,280 @@ static void add_switch(struct exp_result *e, const char *name, const char *kind,
 	free(raw);
 }
 
-START_TEST(test_ratio_per_size)
+/* switch.tlb's figures at working sets 0, 1 and 4 MiB: process, thread, and the work alone. */
+static struct exp_result *tlb_run(struct run *r, const double p[3], const double t[3])
+{
+	static const int64_t ws[3] = { 0, MIB, 4 * MIB };
+	static const double alone[3] = { 1, 3000, 9000 };
+	run_init(r);
+	r->seed = 7;
+	struct exp_result *e = run_add_result(r, "switch");
+	/* Largest size first: the lines come out ascending all the same. */
+	for (size_t i = 3; i-- > 0;) {
+		add_switch(e, "futex", "process", ws[i], p[i]);
+		add_switch(e, "futex", "thread", ws[i], t[i]);
+		add_switch(e, "alone", NULL, ws[i], alone[i]);
+	}
+	return e;
+}
+
+/* The gap grows by 14 µs, against a 40 µs process round trip at 4 MiB: ×1.35, holds. */
+START_TEST(test_gap_grows)
 {
 	struct run r;
+	tlb_run(&r, (const double[]){ 12000, 20000, 40000 },
+		(const double[]){ 6000, 10000, 20000 });
+	struct verdict v;
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_str_eq(v.reason, "");
+	ck_assert(v.gap.set);
+	ck_assert_uint_eq(v.gap.n_sizes, 3);
+	ck_assert_double_eq(v.gap.x0, 0);
+	ck_assert_double_eq(v.gap.x1, (double)(4 * MIB));
+	/* The fixed gap at the smallest size, and its growth, with intervals around them. */
+	ck_assert_double_eq_tol(v.gap.fixed, 6000, 1e-6);
+	ck_assert(v.gap.fixed_lo <= 6000 && 6000 <= v.gap.fixed_hi);
+	ck_assert_double_eq_tol(v.gap.growth, 14000, 1e-6);
+	ck_assert(v.gap.growth_lo > 12000 && v.gap.growth_hi < 16000);
+	ck_assert(v.gap.slope_lo > 0 && v.gap.slope >= v.gap.slope_lo &&
+		  v.gap.slope <= v.gap.slope_hi);
+	ck_assert_double_eq_tol(v.ratio.ratio, 1.0 + 14000.0 / 40000.0, 1e-9);
+	ck_assert(v.ratio.lo > CLAIM_MARGIN);
+	/* The lines: the ratio at every size, each side net of the work alone. */
+	ck_assert_uint_eq(v.n_lines, 3);
+	ck_assert_double_eq(v.lines[1].x0, (double)MIB);
+	ck_assert_int_eq(v.lines[0].grows, V_HOLDS);
+	ck_assert_double_eq_tol(v.lines[2].a_net, 31000, 1e-6);
+	ck_assert_double_eq_tol(v.lines[2].b_net, 11000, 1e-6);
+	ck_assert_str_eq(v.a.kind, "process");
+	ck_assert_double_eq_tol(v.a.sum.median, 40000, 1e-6);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * The gap stays at 6 µs while the gross ratio at the largest size falls
+ * toward 1 (×1.25): the old rule's dilution. Negligible: a fixed cost.
+ */
+START_TEST(test_gap_flat)
+{
+	struct run r;
+	tlb_run(&r, (const double[]){ 12000, 20000, 30000 },
+		(const double[]){ 6000, 14000, 24000 });
+	struct verdict v;
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	ck_assert_double_eq_tol(v.gap.growth, 0, 1e-6);
+	ck_assert(v.ratio.lo >= 1.0 / CLAIM_MARGIN && v.ratio.hi <= CLAIM_MARGIN);
+	ck_assert(v.gap.fixed_lo > 5000);
+	ck_assert(v.gap.slope_lo < 0 && v.gap.slope_hi > 0);
+	run_free(&r);
+
+	/* The gap turns: threads 2 µs dearer at 4 MiB, ×0.73 of the round trip: reversed. */
+	tlb_run(&r, (const double[]){ 12000, 20000, 30000 },
+		(const double[]){ 6000, 16000, 32000 });
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_REVERSED);
+	run_free(&r);
+
+	/* Grows by 6 µs against a 36 µs round trip: ×1.17, small. */
+	tlb_run(&r, (const double[]){ 12000, 20000, 36000 },
+		(const double[]){ 6000, 14000, 24000 });
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS_SMALL);
+	run_free(&r);
+}
+END_TEST
+
+/* Near the margin, or from too few sizes or samples: inconclusive, saying what would settle it. */
+START_TEST(test_gap_inconclusive)
+{
+	struct run r;
+	/* Grows by 3.3 µs against a 33.3 µs round trip: ×1.10, right at E, its interval across it. */
+	tlb_run(&r, (const double[]){ 12000, 20000, 33300 },
+		(const double[]){ 6000, 14000, 24000 });
+	struct verdict v;
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert(v.ratio.lo < CLAIM_MARGIN && v.ratio.hi > CLAIM_MARGIN);
+	ck_assert_ptr_nonnull(strstr(v.reason, "--full"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "quieter machine"));
+	run_free(&r);
+
+	/* Two sizes: no trend. */
 	run_init(&r);
 	r.seed = 7;
 	struct exp_result *e = run_add_result(&r, "switch");
-	/* Inserted largest size first: the lines come out ascending. */
-	add_switch(e, "futex", "process", MIB, 30000);
-	add_switch(e, "futex", "thread", MIB, 20000);
-	add_switch(e, "alone", NULL, MIB, 19000);
-	add_switch(e, "futex", "process", 0, 4000);
-	add_switch(e, "futex", "thread", 0, 4000);
-	add_switch(e, "alone", NULL, 0, 1);
-
-	struct verdict v;
+	add_switch(e, "futex", "process", 0, 12000);
+	add_switch(e, "futex", "thread", 0, 6000);
+	add_switch(e, "futex", "process", MIB, 40000);
+	add_switch(e, "futex", "thread", MIB, 24000);
 	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert(!v.gap.set);
+	ck_assert_ptr_nonnull(strstr(v.reason, "too few sizes"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "--full"));
 	ck_assert_uint_eq(v.n_lines, 2);
-	ck_assert_double_eq(v.lines[0].x0, 0);
-	ck_assert_double_eq(v.lines[1].x0, (double)MIB);
-	ck_assert_int_eq(v.lines[0].grows, V_NEGLIGIBLE);
-	ck_assert_int_eq(v.lines[1].grows, V_HOLDS);
-	/* The verdict is that of the largest size, with its sides and ratio. */
-	ck_assert_int_eq(v.status, V_HOLDS);
-	ck_assert_double_eq_tol(v.ratio.ratio, 1.5, 1e-9);
-	ck_assert_double_eq_tol(v.a.sum.median, 30000, 1e-6);
-	ck_assert_str_eq(v.a.kind, "process");
-	ck_assert_str_eq(v.b.kind, "thread");
-	/* Net of the same work alone: 11000 and 1000 ns at 1 MiB. */
-	ck_assert_double_eq_tol(v.lines[1].a_net, 11000, 1e-6);
-	ck_assert_double_eq_tol(v.lines[1].b_net, 1000, 1e-6);
-	ck_assert(v.lines[1].net_resolution > 0);
-
-	/* A side cheaper than the work alone is never a negative cost. */
-	add_switch(e, "alone", NULL, 2 * MIB, 50000);
-	add_switch(e, "futex", "process", 2 * MIB, 40000);
-	add_switch(e, "futex", "thread", 2 * MIB, 40000);
-	judge("switch.tlb", &r, &v);
-	ck_assert_uint_eq(v.n_lines, 3);
-	ck_assert_double_eq(v.lines[2].a_net, 0);
-	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
-
 	/* switch.cost is the same-CPU pair with no working set. */
 	judge("switch.cost", &r, &v);
-	ck_assert_int_eq(v.status, V_NEGLIGIBLE);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	run_free(&r);
+
+	/* Too few samples at one size. */
+	tlb_run(&r, (const double[]){ 12000, 20000, 40000 },
+		(const double[]){ 6000, 10000, 24000 });
+	r.results[0].metrics[0].n = CLAIM_VERDICT_SAMPLES - 1;
+	metric_summarize(&r.results[0].metrics[0]);
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "too few samples"));
+	run_free(&r);
+
+	/* Nothing measured. */
+	run_init(&r);
+	run_add_result(&r, "switch");
+	judge("switch.tlb", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	run_free(&r);
+}
+END_TEST
+
+/* The gap trend's interval is the run's: the same seed, the same interval. */
+START_TEST(test_gap_seeded)
+{
+	struct run r1, r2;
+	tlb_run(&r1, (const double[]){ 12000, 20000, 40000 },
+		(const double[]){ 6000, 10000, 24000 });
+	tlb_run(&r2, (const double[]){ 12000, 20000, 40000 },
+		(const double[]){ 6000, 10000, 24000 });
+	struct verdict v1, v2;
+	judge("switch.tlb", &r1, &v1);
+	judge("switch.tlb", &r2, &v2);
+	ck_assert_int_eq(memcmp(&v1.ratio, &v2.ratio, sizeof(v1.ratio)), 0);
+	ck_assert_int_eq(memcmp(&v1.gap, &v2.gap, sizeof(v1.gap)), 0);
+	r2.seed = 8;
+	judge("switch.tlb", &r2, &v2);
+	ck_assert(v1.ratio.lo != v2.ratio.lo || v1.ratio.hi != v2.ratio.hi);
+	run_free(&r1);
+	run_free(&r2);
+}
+END_TEST
+
+/* ---- the speed-up rule ------------------------------------------------------ */
+
+/* A cpu_work figure: n samples about base ns, a kind, a unit count and its fill. */
+static void add_work(struct exp_result *e, const char *kind, int64_t units, const char *fill,
+		     double base, size_t n)
+{
+	char u[32];
+	snprintf(u, sizeof(u), "%lld", (long long)units);
+	struct mparam params[] = {
+		{ .key = "kind", .str = (char *)kind },
+		{ .key = "units", .str = u, .num = units, .is_num = true },
+		{ .key = "fill", .str = (char *)fill },
+	};
+	uint64_t *raw = synth(base, 0.01, n, 1, 0);
+	struct metric m = {
+		.name = "cpu_work",
+		.unit = "ns",
+		.dir = DIR_LOWER_IS_BETTER,
+		.params = params,
+		.n_params = 3,
+		.batch = 1,
+		.raw = raw,
+		.n = n,
+	};
+	exp_result_add_metric(e, &m);
+	free(raw);
+}
+
+/* 1, 2 and (oversubscribed) 4 units of each kind, times in ms. */
+static struct run *speedup_run(struct run *r, const double p[3], const double t[3], size_t n)
+{
+	run_init(r);
+	r->seed = 3;
+	struct exp_result *e = run_add_result(r, "parallel");
+	static const char *const fill[3] = { "partial", "ncpu", "over" };
+	for (size_t i = 0; i < 3; i++) {
+		add_work(e, "process", (int64_t)1 << i, fill[i], p[i] * 1e6, n);
+		add_work(e, "thread", (int64_t)1 << i, fill[i], t[i] * 1e6, n);
+	}
+	return r;
+}
+
+START_TEST(test_speedup)
+{
+	struct run r;
+	struct verdict v;
+	/* Both twice as fast with two units: observed; four units (over the CPUs) are not N. */
+	speedup_run(&r, (const double[]){ 60, 30, 31 }, (const double[]){ 60, 30.5, 29 }, 15);
+	judge("par.speedup", &r, &v);
+	ck_assert_int_eq(v.status, V_OBSERVED);
+	ck_assert_str_eq(v.reason, "");
+	ck_assert_uint_eq(v.n_lines, 2);
+	ck_assert_str_eq(v.lines[0].label, "process");
+	ck_assert_str_eq(v.lines[1].label, "thread");
+	ck_assert_double_eq(v.lines[0].x1, 2);
+	ck_assert_double_eq_tol(v.lines[0].growth.ratio, 2.0, 1e-9);
+	ck_assert(v.lines[0].growth.lo > 1.9 && v.lines[0].growth.hi < 2.1);
+	ck_assert_int_eq(v.lines[0].grows, V_OBSERVED);
+	/* The context: process over thread time at N, shown, not judged. */
+	ck_assert_double_eq_tol(v.ratio.ratio, 30.0 / 30.5, 1e-9);
+	ck_assert_str_eq(v.a.kind, "process");
+	ck_assert_double_eq_tol(v.a.sum.median, 30e6, 1);
+	run_free(&r);
+
+	/* Processes no faster with two units: not observed, whatever threads do. */
+	speedup_run(&r, (const double[]){ 30, 33, 33 }, (const double[]){ 60, 30, 30 }, 15);
+	judge("par.speedup", &r, &v);
+	ck_assert_int_eq(v.status, V_NOT_OBSERVED);
+	ck_assert_int_eq(v.lines[0].grows, V_NOT_OBSERVED);
+	ck_assert_int_eq(v.lines[1].grows, V_OBSERVED);
+	run_free(&r);
+
+	/* A speed-up whose interval reaches across 1: inconclusive, and what settles it. */
+	speedup_run(&r, (const double[]){ 30.1, 30, 30 }, (const double[]){ 60, 30, 30 }, 15);
+	judge("par.speedup", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert(v.lines[0].growth.lo <= 1.0 && v.lines[0].growth.hi > 1.0);
+	ck_assert_ptr_nonnull(strstr(v.reason, "process"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "--full"));
+	run_free(&r);
+
+	/* Three samples: an interval, but no verdict. */
+	speedup_run(&r, (const double[]){ 60, 30, 30 }, (const double[]){ 60, 30, 30 }, 3);
+	judge("par.speedup", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "too few samples"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "samples parameter"));
+	run_free(&r);
+
+	/* One unit only: no speed-up to judge. */
+	run_init(&r);
+	struct exp_result *e = run_add_result(&r, "parallel");
+	add_work(e, "process", 1, "partial", 60e6, 15);
+	add_work(e, "thread", 1, "partial", 60e6, 15);
+	judge("par.speedup", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_ptr_nonnull(strstr(v.reason, "cpu_work"));
+	run_free(&r);
+}
+END_TEST
+
+/* An interval across E: inconclusive, never holds (small) in one run and negligible in the next. */
+START_TEST(test_judge_straddles)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	add_timing(e, "fork", 0, 22000, 0.05, 15, 1, 0);
+	add_timing(e, "pthread_create", 0, 20000, 0.05, 15, 1, 0);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	ck_assert(v.ratio.lo < CLAIM_MARGIN && v.ratio.hi > CLAIM_MARGIN);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "--full"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "quieter machine"));
 	run_free(&r);
 }
 END_TEST
@@ -748,12 +1045,26 @@ START_TEST(test_trend_one_x)
 	add_timing(e, "pthread_create", 0, 20000, 0.01, 15, 1, 0);
 	struct verdict v;
 	judge("create.memory", &r, &v);
-	ck_assert_int_eq(v.status, V_NO_DATA);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
 	ck_assert_uint_eq(v.n_lines, 0);
+	ck_assert_ptr_nonnull(strstr(v.reason, "too few sizes"));
 	ck_assert_ptr_nonnull(strstr(v.reason, "fork"));
 	ck_assert_ptr_nonnull(strstr(v.reason, "extra_bytes"));
 	/* create.cost is judged all the same from the same run. */
 	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	/* Two sizes always fit a line (R² 1): still too few. */
+	add_timing(e, "fork", GIB, 150000000, 0.01, 15, 1, 0);
+	add_timing(e, "pthread_create", GIB, 20000, 0.01, 15, 1, 0);
+	judge("create.memory", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_uint_eq(v.n_lines, 0);
+	ck_assert_ptr_nonnull(strstr(v.reason, "too few sizes"));
+	ck_assert_ptr_nonnull(strstr(v.reason, "--full"));
+	/* A third size: a verdict. */
+	add_timing(e, "fork", MIB, 150000 + 150000000.0 / 1024, 0.01, 15, 1, 0);
+	add_timing(e, "pthread_create", MIB, 20000, 0.01, 15, 1, 0);
+	judge("create.memory", &r, &v);
 	ck_assert_int_eq(v.status, V_HOLDS);
 	run_free(&r);
 
@@ -815,9 +1126,9 @@ static const struct {
 	{ "res.fd", CLAIM_NUANCED },	     { "res.env", CLAIM_FACT },
 	{ "iso.crash_process", CLAIM_FACT }, { "iso.crash_thread", CLAIM_FACT },
 	{ "iso.error_thread", CLAIM_FACT },  { "iso.corruption", CLAIM_FACT },
-	{ "sec.isolation", CLAIM_FACT },     { "create.cost", CLAIM_RATIO },
+	{ "sec.isolation", CLAIM_NUANCED },  { "create.cost", CLAIM_RATIO },
 	{ "create.memory", CLAIM_TREND },    { "switch.cost", CLAIM_RATIO },
-	{ "switch.alloc", CLAIM_FACT },	     { "switch.tlb", CLAIM_RATIO },
+	{ "switch.alloc", CLAIM_FACT },	     { "switch.tlb", CLAIM_TREND },
 	{ "ipc.needed", CLAIM_FACT },	     { "ipc.faster_threads", CLAIM_NUANCED },
 	{ "ipc.mechanisms", CLAIM_TABLE },   { "sync.race", CLAIM_FACT },
 	{ "sync.cost", CLAIM_TABLE },	     { "sync.process", CLAIM_FACT },
@@ -868,9 +1179,17 @@ START_TEST(test_catalogue_fields)
 			ck_assert_msg(c->fact_obs || c->a.where, "%s: a table without a selection",
 				      c->id);
 		} else if (c->parts) {
-			for (const struct claim_part *p = c->parts; p->label; p++)
-				ck_assert_msg(p->a.metric && p->b.metric,
-					      "%s: a part without metrics", c->id);
+			for (const struct claim_part *p = c->parts; p->label; p++) {
+				ck_assert_msg(p->fact_obs ? p->expect && !p->a.metric
+							  : p->a.metric && p->b.metric,
+					      "%s: a part without metrics or fact", c->id);
+				/* A part names a question of its claim, or the claim has none. */
+				bool found = !p->question && !c->questions;
+				for (const struct claim_question *q = c->questions;
+				     p->question && q && q->key; q++)
+					found = found || strcmp(q->key, p->question) == 0;
+				ck_assert_msg(found, "%s: %s: no such question", c->id, p->label);
+			}
 		} else if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND) {
 			ck_assert_msg(c->a.metric && c->a.metric[0], "%s: no a metric", c->id);
 			ck_assert_msg(c->b.metric && c->b.metric[0], "%s: no b metric", c->id);
@@ -914,6 +1233,7 @@ Suite *claims_suite(void)
 	tcase_add_test(tc, test_rule_outcomes);
 	tcase_add_test(tc, test_rule_boundaries);
 	tcase_add_test(tc, test_rule_override);
+	tcase_add_test(tc, test_rule_no_flip);
 	tcase_add_test(tc, test_rule_not_finite);
 	suite_add_tcase(s, tc);
 
@@ -932,10 +1252,15 @@ Suite *claims_suite(void)
 	tcase_add_test(tc, test_judge_no_result);
 	tcase_add_test(tc, test_judge_not_measured);
 	tcase_add_test(tc, test_judge_claim_threshold);
+	tcase_add_test(tc, test_judge_straddles);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("trend");
-	tcase_add_test(tc, test_ratio_per_size);
+	tcase_add_test(tc, test_gap_grows);
+	tcase_add_test(tc, test_gap_flat);
+	tcase_add_test(tc, test_gap_inconclusive);
+	tcase_add_test(tc, test_gap_seeded);
+	tcase_add_test(tc, test_speedup);
 	tcase_add_test(tc, test_fact);
 	tcase_add_test(tc, test_trend_holds);
 	tcase_add_test(tc, test_trend_flat);

@@ -274,6 +274,40 @@ START_TEST(test_too_much_memory_is_skipped)
 }
 END_TEST
 
+/*
+ * A trend needs at least three sizes: every preset sweeps at least three
+ * sizes of extra memory (besides none), distinct and ascending, the full
+ * preset at least as many as the quick one and as large.
+ */
+START_TEST(test_presets_sweep_three_sizes)
+{
+	const struct experiment *e = catalog_find("create");
+	ck_assert_ptr_nonnull(e);
+	const struct param *extra = param_find(e->params, e->n_params, "extra");
+	ck_assert_ptr_nonnull(extra);
+	ck_assert(extra->is_list);
+	static const enum param_preset presets[] = { PRESET_QUICK, PRESET_DEFAULT, PRESET_FULL };
+	struct param_list lists[3];
+	for (size_t i = 0; i < 3; i++) {
+		char *base = calloc(1, e->params_size), err[256] = "";
+		ck_assert_ptr_nonnull(base);
+		ck_assert_msg(param_apply_preset(e->params, e->n_params, base, presets[i], err,
+						 sizeof(err)) == 0,
+			      "%s", err);
+		memcpy(&lists[i], base + extra->offset, sizeof(lists[i]));
+		free(base);
+		ck_assert_uint_ge(lists[i].n, 3);
+		for (size_t k = 0; k < lists[i].n; k++) {
+			ck_assert_int_gt(lists[i].v[k], 0);
+			if (k)
+				ck_assert_int_gt(lists[i].v[k], lists[i].v[k - 1]);
+		}
+	}
+	ck_assert_uint_ge(lists[2].n, lists[0].n);
+	ck_assert_int_ge(lists[2].v[lists[2].n - 1], lists[0].v[lists[0].n - 1]);
+}
+END_TEST
+
 Suite *create_suite(void)
 {
 	Suite *s = suite_create("create");
@@ -283,6 +317,7 @@ Suite *create_suite(void)
 	tcase_add_test(tc, test_no_program_to_execute);
 	tcase_add_test(tc, test_rounds_share_the_samples);
 	tcase_add_test(tc, test_too_much_memory_is_skipped);
+	tcase_add_test(tc, test_presets_sweep_three_sizes);
 	suite_add_tcase(s, tc);
 	return s;
 }

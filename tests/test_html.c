@@ -50,7 +50,7 @@ extern const size_t ptlab_html_template_size;
 
 #define MIB (1024LL * 1024)
 #define GIB (1024 * MIB)
-#define N_SAMPLES 7
+#define N_SAMPLES 11 /* a verdict needs CLAIM_VERDICT_SAMPLES */
 #define DATA_OPEN "<script type=\"application/json\" id=\"ptlab-data\">"
 #define BROWSER_LIMIT_S 60
 

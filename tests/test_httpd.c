@@ -418,6 +418,46 @@ END_TEST
  * included, ignores SIGPIPE (a client that vanishes must not kill it) and
  * may write no core file.
  */
+/*
+ * What the server experiment's supervisor does: a server that died is
+ * started again on the port it had, and serves there; a port still held
+ * by a living server is refused.
+ */
+START_TEST(test_restart_on_port)
+{
+	enum httpd_model m = (enum httpd_model)_i;
+	struct httpd h, other;
+	struct client c;
+	start(&h, m, true, NULL);
+	uint16_t port = h.port;
+	struct httpd_cfg cfg = { .model = m, .workers = WORKERS, .armed = true, .port = port };
+	ck_assert_int_eq(httpd_start(&other, &cfg), -EADDRINUSE);
+	ck_assert(!other.running);
+	if (httpd_model_shares_fate(m)) {
+		client_open(&c, port);
+		client_send(&c, GET("/poison"));
+		client_read(&c);
+		client_close(&c);
+		bool ended = false;
+		for (uint64_t limit = clock_now_ns() + EVENT_WAIT_NS;
+		     !ended && clock_now_ns() < limit; pause_ms(1))
+			ended = !httpd_alive(&h, NULL);
+		ck_assert_msg(ended, "%s outlived its poisoned handler", httpd_model_name(m));
+	} else {
+		stop_clean(&h);
+	}
+	int err = httpd_start(&h, &cfg);
+	ck_assert_msg(err == 0, "%s: again on port %u: %s", httpd_model_name(m), port,
+		      strerror(-err));
+	ck_assert_uint_eq(h.port, port);
+	client_open(&c, port);
+	client_send(&c, GET_CLOSE("/"));
+	ck_assert_int_eq(client_read(&c), 200);
+	client_close(&c);
+	stop_clean(&h);
+}
+END_TEST
+
 START_TEST(test_processes_set_up)
 {
 	enum httpd_model m = (enum httpd_model)_i;
@@ -616,6 +656,7 @@ Suite *httpd_suite(void)
 	tcase_add_loop_test(tc, test_malformed_closes, 0, HTTPD_MODEL_COUNT);
 	tcase_add_loop_test(tc, test_slow_client, 0, HTTPD_MODEL_COUNT);
 	tcase_add_loop_test(tc, test_poison, 0, HTTPD_MODEL_COUNT);
+	tcase_add_loop_test(tc, test_restart_on_port, 0, HTTPD_MODEL_COUNT);
 	tcase_add_loop_test(tc, test_processes_set_up, 0, HTTPD_MODEL_COUNT);
 	tcase_add_test(tc, test_unarmed_poison_is_a_404);
 	tcase_add_test(tc, test_names);

@@ -10,6 +10,7 @@
  * environment of this process are as they were. No time is asserted.
  */
 #include <dirent.h>
+#include <grp.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <sched.h>
@@ -107,6 +108,18 @@ static char **env_copy(size_t *n)
 	return copy;
 }
 
+/* The barriers of sec.isolation, each alone, and the word each must give. */
+static const struct {
+	const char *key, *want;
+	bool needs_root;
+} barriers[] = {
+	{ "sec.isolation.other_uid", "refused", true },
+	{ "sec.isolation.non_dumpable", "refused", false },
+	{ "sec.isolation.same_uid", "read", false },
+	{ "sec.isolation.root", "read", true },
+};
+#define N_BARRIERS (sizeof(barriers) / sizeof(barriers[0]))
+
 static void check_run(const char *threads_text, int threads)
 {
 	struct run r;
@@ -200,9 +213,28 @@ static void check_run(const char *threads_text, int threads)
 		const char *why = skip_reason(res, "sec.isolation.read_errno");
 		ck_assert_msg(why && why[0], "the refusal was neither observed nor skipped");
 	}
-	/* Only that read may be skipped: everything else holds on any Linux. */
+	/* Each barrier alone: the word it must give, or (not root) why it was not tried. */
+	bool tried = exp_result_obs(res, "sec.isolation.read_errno") != NULL;
+	for (size_t i = 0; i < N_BARRIERS; i++) {
+		const char *word = exp_result_obs_word(res, barriers[i].key);
+		const char *why = skip_reason(res, barriers[i].key);
+		if (geteuid() != 0 && barriers[i].needs_root) {
+			ck_assert_msg(!word, "%s observed without root", barriers[i].key);
+			ck_assert_msg(why && strstr(why, "root"), "%s: %s", barriers[i].key,
+				      why ? why : "not skipped");
+		} else if (word || tried) {
+			ck_assert_msg(word, "%s skipped: %s", barriers[i].key, why ? why : "");
+			ck_assert_msg(strcmp(word, barriers[i].want) == 0, "%s: %s, not %s",
+				      barriers[i].key, word, barriers[i].want);
+			ck_assert_str_eq(exp_test_obs(res, barriers[i].key), barriers[i].want);
+		} else {
+			ck_assert_msg(why && why[0], "%s neither observed nor skipped",
+				      barriers[i].key);
+		}
+	}
+	/* Only those reads may be skipped: everything else holds on any Linux. */
 	for (size_t i = 0; i < res->n_skips; i++)
-		ck_assert_msg(strcmp(res->skips[i].what, "sec.isolation.read_errno") == 0,
+		ck_assert_msg(strncmp(res->skips[i].what, "sec.isolation.", 14) == 0,
 			      "skipped %s: %s", res->skips[i].what,
 			      exp_test_said(res, &res->skips[i].reason));
 
@@ -264,6 +296,53 @@ START_TEST(test_thread_counts)
 }
 END_TEST
 
+/*
+ * Without root: the experiment runs in a child that dropped to nobody. The
+ * two barriers that need root are skipped saying so, the other two give
+ * their words. The child reports by its exit code (check's asserts do not
+ * cross a fork): 0 all well, else the number of the failed check.
+ */
+static int nobody_run(void)
+{
+	struct run r;
+	if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+	    setresuid(65534, 65534, 65534) != 0)
+		return 2;
+	struct exp_result *res = run_isolation(&r, "2");
+	if (!res)
+		return 3;
+	for (size_t i = 0; i < N_BARRIERS; i++) {
+		const char *word = exp_result_obs_word(res, barriers[i].key);
+		const char *why = skip_reason(res, barriers[i].key);
+		if (barriers[i].needs_root && (word || !why || !strstr(why, "root")))
+			return 10 + (int)i;
+		if (!barriers[i].needs_root && exp_result_obs(res, "sec.isolation.read_errno") &&
+		    (!word || strcmp(word, barriers[i].want) != 0))
+			return 20 + (int)i;
+	}
+	run_free(&r);
+	return 0;
+}
+
+START_TEST(test_barriers_unprivileged)
+{
+	if (geteuid() != 0)
+		return; /* check_run() already ran without root */
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(nobody_run());
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status), "the unprivileged run was killed");
+	ck_assert_msg(WEXITSTATUS(status) != 2, "cannot drop to nobody");
+	ck_assert_msg(WEXITSTATUS(status) == 0, "unprivileged run: check %d failed",
+		      WEXITSTATUS(status));
+	exp_test_no_children();
+}
+END_TEST
+
 Suite *isolation_suite(void)
 {
 	Suite *s = suite_create("isolation");
@@ -272,6 +351,7 @@ Suite *isolation_suite(void)
 	tcase_add_test(tc, test_forms);
 	tcase_add_test(tc, test_quick_facts);
 	tcase_add_test(tc, test_thread_counts);
+	tcase_add_test(tc, test_barriers_unprivileged);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -319,7 +319,8 @@ static void check_accounting(const struct loadgen_result *r)
 		ck_assert_uint_le(r->reservoir[i], r->latency.max_ns);
 	}
 	if (!r->poison_sent)
-		ck_assert(!r->recovered && r->poison_gap_ns == 0 && r->poison_sent_ns == 0);
+		ck_assert(!r->recovered && r->poison_gap_ns == 0 && r->poison_sent_ns == 0 &&
+			  r->poison_recover_ns == UINT64_MAX);
 }
 
 /* Runs cfg against whatever listens on cfg->port; checks the accounting. */
@@ -609,6 +610,7 @@ START_TEST(test_poison_stuck)
 	ck_assert_uint_eq(res.sent, 120);
 	ck_assert_uint_eq(res.failed, 120);
 	ck_assert_uint_eq(res.poison_gap_ns, res.elapsed_ns - res.poison_sent_ns);
+	ck_assert_uint_eq(res.poison_recover_ns, UINT64_MAX); /* never succeeded again */
 }
 END_TEST
 
@@ -689,6 +691,7 @@ START_TEST(test_poison_fixed_rate)
 	ck_assert(res.recovered);
 	ck_assert_uint_gt(res.poison_gap_ns, 0);
 	ck_assert_uint_le(res.poison_gap_ns, res.elapsed_ns - res.poison_sent_ns);
+	ck_assert_uint_le(res.poison_recover_ns, res.elapsed_ns - res.poison_sent_ns);
 	ck_assert_uint_ge(res.connects, (uint64_t)cfg.connections + 1); /* connection 0 again */
 }
 END_TEST

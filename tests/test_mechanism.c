@@ -23,7 +23,10 @@
  *   obs NAME WORD         an observation, one word
  *   tok NAME TEXT...      an observation, one token (the rest of the line)
  *   leg NAME TEXT...      an observation as ptlab 0.1.0 wrote it (prose)
+ *   srv MODEL WORD        the server's "isolation model=MODEL" (form server.isolation:
+ *                         survived WORD, 3 requests failed, 40 ms until they succeed)
  */
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
@@ -132,6 +135,12 @@ static void build(struct run *r, const char *spec)
 			add_figure(e, words[1], atof(words[2]), words + 3, n - 3);
 		} else if (strcmp(words[0], "obs") == 0) {
 			exp_result_add_obs(e, words[1], &EV_MSG_OF(NULL, ev_word(words[2])));
+		} else if (strcmp(words[0], "srv") == 0) {
+			char key[96];
+			snprintf(key, sizeof(key), "isolation model=%s", words[1]);
+			exp_result_add_obs(e, key,
+					   &EV_MSG_OF("server.isolation", ev_word(words[2]),
+						      ev_count(3), ev_num(40e6, "ns")));
 		} else if (strcmp(words[0], "tok") == 0 || strcmp(words[0], "leg") == 0) {
 			ck_assert_ptr_nonnull(text);
 			struct ev_val v = { .type = words[0][0] == 't' ? EV_TOKEN : EV_LEGACY,
@@ -155,12 +164,20 @@ static void build(struct run *r, const char *spec)
 	"exp switch\n" SWITCH_AT(process, "same-cpu", 0, p) SWITCH_AT(thread, "same-cpu", 0, t)
 #define SWITCH_CROSS(p, t)                                                                         \
 	SWITCH_AT(process, "cross-cpu", 0, p) SWITCH_AT(thread, "cross-cpu", 0, t)
-/* A working set of 4 MiB, and the work alone at both sizes. */
-#define SWITCH_WS(p0, t0, p4, t4)                                                                  \
+/* Working sets of 0, 1 MiB and 4 MiB (a trend needs three sizes), and the work alone at each. */
+#define SWITCH_WS(p0, t0, p1, t1, p4, t4)                                                          \
 	SWITCH_SAME(p0, t0)                                                                        \
+	SWITCH_AT(process, "same-cpu", 1048576, p1)                                                \
+	SWITCH_AT(thread, "same-cpu", 1048576, t1)                                                 \
 	SWITCH_AT(process, "same-cpu", 4194304, p4)                                                \
 	SWITCH_AT(thread, "same-cpu", 4194304, t4)                                                 \
-	"fig alone 10 working_set_bytes=0\nfig alone 1000 working_set_bytes=4194304\n"
+	"fig alone 10 working_set_bytes=0\nfig alone 500 working_set_bytes=1048576\n"              \
+	"fig alone 1000 working_set_bytes=4194304\n"
+/* The gap flat at 6 µs; growing from 6 to 16 µs; shrinking to nothing; none at any size. */
+#define TLB_FLAT SWITCH_WS(12000, 6000, 20000, 14000, 30000, 24000)
+#define TLB_GROWS SWITCH_WS(12000, 6000, 20000, 10000, 40000, 24000)
+#define TLB_SHRINKS SWITCH_WS(12000, 6000, 20000, 16000, 30000, 30000)
+#define TLB_NONE SWITCH_WS(8000, 8000, 20000, 20000, 30000, 30000)
 
 #define CREATE_AT(name, kind, bytes, ns)                                                           \
 	"fig " #name " " #ns " extra_bytes=" #bytes " kind=" #kind " placement=same-cpu\n"
@@ -183,6 +200,13 @@ static void build(struct run *r, const char *spec)
 							CREATE_AT(posix_spawn, process,            \
 								  1073741824, spawn1g)
 
+/* sec.isolation's barriers, root not tried. */
+#define SEC(other, nodump, same)                                                                   \
+	"exp isolation\nobs sec.isolation.other_uid " #other                                       \
+	"\nobs sec.isolation.non_dumpable " #nodump "\nobs sec.isolation.same_uid " #same "\n"
+/* switch.cost with the shared-address-space control beside process and thread. */
+#define SWITCH_CONTROL(p, t, c) SWITCH_SAME(p, t) SWITCH_AT(clone_vm, "same-cpu", 0, c)
+
 #define IPC_AT(name, kind, ns)                                                                     \
 	"fig " #name " " #ns " measure=latency bytes=64 placement=same-cpu kind=" #kind "\n"
 #define IPC_CROSS(name, ns)                                                                        \
@@ -197,25 +221,27 @@ static void build(struct run *r, const char *spec)
 #define PIPELINE(pipe, shm, threads)                                                               \
 	"exp parallel\nfig pipeline " #pipe " variant=processes_pipe\nfig pipeline " #shm          \
 	" variant=processes_shm\nfig pipeline " #threads " variant=threads_queue\n"
-#define SPEEDUP(p, t)                                                                              \
-	"exp parallel\nfig cpu_work " #p " kind=process fill=ncpu\nfig cpu_work " #t               \
-	" kind=thread fill=ncpu\n"
+/* cpu_work of each kind with one unit and with two (the CPUs). */
+#define SPEEDUP(p1, p2, t1, t2)                                                                    \
+	"exp parallel\nfig cpu_work " #p1 " kind=process units=1 fill=partial\nfig cpu_work " #p2  \
+	" kind=process units=2 fill=ncpu\nfig cpu_work " #t1                                       \
+	" kind=thread units=1 fill=partial\nfig cpu_work " #t2 " kind=thread units=2 fill=ncpu\n"
 
 #define SERVER_AT(fig, model, load, value)                                                         \
 	"fig " #fig " " #value " model=" #model " load=" #load " work_us=0\n"
-#define SERVER_LOST(model, n) "fig poison_lost " #n " model=" #model "\n"
-/* pss prefork/pool, keep-alive throughput pool/prefork, churn thread/process, lost. */
-#define SERVER(pss_pre, pss_pool, tp_pool, tp_pre, ch_thr, ch_proc, lost_thr, lost_proc)           \
-	"exp server\n" SERVER_AT(server_pss, prefork, keepalive,                                   \
-				 pss_pre) SERVER_AT(server_pss, thread_pool, keepalive, pss_pool)  \
-		SERVER_AT(throughput, thread_pool, keepalive,                                      \
-			  tp_pool) SERVER_AT(throughput, prefork, keepalive, tp_pre)               \
-			SERVER_AT(throughput, thread_per_connection, churn, ch_thr) SERVER_AT(     \
-				throughput, process_per_connection, churn, ch_proc)                \
-				SERVER_LOST(thread_pool, lost_thr) SERVER_LOST(prefork, lost_proc) \
-					SERVER_LOST(thread_per_connection, lost_thr)               \
-						SERVER_LOST(process_per_connection, lost_proc)     \
-							SERVER_LOST(event_loop, lost_thr)
+#define SERVER_SURVIVED(model, word) "srv " #model " " #word "\n"
+/* pss prefork/pool, keep-alive throughput pool/prefork, churn thread/process, survived. */
+#define SERVER(pss_pre, pss_pool, tp_pool, tp_pre, ch_thr, ch_proc, surv_thr, surv_proc)           \
+	"exp server\n" SERVER_AT(server_pss, prefork, keepalive, pss_pre) SERVER_AT(               \
+		server_pss, thread_pool, keepalive,                                                \
+		pss_pool) SERVER_AT(throughput, thread_pool, keepalive,                            \
+				    tp_pool) SERVER_AT(throughput, prefork, keepalive, tp_pre)     \
+		SERVER_AT(throughput, thread_per_connection, churn,                                \
+			  ch_thr) SERVER_AT(throughput, process_per_connection, churn, ch_proc)    \
+			SERVER_SURVIVED(thread_pool, surv_thr) SERVER_SURVIVED(prefork, surv_proc) \
+				SERVER_SURVIVED(thread_per_connection, surv_thr)                   \
+					SERVER_SURVIVED(process_per_connection, surv_proc)         \
+						SERVER_SURVIVED(event_loop, surv_thr)
 
 /* ---- the cases --------------------------------------------------------------- */
 
@@ -281,6 +307,21 @@ static const struct gcase cases[] = {
 	{ "create.memory.huge_pages", NO, "env thp=never\nexp create\nobs thp_used hugepage" },
 	{ "create.memory.huge_pages", NO, "env thp=madvise\nexp create\nobs thp_used nohugepage" },
 	{ "create.memory.huge_pages", NO, "exp create\nleg hugepages madvise-nohuge" },
+	/* sec.isolation: one part per barrier (words refused / read, absent when not tried) */
+	{ "sec.isolation.other_user", YES, SEC(refused, refused, read) },
+	{ "sec.isolation.other_user", NO, SEC(read, refused, read) },
+	{ "sec.isolation.other_user", UNKNOWN, "exp isolation\nobs sec.isolation yes" },
+	{ "sec.isolation.non_dumpable", YES, SEC(refused, refused, read) },
+	{ "sec.isolation.non_dumpable", NO, SEC(refused, read, read) },
+	{ "sec.isolation.same_user_read", YES, SEC(refused, refused, read) },
+	{ "sec.isolation.same_user_read", NO, SEC(refused, refused, refused) },
+	{ "sec.isolation.same_user_refused", YES, SEC(refused, refused, refused) },
+	{ "sec.isolation.same_user_refused", NO, SEC(refused, refused, read) },
+	{ "sec.isolation.root_read", YES,
+	  SEC(refused, refused, read) "obs sec.isolation.root read\n" },
+	{ "sec.isolation.root_read", NO,
+	  SEC(refused, refused, read) "obs sec.isolation.root refused\n" },
+	{ "sec.isolation.root_read", UNKNOWN, SEC(refused, refused, read) },
 	/* switch.cost: the machine */
 	{ "switch.cost.no_pcid", YES, "env pcid=no\n" SWITCH_SAME(12000, 6000) },
 	{ "switch.cost.no_pcid", NO, "env pcid=yes\n" SWITCH_SAME(12000, 6000) },
@@ -307,6 +348,14 @@ static const struct gcase cases[] = {
 	{ "switch.cost.syscall_dear", YES, "env syscall=1000\n" SWITCH_SAME(12000, 6000) },
 	{ "switch.cost.syscall_dear", NO, "env syscall=90\n" SWITCH_SAME(12000, 6000) },
 	{ "switch.cost.syscall_dear", UNKNOWN, SWITCH_SAME(12000, 6000) },
+	/* switch.cost: the shared-address-space control */
+	{ "switch.cost.address_space_whole", YES, SWITCH_CONTROL(12900, 6500, 6300) },
+	{ "switch.cost.address_space_whole", NO, SWITCH_CONTROL(12900, 6500, 9700) },
+	{ "switch.cost.address_space_whole", UNKNOWN, SWITCH_SAME(12900, 6500) },
+	{ "switch.cost.address_space_whole", UNKNOWN, SWITCH_CONTROL(6500, 6500, 6500) },
+	{ "switch.cost.address_space_part", YES, SWITCH_CONTROL(12900, 6500, 9700) },
+	{ "switch.cost.address_space_part", NO, SWITCH_CONTROL(12900, 6500, 6500) },
+	{ "switch.cost.address_space_part", UNKNOWN, SWITCH_SAME(12900, 6500) },
 	/* switch.cost: across CPUs against one CPU */
 	{ "switch.cost.cross_slower", YES, SWITCH_SAME(12000, 6000) SWITCH_CROSS(40000, 20000) },
 	{ "switch.cost.cross_slower", NO, SWITCH_SAME(12000, 6000) SWITCH_CROSS(12000, 6000) },
@@ -328,17 +377,28 @@ static const struct gcase cases[] = {
 	{ "switch.alloc.faults_seen", YES, "exp switch\nobs switch.alloc yes" },
 	{ "switch.alloc.faults_seen", NO, "exp switch\nobs switch.alloc no" },
 	/* switch.tlb */
-	{ "switch.tlb.no_pcid", YES, "env pcid=no\n" SWITCH_WS(12000, 6000, 130000, 120000) },
-	{ "switch.tlb.no_pcid", NO, "env pcid=yes\n" SWITCH_WS(12000, 6000, 130000, 120000) },
-	{ "switch.tlb.pcid", YES, "env pcid=yes\n" SWITCH_WS(12000, 6000, 130000, 120000) },
-	{ "switch.tlb.pcid", NO, "env pcid=no\n" SWITCH_WS(12000, 6000, 130000, 120000) },
-	{ "switch.tlb.ratio_grows", YES, SWITCH_WS(8000, 8000, 200000, 160000) },
-	{ "switch.tlb.ratio_grows", NO, SWITCH_WS(12000, 6000, 130000, 120000) },
-	{ "switch.tlb.ratio_falls", YES, SWITCH_WS(12000, 6000, 130000, 120000) },
-	{ "switch.tlb.ratio_falls", NO, SWITCH_WS(8000, 8000, 200000, 160000) },
-	{ "switch.tlb.ratio_falls", NO, SWITCH_WS(8000, 8000, 160000, 160000) },
-	{ "switch.tlb.all_negligible", YES, SWITCH_WS(8000, 8000, 160000, 160000) },
-	{ "switch.tlb.all_negligible", NO, SWITCH_WS(8000, 8000, 200000, 160000) },
+	{ "switch.tlb.no_pcid", YES, "env pcid=no\n" TLB_FLAT },
+	{ "switch.tlb.no_pcid", NO, "env pcid=yes\n" TLB_FLAT },
+	{ "switch.tlb.pcid", YES, "env pcid=yes\n" TLB_FLAT },
+	{ "switch.tlb.pcid", NO, "env pcid=no\n" TLB_FLAT },
+	{ "switch.tlb.fixed_gap", YES, TLB_FLAT },
+	{ "switch.tlb.fixed_gap", NO, TLB_NONE },
+	{ "switch.tlb.no_fixed_gap", YES, TLB_NONE },
+	{ "switch.tlb.no_fixed_gap", NO, TLB_GROWS },
+	{ "switch.tlb.gap_grows", YES, TLB_GROWS },
+	{ "switch.tlb.gap_grows", NO, TLB_FLAT },
+	{ "switch.tlb.gap_grows", NO, TLB_SHRINKS },
+	{ "switch.tlb.gap_flat", YES, TLB_FLAT },
+	{ "switch.tlb.gap_flat", YES, TLB_NONE },
+	{ "switch.tlb.gap_flat", NO, TLB_GROWS },
+	{ "switch.tlb.gap_shrinks", YES, TLB_SHRINKS },
+	{ "switch.tlb.gap_shrinks", NO, TLB_FLAT },
+	{ "switch.tlb.all_negligible", YES, TLB_NONE },
+	{ "switch.tlb.all_negligible", NO, TLB_FLAT },
+	/* Two sizes are no trend: the gap's paragraphs are not shown. */
+	{ "switch.tlb.gap_flat", NO,
+	  SWITCH_SAME(12000, 6000) SWITCH_AT(process, "same-cpu", 4194304, 18000)
+		  SWITCH_AT(thread, "same-cpu", 4194304, 12000) },
 	/* ipc.faster_threads */
 	{ "ipc.faster_threads.same_mechanism_not_dearer", YES,
 	  IPC(8000, 8000, 18000, 18000, 9000, 9000, 20000) },
@@ -376,6 +436,14 @@ static const struct gcase cases[] = {
 	  IPC(8000, 8000, 18000, 18000, 9000, 9000, 20000) },
 	{ "ipc.faster_threads.mutex_dearer", NO,
 	  IPC(18000, 10000, 31000, 13000, 15000, 7000, 18000) },
+	{ "ipc.faster_threads.address_space", YES,
+	  IPC(18000, 10000, 31000, 13000, 15000, 7000, 17000) IPC_AT(pipe, clone_vm, 10100)
+		  IPC_AT(unix_stream, clone_vm, 13000) IPC_AT(shm_futex, clone_vm, 7000) },
+	{ "ipc.faster_threads.address_space", NO,
+	  IPC(18000, 10000, 31000, 13000, 15000, 7000, 17000) IPC_AT(pipe, clone_vm, 10100)
+		  IPC_AT(unix_stream, clone_vm, 25000) IPC_AT(shm_futex, clone_vm, 7000) },
+	{ "ipc.faster_threads.address_space", UNKNOWN,
+	  IPC(18000, 10000, 31000, 13000, 15000, 7000, 17000) },
 	/* ipc.mechanisms */
 	{ "ipc.mechanisms.spin_fastest_across", YES,
 	  IPC(8000, 8000, 18000, 18000, 9000, 9000, 20000) IPC_CROSS(pipe, 17000)
@@ -389,11 +457,16 @@ static const struct gcase cases[] = {
 	{ "sync.race.none_lost", YES, "exp sync\nobs sync.race no" },
 	{ "sync.race.none_lost", NO, "exp sync\nobs sync.race yes" },
 	/* par.speedup */
-	{ "par.speedup.same", YES, SPEEDUP(30000000, 30000000) },
-	{ "par.speedup.same", NO, SPEEDUP(60000000, 30000000) },
-	{ "par.speedup.differs", YES, SPEEDUP(60000000, 30000000) },
-	{ "par.speedup.differs", YES, SPEEDUP(20000000, 30000000) },
-	{ "par.speedup.differs", NO, SPEEDUP(30000000, 30000000) },
+	{ "par.speedup.parallel", YES, SPEEDUP(60000000, 30000000, 60000000, 30000000) },
+	{ "par.speedup.parallel", NO, SPEEDUP(30000000, 36000000, 60000000, 30000000) },
+	{ "par.speedup.not_parallel", YES, SPEEDUP(30000000, 36000000, 60000000, 30000000) },
+	{ "par.speedup.not_parallel", YES, SPEEDUP(60000000, 30000000, 30000000, 36000000) },
+	{ "par.speedup.not_parallel", NO, SPEEDUP(60000000, 30000000, 60000000, 30000000) },
+	{ "par.speedup.same", YES, SPEEDUP(60000000, 30000000, 60000000, 30000000) },
+	{ "par.speedup.same", NO, SPEEDUP(60000000, 45000000, 60000000, 30000000) },
+	{ "par.speedup.differs", YES, SPEEDUP(60000000, 45000000, 60000000, 30000000) },
+	{ "par.speedup.differs", YES, SPEEDUP(60000000, 20000000, 60000000, 30000000) },
+	{ "par.speedup.differs", NO, SPEEDUP(60000000, 30000000, 60000000, 30000000) },
 	/* par.comm */
 	{ "par.comm.pipe_dearer", YES, PIPELINE(1450, 50, 90) },
 	{ "par.comm.pipe_dearer", NO, PIPELINE(90, 50, 90) },
@@ -405,23 +478,32 @@ static const struct gcase cases[] = {
 	{ "par.comm.shm_dearer", NO, PIPELINE(1450, 90, 90) },
 	/* app.server */
 	{ "app.server.keepalive_same", YES,
-	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
 	{ "app.server.keepalive_same", NO,
-	  SERVER(1900000, 700000, 66000, 44000, 12000, 1800, 449, 1) },
+	  SERVER(1900000, 700000, 66000, 44000, 12000, 1800, no, yes) },
 	{ "app.server.keepalive_threads", YES,
-	  SERVER(1900000, 700000, 66000, 44000, 12000, 1800, 449, 1) },
+	  SERVER(1900000, 700000, 66000, 44000, 12000, 1800, no, yes) },
 	{ "app.server.keepalive_threads", NO,
-	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
 	{ "app.server.keepalive_processes", YES,
-	  SERVER(1900000, 700000, 30000, 44000, 12000, 1800, 449, 1) },
+	  SERVER(1900000, 700000, 30000, 44000, 12000, 1800, no, yes) },
 	{ "app.server.keepalive_processes", NO,
-	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
-	{ "app.server.memory", YES, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
-	{ "app.server.memory", NO, SERVER(700000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
-	{ "app.server.churn", YES, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
-	{ "app.server.churn", NO, SERVER(1900000, 700000, 44000, 44000, 1800, 1800, 449, 1) },
-	{ "app.server.isolation", YES, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 449, 1) },
-	{ "app.server.isolation", NO, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, 1, 1) },
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
+	{ "app.server.memory", YES, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
+	{ "app.server.memory", NO, SERVER(700000, 700000, 44000, 44000, 12000, 1800, no, yes) },
+	{ "app.server.churn", YES, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
+	{ "app.server.churn", NO, SERVER(1900000, 700000, 44000, 44000, 1800, 1800, no, yes) },
+	{ "app.server.isolation", YES,
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
+	{ "app.server.isolation", NO,
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, yes, yes) },
+	{ "app.server.isolation", NO, SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, no) },
+	{ "app.server.thread_survived", YES,
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, yes, yes) },
+	{ "app.server.thread_survived", NO,
+	  SERVER(1900000, 700000, 44000, 44000, 12000, 1800, no, yes) },
+	{ "app.server.thread_survived", UNKNOWN,
+	  "exp server\n" SERVER_AT(server_pss, prefork, keepalive, 100) },
 	{ "app.server.isolation", UNKNOWN,
 	  "exp server\n" SERVER_AT(server_pss, prefork, keepalive, 100) },
 };
@@ -796,6 +878,310 @@ static void each_real_run(const char *name, const char *json, void *arg)
 		seen->pcid++;
 }
 
+/* ---- questions, fact parts, attribution (issue 15) ------------------------ */
+
+static void judge_spec(const char *id, const char *spec, struct run *r, struct verdict *v)
+{
+	build(r, spec);
+	claims_judge(claims_find(id), r, v);
+}
+
+/* ipc.faster_threads: each question its own verdict; neither hides the other. */
+/*
+ * A claim of parts without questions (par.comm): the class its parts
+ * share; split only when two parts firmly disagree; a part that could not
+ * be told makes the claim inconclusive, never split.
+ */
+START_TEST(test_parts_combine)
+{
+	struct run r;
+	struct verdict v;
+	judge_spec("par.comm", PIPELINE(1450, 1450, 90), &r, &v);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	run_free(&r);
+	judge_spec("par.comm", PIPELINE(1450, 90, 90), &r, &v);
+	ck_assert_int_eq(v.lines[1].grows, V_NEGLIGIBLE);
+	ck_assert_int_eq(v.status, V_SPLIT);
+	run_free(&r);
+	judge_spec("par.comm", PIPELINE(1450, 99, 90), &r, &v);
+	ck_assert_int_eq(v.lines[1].grows, V_INCONCLUSIVE);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_str_ne(v.reason, "");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_questions)
+{
+	struct run r;
+	struct verdict v;
+	char cell[256];
+	/* Everything holds: both questions hold, and so does the claim. */
+	judge_spec("ipc.faster_threads", IPC(18000, 10000, 31000, 13000, 15000, 7000, 10000), &r,
+		   &v);
+	ck_assert_uint_eq(v.n_questions, 2);
+	ck_assert_str_eq(v.questions[0].q->key, "a");
+	ck_assert_int_eq(v.questions[0].status, V_HOLDS);
+	ck_assert_int_eq(v.questions[1].status, V_HOLDS);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	run_free(&r);
+	/* (b)'s mutex part is negligible: (b) inconclusive, naming it; (a) still holds. */
+	judge_spec("ipc.faster_threads", IPC(18000, 10000, 31000, 13000, 15000, 7000, 18000), &r,
+		   &v);
+	ck_assert_int_eq(v.questions[0].status, V_HOLDS);
+	ck_assert_int_eq(v.questions[1].status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.questions[1].reason, "mutex and a condition (negligible)"));
+	ck_assert_ptr_nonnull(strstr(v.questions[1].reason, "disagree"));
+	ck_assert_ptr_null(strstr(v.questions[0].reason, "disagree"));
+	/* One question firm, the other not told: the claim is inconclusive, not split. */
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	verdict_questions_cell(&v, cell, sizeof(cell));
+	ck_assert_str_eq(cell, "(a) holds, (b) inconclusive");
+	run_free(&r);
+	/* The same mechanism costs the same: (a) negligible, (b) its own verdict. */
+	judge_spec("ipc.faster_threads", IPC(8000, 8000, 18000, 18000, 9000, 9000, 5000), &r, &v);
+	ck_assert_int_eq(v.questions[0].status, V_NEGLIGIBLE);
+	ck_assert_int_eq(v.questions[1].status, V_INCONCLUSIVE);
+	run_free(&r);
+	/* Only part (a)'s pipe measured: (b) has no data, the claim is (a)'s. */
+	judge_spec("ipc.faster_threads",
+		   "exp ipc\n" IPC_AT(pipe, process, 18000) IPC_AT(pipe, thread, 9000), &r, &v);
+	ck_assert_int_eq(v.questions[0].status, V_HOLDS);
+	ck_assert_int_eq(v.questions[1].status, V_NO_DATA);
+	ck_assert_int_eq(v.status, V_HOLDS);
+	run_free(&r);
+}
+END_TEST
+
+/* sec.isolation: one fact part per barrier; a run of 0.1.0 judged by its one fact. */
+START_TEST(test_fact_parts)
+{
+	struct run r;
+	struct verdict v;
+	char line[512];
+	judge_spec("sec.isolation", SEC(refused, refused, read), &r, &v);
+	ck_assert_uint_eq(v.n_lines, 4);
+	ck_assert_int_eq(v.lines[0].grows, V_OBSERVED);
+	ck_assert_int_eq(v.lines[2].grows, V_OBSERVED);
+	ck_assert_int_eq(v.lines[3].grows, V_NO_DATA); /* root: not tried */
+	ck_assert_int_eq(v.status, V_OBSERVED);
+	verdict_fact_line_text(&v, &v.lines[0], line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "another user"));
+	ck_assert_ptr_nonnull(strstr(line, "refused"));
+	ck_assert_ptr_nonnull(strstr(line, "observed"));
+	verdict_fact_line_text(&v, &v.lines[3], line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "not tried"));
+	ck_assert_ptr_nonnull(strstr(line, "as root"));
+	run_free(&r);
+	/* Root read too: still observed. Another user read: the barriers disagree. */
+	judge_spec("sec.isolation", SEC(refused, refused, read) "obs sec.isolation.root read\n", &r,
+		   &v);
+	ck_assert_int_eq(v.lines[3].grows, V_OBSERVED);
+	ck_assert_int_eq(v.status, V_OBSERVED);
+	run_free(&r);
+	judge_spec("sec.isolation", SEC(read, refused, read), &r, &v);
+	ck_assert_int_eq(v.lines[0].grows, V_NOT_OBSERVED);
+	ck_assert_int_eq(v.status, V_SPLIT);
+	run_free(&r);
+	/* Runs of 0.1.0 and of issue 14: the one fact decides, as before. */
+	judge_spec("sec.isolation", "exp isolation\nobs sec.isolation yes", &r, &v);
+	ck_assert_int_eq(v.status, V_OBSERVED);
+	ck_assert_uint_eq(v.n_lines, 0);
+	run_free(&r);
+	judge_spec("sec.isolation", "exp isolation\nobs sec.isolation no", &r, &v);
+	ck_assert_int_eq(v.status, V_NOT_OBSERVED);
+	run_free(&r);
+	judge_spec("sec.isolation", "exp isolation\nobs other 1", &r, &v);
+	ck_assert_int_eq(v.status, V_NO_DATA);
+	run_free(&r);
+}
+END_TEST
+
+/* app.server: isolation per model as a fact, efficiency as ratios, each its question. */
+START_TEST(test_server_isolation_facts)
+{
+	struct run r;
+	struct verdict v;
+	judge_spec("app.server", SERVER(1900000, 700000, 66000, 44000, 12000, 1800, no, yes), &r,
+		   &v);
+	ck_assert_uint_eq(v.n_questions, 2);
+	ck_assert_str_eq(v.questions[1].q->key, "isolation");
+	ck_assert_int_eq(v.questions[1].status, V_OBSERVED);
+	size_t facts = 0;
+	for (size_t i = 0; i < v.n_lines; i++)
+		if (v.lines[i].part->fact_obs) {
+			facts++;
+			ck_assert_int_eq(v.lines[i].grows, V_OBSERVED);
+			ck_assert_ptr_nonnull(v.lines[i].obs);
+		}
+	ck_assert_uint_eq(facts, 5);
+	run_free(&r);
+	/* A thread model survived: the isolation question is inconclusive, naming them. */
+	judge_spec("app.server", SERVER(1900000, 700000, 66000, 44000, 12000, 1800, yes, yes), &r,
+		   &v);
+	ck_assert_int_eq(v.questions[1].status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.questions[1].reason, "thread pool"));
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	run_free(&r);
+}
+END_TEST
+
+/* The share of the gap the address-space switch explains, both ways, and its absence. */
+START_TEST(test_attribution)
+{
+	struct run r;
+	struct verdict v;
+	char text[512];
+	/* The control costs what a thread costs: the whole gap. */
+	judge_spec("switch.cost", SWITCH_CONTROL(12900, 6500, 6500), &r, &v);
+	ck_assert_uint_eq(v.n_attributions, 1);
+	ck_assert_str_eq(v.attributions[0].label, "futex");
+	ck_assert_double_eq_tol(v.attributions[0].share.ratio, 1.0, 1e-9);
+	ck_assert(v.attributions[0].share.lo < 1 && v.attributions[0].share.hi > 1);
+	ck_assert(v.attributions[0].share.lo > 0.5);
+	verdict_attribution_text(&v.attributions[0], text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "explains 100%"));
+	ck_assert_ptr_nonnull(strstr(text, "costs what a thread costs"));
+	run_free(&r);
+	/* The control halfway: half the gap, and the interval excludes the whole. */
+	judge_spec("switch.cost", SWITCH_CONTROL(12900, 6500, 9700), &r, &v);
+	ck_assert_uint_eq(v.n_attributions, 1);
+	ck_assert_double_eq_tol(v.attributions[0].share.ratio, 0.5, 1e-9);
+	ck_assert(v.attributions[0].share.hi < 1 && v.attributions[0].share.lo > 0);
+	verdict_attribution_text(&v.attributions[0], text, sizeof(text));
+	ck_assert_ptr_null(strstr(text, "costs what a thread costs"));
+	run_free(&r);
+	/* No control (an old run): nothing is said. */
+	judge_spec("switch.cost", SWITCH_SAME(12900, 6500), &r, &v);
+	ck_assert_uint_eq(v.n_attributions, 0);
+	run_free(&r);
+	/* No gap to explain: the control in numbers, no share, and no guard reads one. */
+	judge_spec("switch.cost", SWITCH_CONTROL(6500, 6500, 6500), &r, &v);
+	ck_assert_uint_eq(v.n_attributions, 1);
+	ck_assert(isnan(v.attributions[0].share.ratio));
+	verdict_attribution_text(&v.attributions[0], text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "no process-thread gap to attribute"));
+	for (size_t i = 0; i < v.n_mechanisms; i++)
+		ck_assert_ptr_null(strstr(v.mechanisms[i].m->id, "address_space_"));
+	run_free(&r);
+	/* ipc: one per part (a) with a gap, none for the parts (b). */
+	judge_spec("ipc.faster_threads",
+		   IPC(18000, 10000, 31000, 13000, 15000, 7000, 17000) IPC_AT(pipe, clone_vm, 10000)
+			   IPC_AT(shm_futex, clone_vm, 11000),
+		   &r, &v);
+	ck_assert_uint_eq(v.n_attributions, 2);
+	ck_assert_str_eq(v.attributions[0].label, "pipe");
+	ck_assert_str_eq(v.attributions[1].label, "shm_futex");
+	ck_assert_double_eq_tol(v.attributions[1].share.ratio, 0.5, 1e-9);
+	run_free(&r);
+	/* A negligible gap (its interval above 1, inside the margin) is not attributed. */
+	judge_spec("ipc.faster_threads",
+		   IPC(18000, 10000, 18000, 17500, 15000, 7000, 17000)
+			   IPC_AT(unix_stream, clone_vm, 13600),
+		   &r, &v);
+	ck_assert_int_eq(v.lines[1].grows, V_NEGLIGIBLE);
+	ck_assert(v.lines[1].growth.lo > 1);
+	ck_assert_uint_eq(v.n_attributions, 0);
+	run_free(&r);
+}
+END_TEST
+
+/* The bootstrap of the share: seeded, and refused without a gap. */
+START_TEST(test_share_ci)
+{
+	double p[31], t[31], c[31];
+	for (size_t i = 0; i < 31; i++) {
+		p[i] = 2000 + (double)(i * 7 % 31);
+		t[i] = 1000 + (double)(i * 11 % 31);
+		c[i] = 1500 + (double)(i * 13 % 31);
+	}
+	struct ratio_ci a, b;
+	ck_assert_int_eq(verdict_share_ci(p, 31, t, 31, c, 31, 5, &a), 0);
+	ck_assert_int_eq(verdict_share_ci(p, 31, t, 31, c, 31, 5, &b), 0);
+	ck_assert(a.lo == b.lo && a.hi == b.hi && a.ratio == b.ratio);
+	ck_assert_double_eq_tol(a.ratio, 0.5, 1e-9);
+	ck_assert(a.lo <= a.ratio && a.ratio <= a.hi);
+	ck_assert_int_eq(verdict_share_ci(t, 31, p, 31, c, 31, 5, &a), -EINVAL);
+	ck_assert_int_eq(verdict_share_ci(p, 0, t, 31, c, 31, 5, &a), -EINVAL);
+}
+END_TEST
+
+/* Questions, fact parts and attributions in the JSON, the HTML and the text. */
+START_TEST(test_rendered_questions)
+{
+	struct run r;
+	build(&r, SWITCH_CONTROL(12900, 6500, 6500) IPC(18000, 10000, 31000, 13000, 15000, 7000,
+							18000) SEC(refused, refused, read));
+	size_t n = claims_count();
+	struct verdict *v = xcalloc(n, sizeof(*v));
+	claims_judge_all(&r, v);
+	json_t *a = report_verdicts_json(v, n);
+	ck_assert_ptr_nonnull(a);
+	size_t checked = 0;
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *o = json_array_get(a, i);
+		const char *id = json_string_value(json_object_get(o, "claim"));
+		if (strcmp(id, "ipc.faster_threads") == 0) {
+			json_t *q = json_object_get(o, "questions");
+			ck_assert_uint_eq(json_array_size(q), 2);
+			json_t *qb = json_array_get(q, 1);
+			ck_assert_str_eq(json_string_value(json_object_get(qb, "key")), "b");
+			ck_assert_str_eq(json_string_value(json_object_get(qb, "status")),
+					 "inconclusive");
+			ck_assert_ptr_nonnull(json_object_get(qb, "reason"));
+			json_t *l0 = json_array_get(json_object_get(o, "lines"), 0);
+			ck_assert_str_eq(json_string_value(json_object_get(l0, "question")), "a");
+			checked++;
+		} else if (strcmp(id, "switch.cost") == 0) {
+			json_t *at = json_array_get(json_object_get(o, "attributions"), 0);
+			ck_assert_str_eq(json_string_value(json_object_get(at, "metric")), "futex");
+			json_t *share = json_object_get(at, "share");
+			ck_assert_double_eq_tol(json_real_value(json_object_get(share, "value")),
+						1.0, 1e-9);
+			checked++;
+		} else if (strcmp(id, "sec.isolation") == 0) {
+			json_t *lines = json_object_get(o, "lines");
+			json_t *root = json_array_get(lines, 3);
+			ck_assert_str_eq(json_string_value(json_object_get(root, "observation")),
+					 "sec.isolation.root");
+			ck_assert(json_is_null(json_object_get(root, "seen")));
+			ck_assert_str_eq(json_string_value(json_object_get(root, "status")),
+					 "no_data");
+			json_t *other = json_array_get(lines, 0);
+			ck_assert_str_eq(json_string_value(json_object_get(other, "seen")),
+					 "refused");
+			ck_assert_str_eq(json_string_value(json_object_get(other, "expected")),
+					 "refused");
+			checked++;
+		}
+	}
+	ck_assert_uint_eq(checked, 3);
+	json_decref(a);
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct report_opts o = { .width = 80 };
+	ck_assert_int_eq(render_html.render(f, &r, v, &o), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "<li data-question=\"b\">"));
+	ck_assert_ptr_nonnull(strstr(buf, "<li data-attribution=\"futex\">"));
+	ck_assert_ptr_nonnull(strstr(buf, "<span class=\"questions\">(a) "));
+	ck_assert_ptr_nonnull(strstr(buf, "not tried in this run"));
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(render_text.render(f, &r, v, &o), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "futex: of the 6.40 µs gap, the address-space switch"));
+	ck_assert_ptr_nonnull(strstr(buf, "(a) holds, (b)"));
+	ck_assert_ptr_nonnull(strstr(buf, "the whole gap is the address-space switch, not being"));
+	free(buf);
+	free(v);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_real_runs)
 {
 	struct seen seen = { 0, 0 };
@@ -819,6 +1205,13 @@ void mechanism_tcases(Suite *s)
 	tcase_add_test(tc, test_logic);
 	tcase_add_test(tc, test_evidence_recorded);
 	tcase_add_test(tc, test_rendered);
+	tcase_add_test(tc, test_questions);
+	tcase_add_test(tc, test_parts_combine);
+	tcase_add_test(tc, test_fact_parts);
+	tcase_add_test(tc, test_server_isolation_facts);
+	tcase_add_test(tc, test_attribution);
+	tcase_add_test(tc, test_share_ci);
+	tcase_add_test(tc, test_rendered_questions);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mechanisms of real runs");

@@ -2,7 +2,9 @@
 /*
  * Smoke test of the parallel experiment through the runner, its quick
  * preset shrunk: invariants only. Both kinds are measured at every unit
- * count for both kernels, with at least the minimum samples; the hash
+ * count for both kernels, with at least the minimum samples, in rounds
+ * that each hold both kinds; every pipeline variant at the one batch given,
+ * labelled with its kind and channel; the hash
  * loop's checksum is the same for every split and both kinds (the same
  * work was done); every pipeline variant and false-sharing layout is
  * measured or skipped with a reason. The evidence is asserted as data: the
@@ -27,13 +29,16 @@ Suite *parallel_suite(void);
 
 extern const struct experiment exp_parallel;
 
-#define MIN_SAMPLES 3
+#define MIN_SAMPLES 10
+#define ROUNDS 5
+#define BATCH 64
 
 static struct exp_result *run_parallel(struct run *r, size_t *n_cpus)
 {
-	static const char *const settings[] = { "work",	       "400k", "mem_buffer", "1MiB",
-						"mem_passes",  "8",    "samples",    "3",
-						"max_samples", "20",   "budget",     "20ms",
+	static const char *const settings[] = { "work",	      "400k", "mem_buffer",  "1MiB",
+						"mem_passes", "8",    "samples",     "10",
+						"rounds",     "5",    "max_samples", "20",
+						"budget",     "20ms", "batch",	     "64",
 						NULL };
 	/* Enough to show every fill, few enough to stay quick on a big machine. */
 	struct exp_test_opts o = { .max_cpus = 4 };
@@ -113,6 +118,10 @@ START_TEST(test_quick_smoke)
 				ck_assert_msg(m != NULL, "no %s %s units=%zu", kernels[k],
 					      kinds[kind], n);
 				check_metric(m, 1);
+				/* Taken in rounds, both kinds in each: two samples a round. */
+				ck_assert_uint_eq(m->n_rounds, ROUNDS);
+				for (size_t i = 0; i < m->n_rounds; i++)
+					ck_assert_uint_eq(m->rounds[i], MIN_SAMPLES / ROUNDS);
 
 				/* The same work for every split and both kinds. */
 				snprintf(key, sizeof(key), "%s.checksum %s units=%zu", kernels[k],
@@ -136,18 +145,22 @@ START_TEST(test_quick_smoke)
 							      "parallel.checksum_differs") != 0,
 			      "%s: %s", res->obs[i].name, exp_test_said(res, &res->obs[i].msg));
 
-	static const char *const variants[] = { "threads_queue", "processes_pipe",
-						"processes_shm" };
+	/* Every variant labelled with its kind and channel, all at the one batch. */
+	static const char *const variants[][3] = { { "threads_queue", "thread", "shm_futex" },
+						   { "processes_pipe", "process", "pipe" },
+						   { "processes_shm", "process", "shm_futex" } };
 	for (size_t v = 0; v < 3; v++) {
-		char vw[48], what[64];
-		snprintf(vw, sizeof(vw), "variant=%s", variants[v]);
-		snprintf(what, sizeof(what), "pipeline %s", variants[v]);
-		const char *const where[] = { vw, NULL };
+		char vw[48], kw[48], cw[48], what[64];
+		snprintf(vw, sizeof(vw), "variant=%s", variants[v][0]);
+		snprintf(kw, sizeof(kw), "kind=%s", variants[v][1]);
+		snprintf(cw, sizeof(cw), "channel=%s", variants[v][2]);
+		snprintf(what, sizeof(what), "pipeline %s", variants[v][0]);
+		const char *const where[] = { vw, kw, cw, NULL };
 		const struct metric *m = exp_result_find_metric(res, "pipeline", where);
 		ck_assert_msg(m != NULL || skipped(res, what), "%s neither measured nor skipped",
 			      what);
 		if (m)
-			check_metric(m, 0);
+			check_metric(m, BATCH);
 	}
 	/* The shared ring between threads has nothing to refuse. */
 	const char *const tq[] = { "variant=threads_queue", NULL };
@@ -171,12 +184,33 @@ START_TEST(test_quick_smoke)
 }
 END_TEST
 
+/* Every round takes at least one sample: more rounds than samples is refused. */
+START_TEST(test_rounds_above_samples)
+{
+	const struct param *p = exp_parallel.params;
+	void *params = calloc(1, exp_parallel.params_size);
+	char err[256] = "";
+	ck_assert_ptr_nonnull(params);
+	ck_assert_int_eq(param_apply_preset(p, exp_parallel.n_params, params, PRESET_QUICK, err,
+					    sizeof(err)),
+			 0);
+	ck_assert_int_eq(exp_parallel.check(params, err, sizeof(err)), 0);
+	ck_assert_int_eq(param_parse(param_find(p, exp_parallel.n_params, "rounds"), params, "11",
+				     err, sizeof(err)),
+			 0);
+	ck_assert_int_ne(exp_parallel.check(params, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "rounds"));
+	free(params);
+}
+END_TEST
+
 Suite *parallel_suite(void)
 {
 	Suite *s = suite_create("parallel");
 	TCase *tc = tcase_create("smoke");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_quick_smoke);
+	tcase_add_test(tc, test_rounds_above_samples);
 	suite_add_tcase(s, tc);
 	return s;
 }

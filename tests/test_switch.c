@@ -5,7 +5,10 @@
  * placement that applies here (or skipped with a reason), the switches per
  * round trip are counted and plausible, the units are right, the three
  * claims get a verdict, and the allocation count reports no faults as
- * allocation when there were none. No time is asserted.
+ * allocation when there were none. The control, clone_vm (a process on
+ * the parent's address space), is measured beside them on one CPU; the
+ * TLB flushes per switch are recorded per kind, or skipped once with a
+ * reason. No time is asserted.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -138,6 +141,40 @@ START_TEST(test_quick_smoke)
 	ck_assert_ptr_nonnull(find(res, "futex", "process", "same-cpu", "0"));
 	ck_assert_ptr_nonnull(find(res, "futex", "thread", "same-cpu", "0"));
 	ck_assert_ptr_nonnull(exp_result_find_metric(res, "alone", NULL));
+
+	/*
+	 * The control: clone_vm beside the two on one CPU, with the mechanisms
+	 * that work across CLONE_VM (a private futex does: one address space),
+	 * and only there: not across CPUs, not with a working set.
+	 */
+	static const char *const vm_mechs[] = { "futex", "futex_private", "pipe", "yield_fifo" };
+	for (size_t m = 0; m < 4; m++)
+		measured_or_skipped(res, vm_mechs[m], "clone_vm", "same-cpu", "0");
+	ck_assert_ptr_nonnull(find(res, "futex", "clone_vm", "same-cpu", "0"));
+	ck_assert_ptr_nonnull(find(res, "futex_private", "clone_vm", "same-cpu", "0"));
+	ck_assert_ptr_null(find(res, "futex", "clone_vm", "cross-cpu", "0"));
+	ck_assert_ptr_null(find(res, "futex", "clone_vm", "same-cpu", "65536"));
+
+	/* TLB flushes per switch, each kind a bare non-negative number; or one skip with why. */
+	bool tlb_skipped = false;
+	for (size_t i = 0; i < res->n_skips; i++)
+		if (strcmp(res->skips[i].what, "tlb_flushes") == 0) {
+			ck_assert(!tlb_skipped);
+			tlb_skipped = true;
+			ck_assert_ptr_nonnull(res->skips[i].reason.form);
+			ck_assert_ptr_nonnull(strstr(res->skips[i].reason.form, "switch.tlb_"));
+		}
+	static const char *const all_kinds[] = { "process", "thread", "clone_vm" };
+	for (size_t k = 0; k < 3; k++) {
+		char key[64];
+		snprintf(key, sizeof(key), "tlb_flushes kind=%s", all_kinds[k]);
+		if (tlb_skipped) {
+			ck_assert_ptr_null(exp_test_obs_or_null(res, key));
+			continue;
+		}
+		const struct ev_msg *m = exp_test_obs_of(res, key, NULL, 1);
+		ck_assert(exp_test_num(m, 0, NULL) >= 0);
+	}
 
 	/* The allocation count: the switches happened, and the fact follows the faults. */
 	int64_t sw = obs_count(res, "alloc.switches");

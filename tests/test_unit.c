@@ -18,7 +18,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/io.h"
@@ -33,7 +36,15 @@ static void no_core_dumps(void)
 	setrlimit(RLIMIT_CORE, &rl);
 }
 
-static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
+static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD, UNIT_SHARED_VM };
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* The CPU the caller runs on, by the system call: glibc's sched_getcpu() is wrong in clone_vm. */
+static int raw_getcpu(void)
+{
+	unsigned cpu = 0;
+	return syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 ? (int)cpu : -1;
+}
 
 /* What a unit writes into the arena; the parent reads it back. */
 struct job {
@@ -48,7 +59,7 @@ static int write_job(void *arg)
 	struct job *j = arg;
 	j->written = j->value;
 	j->pid = getpid();
-	j->cpu = sched_getcpu();
+	j->cpu = raw_getcpu();
 	return 0;
 }
 
@@ -57,7 +68,7 @@ START_TEST(test_both_kinds_share_the_arena)
 	struct shm_arena a;
 	ck_assert_int_eq(shm_arena_create(&a, 4096), 0);
 
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < N_KINDS; k++) {
 		struct job *j = shm_arena_alloc(&a, sizeof(*j), 64);
 		ck_assert_ptr_nonnull(j);
 		j->value = 1000 + (int)k;
@@ -71,8 +82,8 @@ START_TEST(test_both_kinds_share_the_arena)
 		ck_assert(!end.signalled);
 		ck_assert_int_eq(end.code, 0);
 		ck_assert_int_eq(j->written, 1000 + (int)k);
-		/* A process unit is another process; a thread unit is this one. */
-		if (kinds[k] == UNIT_PROCESS)
+		/* A process or clone_vm unit is another process; a thread unit is this one. */
+		if (kinds[k] != UNIT_THREAD)
 			ck_assert_int_ne(j->pid, getpid());
 		else
 			ck_assert_int_eq(j->pid, getpid());
@@ -132,7 +143,7 @@ static int return_arg(void *arg)
 START_TEST(test_exit_code_passthrough)
 {
 	static const int codes[] = { 0, 1, 42, 255 };
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < N_KINDS; k++) {
 		for (size_t c = 0; c < sizeof(codes) / sizeof(codes[0]); c++) {
 			int code = codes[c];
 			struct unit u;
@@ -166,7 +177,7 @@ START_TEST(test_pinning)
 	}
 	ck_assert_int_gt(n, 0);
 
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < N_KINDS; k++) {
 		for (int i = 0; i < n; i++) {
 			struct job *j = shm_arena_alloc(&a, sizeof(*j), 64);
 			ck_assert_ptr_nonnull(j);
@@ -219,8 +230,145 @@ START_TEST(test_pinning_to_unavailable_cpu)
 	ck_assert(!end.signalled);
 	ck_assert_int_eq(end.code, 126);
 	ck_assert_int_eq(j->written, 0);
+	/* So does a clone_vm unit. */
+	ck_assert_int_eq(unit_start(&u, UNIT_SHARED_VM, write_job, j, cpu), 0);
+	ck_assert_int_eq(unit_wait(&u, &end), 0);
+	ck_assert(!end.signalled);
+	ck_assert_int_eq(end.code, 126);
+	ck_assert_int_eq(j->written, 0);
 	ck_assert_int_eq(unit_start(&u, UNIT_THREAD, write_job, j, CPU_SETSIZE), -EINVAL);
 	shm_arena_destroy(&a);
+}
+END_TEST
+
+/* ---- clone_vm ------------------------------------------------------- */
+
+/* Not in the arena: only a unit on this address space can change it. */
+static int plain_word;
+
+struct vm_job {
+	int child_errno; /* out: errno after a call that failed in the child */
+	pid_t pid, ppid; /* out: the child's getpid() and getppid() */
+	pid_t tgid;	 /* out: the thread group, by the system call */
+};
+
+/* Writes a plain variable, fails a call on purpose, and says who it is: system calls only. */
+static int vm_body(void *arg)
+{
+	struct vm_job *j = arg;
+	plain_word = 4242;
+	if (close(-1) != 0)
+		j->child_errno = errno;
+	j->pid = getpid();
+	j->ppid = getppid();
+	j->tgid = (pid_t)syscall(SYS_getpid);
+	return 9;
+}
+
+static size_t count_tasks(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	size_t n = 0;
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * A clone_vm unit is a process of its own (its own PID, this process its
+ * parent) on this address space (a plain variable it writes is seen
+ * here); its errno is not the caller's; once waited for it leaves no
+ * child, no thread and no stack behind.
+ */
+START_TEST(test_shared_vm_is_a_process_on_our_memory)
+{
+	struct vm_job j = { 0 };
+	struct unit u;
+	struct unit_end end;
+	size_t tasks = count_tasks();
+
+	ck_assert_str_eq(unit_type_name(UNIT_SHARED_VM), "clone_vm");
+	ck_assert_int_eq(unit_limit_op(UNIT_SHARED_VM), LIMIT_PROCESS);
+	plain_word = 0;
+	ck_assert_int_eq(unit_start(&u, UNIT_SHARED_VM, vm_body, &j, -1), 0);
+	errno = 0;
+	ck_assert(u.running);
+	ck_assert_int_gt(u.pid, 0);
+	ck_assert_ptr_nonnull(u.stack);
+	ck_assert_int_eq(unit_wait(&u, &end), 0);
+	ck_assert_int_eq(errno, 0); /* the child's EBADF went to its own errno */
+	ck_assert(!u.running);
+	ck_assert(!end.signalled);
+	ck_assert_int_eq(end.code, 9);
+	ck_assert_int_eq(plain_word, 4242);
+	ck_assert_int_eq(j.child_errno, EBADF);
+	ck_assert_int_eq(j.pid, u.pid);
+	ck_assert_int_ne(j.pid, getpid());
+	ck_assert_int_eq(j.tgid, j.pid); /* a thread group of its own */
+	ck_assert_int_eq(j.ppid, getpid());
+	/* Nothing left: no child to reap, no donor thread, no stack. */
+	ck_assert_ptr_null(u.stack);
+	ck_assert_int_eq(count_tasks(), tasks);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+	ck_assert_int_eq(unit_wait(&u, &end), -ECHILD);
+}
+END_TEST
+
+/* kill(getpid()) by the system call: raise() would aim at the cloning thread. */
+static int crash_raw(void *arg)
+{
+	kill(getpid(), *(const int *)arg);
+	return 0;
+}
+
+/* A clone_vm unit killed by a signal says so; dispositions are its own, reset to default. */
+START_TEST(test_shared_vm_signalled)
+{
+	static const int sigs[] = { SIGTERM, SIGKILL, SIGSEGV };
+	no_core_dumps();
+	signal(SIGTERM, SIG_IGN);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		int sig = sigs[i];
+		struct unit u;
+		struct unit_end end;
+		ck_assert_int_eq(unit_start(&u, UNIT_SHARED_VM, crash_raw, &sig, -1), 0);
+		ck_assert_int_eq(unit_wait(&u, &end), 0);
+		ck_assert(end.signalled);
+		ck_assert_int_eq(end.signal, sig);
+	}
+	/* The child's reset did not touch this process's disposition. */
+	struct sigaction sa;
+	ck_assert_int_eq(sigaction(SIGTERM, NULL, &sa), 0);
+	ck_assert_ptr_eq((void *)sa.sa_handler, (void *)SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+}
+END_TEST
+
+/* Many in a row, some at once: every one is reaped and its stack given back. */
+START_TEST(test_shared_vm_many)
+{
+	enum {
+		N = 8
+	};
+	struct vm_job j[N];
+	struct unit u[N];
+	struct unit_end end;
+	size_t tasks = count_tasks();
+	for (int round = 0; round < 4; round++) {
+		memset(j, 0, sizeof(j));
+		for (int i = 0; i < N; i++)
+			ck_assert_int_eq(unit_start(&u[i], UNIT_SHARED_VM, vm_body, &j[i], -1), 0);
+		for (int i = 0; i < N; i++) {
+			ck_assert_int_eq(unit_wait(&u[i], &end), 0);
+			ck_assert_int_eq(end.code, 9);
+			ck_assert_int_eq(j[i].pid, u[i].pid);
+		}
+	}
+	ck_assert_int_eq(count_tasks(), tasks);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
 }
 END_TEST
 
@@ -374,6 +522,9 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_pinning);
 	tcase_add_test(tc, test_pinning_to_unavailable_cpu);
 	tcase_add_test(tc, test_pin_self_rejects_bad_cpu);
+	tcase_add_test(tc, test_shared_vm_is_a_process_on_our_memory);
+	tcase_add_test(tc, test_shared_vm_signalled);
+	tcase_add_test(tc, test_shared_vm_many);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("io");

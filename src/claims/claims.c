@@ -35,26 +35,30 @@ static const char *const ipc_lat_thread[] = { "measure=latency", "bytes=64", "pl
 static const char *const ipc_busy_poll[] = { "shm_spin", NULL };
 static const char *const ipc_needed_evidence[] = { "plain_variable_seen", "shared_mapping_seen",
 						   NULL };
+static const struct claim_question ipc_faster_questions[] = {
+	{ "a", N_("(a) the same mechanism between processes and between threads") },
+	{ "b", N_("(b) threads' shared memory against processes' pipe or socket") },
+	{ NULL, NULL },
+};
+/* A part of ipc.faster_threads: question q, process figure pa against thread figure tb. */
+#define IPC_PART(q, text, pa, tb)                                                                  \
+	{                                                                                          \
+		.label = text, .a = { pa, ipc_lat_process }, .b = { tb, ipc_lat_thread },          \
+		.question = q                                                                      \
+	}
 static const struct claim_part ipc_faster_parts[] = {
-	{ N_("(a) a pipe between processes, and between threads"),
-	  { "pipe", ipc_lat_process },
-	  { "pipe", ipc_lat_thread } },
-	{ N_("(a) a UNIX socket between processes, and between threads"),
-	  { "unix_stream", ipc_lat_process },
-	  { "unix_stream", ipc_lat_thread } },
-	{ N_("(a) a shared-memory ring between processes, and between threads"),
-	  { "shm_futex", ipc_lat_process },
-	  { "shm_futex", ipc_lat_thread } },
-	{ N_("(b) processes over a pipe, threads over shared memory"),
-	  { "pipe", ipc_lat_process },
-	  { "shm_futex", ipc_lat_thread } },
-	{ N_("(b) processes over a UNIX socket, threads over shared memory"),
-	  { "unix_stream", ipc_lat_process },
-	  { "shm_futex", ipc_lat_thread } },
-	{ N_("(b) processes over a pipe, threads with a mutex and a condition"),
-	  { "pipe", ipc_lat_process },
-	  { "mutex_cond", ipc_lat_thread } },
-	{ NULL, { NULL, NULL }, { NULL, NULL } },
+	IPC_PART("a", N_("(a) a pipe between processes, and between threads"), "pipe", "pipe"),
+	IPC_PART("a", N_("(a) a UNIX socket between processes, and between threads"), "unix_stream",
+		 "unix_stream"),
+	IPC_PART("a", N_("(a) a shared-memory ring between processes, and between threads"),
+		 "shm_futex", "shm_futex"),
+	IPC_PART("b", N_("(b) processes over a pipe, threads over shared memory"), "pipe",
+		 "shm_futex"),
+	IPC_PART("b", N_("(b) processes over a UNIX socket, threads over shared memory"),
+		 "unix_stream", "shm_futex"),
+	IPC_PART("b", N_("(b) processes over a pipe, threads with a mutex and a condition"), "pipe",
+		 "mutex_cond"),
+	{ .label = NULL },
 };
 /* The server's conditions: a model under keep-alive or churn, without CPU work. */
 #define SERVER_AT(model, load)                                                                     \
@@ -67,35 +71,58 @@ static const struct claim_part ipc_faster_parts[] = {
 	{                                                                                          \
 		"model=" model, NULL                                                               \
 	}
+static const struct claim_question app_server_questions[] = {
+	{ "efficiency", N_("(efficiency) threads serve with less") },
+	{ "isolation", N_("(isolation) a crash stays in its process") },
+	{ NULL, NULL },
+};
+#define SERVER_PART(text, fig, pa, tb)                                                             \
+	{                                                                                          \
+		.label = text, .a = { fig, pa }, .b = { fig, tb }, .question = "efficiency"        \
+	}
+/*
+ * Isolation per model, a fact (the server experiment's observation
+ * "isolation model=M", form server.isolation: survived yes or no, the
+ * requests that failed, the time until requests succeed again): the
+ * process models are expected to survive a crashing handler, the thread
+ * models and the event loop not.
+ */
+#define SERVER_SURVIVES(text, model, want)                                                         \
+	{                                                                                          \
+		.label = text, .fact_obs = "isolation model=" model, .expect = want,               \
+		.question = "isolation"                                                            \
+	}
 static const struct claim_part app_server_parts[] = {
 	/* First: a process figure against a thread figure, the cells of the seeds' table. */
-	{ N_("(efficiency) memory under keep-alive, prefork / thread pool"),
-	  { "server_pss", SERVER_AT("prefork", "keepalive") },
-	  { "server_pss", SERVER_AT("thread_pool", "keepalive") } },
-	{ N_("(efficiency) keep-alive throughput, thread pool / prefork (above 1: threads "
-	     "serve more)"),
-	  { "throughput", SERVER_AT("thread_pool", "keepalive") },
-	  { "throughput", SERVER_AT("prefork", "keepalive") } },
-	{ N_("(efficiency) a connection per request, thread per connection / process per "
-	     "connection (above 1: threads serve more)"),
-	  { "throughput", SERVER_AT("thread_per_connection", "churn") },
-	  { "throughput", SERVER_AT("process_per_connection", "churn") } },
-	{ N_("(efficiency) keep-alive latency, prefork / thread pool"),
-	  { "latency", SERVER_AT("prefork", "keepalive") },
-	  { "latency", SERVER_AT("thread_pool", "keepalive") } },
-	{ N_("(efficiency) memory under keep-alive, process / thread per connection"),
-	  { "server_pss", SERVER_AT("process_per_connection", "keepalive") },
-	  { "server_pss", SERVER_AT("thread_per_connection", "keepalive") } },
-	{ N_("(isolation) requests lost to one crash, thread pool / prefork"),
-	  { "poison_lost", SERVER_MODEL("thread_pool") },
-	  { "poison_lost", SERVER_MODEL("prefork") } },
-	{ N_("(isolation) requests lost to one crash, thread / process per connection"),
-	  { "poison_lost", SERVER_MODEL("thread_per_connection") },
-	  { "poison_lost", SERVER_MODEL("process_per_connection") } },
-	{ N_("(isolation) requests lost to one crash, event loop / prefork"),
-	  { "poison_lost", SERVER_MODEL("event_loop") },
-	  { "poison_lost", SERVER_MODEL("prefork") } },
-	{ NULL, { NULL, NULL }, { NULL, NULL } },
+	SERVER_PART(N_("(efficiency) memory under keep-alive, prefork / thread pool"), "server_pss",
+		    SERVER_AT("prefork", "keepalive"), SERVER_AT("thread_pool", "keepalive")),
+	SERVER_PART(
+		N_("(efficiency) keep-alive throughput, thread pool / prefork (above 1: threads "
+		   "serve more)"),
+		"throughput", SERVER_AT("thread_pool", "keepalive"),
+		SERVER_AT("prefork", "keepalive")),
+	SERVER_PART(N_("(efficiency) a connection per request, thread per connection / process per "
+		       "connection (above 1: threads serve more)"),
+		    "throughput", SERVER_AT("thread_per_connection", "churn"),
+		    SERVER_AT("process_per_connection", "churn")),
+	SERVER_PART(N_("(efficiency) keep-alive latency, prefork / thread pool"), "latency",
+		    SERVER_AT("prefork", "keepalive"), SERVER_AT("thread_pool", "keepalive")),
+	SERVER_PART(N_("(efficiency) memory under keep-alive, process / thread per connection"),
+		    "server_pss", SERVER_AT("process_per_connection", "keepalive"),
+		    SERVER_AT("thread_per_connection", "keepalive")),
+	SERVER_SURVIVES(N_("(isolation) process per connection: did the server survive a crashing "
+			   "handler?"),
+			"process_per_connection", "yes"),
+	SERVER_SURVIVES(N_("(isolation) prefork: did the server survive a crashing handler?"),
+			"prefork", "yes"),
+	SERVER_SURVIVES(N_("(isolation) thread per connection: did the server survive a crashing "
+			   "handler?"),
+			"thread_per_connection", "no"),
+	SERVER_SURVIVES(N_("(isolation) thread pool: did the server survive a crashing handler?"),
+			"thread_pool", "no"),
+	SERVER_SURVIVES(N_("(isolation) event loop: did the server survive a crashing handler?"),
+			"event_loop", "no"),
+	{ .label = NULL },
 };
 static const char *const ev_server[] = { "poison model=process_per_connection",
 					 "poison model=prefork",
@@ -113,6 +140,26 @@ static const char *const ev_res_fd[] = { "res.fd.threads", "res.fd.process", "re
 static const char *const ev_res_env[] = { "res.env.thread", "res.env.process", NULL };
 static const char *const ev_sec[] = { "sec.isolation.arrangement", "sec.isolation.read_errno",
 				      NULL };
+/*
+ * sec.isolation, one fact part per barrier (the isolation experiment's
+ * observations, each the bare word "refused" or "read", absent when not
+ * tried). A run without them is judged by its one fact, as before.
+ */
+#define SEC_PART(text, key, want, why_absent)                                                      \
+	{                                                                                          \
+		.label = text, .fact_obs = "sec.isolation." key, .expect = want,                   \
+		.absent = why_absent                                                               \
+	}
+static const struct claim_part sec_parts[] = {
+	SEC_PART(N_("a reader of another user reads the target's memory"), "other_uid", "refused",
+		 NULL),
+	SEC_PART(N_("a reader of the same user reads a target that made itself non-dumpable"),
+		 "non_dumpable", "refused", NULL),
+	SEC_PART(N_("a reader of the same user reads a dumpable target"), "same_uid", "read", NULL),
+	SEC_PART(N_("root reads the target's memory"), "root", "read",
+		 N_("tried only when ptlab runs as root")),
+	{ .label = NULL },
+};
 static const char *const ev_crash_process[] = { "iso.crash_process.signal",
 						"iso.crash_process.survivors", NULL };
 static const char *const ev_crash_thread[] = { "iso.crash_thread.signal",
@@ -131,19 +178,19 @@ static const char *const ev_race_process[] = { "sync.process.plain",	 "sync.proc
 					       "sync.process.semaphore", "sync.robust",
 					       "sync.robust.plain",	 NULL };
 static const char *const sync_uncontended[] = { "kind=thread", "contenders=1", NULL };
-static const char *const par_process[] = { "kind=process", "fill=ncpu", NULL };
-static const char *const par_thread[] = { "kind=thread", "fill=ncpu", NULL };
+static const char *const par_process[] = { "kind=process", NULL };
+static const char *const par_thread[] = { "kind=thread", NULL };
 static const char *const par_pipe[] = { "variant=processes_pipe", NULL };
 static const char *const par_shm[] = { "variant=processes_shm", NULL };
 static const char *const par_threads[] = { "variant=threads_queue", NULL };
 static const struct claim_part par_comm_parts[] = {
-	{ N_("processes over pipes, threads over a shared queue"),
-	  { "pipeline", par_pipe },
-	  { "pipeline", par_threads } },
-	{ N_("processes over shared memory, threads over a shared queue"),
-	  { "pipeline", par_shm },
-	  { "pipeline", par_threads } },
-	{ NULL, { NULL, NULL }, { NULL, NULL } },
+	{ .label = N_("processes over pipes, threads over a shared queue"),
+	  .a = { "pipeline", par_pipe },
+	  .b = { "pipeline", par_threads } },
+	{ .label = N_("processes over shared memory, threads over a shared queue"),
+	  .a = { "pipeline", par_shm },
+	  .b = { "pipeline", par_threads } },
+	{ .label = NULL },
 };
 static const char *const create_context[] = { "clone_vm", "clone_thread", "vfork", "posix_spawn",
 					      NULL };
@@ -267,11 +314,12 @@ const struct claim claims[] = {
 	},
 	{
 		.id = "sec.isolation",
-		.kind = CLAIM_FACT,
+		.kind = CLAIM_NUANCED,
 		.aspect = ASPECT_ISOLATION,
 		.seeds = "000",
 		.text = N_("Processes are safer: one cannot read another's memory"),
 		.fact_obs = "sec.isolation",
+		.parts = sec_parts,
 		.others = ev_sec,
 		.why = why_sec_isolation,
 	},
@@ -311,6 +359,7 @@ const struct claim claims[] = {
 		.a = { "futex", switch_same_process },
 		.b = { "futex", switch_same_thread },
 		.others = switch_context,
+		.control = "kind=clone_vm",
 		.why = why_switch_cost,
 	},
 	{
@@ -325,7 +374,7 @@ const struct claim claims[] = {
 	},
 	{
 		.id = "switch.tlb",
-		.kind = CLAIM_RATIO,
+		.kind = CLAIM_TREND,
 		.aspect = ASPECT_SWITCH,
 		.seeds = "003 004",
 		.text = N_("A process switch changes the whole address space; a thread switch only "
@@ -355,6 +404,8 @@ const struct claim claims[] = {
 		.seeds = "all",
 		.text = N_("Threads communicate faster than processes"),
 		.parts = ipc_faster_parts,
+		.questions = ipc_faster_questions,
+		.control = "kind=clone_vm",
 		.why = why_ipc_faster_threads,
 	},
 	{
@@ -421,6 +472,7 @@ const struct claim claims[] = {
 		.thread_says = N_("parallel within a process"),
 		.a = { "cpu_work", par_process },
 		.b = { "cpu_work", par_thread },
+		.speedup = "units",
 		.why = why_par_speedup,
 	},
 	{
@@ -443,6 +495,7 @@ const struct claim claims[] = {
 		.process_says = N_("tasks needing isolation"),
 		.thread_says = N_("related tasks sharing data"),
 		.parts = app_server_parts,
+		.questions = app_server_questions,
 		.others = ev_server,
 		.why = why_app_server,
 	},

@@ -33,6 +33,16 @@
  * medians; either would dress up a guess as a certainty.
  */
 #define CLAIM_MIN_SAMPLES 3
+/*
+ * Samples each side needs before its ratio gets a verdict: below this an
+ * interval is shown (from CLAIM_MIN_SAMPLES) but the verdict is
+ * inconclusive, "too few samples", for a claim's ratio, each part and each
+ * line alike. Ten is where the percentile bootstrap of a median stops
+ * jumping between a handful of order statistics from run to run.
+ */
+#define CLAIM_VERDICT_SAMPLES 10
+/* Distinct values of x_param a trend needs: two points always fit a line (R² 1). */
+#define CLAIM_TREND_SIZES 3
 
 enum claim_kind {
 	CLAIM_FACT,
@@ -87,6 +97,20 @@ struct metric_ref {
 struct claim_part {
 	const char *label; /* N_(); NULL ends the list */
 	struct metric_ref a, b;
+	/* The key of the claim's question this part answers (struct claim_question), or NULL. */
+	const char *question;
+	/*
+	 * A fact part, instead of a ratio: the observation whose first word
+	 * (a bare word, or the first value of a form) is set against expect;
+	 * absent (N_(), nullable) says when the experiment does not try it.
+	 */
+	const char *fact_obs, *expect, *absent;
+};
+
+/* A question a nuanced claim asks of its parts: each gets a verdict of its own. */
+struct claim_question {
+	const char *key;   /* "a"; NULL ends the list */
+	const char *label; /* N_() */
 };
 
 struct claim {
@@ -134,6 +158,24 @@ struct claim {
 	 * largest size shown as a share of it.
 	 */
 	const char *ceiling;
+	/*
+	 * The speed-up rule (par.speedup): the condition that counts units.
+	 * Each side (a.where, b.where) is judged by its own speed-up, a.metric
+	 * with one unit over a.metric with N, the largest count that does not
+	 * oversubscribe the CPUs (fill not "over"); observed when both lie
+	 * above 1, not observed when either lies at or below 1. lines[0] and
+	 * [1] are the two speed-ups (x1 = N, the ideal), ratio the process
+	 * over thread time at N, shown as context and never judged.
+	 */
+	const char *speedup;
+	/* Nuanced, optional: the questions its parts are grouped into (parts name them). */
+	const struct claim_question *questions;
+	/*
+	 * Optional: the condition that replaces a's "kind=" for the control
+	 * ("kind=clone_vm", a process that shares its parent's address space),
+	 * to attribute the process−thread gap (struct attribution).
+	 */
+	const char *control;
 };
 
 /* One side of a comparison, as the table shows it. */
@@ -160,10 +202,35 @@ struct trend_line {
 	 */
 	double a_median, b_median, a_net, b_net, net_resolution;
 	const char *unit; /* of a_median and b_median (a part's metrics); NULL: ns */
+	/* A nuanced claim's line: its part; for a fact part, the word seen and its observation. */
+	const struct claim_part *part;
+	const char *seen;
+	const struct ev_msg *obs;
+};
+
+/* One question's verdict, from its parts (all agree: that class; else inconclusive). */
+struct question_verdict {
+	const struct claim_question *q;
+	enum verdict_status status;
+	char reason[384]; /* translated: the parts that disagree, or why there is none */
+};
+
+/*
+ * Of the process−thread gap of one figure, the share the address-space
+ * switch explains: (process − control) / (process − thread), the control a
+ * process that shares its parent's memory, with a bootstrap interval.
+ */
+struct attribution {
+	const char *label; /* the figure's name ("futex"); points into the run */
+	const char *unit;
+	double process, thread, control; /* medians */
+	struct ratio_ci share;		 /* 1 = the whole gap */
 };
 
 #define VERDICT_MAX_LINES 16
 #define VERDICT_MAX_MECHANISMS 16
+#define VERDICT_MAX_QUESTIONS 4
+#define VERDICT_MAX_ATTRIBUTIONS 4
 
 struct verdict {
 	const struct claim *claim;
@@ -177,6 +244,24 @@ struct verdict {
 	/* The paragraphs of claim->why chosen by this run's evidence, in the claim's order. */
 	struct mech_choice mechanisms[VERDICT_MAX_MECHANISMS];
 	size_t n_mechanisms;
+	/*
+	 * A trend with a baseline (switch.tlb): the process-thread gap, each
+	 * side net of the baseline (which cancels in the difference), against
+	 * x_param. lines hold the ratio at every x, with both nets, as a ratio
+	 * per condition does; ratio holds the growth (verdict.c, judge_gap_trend).
+	 */
+	struct gap_trend {
+		bool set;
+		size_t n_sizes;
+		double x0, x1;
+		double fixed, fixed_lo, fixed_hi;    /* the gap at x0 (ns), 95% CI */
+		double slope, slope_lo, slope_hi;    /* the gap's line, ns per unit of x, 95% CI */
+		double growth, growth_lo, growth_hi; /* gap(x1) - gap(x0) in ns, 95% CI */
+	} gap;
+	struct question_verdict questions[VERDICT_MAX_QUESTIONS]; /* claim->questions, in order */
+	size_t n_questions;
+	struct attribution attributions[VERDICT_MAX_ATTRIBUTIONS]; /* with claim->control */
+	size_t n_attributions;
 };
 
 /* The catalogue, in CLAIMS.md order, ending with an entry whose id is NULL. */
@@ -200,11 +285,24 @@ size_t claims_count(void);
 void claims_judge_all(const struct run *r, struct verdict *v);
 
 /*
- * The ratio rule of CLAIMS.md: holds when ratio >= T and the CI's lower
- * end > E; negligible when the whole CI lies in [1/E, E]; reversed when
- * ratio <= 1/T and the upper end < 1/E; holds (small) / reversed (small)
- * when the CI excludes 1 but the effect is below that; inconclusive
- * otherwise.
+ * The ratio rule, built so that a verdict holds still: the line is cut in
+ * three bands, above E, [1/E, E] and below 1/E, and a firm verdict needs
+ * the whole 95% interval inside one band:
+ *
+ *   holds              lo > E     and ratio >= T
+ *   holds (small)      lo > E     and ratio <  T
+ *   negligible         1/E <= lo  and hi <= E
+ *   reversed (small)   hi < 1/E   and ratio >  1/T
+ *   reversed           hi < 1/E   and ratio <= 1/T
+ *   inconclusive       otherwise: the interval straddles E or 1/E (or is
+ *                      not finite)
+ *
+ * The bands do not overlap, so two runs whose intervals overlap can never
+ * land one in holds (either size) and the other in negligible or reversed:
+ * near a boundary the answer is inconclusive, not a flip. The price: an
+ * interval such as [1.02, 1.30] that excludes 1 but not E is inconclusive
+ * (a difference, perhaps within the margin), where ptlab 0.1 said holds
+ * (small). More samples narrow it.
  */
 enum verdict_status verdict_ratio_rule(const struct ratio_ci *r, double threshold, double margin);
 
@@ -213,5 +311,25 @@ const char *verdict_status_name(enum verdict_status s);
 const char *verdict_status_label(enum verdict_status s);
 const char *claim_kind_name(enum claim_kind k);
 const char *aspect_label(enum aspect a);
+
+/*
+ * The sentences the renderers share (translated, into buf, returned): a
+ * fact part's line ("another user: refused, expected refused: observed"),
+ * a question's verdict with its reason, and an attribution ("of the 6.1 µs
+ * gap, the address-space switch explains 97% [90%, 104%]...").
+ */
+char *verdict_fact_line_text(const struct verdict *v, const struct trend_line *l, char *buf,
+			     size_t size);
+char *verdict_question_text(const struct question_verdict *q, char *buf, size_t size);
+char *verdict_attribution_text(const struct attribution *a, char *buf, size_t size);
+/* The seeds' table cell of a claim with questions: "(a) holds, (b) inconclusive". */
+char *verdict_questions_cell(const struct verdict *v, char *buf, size_t size);
+/*
+ * The share of (pa - pc) / (pa - pt) of three sets' medians with a 95%
+ * bootstrap interval (resamples drawn with seed). Returns 0, or -EINVAL
+ * for an empty set or a gap pa - pt that is not > 0.
+ */
+int verdict_share_ci(const double *p, size_t np, const double *t, size_t nt, const double *c,
+		     size_t nc, uint64_t seed, struct ratio_ci *out);
 
 #endif

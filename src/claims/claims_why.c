@@ -168,6 +168,17 @@ static enum guard_result ran_as_target_user(struct guard *g)
 	return guard_and(own, guard_not(guard_has_token(a, "dropped")));
 }
 
+/* sec.isolation's parts, one per barrier: 0 another user, 1 non-dumpable, 2 same user, 3 root. */
+PART_IS(other_user_refused, 0, VS(V_OBSERVED))
+
+PART_IS(non_dumpable_refused, 1, VS(V_OBSERVED))
+
+PART_IS(same_user_read, 2, VS(V_OBSERVED))
+
+PART_IS(same_user_refused, 2, VS(V_NOT_OBSERVED))
+
+PART_IS(root_read, 3, VS(V_OBSERVED))
+
 const struct mechanism why_sec_isolation[] = {
 	{ "sec.isolation.ptrace", NULL, NULL,
 	  N_("Any thread can read any address of its process. Another process's memory is out of "
@@ -182,6 +193,26 @@ const struct mechanism why_sec_isolation[] = {
 	{ "sec.isolation.same_user", N_("where ptlab ran as an ordinary user"), ran_as_target_user,
 	  N_("The reader runs as the target's own user: what stands in its way is that the target "
 	     "made itself non-dumpable.") },
+	{ "sec.isolation.other_user", N_("where a reader of another user was refused"),
+	  other_user_refused,
+	  N_("A reader of another user was refused: without CAP_SYS_PTRACE, ptrace access needs "
+	     "the target's own user.") },
+	{ "sec.isolation.non_dumpable", N_("where a non-dumpable target refused its own user"),
+	  non_dumpable_refused,
+	  N_("A target that made itself non-dumpable (prctl with PR_SET_DUMPABLE) refused even a "
+	     "reader of its own user: that is a barrier of its own, which a program must ask "
+	     "for.") },
+	{ "sec.isolation.same_user_read", N_("where a dumpable target of the same user was read"),
+	  same_user_read,
+	  N_("A dumpable target of the same user was read: between processes of one user the "
+	     "barrier is a permission, not the separate address space. Processes are isolated "
+	     "from other users, and from their own user only where they ask to be.") },
+	{ "sec.isolation.same_user_refused",
+	  N_("where even a dumpable target of the same user was refused"), same_user_refused,
+	  N_("Here even a dumpable target of the same user was refused: Yama's ptrace_scope or "
+	     "another security module narrows ptrace access beyond the user.") },
+	{ "sec.isolation.root_read", N_("where root read the target"), root_read,
+	  N_("Root read the target: CAP_SYS_PTRACE passes every one of these barriers.") },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -428,6 +459,24 @@ static enum guard_result cross_faster(struct guard *g)
 	return cross_over_same(g, 0, 1.0 / CLAIM_THRESHOLD);
 }
 
+/*
+ * The shared-address-space control: the whole futex gap is the address
+ * space where its share's interval reaches 1 and stays above one half;
+ * only part where the interval lies between 0 and 1.
+ */
+static enum guard_result switch_gap_whole(struct guard *g)
+{
+	return guard_attribution_whole(g, "futex", 0.5);
+}
+
+static enum guard_result switch_gap_part(struct guard *g)
+{
+	struct ratio_ci s;
+	if (guard_attribution(g, "futex", &s) != GUARD_YES)
+		return GUARD_UNKNOWN;
+	return guard_and(guard_below(s.hi, 1), guard_above(s.lo, 0));
+}
+
 const struct mechanism why_switch_cost[] = {
 	{ "switch.cost.round_trip", NULL, NULL,
 	  N_("A round trip is two hand-overs through a futex on one CPU: each side sleeps, and the "
@@ -491,6 +540,19 @@ const struct mechanism why_switch_cost[] = {
 	  cross_faster,
 	  N_("Across two CPUs a hand-over costs less here than on one: each side keeps its own "
 	     "CPU, and the other CPU wakes quickly.") },
+	{ "switch.cost.address_space_whole",
+	  N_("where a process that shares its parent's memory switches as fast as a thread (the "
+	     "interval of the share of the gap it explains reaches the whole gap, and excludes "
+	     "half of it)"),
+	  switch_gap_whole,
+	  N_("A process that shares its parent's address space (clone with CLONE_VM, without "
+	     "CLONE_THREAD) switches as fast as a thread here: the whole gap is the "
+	     "address-space switch, not being a process.") },
+	{ "switch.cost.address_space_part",
+	  N_("where the address-space switch explains only part of the gap"), switch_gap_part,
+	  N_("A process that shares its parent's address space still switches slower than a "
+	     "thread here: the address-space switch explains only part of the gap, and the rest "
+	     "comes with being another process, even in the same memory.") },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -509,21 +571,20 @@ const struct mechanism why_switch_alloc[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-/* The ratio at the largest working set against the smallest, their intervals apart. */
-static enum guard_result tlb_ratio_grows(struct guard *g)
+/* The gap's growth: holds, flat, shrinking (the verdict, claims/verdict.c judge_gap_trend). */
+STATUS_IS(tlb_gap_grows, ANY_HOLDS)
+STATUS_IS(tlb_gap_flat, NEGLIGIBLE)
+STATUS_IS(tlb_gap_shrinks, ANY_REVERSED)
+
+/* At the smallest working set: processes slower than threads, or the same. */
+static enum guard_result tlb_fixed_gap(struct guard *g)
 {
-	struct ratio_ci first, last;
-	if (guard_and(guard_line_ratio(g, 0, &first), guard_line_ratio(g, -1, &last)) != GUARD_YES)
-		return GUARD_UNKNOWN;
-	return guard_above(last.lo, first.hi);
+	return guard_line_at_is(g, 0, ANY_HOLDS);
 }
 
-static enum guard_result tlb_ratio_falls(struct guard *g)
+static enum guard_result tlb_no_fixed_gap(struct guard *g)
 {
-	struct ratio_ci first, last;
-	if (guard_and(guard_line_ratio(g, 0, &first), guard_line_ratio(g, -1, &last)) != GUARD_YES)
-		return GUARD_UNKNOWN;
-	return guard_below(last.hi, first.lo);
+	return guard_line_at_is(g, 0, NEGLIGIBLE);
 }
 
 static enum guard_result tlb_all_negligible(struct guard *g)
@@ -540,7 +601,10 @@ const struct mechanism why_switch_tlb[] = {
 	  N_("Each side reads and writes its own buffer between hand-overs. The same hops done by "
 	     "one unit alone give the cost of the work itself; the rest is what the switches "
 	     "add. The caches hold data by physical address for processes and threads alike: as "
-	     "the buffers outgrow them, refilling them costs both kinds the same.") },
+	     "the buffers outgrow them, refilling them costs both kinds the same. So the claim is "
+	     "read from the gap between a process and a thread round trip, each net of the same "
+	     "work alone, as the working set grows: TLB refill after a process switch would make "
+	     "that gap grow.") },
 	{ "switch.tlb.no_pcid", N_("where the CPU has no PCID"), no_pcid,
 	  N_("Without PCID every process switch flushes the TLB, so after each hand-over a process "
 	     "refills the translations of its buffer, which a thread does not have to do.") },
@@ -548,18 +612,31 @@ const struct mechanism why_switch_tlb[] = {
 	  N_("With PCID the TLB entries of both address spaces survive the switch, as far as the "
 	     "TLB can hold them: after a hand-over a process need not refill its buffer's "
 	     "translations any more than a thread does.") },
-	{ "switch.tlb.ratio_grows",
-	  N_("where the process/thread ratio at the largest working set lies above the one at "
-	     "the smallest, intervals apart"),
-	  tlb_ratio_grows,
-	  N_("Here the process/thread ratio grows with the working set: what a process switch "
-	     "adds grows with the memory each side touches.") },
-	{ "switch.tlb.ratio_falls",
-	  N_("where the process/thread ratio at the largest working set lies below the one at "
-	     "the smallest, intervals apart"),
-	  tlb_ratio_falls,
-	  N_("Here the process/thread ratio falls as the working set grows: the work on the "
-	     "buffers, the same for both kinds, grows faster than what the switches add.") },
+	{ "switch.tlb.fixed_gap",
+	  N_("where a process round trip costs more than a thread's at the smallest working set"),
+	  tlb_fixed_gap,
+	  N_("Already at the smallest working set a process round trip costs more than a thread's: "
+	     "that is the fixed cost of a process switch, the change of address space itself "
+	     "(switch.cost).") },
+	{ "switch.tlb.no_fixed_gap",
+	  N_("where processes and threads cost the same at the smallest working set"),
+	  tlb_no_fixed_gap,
+	  N_("At the smallest working set a process round trip costs what a thread's does: a "
+	     "process switch adds no fixed cost here.") },
+	{ "switch.tlb.gap_grows", N_("where the process-thread gap grows with the working set"),
+	  tlb_gap_grows,
+	  N_("Here the gap grows with the working set: what a process switch adds grows with the "
+	     "memory each side touches, as refilling the TLB after each switch would.") },
+	{ "switch.tlb.gap_flat",
+	  N_("where the process-thread gap stays flat (within the margin) as the working set "
+	     "grows"),
+	  tlb_gap_flat,
+	  N_("Here the gap does not grow: what a process switch adds is a fixed cost, not TLB "
+	     "refill.") },
+	{ "switch.tlb.gap_shrinks",
+	  N_("where the process-thread gap shrinks as the working set grows"), tlb_gap_shrinks,
+	  N_("Here the gap shrinks as the working set grows: nothing that a process switch adds "
+	     "grows with the memory touched.") },
 	{ "switch.tlb.all_negligible",
 	  N_("where processes and threads cost the same at every working set"), tlb_all_negligible,
 	  N_("Here processes and threads cost the same at every working-set size: a process "
@@ -624,6 +701,24 @@ PART_IS(mutex_like_pipe, 5, NEGLIGIBLE)
 
 PART_IS(mutex_dearer, 5, ANY_REVERSED)
 
+/*
+ * The control over every part (a) that has a gap to explain: the whole of
+ * each is the address-space switch.
+ */
+static enum guard_result ipc_gap_whole(struct guard *g)
+{
+	static const char *const figs[] = { "pipe", "unix_stream", "shm_futex" };
+	enum guard_result r = GUARD_UNKNOWN;
+	for (size_t i = 0; i < 3; i++) {
+		enum guard_result w = guard_attribution_whole(g, figs[i], 0.5);
+		if (w == GUARD_NO)
+			return GUARD_NO;
+		if (w == GUARD_YES)
+			r = GUARD_YES;
+	}
+	return r;
+}
+
 const struct mechanism why_ipc_faster_threads[] = {
 	{ "ipc.faster_threads.method", NULL, NULL,
 	  N_("A pipe or a socket copies through the kernel and wakes the reader, between threads "
@@ -675,6 +770,13 @@ const struct mechanism why_ipc_faster_threads[] = {
 	  mutex_dearer,
 	  N_("A mutex and a condition variable, which put the waiting thread to sleep and wake it "
 	     "through the kernel, cost threads more here than a pipe costs processes.") },
+	{ "ipc.faster_threads.address_space",
+	  N_("where a process that shares its parent's memory communicates as fast as a thread, "
+	     "over every mechanism whose gap was measured"),
+	  ipc_gap_whole,
+	  N_("A process that shares its parent's address space communicates as fast as a thread "
+	     "over the same mechanism here: the difference between processes and threads is the "
+	     "address-space switch under each hand-over, not the mechanism.") },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -750,14 +852,49 @@ const struct mechanism why_mem_footprint[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-STATUS_IS(speedup_differs, ANY_HOLDS | ANY_REVERSED)
+/* The context: the process over the thread time at N, by the ratio rule. */
+static enum guard_result speedup_context_is(struct guard *g, unsigned mask)
+{
+	struct ratio_ci r;
+	if (guard_ratio_ci(g, &r) != GUARD_YES)
+		return GUARD_UNKNOWN;
+	return (VS(verdict_ratio_rule(&r, CLAIM_THRESHOLD, CLAIM_MARGIN)) & mask) ? GUARD_YES
+										  : GUARD_NO;
+}
+
+static enum guard_result speedup_same(struct guard *g)
+{
+	return speedup_context_is(g, NEGLIGIBLE);
+}
+
+static enum guard_result speedup_differs(struct guard *g)
+{
+	return speedup_context_is(g, ANY_HOLDS | ANY_REVERSED);
+}
+
+/* A kind whose speed-up lies at or below 1: it did not run in parallel here. */
+static enum guard_result speedup_none(struct guard *g)
+{
+	return guard_or(guard_line_at_is(g, 0, VS(V_NOT_OBSERVED)),
+			guard_line_at_is(g, 1, VS(V_NOT_OBSERVED)));
+}
 
 const struct mechanism why_par_speedup[] = {
 	{ "par.speedup.tasks", NULL, NULL,
 	  N_("The scheduler runs tasks, and a process and a thread are both tasks: CPU-bound work "
 	     "split over as many units as CPUs runs in parallel either way. Memory-bound work "
-	     "shares the memory bandwidth whatever the units are.") },
-	{ "par.speedup.same", N_("where processes and threads took the same time"), negligible,
+	     "shares the memory bandwidth whatever the units are. Each kind is judged by its own "
+	     "speed-up: its time with one unit over its time with as many units as CPUs, set "
+	     "against no gain at all and against the number of units (the ideal).") },
+	{ "par.speedup.parallel", N_("where both kinds ran faster with more units"), observed,
+	  N_("Here both kinds ran the same work faster split over several units: both ran in "
+	     "parallel.") },
+	{ "par.speedup.not_parallel", N_("where a kind ran no faster with more units"),
+	  speedup_none,
+	  N_("Here one kind ran no faster split over several units: its units did not run at the "
+	     "same time. Another load on the machine, or fewer CPUs than it reports (a virtual "
+	     "machine's CPUs share the host's), does that to either kind.") },
+	{ "par.speedup.same", N_("where processes and threads took the same time"), speedup_same,
 	  N_("Here the same work took the same time with processes as with threads.") },
 	{ "par.speedup.differs", N_("where processes and threads took different times"),
 	  speedup_differs,
@@ -807,8 +944,10 @@ const struct mechanism why_par_comm[] = {
 /*
  * app.server's parts: 0 memory prefork / pool, 1 keep-alive throughput
  * pool / prefork, 2 churn throughput thread / process per connection,
- * 3 keep-alive latency, 4 memory per connection, 5-7 requests lost to a
- * crash, thread models over process models.
+ * 3 keep-alive latency, 4 memory per connection (the question
+ * "efficiency"); 5-9 whether the server survived a crashing handler,
+ * process per connection, prefork, thread per connection, thread pool,
+ * event loop (the question "isolation", facts).
  */
 PART_IS(keepalive_same, 1, NEGLIGIBLE)
 
@@ -820,10 +959,22 @@ PART_IS(workers_memory, 0, ANY_HOLDS)
 
 PART_IS(churn_gap, 2, ANY_HOLDS)
 
-static enum guard_result crash_costs_threads(struct guard *g)
+/* Every model behaved as expected: the process models survived, the others did not. */
+static enum guard_result isolation_as_expected(struct guard *g)
 {
-	return guard_and(guard_and(guard_part_is(g, 5, ANY_HOLDS), guard_part_is(g, 6, ANY_HOLDS)),
-			 guard_part_is(g, 7, ANY_HOLDS));
+	enum guard_result r = GUARD_YES;
+	for (size_t i = 5; i <= 9; i++)
+		r = guard_and(r, guard_part_is(g, i, VS(V_OBSERVED)));
+	return r;
+}
+
+/* A thread model or the event loop survived a crashing handler. */
+static enum guard_result thread_model_survived(struct guard *g)
+{
+	enum guard_result r = GUARD_NO;
+	for (size_t i = 7; i <= 9; i++)
+		r = guard_or(r, guard_part_is(g, i, VS(V_NOT_OBSERVED)));
+	return r;
 }
 
 const struct mechanism why_app_server[] = {
@@ -858,14 +1009,23 @@ const struct mechanism why_app_server[] = {
 	     "every connection cost more than starting a thread.") },
 	{ "app.server.crash", NULL, NULL,
 	  N_("A NULL write in a handler ends the process it runs in: in the process models that "
-	     "is one worker (prefork starts another, the acceptor goes on); in the thread models "
-	     "and the event loop it is the whole server, every connection on it and every "
-	     "request after it, until something restarts it.") },
+	     "is one worker (prefork's master starts another, the model's own behaviour; the "
+	     "acceptor goes on); in the thread models and the event loop it is the whole server, "
+	     "every connection on it, until the supervisor, the same for every model, restarts "
+	     "it. Each model's part says whether the server survived, how many requests failed "
+	     "and how long until requests succeeded again: facts, not a ratio, since the "
+	     "requests lost grow with the arrival rate and the time the restart takes.") },
 	{ "app.server.isolation",
-	  N_("where a crash cost every thread model and the event loop more requests than the "
-	     "process models"),
-	  crash_costs_threads,
-	  N_("Here the crash cost the thread models and the event loop more requests than the "
-	     "process models: isolation is on the processes' side.") },
+	  N_("where every process model survived a crashing handler and no thread model nor the "
+	     "event loop did"),
+	  isolation_as_expected,
+	  N_("Here the process models survived the crash and the thread models and the event "
+	     "loop did not: isolation is on the processes' side.") },
+	{ "app.server.thread_survived",
+	  N_("where a thread model or the event loop survived a crashing handler"),
+	  thread_model_survived,
+	  N_("A thread model survived the crash here: the handler's fault was caught before it "
+	     "ended the process, or it never ran; read its part before crediting threads with "
+	     "isolation.") },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -269,7 +269,8 @@ enum guard_result guard_part_is(struct guard *g, size_t i, unsigned mask)
 	char key[MECH_KEY_LEN];
 	snprintf(key, sizeof(key), "part.%zu.status", i);
 	note(g, key, "%s", l ? verdict_status_name(l->grows) : unknown);
-	return l ? in_mask(l->grows, mask) : GUARD_UNKNOWN;
+	/* A part not tried (a fact part whose observation is absent) is unknown. */
+	return l && l->grows != V_NO_DATA ? in_mask(l->grows, mask) : GUARD_UNKNOWN;
 }
 
 enum guard_result guard_line_is(struct guard *g, const char *label, unsigned mask)
@@ -317,6 +318,32 @@ size_t guard_n_lines(struct guard *g)
 {
 	note(g, "lines", "%zu", g->v->n_lines);
 	return g->v->n_lines;
+}
+
+enum guard_result guard_attribution(struct guard *g, const char *label, struct ratio_ci *out)
+{
+	const struct attribution *a = NULL;
+	for (size_t k = 0; k < g->v->n_attributions && !a; k++)
+		if (strcmp(g->v->attributions[k].label, label) == 0)
+			a = &g->v->attributions[k];
+	char key[MECH_KEY_LEN];
+	snprintf(key, sizeof(key), "attribution.%s.share", label);
+	if (!a || isnan(a->share.ratio)) { /* no control, or no gap to attribute */
+		note(g, key, "%s", unknown);
+		*out = (struct ratio_ci){ NAN, NAN, NAN };
+		return GUARD_UNKNOWN;
+	}
+	*out = a->share;
+	note(g, key, "%.4g [%.4g, %.4g]", out->ratio, out->lo, out->hi);
+	return GUARD_YES;
+}
+
+enum guard_result guard_attribution_whole(struct guard *g, const char *label, double lo)
+{
+	struct ratio_ci s;
+	if (guard_attribution(g, label, &s) != GUARD_YES)
+		return GUARD_UNKNOWN;
+	return guard_and(guard_above(s.hi, 1 - 1e-12), guard_above(s.lo, lo));
 }
 
 /* ---- logic ---------------------------------------------------------------- */
@@ -420,4 +447,15 @@ size_t mechanism_count(const struct mechanism *why)
 	while (why && why[n].id)
 		n++;
 	return n;
+}
+
+enum guard_result guard_ratio_ci(struct guard *g, struct ratio_ci *out)
+{
+	*out = g->v->ratio;
+	if (!isfinite(out->ratio) || isnan(out->lo) || isnan(out->hi)) {
+		note(g, "ratio", "%s", unknown);
+		return GUARD_UNKNOWN;
+	}
+	note(g, "ratio", "%.4g [%.4g, %.4g]", out->ratio, out->lo, out->hi);
+	return GUARD_YES;
 }

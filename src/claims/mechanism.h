@@ -123,7 +123,7 @@ const char *guard_fastest(struct guard *g, const char *const *where, const char 
  */
 enum guard_result guard_status_is(struct guard *g, unsigned mask); /* key "status" */
 double guard_ratio(struct guard *g);				   /* key "ratio"; NaN unknown */
-/* Part i of a nuanced claim (its index in the claim's parts); unknown when not judged. */
+/* Part i of a nuanced claim (its index in the claim's parts); unknown when not judged or not tried. */
 enum guard_result guard_part_is(struct guard *g, size_t i, unsigned mask); /* "part.I.status" */
 /* A trend's line by its figure's name; unknown when not fitted. */
 enum guard_result guard_line_is(struct guard *g, const char *label, unsigned mask);
@@ -137,6 +137,20 @@ enum guard_result guard_line_ratio(struct guard *g, long i, struct ratio_ci *out
 enum guard_result guard_line_at_is(struct guard *g, long i, unsigned mask);
 /* How many lines the verdict has (key "lines"). */
 size_t guard_n_lines(struct guard *g);
+/*
+ * The attribution of figure label's process−thread gap (struct
+ * attribution: the share the address-space switch explains, from the
+ * shared-address-space control) into out: GUARD_YES, or GUARD_UNKNOWN
+ * where the run has none (no control, or no gap). Key
+ * "attribution.LABEL.share" = "0.97 [0.9, 1.04]".
+ */
+enum guard_result guard_attribution(struct guard *g, const char *label, struct ratio_ci *out);
+/*
+ * Whether that share's interval reaches 1 (the whole gap; a control
+ * cheaper than a thread reaches beyond) and lies above lo: GUARD_UNKNOWN
+ * without the attribution.
+ */
+enum guard_result guard_attribution_whole(struct guard *g, const char *label, double lo);
 
 /* ---- three-valued logic ------------------------------------------------ */
 
@@ -156,5 +170,12 @@ enum guard_result guard_word_in(const char *w, const char *const *words);
 enum guard_result guard_has_token(const char *s, const char *word);
 /* The name of a result for people and JSON: "yes", "no", "unknown". */
 const char *guard_result_name(enum guard_result r);
+
+/*
+ * The verdict's ratio with its interval (a speed-up claim's context, a gap
+ * trend's growth): GUARD_YES, or GUARD_UNKNOWN when it or its interval is
+ * not a number. Key "ratio" = "1.01 [0.98, 1.03]".
+ */
+enum guard_result guard_ratio_ci(struct guard *g, struct ratio_ci *out);
 
 #endif

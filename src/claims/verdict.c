@@ -12,7 +12,17 @@
  * growth from the smallest to the largest x is itself a ratio with an
  * interval. The claim holds when the process side grows (ratio rule says
  * holds) along a line that explains at least CLAIM_TREND_R2 of the
- * variation, while the thread side does not.
+ * variation, while the thread side does not. A trend needs
+ * CLAIM_TREND_SIZES distinct x values, else it is inconclusive.
+ *
+ * gap trend (a trend with a baseline, switch.tlb): whether the
+ * process-thread gap grows with x (judge_gap_trend).
+ *
+ * speed-up (par.speedup): each kind's time with one unit over its time
+ * with N, against 1 (judge_speedup).
+ *
+ * Every ratio that decides needs CLAIM_VERDICT_SAMPLES samples a side, and
+ * every inconclusive verdict says in its reason what would settle it.
  */
 #include "claims/claims.h"
 #include "experiments/catalog.h"
@@ -23,22 +33,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/units.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
 enum verdict_status verdict_ratio_rule(const struct ratio_ci *r, double threshold, double margin)
 {
-	if (r->ratio >= threshold && r->lo > margin)
-		return V_HOLDS;
-	if (r->ratio <= 1.0 / threshold && r->hi < 1.0 / margin)
-		return V_REVERSED;
+	/* Three bands (claims/claims.h): the whole interval inside one, or no verdict. */
+	if (isnan(r->ratio) || isnan(r->lo) || isnan(r->hi))
+		return V_INCONCLUSIVE;
+	if (r->lo > margin)
+		return r->ratio >= threshold ? V_HOLDS : V_HOLDS_SMALL;
+	if (r->hi < 1.0 / margin)
+		return r->ratio <= 1.0 / threshold ? V_REVERSED : V_REVERSED_SMALL;
 	if (r->lo >= 1.0 / margin && r->hi <= margin)
 		return V_NEGLIGIBLE;
-	if (r->lo > 1.0)
-		return V_HOLDS_SMALL;
-	if (r->hi < 1.0)
-		return V_REVERSED_SMALL;
 	return V_INCONCLUSIVE;
+}
+
+/* The reason of an interval that straddles a band's edge, and what would settle it. */
+static void say_straddles(const char *what, const struct ratio_ci *r, double margin, char *why,
+			  size_t size)
+{
+	snprintf(why, size,
+		 _("%s: the interval [%.2f, %.2f] reaches across the margin (%.2f or %.2f) between "
+		   "two verdicts; more samples (--full) or a quieter machine would narrow it"),
+		 what, r->lo, r->hi, 1.0 / margin, margin);
+}
+
+/* The reason of a figure with too few samples for a verdict, and what would settle it. */
+static void say_few_samples(const char *experiment, const struct metric *a, const struct metric *b,
+			    char *why, size_t size)
+{
+	snprintf(why, size,
+		 _("too few samples for a verdict (%s n=%zu, %s n=%zu; %d needed): --full, or a "
+		   "higher samples parameter of the %s experiment, would settle it"),
+		 a->name, a->n, b->name, b->n, CLAIM_VERDICT_SAMPLES, experiment);
 }
 
 /* Explains in v->reason why a metric of the claim is missing. */
@@ -106,6 +136,38 @@ static int metric_ratio(const struct metric *a, const struct metric *b, uint64_t
 	return err;
 }
 
+/*
+ * The ratio of a over b into out, and its verdict: the ratio rule when
+ * both have CLAIM_VERDICT_SAMPLES, else inconclusive. why (nullable)
+ * receives the reason of an inconclusive one, what settles it included;
+ * what names the comparison in it.
+ */
+static enum verdict_status judge_pair(const struct exp_result *res, const struct metric *a,
+				      const struct metric *b, const char *what, uint64_t seed,
+				      double threshold, double margin, struct ratio_ci *out,
+				      char *why, size_t size)
+{
+	char none[8];
+	if (!why) {
+		why = none;
+		size = sizeof(none);
+	}
+	int err = metric_ratio(a, b, seed, out);
+	if (err && err != -EDOM) {
+		snprintf(why, size, _("%s: the samples do not allow a ratio (a median of zero)"),
+			 what);
+		return V_INCONCLUSIVE;
+	}
+	if (err || a->n < CLAIM_VERDICT_SAMPLES || b->n < CLAIM_VERDICT_SAMPLES) {
+		say_few_samples(res->name, a, b, why, size);
+		return V_INCONCLUSIVE;
+	}
+	enum verdict_status s = verdict_ratio_rule(out, threshold, margin);
+	if (s == V_INCONCLUSIVE)
+		say_straddles(what, out, margin, why, size);
+	return s;
+}
+
 static void judge_ratio(const struct claim *c, const struct exp_result *res, uint64_t seed,
 			struct verdict *v)
 {
@@ -117,30 +179,20 @@ static void judge_ratio(const struct claim *c, const struct exp_result *res, uin
 	}
 	set_side(&v->a, a);
 	set_side(&v->b, b);
-	int err = metric_ratio(a, b, seed, &v->ratio);
-	if (err == -EDOM) {
-		v->status = V_INCONCLUSIVE;
-		snprintf(v->reason, sizeof(v->reason),
-			 _("too few samples for an interval (%s n=%zu, %s n=%zu; %d needed)"),
-			 a->name, a->n, b->name, b->n, CLAIM_MIN_SAMPLES);
-		return;
-	}
-	if (err) {
-		v->status = V_INCONCLUSIVE;
-		snprintf(v->reason, sizeof(v->reason), "%s",
-			 _("the samples do not allow a ratio (a median of zero)"));
-		return;
-	}
-	v->status = verdict_ratio_rule(&v->ratio, v->threshold, v->margin);
+	v->status = judge_pair(res, a, b, _("the ratio"), seed, v->threshold, v->margin, &v->ratio,
+			       v->reason, sizeof(v->reason));
 }
 
 /*
  * Fits one metric name against x_param over every metric of res with that
  * name. Returns 0, -ENOENT when no metric of that name has x_param, or
- * -EDOM when all of them share one x value (no line to fit).
+ * -ERANGE when they hold fewer than CLAIM_TREND_SIZES distinct x values
+ * (*sizes receives how many). why (nullable) receives the reason of an
+ * inconclusive growth.
  */
 static int fit_line(const struct exp_result *res, const char *name, const char *x_param,
-		    uint64_t seed, double threshold, double margin, struct trend_line *line)
+		    uint64_t seed, double threshold, double margin, struct trend_line *line,
+		    size_t *sizes, char *why, size_t why_size)
 {
 	size_t n = 0;
 	const struct metric **pts = xcalloc(res->n_metrics, sizeof(*pts));
@@ -161,8 +213,12 @@ static int fit_line(const struct exp_result *res, const char *name, const char *
 		xs[k] = x->num;
 		pts[k] = m;
 	}
-	int err = n == 0 ? -ENOENT : -EDOM;
-	if (n >= 2 && xs[0] != xs[n - 1]) {
+	size_t distinct = n > 0;
+	for (size_t i = 1; i < n; i++)
+		distinct += xs[i] != xs[i - 1];
+	*sizes = distinct;
+	int err = n == 0 ? -ENOENT : -ERANGE;
+	if (distinct >= CLAIM_TREND_SIZES) {
 		double *x = xcalloc(n, sizeof(*x)), *y = xcalloc(n, sizeof(*y));
 		for (size_t i = 0; i < n; i++) {
 			x[i] = (double)xs[i];
@@ -173,10 +229,8 @@ static int fit_line(const struct exp_result *res, const char *name, const char *
 			line->label = name;
 			line->x0 = x[0];
 			line->x1 = x[n - 1];
-			err = metric_ratio(pts[n - 1], pts[0], seed, &line->growth);
-			line->grows = err ? V_INCONCLUSIVE
-					  : verdict_ratio_rule(&line->growth, threshold, margin);
-			err = 0;
+			line->grows = judge_pair(res, pts[n - 1], pts[0], name, seed, threshold,
+						 margin, &line->growth, why, why_size);
 		}
 		free(x);
 		free(y);
@@ -190,24 +244,43 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 			struct verdict *v)
 {
 	const char *names[VERDICT_MAX_LINES];
+	char why[sizeof(v->reason)] = "";
 	size_t n = 0;
 	names[n++] = c->a.metric;
 	names[n++] = c->b.metric;
 	for (const char *const *o = c->others; o && *o && n < VERDICT_MAX_LINES; o++)
 		names[n++] = *o;
 
+	/* A side missing altogether is named before a side measured at too few sizes. */
+	for (size_t i = 0; i < 2; i++) {
+		bool found = false;
+		for (size_t k = 0; k < res->n_metrics && !found; k++) {
+			const struct mparam *x = metric_param(&res->metrics[k], c->x_param);
+			found = strcmp(res->metrics[k].name, names[i]) == 0 && x && x->is_num &&
+				res->metrics[k].n > 0;
+		}
+		if (!found) {
+			explain_missing(res, names[i], v);
+			return;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct trend_line *line = &v->lines[v->n_lines];
-		int err = fit_line(res, names[i], c->x_param, seed, v->threshold, v->margin, line);
+		size_t sizes = 0;
+		int err = fit_line(res, names[i], c->x_param, seed, v->threshold, v->margin, line,
+				   &sizes, i == 0 ? why : NULL, sizeof(why));
 		if (err == 0) {
 			v->n_lines++;
 		} else if (i < 2) {
-			if (err == -EDOM && res->outcome == OUTCOME_OK) {
-				v->status = V_NO_DATA;
-				snprintf(v->reason, sizeof(v->reason),
-					 _("%s was measured at only one value of %s: no trend "
-					   "to fit"),
-					 names[i], c->x_param);
+			if (err == -ERANGE && res->outcome == OUTCOME_OK) {
+				/* Two points always make a line: no trend from fewer than three. */
+				v->status = V_INCONCLUSIVE;
+				snprintf(
+					v->reason, sizeof(v->reason),
+					_("too few sizes: %s was measured at %zu value(s) of %s, "
+					  "%d needed; --full, or more sizes in the %s experiment's "
+					  "parameters, would settle it"),
+					names[i], sizes, c->x_param, CLAIM_TREND_SIZES, res->name);
 			} else {
 				explain_missing(res, names[i], v);
 			}
@@ -227,18 +300,25 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 	if (a->grows == V_HOLDS && a->fit.slope <= 0) {
 		v->status = V_INCONCLUSIVE;
 		snprintf(v->reason, sizeof(v->reason),
-			 _("%s is higher at the largest size, but its line falls"), a->label);
+			 _("%s is higher at the largest size, but its line falls; more sizes "
+			   "(--full) would show its shape"),
+			 a->label);
 	} else if (a->grows == V_HOLDS && a->fit.r2 < CLAIM_TREND_R2) {
 		v->status = V_INCONCLUSIVE;
 		snprintf(v->reason, sizeof(v->reason),
-			 _("%s grows, but not along a line (R² %.2f, below %.2f)"), a->label,
-			 a->fit.r2, CLAIM_TREND_R2);
+			 _("%s grows, but not along a line (R² %.2f, below %.2f); more sizes "
+			   "(--full) or a quieter machine would show its shape"),
+			 a->label, a->fit.r2, CLAIM_TREND_R2);
 	} else if (a->grows == V_HOLDS && b->grows == V_HOLDS) {
 		v->status = V_INCONCLUSIVE;
 		snprintf(v->reason, sizeof(v->reason),
-			 _("%s grows too: the memory does not set the two apart"), b->label);
+			 _("%s grows too: the memory does not set the two apart; more sizes "
+			   "(--full) would show whether their slopes differ"),
+			 b->label);
 	} else {
 		v->status = a->grows;
+		if (v->status == V_INCONCLUSIVE)
+			snprintf(v->reason, sizeof(v->reason), "%s", why);
 	}
 }
 
@@ -299,6 +379,7 @@ static void judge_ratio_per_x(const struct claim *c, const struct exp_result *re
 		xs[k] = p->num;
 	}
 	const struct metric *a = NULL, *b = NULL;
+	char why[sizeof(v->reason)] = "";
 	for (size_t k = 0; k < n; k++) {
 		const struct metric *ak = metric_at(res, &c->a, c->x_param, xs[k]);
 		const struct metric *bk = metric_at(res, &c->b, c->x_param, xs[k]);
@@ -311,9 +392,10 @@ static void judge_ratio_per_x(const struct claim *c, const struct exp_result *re
 		memset(l, 0, sizeof(*l));
 		l->label = ak->name;
 		l->x0 = l->x1 = (double)xs[k];
-		l->grows = metric_ratio(ak, bk, seed, &l->growth)
-				   ? V_INCONCLUSIVE
-				   : verdict_ratio_rule(&l->growth, v->threshold, v->margin);
+		char what[64];
+		units_format_bytes((double)xs[k], what, sizeof(what));
+		l->grows = judge_pair(res, ak, bk, what, seed, v->threshold, v->margin, &l->growth,
+				      why, sizeof(why));
 		l->a_median = ak->sum.median;
 		l->b_median = bk->sum.median;
 		l->a_net = net_of(ak, base);
@@ -332,6 +414,281 @@ static void judge_ratio_per_x(const struct claim *c, const struct exp_result *re
 	set_side(&v->b, b);
 	v->ratio = v->lines[v->n_lines - 1].growth;
 	v->status = v->lines[v->n_lines - 1].grows;
+	if (v->status == V_INCONCLUSIVE)
+		snprintf(v->reason, sizeof(v->reason), "%s", why);
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+	double a = *(const double *)p, b = *(const double *)q;
+	return (a > b) - (a < b);
+}
+
+/* A metric's per-operation values, sorted ascending. Caller frees. */
+static double *sorted_values(const struct metric *m)
+{
+	double *v = metric_values(m);
+	qsort(v, m->n, sizeof(*v), cmp_double);
+	return v;
+}
+
+/* The 2.5% and 97.5% percentiles of x[0..n), sorted in place. */
+static void ci95_of(double *x, size_t n, double *lo, double *hi)
+{
+	qsort(x, n, sizeof(*x), cmp_double);
+	*lo = stats_percentile_sorted(x, n, 0.025);
+	*hi = stats_percentile_sorted(x, n, 0.975);
+}
+
+/* The relative growth of the gap: 1 + its growth over the process round trip at x1. */
+static double gap_growth_ratio(double growth, double process1)
+{
+	if (process1 > 0)
+		return 1.0 + growth / process1;
+	return growth > 0 ? INFINITY : growth < 0 ? 0.0 : 1.0;
+}
+
+/*
+ * A trend with a baseline (switch.tlb): does the process-thread gap grow
+ * with x? At every x the gap is the process median minus the thread
+ * median, which is also the difference of the two sides net of the same
+ * work alone (the baseline cancels; the per-x lines show both nets). The
+ * verdict reads the relative growth
+ *
+ *     G = 1 + (gap(x1) - gap(x0)) / process(x1)
+ *
+ * (x0, x1 the smallest and largest x): how much the gap grows, as a share
+ * of the process round trip at the largest working set, the scale at
+ * which a refill would show. (Over the small round trip at x0, a few
+ * microseconds of noise in the large figures at x1 read as a growth of
+ * several times, and the verdict flipped between holds and reversed from
+ * run to run.) Its 95% interval comes from a percentile bootstrap over
+ * the samples at each x (every median resampled, seeded by the run's
+ * seed), widened by the drift between rounds (each side's median at x1
+ * may move by its round spread, so the interval gains 2 (spread - 1) on
+ * either side), and it is read by the ratio rule: holds when G >= T with
+ * the interval above E (the gap grows by at least a quarter of a process
+ * round trip), negligible when the interval lies within [1/E, E] (the
+ * gap is flat: what a process switch adds is a fixed cost), reversed when
+ * the gap shrinks. The fixed gap at
+ * x0 and the slope of the gap's line over every x, each with its
+ * interval from the same resamples, are reported beside it, not judged.
+ */
+static void judge_gap_trend(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			    struct verdict *v)
+{
+	judge_ratio_per_x(c, res, seed, v);
+	if (v->status == V_NO_DATA)
+		return;
+	v->reason[0] = '\0';
+	v->ratio = (struct ratio_ci){ NAN, NAN, NAN };
+	v->status = V_INCONCLUSIVE;
+	size_t n = v->n_lines;
+	struct gap_trend *g = &v->gap;
+	g->n_sizes = n;
+	g->x0 = v->lines[0].x0;
+	g->x1 = v->lines[n - 1].x0;
+	if (n < CLAIM_TREND_SIZES) {
+		snprintf(v->reason, sizeof(v->reason),
+			 _("too few sizes: %s was measured at %zu value(s) of %s, %d needed; "
+			   "--full, or more sizes in the %s experiment's parameters, would settle "
+			   "it"),
+			 c->a.metric, n, c->x_param, CLAIM_TREND_SIZES, res->name);
+		return;
+	}
+	const struct metric *pm[VERDICT_MAX_LINES], *tm[VERDICT_MAX_LINES];
+	double x[VERDICT_MAX_LINES];
+	for (size_t k = 0; k < n; k++) {
+		int64_t xk = (int64_t)v->lines[k].x0;
+		x[k] = v->lines[k].x0;
+		pm[k] = metric_at(res, &c->a, c->x_param, xk);
+		tm[k] = metric_at(res, &c->b, c->x_param, xk);
+		if (pm[k]->n < CLAIM_VERDICT_SAMPLES || tm[k]->n < CLAIM_VERDICT_SAMPLES) {
+			say_few_samples(res->name, pm[k], tm[k], v->reason, sizeof(v->reason));
+			return;
+		}
+	}
+	/* The least-squares slope of y over the fixed x: sum((x - mean) y) / sxx. */
+	double xm = 0, sxx = 0;
+	for (size_t k = 0; k < n; k++)
+		xm += x[k] / (double)n;
+	for (size_t k = 0; k < n; k++)
+		sxx += (x[k] - xm) * (x[k] - xm);
+
+	double gap[VERDICT_MAX_LINES];
+	for (size_t k = 0; k < n; k++)
+		gap[k] = pm[k]->sum.median - tm[k]->sum.median;
+	g->fixed = gap[0];
+	g->growth = gap[n - 1] - gap[0];
+	g->slope = 0;
+	for (size_t k = 0; k < n; k++)
+		g->slope += (x[k] - xm) * gap[k] / sxx;
+
+	double *ps[VERDICT_MAX_LINES], *ts[VERDICT_MAX_LINES];
+	for (size_t k = 0; k < n; k++) {
+		ps[k] = sorted_values(pm[k]);
+		ts[k] = sorted_values(tm[k]);
+	}
+	double *rf = xcalloc(CLAIM_BOOTSTRAP, sizeof(*rf)),
+	       *rd = xcalloc(CLAIM_BOOTSTRAP, sizeof(*rd));
+	double *rs = xcalloc(CLAIM_BOOTSTRAP, sizeof(*rs)),
+	       *rg = xcalloc(CLAIM_BOOTSTRAP, sizeof(*rg));
+	struct rng rng;
+	rng_seed(&rng, seed);
+	for (size_t i = 0; i < CLAIM_BOOTSTRAP; i++) {
+		double gk[VERDICT_MAX_LINES], p1 = 0, slope = 0;
+		for (size_t k = 0; k < n; k++) {
+			double p = stats_resampled_median(&rng, ps[k], pm[k]->n);
+			gk[k] = p - stats_resampled_median(&rng, ts[k], tm[k]->n);
+			slope += (x[k] - xm) * gk[k] / sxx;
+			p1 = p;
+		}
+		rf[i] = gk[0];
+		rd[i] = gk[n - 1] - gk[0];
+		rs[i] = slope;
+		rg[i] = gap_growth_ratio(rd[i], p1);
+	}
+	ci95_of(rf, CLAIM_BOOTSTRAP, &g->fixed_lo, &g->fixed_hi);
+	ci95_of(rd, CLAIM_BOOTSTRAP, &g->growth_lo, &g->growth_hi);
+	ci95_of(rs, CLAIM_BOOTSTRAP, &g->slope_lo, &g->slope_hi);
+	v->ratio.ratio = gap_growth_ratio(g->growth, pm[n - 1]->sum.median);
+	ci95_of(rg, CLAIM_BOOTSTRAP, &v->ratio.lo, &v->ratio.hi);
+	/* The drift between rounds widens it: both medians at x1 may move by their spread. */
+	double spread = 1.0;
+	for (size_t k = 0; k < n; k += n - 1) {
+		spread = pm[k]->round_spread > spread ? pm[k]->round_spread : spread;
+		spread = tm[k]->round_spread > spread ? tm[k]->round_spread : spread;
+	}
+	v->ratio.lo -= 2 * (spread - 1);
+	v->ratio.hi += 2 * (spread - 1);
+	g->set = true;
+	v->status = verdict_ratio_rule(&v->ratio, v->threshold, v->margin);
+	if (v->status == V_INCONCLUSIVE)
+		say_straddles(_("the gap's growth"), &v->ratio, v->margin, v->reason,
+			      sizeof(v->reason));
+
+	for (size_t k = 0; k < n; k++) {
+		free(ps[k]);
+		free(ts[k]);
+	}
+	free(rf);
+	free(rd);
+	free(rs);
+	free(rg);
+}
+
+/*
+ * The units of the figure of one kind with which to judge its speed-up:
+ * the largest count whose fill is not "over" (more units than CPUs can
+ * not run in parallel beyond the CPUs); 0 when none.
+ */
+static int64_t speedup_units(const struct exp_result *res, const struct claim *c,
+			     const struct metric_ref *ref)
+{
+	int64_t best = 0;
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		const struct mparam *u = metric_param(m, c->speedup);
+		const struct mparam *fill = metric_param(m, "fill");
+		if (!u || !u->is_num || u->num <= best || (fill && strcmp(fill->str, "over") == 0))
+			continue;
+		if (metric_at(res, ref, c->speedup, u->num) == m)
+			best = u->num;
+	}
+	return best;
+}
+
+/*
+ * One kind's speed-up into l: its figure with one unit over its figure
+ * with N units, N the largest that does not oversubscribe. Returns that
+ * figure, or NULL (l untouched) when one of the two is missing or N is 1.
+ */
+static const struct metric *judge_one_speedup(const struct claim *c, const struct exp_result *res,
+					      const struct metric_ref *side, const char *kind,
+					      uint64_t seed, struct trend_line *l, char *why,
+					      size_t size)
+{
+	/* The side's conditions without fill: "fill" names N's share of the CPUs, not the kind. */
+	const char *where[8];
+	size_t n = 0;
+	for (const char *const *w = side->where; w && *w && n < 7; w++)
+		if (strncmp(*w, "fill=", 5) != 0)
+			where[n++] = *w;
+	where[n] = NULL;
+	struct metric_ref ref = { side->metric, where };
+	int64_t units = speedup_units(res, c, &ref);
+	const struct metric *one = metric_at(res, &ref, c->speedup, 1);
+	const struct metric *many = units > 1 ? metric_at(res, &ref, c->speedup, units) : NULL;
+	if (!one || !many)
+		return NULL;
+	memset(l, 0, sizeof(*l));
+	l->label = kind;
+	l->x0 = 1;
+	l->x1 = (double)units;
+	l->a_median = one->sum.median;
+	l->b_median = many->sum.median;
+	l->a_net = l->b_net = NAN;
+	l->unit = one->unit;
+	char what[64];
+	snprintf(what, sizeof(what), _("the %s speed-up"), kind);
+	int err = metric_ratio(one, many, seed, &l->growth);
+	if (err && err != -EDOM) {
+		snprintf(why, size, _("%s: the samples do not allow a ratio (a median of zero)"),
+			 what);
+		l->grows = V_INCONCLUSIVE;
+	} else if (err || one->n < CLAIM_VERDICT_SAMPLES || many->n < CLAIM_VERDICT_SAMPLES) {
+		say_few_samples(res->name, one, many, why, size);
+		l->grows = V_INCONCLUSIVE;
+	} else if (l->growth.lo > 1.0) {
+		l->grows = V_OBSERVED;
+	} else if (l->growth.hi <= 1.0) {
+		l->grows = V_NOT_OBSERVED;
+	} else {
+		snprintf(why, size,
+			 _("%s: the interval [%.2f, %.2f] reaches across 1; more samples (--full) "
+			   "or "
+			   "a quieter machine would narrow it"),
+			 what, l->growth.lo, l->growth.hi);
+		l->grows = V_INCONCLUSIVE;
+	}
+	return many;
+}
+
+/*
+ * The speed-up rule (struct claim, speedup): each kind's speed-up with
+ * its interval; observed when both lie above 1, not observed when either
+ * lies at or below 1, inconclusive otherwise. The process/thread ratio of
+ * the times at N is context, never judged.
+ */
+static void judge_speedup(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			  struct verdict *v)
+{
+	char why[2][sizeof(v->reason)] = { "", "" };
+	const struct metric *pa = judge_one_speedup(c, res, &c->a, "process", seed, &v->lines[0],
+						    why[0], sizeof(why[0]));
+	const struct metric *pb = pa ? judge_one_speedup(c, res, &c->b, "thread", seed,
+							 &v->lines[1], why[1], sizeof(why[1]))
+				     : NULL;
+	if (!pa || !pb) {
+		memset(v->lines, 0, sizeof(v->lines));
+		explain_missing(res, c->a.metric, v);
+		return;
+	}
+	v->n_lines = 2;
+	set_side(&v->a, pa);
+	set_side(&v->b, pb);
+	if (metric_ratio(pa, pb, seed, &v->ratio))
+		v->ratio.lo = v->ratio.hi = NAN;
+	enum verdict_status s0 = v->lines[0].grows, s1 = v->lines[1].grows;
+	if (s0 == V_NOT_OBSERVED || s1 == V_NOT_OBSERVED) {
+		v->status = V_NOT_OBSERVED;
+	} else if (s0 == V_OBSERVED && s1 == V_OBSERVED) {
+		v->status = V_OBSERVED;
+	} else {
+		v->status = V_INCONCLUSIVE;
+		snprintf(v->reason, sizeof(v->reason), "%s",
+			 s0 == V_INCONCLUSIVE ? why[0] : why[1]);
+	}
 }
 
 /* A fact the experiment decided: its observation says "yes" or "no". */
@@ -345,12 +702,426 @@ static void judge_fact(const struct claim *c, const struct exp_result *res, stru
 	v->status = strcmp(seen, "yes") == 0 ? V_OBSERVED : V_NOT_OBSERVED;
 }
 
+/* ---- nuanced claims: fact parts and questions (issue 15) ----------------- */
+
+/* The first word of an observation: a bare word or token, or a form's first value. */
+static const char *obs_first_word(const struct ev_msg *m)
+{
+	if (!m || m->n_vals == 0)
+		return NULL;
+	const struct ev_val *v = &m->vals[0];
+	return v->type == EV_WORD || v->type == EV_TOKEN || v->type == EV_LEGACY ? v->s : NULL;
+}
+
+/*
+ * A fact part: observed when its observation's first word is the one the
+ * claim expects, not observed when it is another; V_NO_DATA (not tried)
+ * when the observation is absent. The line is kept either way: it says
+ * what was tried.
+ */
+static void judge_fact_part(const struct claim_part *p, const struct exp_result *res,
+			    struct trend_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->label = p->label;
+	l->part = p;
+	l->a_median = l->b_median = l->a_net = l->b_net = NAN;
+	l->growth = (struct ratio_ci){ NAN, NAN, NAN };
+	l->obs = exp_result_obs(res, p->fact_obs);
+	l->seen = obs_first_word(l->obs);
+	if (!l->seen)
+		l->grows = V_NO_DATA;
+	else
+		l->grows =
+			p->expect && strcmp(l->seen, p->expect) == 0 ? V_OBSERVED : V_NOT_OBSERVED;
+}
+
+/* Whether any part of c has something to judge in res (a fact seen, or both figures). */
+static bool parts_present(const struct claim *c, const struct exp_result *res)
+{
+	for (const struct claim_part *p = c->parts; p && p->label; p++) {
+		if (p->fact_obs ? exp_result_obs(res, p->fact_obs) != NULL
+				: exp_result_find_metric(res, p->a.metric, p->a.where) &&
+					  exp_result_find_metric(res, p->b.metric, p->b.where))
+			return true;
+	}
+	return false;
+}
+
+/* Holds and holds (small) are one class, reversed and reversed (small) another. */
+static enum verdict_status status_class(enum verdict_status s)
+{
+	if (s == V_HOLDS_SMALL)
+		return V_HOLDS;
+	if (s == V_REVERSED_SMALL)
+		return V_REVERSED;
+	return s;
+}
+
+/*
+ * The verdict of lines[0..n) taken together, ignoring those not judged
+ * (V_NO_DATA): their common class (the small variant if any is small), or
+ * V_INCONCLUSIVE when they differ or are inconclusive; V_NO_DATA when none
+ * was judged. *differ is set when two judged lines differ in class.
+ */
+static enum verdict_status lines_agree(const struct trend_line *const *lines, size_t n,
+				       bool *differ)
+{
+	enum verdict_status cls = V_NO_DATA;
+	bool small = false;
+	*differ = false;
+	for (size_t i = 0; i < n; i++) {
+		enum verdict_status s = lines[i]->grows;
+		if (s == V_NO_DATA)
+			continue;
+		small = small || s == V_HOLDS_SMALL || s == V_REVERSED_SMALL;
+		if (cls == V_NO_DATA)
+			cls = status_class(s);
+		else if (status_class(s) != cls)
+			*differ = true;
+	}
+	if (*differ || cls == V_INCONCLUSIVE)
+		return V_INCONCLUSIVE;
+	if (small && cls == V_HOLDS)
+		return V_HOLDS_SMALL;
+	if (small && cls == V_REVERSED)
+		return V_REVERSED_SMALL;
+	return cls;
+}
+
+/* One question's verdict from the lines of its parts. */
+static void judge_question(const struct verdict *v, const struct claim_question *q,
+			   struct question_verdict *out)
+{
+	const struct trend_line *mine[VERDICT_MAX_LINES];
+	size_t n = 0;
+	memset(out, 0, sizeof(*out));
+	out->q = q;
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct claim_part *p = v->lines[i].part;
+		if (p && p->question && strcmp(p->question, q->key) == 0)
+			mine[n++] = &v->lines[i];
+	}
+	bool differ;
+	out->status = lines_agree(mine, n, &differ);
+	if (out->status == V_NO_DATA) {
+		snprintf(out->reason, sizeof(out->reason), "%s",
+			 _("none of its parts was measured in this run"));
+		return;
+	}
+	if (out->status != V_INCONCLUSIVE)
+		return;
+	size_t len = (size_t)snprintf(out->reason, sizeof(out->reason), "%s",
+				      differ ? _("its parts disagree: ")
+					     : _("its parts are inconclusive: "));
+	for (size_t i = 0; i < n && len < sizeof(out->reason); i++) {
+		if (mine[i]->grows == V_NO_DATA)
+			continue;
+		len += (size_t)snprintf(out->reason + len, sizeof(out->reason) - len, "%s%s (%s)",
+					i ? "; " : "", _(mine[i]->label),
+					verdict_status_label(mine[i]->grows));
+	}
+}
+
+/*
+ * The claim's verdict from its parts: with questions, each question's own
+ * verdict, and the claim's the questions' common one (split when they
+ * differ); without, the parts' common verdict (split when they differ).
+ * Parts not tried (V_NO_DATA) are left out of both.
+ */
+/*
+ * The claim's verdict from its parts' (or questions') verdicts: the class
+ * they share (holds and holds (small) are one class: (small) when any is);
+ * split only when two of them firmly disagree (holds against negligible,
+ * say); inconclusive when the firm ones agree but some part could not be
+ * told. So a part that wavers between runs makes the claim inconclusive,
+ * never split in one run and holds in the next.
+ */
+static enum verdict_status combine_statuses(const enum verdict_status *s, size_t n)
+{
+	enum verdict_status cls = V_NO_DATA;
+	bool small = false, unsure = false, differ = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == V_NO_DATA)
+			continue;
+		if (s[i] == V_INCONCLUSIVE || s[i] == V_SPLIT) {
+			unsure = true;
+			continue;
+		}
+		small = small || s[i] == V_HOLDS_SMALL || s[i] == V_REVERSED_SMALL;
+		if (cls == V_NO_DATA)
+			cls = status_class(s[i]);
+		else if (status_class(s[i]) != cls)
+			differ = true;
+	}
+	if (differ)
+		return V_SPLIT;
+	if (unsure)
+		return V_INCONCLUSIVE;
+	if (small && cls == V_HOLDS)
+		return V_HOLDS_SMALL;
+	if (small && cls == V_REVERSED)
+		return V_REVERSED_SMALL;
+	return cls;
+}
+
+static void nuanced_status(const struct claim *c, struct verdict *v)
+{
+	enum verdict_status each[VERDICT_MAX_LINES];
+	size_t n = 0;
+	if (!c->questions) {
+		for (size_t i = 0; i < v->n_lines; i++)
+			each[n++] = v->lines[i].grows;
+	} else {
+		for (const struct claim_question *q = c->questions;
+		     q->key && v->n_questions < VERDICT_MAX_QUESTIONS; q++) {
+			struct question_verdict *qv = &v->questions[v->n_questions++];
+			judge_question(v, q, qv);
+			each[n++] = qv->status;
+		}
+	}
+	v->status = combine_statuses(each, n);
+	if (v->status == V_NO_DATA)
+		snprintf(v->reason, sizeof(v->reason), "%s",
+			 _("none of its parts was measured in this run"));
+	else if (v->status == V_INCONCLUSIVE && !v->reason[0])
+		snprintf(v->reason, sizeof(v->reason), "%s",
+			 _("some of its parts could not be told apart; the others agree"));
+}
+
+/* ---- attribution: the shared-address-space control ------------------------ */
+
+/* The median of x[0..n) (n > 0); reorders x (Wirth's selection). */
+static double median_inplace(double *x, size_t n)
+{
+	long k = (long)(n - 1) / 2, l = 0, m = (long)n - 1;
+	while (l < m) {
+		double pivot = x[k];
+		long i = l, j = m;
+		do {
+			while (x[i] < pivot)
+				i++;
+			while (pivot < x[j])
+				j--;
+			if (i <= j) {
+				double t = x[i];
+				x[i++] = x[j];
+				x[j--] = t;
+			}
+		} while (i <= j);
+		if (j < k)
+			l = i;
+		if (k < i)
+			m = j;
+	}
+	if (n % 2)
+		return x[k];
+	double up = INFINITY;
+	for (size_t i = (size_t)k + 1; i < n; i++)
+		if (x[i] < up)
+			up = x[i];
+	return (x[k] + up) / 2;
+}
+
+static double median_of(const double *x, size_t n)
+{
+	double *c = xcalloc(n, sizeof(*c));
+	memcpy(c, x, n * sizeof(*c));
+	double m = median_inplace(c, n);
+	free(c);
+	return m;
+}
+
+static double resample_median(struct rng *r, const double *x, size_t n, double *scratch)
+{
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = x[rng_below(r, n)];
+	return median_inplace(scratch, n);
+}
+
+int verdict_share_ci(const double *p, size_t np, const double *t, size_t nt, const double *c,
+		     size_t nc, uint64_t seed, struct ratio_ci *out)
+{
+	if (!np || !nt || !nc)
+		return -EINVAL;
+	double mp = median_of(p, np), mt = median_of(t, nt), mc = median_of(c, nc);
+	if (!(mp - mt > 0))
+		return -EINVAL;
+	size_t most = np > nt ? np : nt;
+	most = most > nc ? most : nc;
+	double *scratch = xcalloc(most, sizeof(*scratch));
+	double *shares = xcalloc(CLAIM_BOOTSTRAP, sizeof(*shares));
+	struct rng r;
+	rng_seed(&r, seed ^ 0x5A17E5A17E5A17E5ull);
+	for (size_t i = 0; i < CLAIM_BOOTSTRAP; i++) {
+		double bp = resample_median(&r, p, np, scratch);
+		double bt = resample_median(&r, t, nt, scratch);
+		double bc = resample_median(&r, c, nc, scratch);
+		double gap = bp - bt;
+		/* A resample without a gap explains nothing: it counts at either end. */
+		shares[i] = gap > 0 ? (bp - bc) / gap : bp - bc > 0 ? INFINITY : -INFINITY;
+	}
+	qsort(shares, CLAIM_BOOTSTRAP, sizeof(*shares), cmp_double);
+	out->ratio = (mp - mc) / (mp - mt);
+	out->lo = shares[(size_t)(0.025 * (CLAIM_BOOTSTRAP - 1))];
+	out->hi = shares[(size_t)ceil(0.975 * (CLAIM_BOOTSTRAP - 1))];
+	free(scratch);
+	free(shares);
+	return 0;
+}
+
+/* ref's conditions with its "kind=" replaced by control, into w (n slots). */
+static void control_where(const struct metric_ref *ref, const char *control, const char **w,
+			  size_t n)
+{
+	size_t k = 0;
+	for (const char *const *c = ref->where; c && *c && k + 2 < n; c++)
+		w[k++] = strncmp(*c, "kind=", 5) == 0 ? control : *c;
+	w[k] = NULL;
+}
+
+/* Adds the attribution of a's gap over b, when the control was measured beside them. */
+static void attribute(const struct exp_result *res, const struct metric_ref *a,
+		      const struct metric_ref *b, const char *control, uint64_t seed, bool gap,
+		      struct verdict *v)
+{
+	const char *where[16];
+	control_where(a, control, where, 16);
+	const struct metric *pm = exp_result_find_metric(res, a->metric, a->where);
+	const struct metric *tm = exp_result_find_metric(res, b->metric, b->where);
+	const struct metric *cm = exp_result_find_metric(res, a->metric, where);
+	if (!pm || !tm || !cm || !pm->n || !tm->n || !cm->n ||
+	    v->n_attributions == VERDICT_MAX_ATTRIBUTIONS)
+		return;
+	double *vp = metric_values(pm), *vt = metric_values(tm), *vc = metric_values(cm);
+	struct attribution *at = &v->attributions[v->n_attributions];
+	at->share = (struct ratio_ci){ .ratio = NAN, .lo = NAN, .hi = NAN };
+	/* Without a gap the control is still shown, in numbers, with nothing to attribute. */
+	if (!gap || verdict_share_ci(vp, pm->n, vt, tm->n, vc, cm->n, seed, &at->share) == 0) {
+		at->label = pm->name;
+		at->unit = pm->unit;
+		at->process = pm->sum.median;
+		at->thread = tm->sum.median;
+		at->control = cm->sum.median;
+		v->n_attributions++;
+	}
+	free(vp);
+	free(vt);
+	free(vc);
+}
+
+/*
+ * Of every process−thread gap the claim establishes (the ratio's interval
+ * above 1, and not negligible: a gap to explain; the share of a gap within
+ * the margin is noise over noise), the share the address-space switch explains:
+ * for a ratio claim, its two sides; for a nuanced one, each ratio part
+ * that sets one figure against itself. Nothing without the control.
+ */
+static void judge_attribution(const struct claim *c, const struct exp_result *res, uint64_t seed,
+			      struct verdict *v)
+{
+	if (!c->control || !res)
+		return;
+	if (!c->parts) {
+		if (v->a.set)
+			attribute(res, &c->a, &c->b, c->control, seed,
+				  v->ratio.lo > 1 && v->status != V_NEGLIGIBLE, v);
+		return;
+	}
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct claim_part *p = v->lines[i].part;
+		if (p && !p->fact_obs && strcmp(p->a.metric, p->b.metric) == 0 &&
+		    v->lines[i].growth.lo > 1 && v->lines[i].grows != V_NEGLIGIBLE)
+			attribute(res, &p->a, &p->b, c->control, seed, true, v);
+	}
+}
+
+/* ---- the sentences the renderers share ------------------------------------- */
+
+char *verdict_fact_line_text(const struct verdict *v, const struct trend_line *l, char *buf,
+			     size_t size)
+{
+	const struct claim_part *p = l->part;
+	if (!l->obs) {
+		if (p && p->absent)
+			snprintf(buf, size, _("%s: not tried in this run (%s)"), _(l->label),
+				 _(p->absent));
+		else
+			snprintf(buf, size, _("%s: not tried in this run"), _(l->label));
+		return buf;
+	}
+	char seen[512], expect[128];
+	const char *exp = claim_experiment(v->claim);
+	catalog_phrase(exp ? exp : "", l->obs, seen, sizeof(seen));
+	struct ev_msg want = { .form = NULL,
+			       .vals = &(struct ev_val){ .type = EV_WORD,
+							 .s = p && p->expect ? p->expect : "?" },
+			       .n_vals = 1 };
+	catalog_phrase(exp ? exp : "", &want, expect, sizeof(expect));
+	snprintf(buf, size, _("%s: %s; expected %s: %s"), _(l->label), seen, expect,
+		 verdict_status_label(l->grows));
+	return buf;
+}
+
+char *verdict_question_text(const struct question_verdict *q, char *buf, size_t size)
+{
+	if (q->status == V_INCONCLUSIVE || q->status == V_NO_DATA)
+		snprintf(buf, size, _("%s: %s (%s)"), _(q->q->label),
+			 verdict_status_label(q->status), q->reason);
+	else
+		snprintf(buf, size, "%s: %s", _(q->q->label), verdict_status_label(q->status));
+	return buf;
+}
+
+char *verdict_questions_cell(const struct verdict *v, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < v->n_questions && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s(%s) %s", i ? ", " : "",
+					v->questions[i].q->key,
+					verdict_status_label(v->questions[i].status));
+	return buf;
+}
+
+char *verdict_attribution_text(const struct attribution *a, char *buf, size_t size)
+{
+	char gap[32], ctl[32], proc[32], thr[32];
+	units_format_ns(a->process - a->thread, gap, sizeof(gap));
+	units_format_ns(a->control, ctl, sizeof(ctl));
+	if (isnan(a->share.ratio)) {
+		snprintf(buf, size,
+			 _("%s: a process that shares its parent's memory: %s, beside a process's "
+			   "%s "
+			   "and a thread's %s; no process-thread gap to attribute here"),
+			 a->label, ctl, units_format_ns(a->process, proc, sizeof(proc)),
+			 units_format_ns(a->thread, thr, sizeof(thr)));
+		return buf;
+	}
+	int n = snprintf(buf, size,
+			 _("%s: of the %s gap, the address-space switch explains %.0f%% [%.0f%%, "
+			   "%.0f%%] (a process that shares its parent's memory: %s)"),
+			 a->label, gap, 100 * a->share.ratio, 100 * a->share.lo, 100 * a->share.hi,
+			 ctl);
+	if (n > 0 && (size_t)n < size && a->share.lo <= 1 && a->share.hi >= 1)
+		snprintf(buf + n, size - (size_t)n, "%s",
+			 _("; a process that shares its parent's memory costs what a thread "
+			   "costs"));
+	return buf;
+}
+
 /* A nuanced claim: each part a ratio; one verdict when they agree, "split" when not. */
 static void judge_nuanced(const struct claim *c, const struct exp_result *res, uint64_t seed,
 			  struct verdict *v)
 {
 	for (const struct claim_part *p = c->parts; p && p->label && v->n_lines < VERDICT_MAX_LINES;
 	     p++) {
+		if (p->fact_obs) {
+			/* Not tried: said where the claim says when it is tried, else left out. */
+			if (p->absent || exp_result_obs(res, p->fact_obs))
+				judge_fact_part(p, res, &v->lines[v->n_lines++]);
+			continue;
+		}
 		const struct metric *a = exp_result_find_metric(res, p->a.metric, p->a.where);
 		const struct metric *b = exp_result_find_metric(res, p->b.metric, p->b.where);
 		if (!a || !b)
@@ -358,27 +1129,35 @@ static void judge_nuanced(const struct claim *c, const struct exp_result *res, u
 		struct trend_line *l = &v->lines[v->n_lines++];
 		memset(l, 0, sizeof(*l));
 		l->label = p->label;
+		l->part = p;
 		l->a_median = a->sum.median;
 		l->b_median = b->sum.median;
 		l->a_net = l->b_net = NAN;
 		l->unit = a->unit;
-		l->grows = metric_ratio(a, b, seed, &l->growth)
-				   ? V_INCONCLUSIVE
-				   : verdict_ratio_rule(&l->growth, v->threshold, v->margin);
-		if (v->n_lines == 1) {
+		char why[sizeof(v->reason)] = "";
+		l->grows = judge_pair(res, a, b, _(p->label), seed, v->threshold, v->margin,
+				      &l->growth, why, sizeof(why));
+		/* The first part that is inconclusive says why, and what would settle it. */
+		if (l->grows == V_INCONCLUSIVE && !v->reason[0])
+			snprintf(v->reason, sizeof(v->reason), "%s", why);
+		if (!v->a.set) {
 			set_side(&v->a, a);
 			set_side(&v->b, b);
 			v->ratio = l->growth;
 		}
 	}
 	if (v->n_lines == 0) {
-		explain_missing(res, c->parts ? c->parts[0].a.metric : "?", v);
+		explain_missing(res,
+				!c->parts	       ? "?"
+				: c->parts[0].fact_obs ? c->parts[0].fact_obs
+						       : c->parts[0].a.metric,
+				v);
 		return;
 	}
-	v->status = v->lines[0].grows;
-	for (size_t i = 1; i < v->n_lines; i++)
-		if (v->lines[i].grows != v->status)
-			v->status = V_SPLIT;
+	nuanced_status(c, v);
+	if (v->status != V_INCONCLUSIVE && v->status != V_SPLIT && v->status != V_NO_DATA)
+		v->reason[0] = '\0';
+	judge_attribution(c, res, seed, v);
 }
 
 /* A table claim: the figures a.where selects, the slowest over the fastest. */
@@ -406,9 +1185,8 @@ static void judge_table(const struct claim *c, const struct exp_result *res, uin
 	}
 	set_side(&v->a, slow);
 	set_side(&v->b, fast);
-	v->status = metric_ratio(slow, fast, seed, &v->ratio)
-			    ? V_INCONCLUSIVE
-			    : verdict_ratio_rule(&v->ratio, v->threshold, v->margin);
+	v->status = judge_pair(res, slow, fast, _("the slowest over the fastest"), seed,
+			       v->threshold, v->margin, &v->ratio, v->reason, sizeof(v->reason));
 }
 
 /* The verdict alone, without the paragraphs. */
@@ -429,8 +1207,12 @@ static void judge(const struct claim *c, const struct run *r, struct verdict *v)
 		return;
 	}
 	/* A claim the experiment decides as a fact (a nuanced one too: both halves seen). */
-	if (c->fact_obs) {
+	if (c->fact_obs && !(c->parts && parts_present(c, res))) {
 		judge_fact(c, res, v);
+		return;
+	}
+	if (c->speedup) {
+		judge_speedup(c, res, r->seed, v);
 		return;
 	}
 	/* A claim given parts is judged part by part, whatever its kind. */
@@ -444,6 +1226,7 @@ static void judge(const struct claim *c, const struct run *r, struct verdict *v)
 			judge_ratio_per_x(c, res, r->seed, v);
 		else
 			judge_ratio(c, res, r->seed, v);
+		judge_attribution(c, res, r->seed, v);
 		break;
 	case CLAIM_NUANCED:
 		v->status = V_NOT_MEASURED; /* a nuanced claim without parts: no rule */
@@ -458,7 +1241,10 @@ static void judge(const struct claim *c, const struct run *r, struct verdict *v)
 		v->status = V_NOT_MEASURED; /* a fact without its observation: no rule */
 		break;
 	case CLAIM_TREND:
-		judge_trend(c, res, r->seed, v);
+		if (c->baseline)
+			judge_gap_trend(c, res, r->seed, v);
+		else
+			judge_trend(c, res, r->seed, v);
 		break;
 	default:
 		v->status = V_NOT_MEASURED;

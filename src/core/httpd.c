@@ -701,10 +701,15 @@ static _Noreturn void server_main(struct server *s, pid_t parent)
 	_exit(1);
 }
 
-/* The listening socket on 127.0.0.1, a port the kernel picks. Returns 0 or -errno. */
+/*
+ * The listening socket on 127.0.0.1, on *port, or on a port the kernel
+ * picks when *port is 0 (then *port is set). Returns 0 or -errno.
+ */
 static int open_listener(bool nonblocking, int *fd_out, uint16_t *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(*port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t alen = sizeof(a);
 	int one = 1, err;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
@@ -780,6 +785,7 @@ int httpd_start(struct httpd *h, const struct httpd_cfg *cfg)
 	struct server s = { .cfg = *cfg, .listen_fd = -1, .ready_fd = -1 };
 	int ready[2], status = 0, err;
 	memset(h, 0, sizeof(*h));
+	h->port = cfg->port;
 	if ((unsigned)cfg->model >= HTTPD_MODEL_COUNT || (cfg->n_cpus > 0 && !cfg->cpus))
 		return -EINVAL;
 	if (models[cfg->model].pool && (cfg->workers < 1 || cfg->workers > HTTPD_WORKERS_MAX))

@@ -18,7 +18,8 @@
  * The server always runs in a process of its own (httpd_start() forks it),
  * so that the poisoned request can crash it without touching the caller.
  * Every process of the server gets PR_SET_PDEATHSIG and no core dump.
- * It listens on 127.0.0.1, on a port the kernel picks; the caller keeps no
+ * It listens on 127.0.0.1, on a port the kernel picks (or the one the
+ * caller gives, to start a dead server again); the caller keeps no
  * copy of the listening socket, so a dead server refuses connections
  * instead of queueing them.
  *
@@ -83,7 +84,14 @@ struct httpd_cfg {
 	int workers;	 /* prefork and thread pool: the pool size, 1..HTTPD_WORKERS_MAX */
 	const int *cpus; /* the CPUs the whole server may run on (NULL: any) */
 	size_t n_cpus;
-	bool armed;		   /* GET /poison crashes its handler (http_handle()'s armed) */
+	bool armed; /* GET /poison crashes its handler (http_handle()'s armed) */
+	/*
+	 * The port to listen on, host byte order; 0: one the kernel picks. A
+	 * supervisor that restarts a dead server gives the port it had, so
+	 * that its clients find it again (SO_REUSEADDR: the dead server's
+	 * closing connections do not hold the port).
+	 */
+	uint16_t port;
 	struct httpd_stats *stats; /* shared with the caller; may be NULL */
 };
 
@@ -118,7 +126,8 @@ void httpd_needs(const struct httpd_cfg *cfg, int connections, struct httpd_need
  * Opens the listening socket, forks the server process, and returns once
  * it is ready to accept (every worker of a pool started). Returns 0 with
  * *h filled, or -errno (-EAGAIN when the process or thread limit is
- * reached, -EMFILE when descriptors run out: callers make those skips).
+ * reached, -EMFILE when descriptors run out: callers make those skips;
+ * -EADDRINUSE when cfg->port is taken).
  */
 int httpd_start(struct httpd *h, const struct httpd_cfg *cfg);
 

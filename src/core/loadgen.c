@@ -136,6 +136,8 @@ struct lg {
 	uint64_t inflight;   /* counted requests begun and not ended */
 	uint64_t wake_ns;    /* earliest deadline or backoff end known (may be early) */
 	uint64_t last_ok_ns; /* after the poison: the poison, then the last success */
+	uint64_t recover_ns; /* after the poison: the first success since the last failure, or 0 */
+	bool failed_since;   /* a request failed after the poison, and none succeeded since */
 	struct rng rng;	     /* for the reservoir */
 	size_t req_len;
 	char req[REQUEST_MAX];
@@ -194,6 +196,8 @@ static void count_failed(struct lg *lg, enum outcome o, uint64_t n, uint64_t now
 	*cause[o] += n;
 	r->failed += n;
 	s->failed = add_sat32(s->failed, n);
+	if (r->poison_sent && o != OUT_UNSENT)
+		lg->failed_since = true;
 }
 
 /* Counts one success at now: timeline, histogram, reservoir, poison gap. */
@@ -221,6 +225,9 @@ static void count_succeeded(struct lg *lg, uint64_t latency_ns, bool after_poiso
 			r->poison_gap_ns = now - lg->last_ok_ns;
 		lg->last_ok_ns = now;
 		r->recovered = r->recovered || after_poison;
+		if (lg->failed_since || !lg->recover_ns)
+			lg->recover_ns = now;
+		lg->failed_since = false;
 	}
 }
 
@@ -666,6 +673,9 @@ static int run(struct lg *lg)
 	r->n_slices = (uint32_t)min_u64(r->elapsed_ns / cfg->slice_ns + 1, LOADGEN_SLICES_MAX);
 	if (r->poison_sent && now - lg->last_ok_ns > r->poison_gap_ns)
 		r->poison_gap_ns = now - lg->last_ok_ns;
+	r->poison_recover_ns = UINT64_MAX;
+	if (r->poison_sent && lg->recover_ns && !lg->failed_since)
+		r->poison_recover_ns = lg->recover_ns - (lg->start_ns + r->poison_sent_ns);
 	return lg->err;
 }
 

@@ -114,6 +114,15 @@ struct loadgen_result {
 	 */
 	uint64_t poison_gap_ns;
 	bool recovered;
+	/*
+	 * The time until requests succeed again: from the poison to the first
+	 * success after the last request that failed since (to the first
+	 * success after the poison, when none failed). UINT64_MAX when the
+	 * run ended with no success after such a failure. Requests left in a
+	 * backlog at the end (failed_unsent at the stop) are the generator's
+	 * schedule, not an answer of the server: they do not count here.
+	 */
+	uint64_t poison_recover_ns;
 	/* Every latency of a succeeded request. */
 	struct hist latency;
 	/* A uniform random sample of those latencies, in nanoseconds (reservoir sampling). */

@@ -579,3 +579,8 @@ uint64_t rng_below(struct rng *r, uint64_t bound)
 	}
 	return (uint64_t)(m >> 64);
 }
+
+double stats_resampled_median(struct rng *r, const double *sorted, size_t n)
+{
+	return resampled_median(r, sorted, n);
+}

@@ -114,4 +114,11 @@ uint64_t rng_next(struct rng *r);
 /* Uniform in [0, bound), bound > 0, without modulo bias. */
 uint64_t rng_below(struct rng *r, uint64_t bound);
 
+/*
+ * The median of n values drawn with replacement from sorted[0..n) (n > 0),
+ * drawn from its exact distribution as stats_ratio_ci95() does: one
+ * bootstrap draw of a median, for intervals of other statistics of medians.
+ */
+double stats_resampled_median(struct rng *r, const double *sorted, size_t n);
+
 #endif

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * unit: start a function as a process or a thread, pin it, wait for it and
- * say how it ended. See unit.h for the contract.
+ * unit: start a function as a process, a thread or a process on its
+ * parent's address space (clone_vm), pin it, wait for it and say how it
+ * ended. See unit.h for the contract and clone_vm's constraints.
  */
 #include "core/unit.h"
 
 #include <errno.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <linux/futex.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -105,6 +108,111 @@ destroy_attr:
 	return -err;
 }
 
+/*
+ * ---- clone_vm: a process on its parent's address space ----------------
+ *
+ * unit_start() maps the stack and starts the donor thread with every
+ * signal blocked; the donor clones the child, publishes its PID, and waits
+ * for it. The child reads what it needs from the donor's stack frame,
+ * which lives until the donor has reaped it.
+ */
+struct shared_vm_start {
+	struct unit *u;
+	pid_t parent; /* the caller's process, for unit_child_setup() */
+	int err;      /* the clone's -errno, or 0 */
+	_Atomic uint32_t published;
+};
+
+/* What the child reads: a copy in the donor's frame, which outlives the child. */
+struct shared_vm_child {
+	unit_fn fn;
+	void *arg;
+	int cpu;
+	pid_t parent;
+};
+
+/* The child: set up like a process unit, pinned, then fn; never returns. */
+static int shared_vm_main(void *p)
+{
+	const struct shared_vm_child *c = p;
+	unit_child_setup(c->parent);
+	if (c->cpu >= 0 && unit_pin_self(c->cpu) != 0)
+		_exit(126);
+	_exit(c->fn(c->arg) & 0xff);
+}
+
+/* What the donor returns when its waitpid failed: not a wait status. */
+#define DONOR_WAIT_FAILED ((intptr_t)-1)
+
+static void *donor_main(void *p)
+{
+	struct shared_vm_start *st = p; /* the caller's: gone once published */
+	struct unit *u = st->u;
+	struct shared_vm_child c = { u->fn, u->arg, u->cpu, st->parent };
+	pid_t pid =
+		clone(shared_vm_main, (char *)u->stack + u->stack_bytes, CLONE_VM | SIGCHLD, &c);
+	st->err = pid < 0 ? -errno : 0; /* no child, so no one else writes errno */
+	u->pid = pid;
+	atomic_store_explicit(&st->published, 1, memory_order_release);
+	unit_futex(&st->published, FUTEX_WAKE_PRIVATE, 1, NULL);
+	if (pid < 0)
+		return (void *)DONOR_WAIT_FAILED;
+	/*
+	 * Every signal is blocked here, so waitpid() returns only when the
+	 * child has ended (or was reaped by someone else: ECHILD); errno,
+	 * which the child shares, is not read.
+	 */
+	int status;
+	pid_t r = waitpid(pid, &status, 0);
+	return r == pid ? (void *)(intptr_t)status : (void *)DONOR_WAIT_FAILED;
+}
+
+static int start_shared_vm(struct unit *u)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	pthread_attr_t attr;
+	sigset_t all;
+	int err;
+
+	u->stack_bytes = UNIT_SHARED_VM_STACK_BYTES + (size_t)page;
+	u->stack = mmap(NULL, u->stack_bytes, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (u->stack == MAP_FAILED) {
+		err = -errno;
+		u->stack = NULL;
+		return err;
+	}
+	/* The guard page: an overflow faults instead of writing the caller's memory. */
+	if (mprotect(u->stack, (size_t)page, PROT_NONE) != 0) {
+		err = -errno;
+		goto unmap_stack;
+	}
+	struct shared_vm_start st = { .u = u, .parent = getpid() };
+	err = -pthread_attr_init(&attr);
+	if (err)
+		goto unmap_stack;
+	sigfillset(&all);
+	err = -pthread_attr_setsigmask_np(&attr, &all);
+	if (!err)
+		err = -pthread_create(&u->thread, &attr, donor_main, &st);
+	pthread_attr_destroy(&attr);
+	if (err)
+		goto unmap_stack;
+	while (!atomic_load_explicit(&st.published, memory_order_acquire))
+		unit_futex(&st.published, FUTEX_WAIT_PRIVATE, 0, NULL);
+	if (st.err) {
+		err = st.err;
+		pthread_join(u->thread, NULL);
+		goto unmap_stack;
+	}
+	return 0;
+
+unmap_stack:
+	munmap(u->stack, u->stack_bytes);
+	u->stack = NULL;
+	return err;
+}
+
 int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu)
 {
 	memset(u, 0, sizeof(*u));
@@ -115,6 +223,13 @@ int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int c
 
 	if (kind == UNIT_THREAD) {
 		int err = start_thread(u);
+		if (err)
+			return err;
+		u->running = true;
+		return 0;
+	}
+	if (kind == UNIT_SHARED_VM) {
+		int err = start_shared_vm(u);
 		if (err)
 			return err;
 		u->running = true;
@@ -164,6 +279,20 @@ int unit_wait(struct unit *u, struct unit_end *end)
 		return 0;
 	}
 
+	if (u->kind == UNIT_SHARED_VM) {
+		void *ret;
+		int err = pthread_join(u->thread, &ret);
+		if (err)
+			return -err;
+		u->running = false;
+		munmap(u->stack, u->stack_bytes);
+		u->stack = NULL;
+		if ((intptr_t)ret == DONOR_WAIT_FAILED)
+			return -ECHILD;
+		unit_decode_status((int)(intptr_t)ret, end);
+		return 0;
+	}
+
 	int status;
 	pid_t r;
 	do
@@ -178,12 +307,20 @@ int unit_wait(struct unit *u, struct unit_end *end)
 
 const char *unit_type_name(enum unit_type k)
 {
-	return k == UNIT_PROCESS ? "process" : "thread";
+	switch (k) {
+	case UNIT_PROCESS:
+		return "process";
+	case UNIT_THREAD:
+		return "thread";
+	case UNIT_SHARED_VM:
+		return "clone_vm";
+	}
+	return "?";
 }
 
 enum limit_op unit_limit_op(enum unit_type k)
 {
-	return k == UNIT_PROCESS ? LIMIT_PROCESS : LIMIT_THREAD;
+	return k == UNIT_THREAD ? LIMIT_THREAD : LIMIT_PROCESS;
 }
 
 long unit_futex(void *word, int op, uint32_t val, const struct timespec *timeout)

@@ -13,6 +13,34 @@
  *
  * PR_SET_PDEATHSIG fires when the parent *thread* ends, not the parent
  * process: start process units from a thread that outlives them.
+ *
+ * The third kind, UNIT_SHARED_VM ("clone_vm"), is the control that tells
+ * the address-space switch apart from "being a process": a process that
+ * shares its parent's address space, clone(CLONE_VM | SIGCHLD) without
+ * CLONE_THREAD. It has its own PID and thread group (its own /proc entry,
+ * its own signal dispositions, it is waited for with waitpid), and the
+ * parent's mm: a switch between it and its parent changes no page tables.
+ * It runs on a stack of its own (mmap'd, a guard page below it), is pinned
+ * before its function runs, gets PR_SET_PDEATHSIG, and is waited for like
+ * a process; unit_wait() unmaps its stack.
+ *
+ * Its constraint is vfork's child's: it runs on glibc's thread-local
+ * storage of the thread that cloned it (the %fs base is inherited), so
+ * glibc believes it is that thread. Its function may use system-call
+ * wrappers (read, write, sched_yield, unit_futex...) and nothing that keeps
+ * per-thread state in glibc: no malloc, no stdio, no pthread calls, no
+ * locale, no sched_getcpu() (glibc reads it from the cloning thread's rseq
+ * area: the kernel registers none for a CLONE_VM child; getcpu(2) through
+ * syscall() is right), no raise() or abort() (they signal the thread glibc
+ * believes it is: kill(getpid(), sig) is right). errno is that thread's
+ * errno. So that no one is hurt by it,
+ * unit_start() clones it from a thread of its own, a *donor*, which does
+ * nothing else but wait for it with every signal blocked (its waitpid
+ * never fails with EINTR, so it never reads errno while the child runs):
+ * the child's errno, and its writes to it, are its own, and the caller's
+ * errno is never touched. The donor is the child's parent thread, so
+ * PR_SET_PDEATHSIG fires when the donor ends, which is only after it has
+ * reaped the child or the whole process dies.
  */
 #ifndef PTLAB_CORE_UNIT_H
 #define PTLAB_CORE_UNIT_H
@@ -29,14 +57,20 @@
 enum unit_type {
 	UNIT_PROCESS,
 	UNIT_THREAD,
+	UNIT_SHARED_VM, /* clone(CLONE_VM) without CLONE_THREAD: a process on its parent's mm */
 };
+
+/* The usable stack of a UNIT_SHARED_VM unit; a guard page lies below it. */
+#define UNIT_SHARED_VM_STACK_BYTES (256 * 1024)
 
 typedef int (*unit_fn)(void *arg);
 
 struct unit {
 	enum unit_type kind;
-	pid_t pid;	  /* UNIT_PROCESS */
-	pthread_t thread; /* UNIT_THREAD */
+	pid_t pid;	  /* UNIT_PROCESS, UNIT_SHARED_VM */
+	pthread_t thread; /* UNIT_THREAD; UNIT_SHARED_VM: the donor that cloned and waits */
+	void *stack;	  /* UNIT_SHARED_VM: the mapping, guard page included */
+	size_t stack_bytes;
 	unit_fn fn;
 	void *arg;
 	int cpu; /* pinned CPU, or -1 */
@@ -53,8 +87,11 @@ struct unit_end {
 /*
  * Starts fn(arg) as the given kind, pinned to cpu when cpu >= 0 (before
  * fn runs). Returns 0 or -errno (-EAGAIN when the process or thread limit
- * is reached: callers turn that into a skip). A thread unit reads *u
- * after this returns: u must stay in place until unit_wait().
+ * is reached: callers turn that into a skip; -ENOMEM when a clone_vm
+ * unit's stack cannot be mapped). A thread unit reads *u after this
+ * returns: u must stay in place until unit_wait(). A clone_vm unit's fn
+ * keeps to the constraint above (system calls only, no malloc or stdio);
+ * u->pid is its PID, as for a process.
  */
 int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu);
 
@@ -86,6 +123,7 @@ size_t unit_allowed_cpus(int *cpus, size_t max);
  */
 void unit_child_setup(pid_t parent);
 
+/* "process", "thread" or "clone_vm": the value of the `kind` condition. */
 const char *unit_type_name(enum unit_type k);
 /* The call unit_start() makes for kind, to explain its failure (limit_explain()). */
 enum limit_op unit_limit_op(enum unit_type k);

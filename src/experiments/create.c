@@ -525,8 +525,8 @@ static const char *const create_claims[] = { "create.cost", "create.memory", NUL
 
 static const struct param create_param_table[] = {
 	{ "extra", N_("memory the parent holds (touched) while creating, one figure per size"),
-	  UNIT_BYTES, true, offsetof(struct create_params, extra), "1MiB,16MiB,256MiB,1GiB", NULL,
-	  "1MiB,16MiB,256MiB,1GiB,4GiB", 0, (int64_t)1 << 40 },
+	  UNIT_BYTES, true, offsetof(struct create_params, extra), "1MiB,16MiB,256MiB,1GiB",
+	  "1MiB,16MiB,64MiB,256MiB", "1MiB,16MiB,256MiB,1GiB,4GiB", 0, (int64_t)1 << 40 },
 	{ "hugepages", N_("let the parent's memory use transparent huge pages"), UNIT_BOOL, false,
 	  offsetof(struct create_params, hugepages), "no", NULL, NULL, 0, 1 },
 	{ "pin", N_("run parent and children on the first CPU of --cpus"), UNIT_BOOL, false,

@@ -16,6 +16,13 @@
  * CPUs by spinning on a shared atomic (the floor of any latency across
  * CPUs).
  *
+ * The control: the same-CPU round trips again with side B a clone_vm unit
+ * (core/unit.h), a process that shares A's address space, measured beside
+ * the process and thread pairs of each mechanism. It runs on another
+ * thread's glibc state, so a mechanism made of pthread calls (mutex_cond)
+ * is skipped for it with that reason, and its receive buffer is allocated
+ * by A (it may not call malloc).
+ *
  * Last, the fact behind `ipc.needed`: a plain variable written by a child
  * process is not seen by its parent, and a write to a shared mapping is.
  *
@@ -66,7 +73,8 @@ struct ipc_shared {
 	size_t len;
 	enum measure measure;
 	int b_err;
-	uint64_t sink; /* what B read, kept so the reading cannot be optimised away */
+	unsigned char *b_buf; /* B's buffer, allocated by A (clone_vm); NULL: B allocates it */
+	uint64_t sink;	      /* what B read, kept so the reading cannot be optimised away */
 };
 
 /*
@@ -101,7 +109,7 @@ static void consume_piece(void *arg, const void *piece, size_t len)
 static int side_b(void *arg)
 {
 	struct ipc_shared *sh = arg;
-	unsigned char *buf = malloc(sh->len);
+	unsigned char *buf = sh->b_buf ? sh->b_buf : malloc(sh->len);
 	unsigned char ack = 1;
 	uint64_t sum = 0, got = 0;
 	int err = buf ? channel_attach(&sh->c, CHAN_B) : -ENOMEM;
@@ -120,7 +128,8 @@ static int side_b(void *arg)
 			err = channel_send(&sh->c, CHAN_B, &ack, 1);
 	}
 	*(volatile uint64_t *)&sh->sink = sum;
-	free(buf);
+	if (!sh->b_buf)
+		free(buf);
 	sh->b_err = err;
 	return err ? 1 : 0;
 }
@@ -157,8 +166,6 @@ static int op_bandwidth(void *p, uint64_t n, uint64_t *elapsed)
 	}
 	return channel_recv(&a->sh->c, CHAN_A, &ack, 1);
 }
-
-static const char *const kind_names[] = { "process", "thread" };
 
 /* Records one figure under its conditions. */
 static void record(struct exp_ctx *ctx, const char *name, enum measure m, size_t bytes,
@@ -202,7 +209,7 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	const char *placement = cross ? "cross-cpu" : "same-cpu";
 	units_format_exact((int64_t)len, UNIT_BYTES, bytes, sizeof(bytes));
 	snprintf(what, sizeof(what), "%s %s %s %s bytes=%s", ops->name,
-		 m == LATENCY ? "latency" : "bandwidth", kind_names[kind], placement, bytes);
+		 m == LATENCY ? "latency" : "bandwidth", unit_type_name(kind), placement, bytes);
 	struct ev_note note;
 	if (!channel_supports(ops, len)) {
 		skip_size(ctx, what, ops, len);
@@ -210,6 +217,10 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	}
 	if (m == BANDWIDTH && ops->lossy) {
 		exp_skip(ctx, what, "ipc.lossy", ev_token(ops->name));
+		return 0;
+	}
+	if (kind == UNIT_SHARED_VM && ops == &chan_mutex_cond) {
+		exp_skip(ctx, what, "ipc.clone_vm_pthread", ev_token(ops->name));
 		return 0;
 	}
 	if (cross && ctx->n_cpus < 2) {
@@ -226,7 +237,7 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 		return 0;
 	}
 	struct ipc_shared *sh = shm_arena_alloc(&arena, sizeof(*sh), 64);
-	channel_init(&sh->c, ops, len, kind == UNIT_PROCESS);
+	channel_init(&sh->c, ops, len, kind != UNIT_THREAD);
 	if (region)
 		sh->c.region = shm_arena_alloc(&arena, region, 4096);
 	sh->len = len;
@@ -239,8 +250,14 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 		return 0;
 	}
 	struct unit b;
-	err = unit_start(&b, kind, side_b, sh, exp_cpu(ctx, cross ? 1 : 0));
+	if (kind == UNIT_SHARED_VM) {
+		sh->b_buf = malloc(len);
+		err = sh->b_buf ? 0 : -ENOMEM;
+	}
+	if (!err)
+		err = unit_start(&b, kind, side_b, sh, exp_cpu(ctx, cross ? 1 : 0));
 	if (err) {
+		free(sh->b_buf);
 		exp_skip(ctx, what, "partner",
 			 ev_nested(limit_note(unit_limit_op(kind), err, &note)));
 		channel_close(&sh->c);
@@ -285,9 +302,10 @@ static int take(struct exp_ctx *ctx, const struct ipc_params *ip, const struct c
 	if (err)
 		exp_skip(ctx, what, "exchange", ev_errno(err));
 	else
-		record(ctx, ops->name, m, len, kind_names[kind], placement, &s);
+		record(ctx, ops->name, m, len, unit_type_name(kind), placement, &s);
 	sample_set_free(&s);
 	free(a.buf);
+	free(sh->b_buf);
 	channel_close(&sh->c);
 	shm_arena_destroy(&arena);
 	return 0;
@@ -440,6 +458,10 @@ static int ipc_run(struct exp_ctx *ctx, const void *params)
 				err = take(ctx, ip, channels[i], BANDWIDTH, (enum unit_type)kind,
 					   true, (size_t)ip->bw_sizes.v[k]);
 		}
+		/* The control beside them: the same-CPU round trips with a clone_vm B. */
+		for (size_t k = 0; k < ip->lat_sizes.n && !err; k++)
+			err = take(ctx, ip, channels[i], LATENCY, UNIT_SHARED_VM, false,
+				   (size_t)ip->lat_sizes.v[k]);
 		if (err)
 			return exp_fail(ctx, "ipc.stuck", ev_token(channels[i]->name));
 	}
@@ -457,7 +479,7 @@ static int ipc_check(const void *params, char *err, size_t errlen)
 static uint64_t ipc_deadline(const void *params)
 {
 	const struct ipc_params *ip = params;
-	double figures = 13.0 * 2 * (2 * (double)ip->lat_sizes.n + (double)ip->bw_sizes.n) +
+	double figures = 13.0 * (5 * (double)ip->lat_sizes.n + 2 * (double)ip->bw_sizes.n) +
 			 (double)ip->bw_sizes.n + 1;
 	double per = (double)ip->budget_ns * 1.3 + (double)ip->samples * 1e6 + 5e6;
 	return (uint64_t)(2 * figures * per) + 60000000000ull;
@@ -489,6 +511,9 @@ static const struct ev_form forms[] = {
 	{ "ipc.lossy", N_("{1} drops messages when the reader falls behind: a one-way stream "
 			  "cannot be timed without flow control") },
 	{ "ipc.stuck", N_("a thread partner was stuck in its {1} channel") },
+	{ "ipc.clone_vm_pthread",
+	  N_("{1} is made of pthread calls, which a process sharing the address space "
+	     "(clone_vm) cannot make: it runs on another thread's C library state") },
 	{ NULL, NULL },
 };
 
@@ -540,7 +565,9 @@ const struct experiment exp_ipc = {
 	.title = N_("Talking between processes or threads"),
 	.method = N_("Every IPC mechanism between a process pair and a thread pair, the same "
 		     "code: the round trip of a message and its reply per size, on one CPU and "
-		     "on two; one-way streams with the receiver reading every byte; beside them "
+		     "on two, and on one CPU with a control, a process that shares the address "
+		     "space (clone with CLONE_VM); one-way streams with the receiver reading "
+		     "every byte; beside them "
 		     "the machine's memcpy time and the round trip of a cache line between two "
 		     "CPUs; and whether a plain variable is seen across fork."),
 	.claims = ipc_claims,

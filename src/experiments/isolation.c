@@ -87,6 +87,26 @@ struct isolation_params {
 	int64_t threads;
 };
 
+/*
+ * One barrier of sec.isolation: a reader process starts its target as its
+ * own child (so Yama's ptrace_scope 1, which lets a process read only its
+ * descendants, refuses nothing here), both under the uids the barrier asks
+ * for, and reads the target's secret with process_vm_readv.
+ */
+struct barrier_probe {
+	int reader_uid;		/* the reader drops to it, or -1: stays as ptlab runs */
+	int target_uid;		/* the target drops to it, or -1: the reader's own */
+	bool target_dumpable;	/* the target's PR_SET_DUMPABLE */
+	_Atomic uint32_t ready; /* the target published its secret's address */
+	_Atomic uint32_t done;	/* the reader is done with it */
+	uintptr_t addr;		/* the target's secret, in its own memory */
+	int start_err;		/* the reader could not start the target: -errno */
+	int target_err;		/* the target could not take its uid: -errno */
+	int reader_err;		/* the reader could not drop or fork: -errno */
+	int result;		/* bytes read, or -errno */
+	int64_t value;		/* what was read */
+};
+
 /* What one gate thread saw. */
 struct slot {
 	pid_t tid, pid;
@@ -105,14 +125,15 @@ struct shared {
 	_Atomic uint32_t go;
 	_Atomic uint32_t target_ready;
 	_Atomic uint32_t reader_done;
-	int64_t cow_faults;    /* minor faults across the two writes */
-	int64_t secret_read;   /* what the reader unit found behind the pointer */
-	pid_t target_pid;      /* the non-dumpable target */
-	uintptr_t target_addr; /* its secret, in its own memory */
-	int read_result;       /* bytes process_vm_readv read, or -errno */
-	int drop_err;	       /* the reader could not drop privileges: -errno */
-	int reader_uid;	       /* the reader's effective uid when it read */
-	bool dropped;	       /* the reader dropped root's privileges to read */
+	int64_t cow_faults;	    /* minor faults across the two writes */
+	int64_t secret_read;	    /* what the reader unit found behind the pointer */
+	pid_t target_pid;	    /* the non-dumpable target */
+	uintptr_t target_addr;	    /* its secret, in its own memory */
+	int read_result;	    /* bytes process_vm_readv read, or -errno */
+	int drop_err;		    /* the reader could not drop privileges: -errno */
+	int reader_uid;		    /* the reader's effective uid when it read */
+	bool dropped;		    /* the reader dropped root's privileges to read */
+	struct barrier_probe probe; /* one barrier of sec.isolation at a time */
 	struct slot slots[THREADS_MAX];
 };
 
@@ -783,6 +804,140 @@ static int yama_scope(void)
 	return scope;
 }
 
+/* Drops to uid and gid id (no supplementary groups). 0 or -errno. */
+static int drop_to(int id)
+{
+	setgroups(0, NULL);
+	if (setresgid((gid_t)id, (gid_t)id, (gid_t)id) != 0 ||
+	    setresuid((uid_t)id, (uid_t)id, (uid_t)id) != 0)
+		return -errno;
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* a change of credentials cleared it */
+	return 0;
+}
+
+/* The probe's target: takes its uid, its dumpable flag, holds the secret until the read. */
+static int probe_target(void *p)
+{
+	struct barrier_probe *b = p;
+	volatile int64_t secret = SECRET_NEW;
+	unit_no_core();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (b->target_uid >= 0 && (int)geteuid() != b->target_uid) {
+		b->target_err = drop_to(b->target_uid);
+		if (b->target_err) {
+			word_set(&b->ready, 1);
+			return 1;
+		}
+	}
+	/* After any change of uid: it reset the flag to fs.suid_dumpable. */
+	prctl(PR_SET_DUMPABLE, b->target_dumpable ? 1 : 0);
+	b->addr = (uintptr_t)&secret;
+	word_set(&b->ready, 1);
+	word_wait(&b->done, 1, WAIT_NS);
+	return secret == SECRET_NEW ? 0 : 1;
+}
+
+/* The probe's reader: starts the target as its child, takes its own uid, reads. */
+static int probe_reader(void *p)
+{
+	struct barrier_probe *b = p;
+	struct unit target;
+	struct unit_end end;
+	unit_no_core();
+	int err = unit_start(&target, UNIT_PROCESS, probe_target, b, -1);
+	if (err) {
+		b->start_err = err;
+		return 0;
+	}
+	err = word_wait(&b->ready, 1, WAIT_NS);
+	if (!err && !b->target_err && b->reader_uid >= 0 && (int)geteuid() != b->reader_uid)
+		err = drop_to(b->reader_uid);
+	if (!err && !b->target_err) {
+		int64_t copy = 0;
+		struct iovec local = { &copy, sizeof(copy) };
+		struct iovec remote = { (void *)b->addr, sizeof(copy) };
+		ssize_t n = process_vm_readv(target.pid, &local, 1, &remote, 1, 0);
+		b->result = n < 0 ? -errno : (int)n;
+		b->value = copy;
+	}
+	b->reader_err = err;
+	word_set(&b->done, 1);
+	unit_wait(&target, &end);
+	return 0;
+}
+
+/* The barriers of sec.isolation: who reads whom. */
+struct barrier {
+	const char *key;
+	bool root_only;	  /* needs root: another uid, or root itself, reads */
+	bool other_uid;	  /* the reader runs under another uid than the target */
+	bool root_reader; /* the reader keeps root */
+	bool dumpable;	  /* the target is dumpable */
+};
+
+static const struct barrier barriers[] = {
+	{ "sec.isolation.other_uid", true, true, false, true },
+	{ "sec.isolation.non_dumpable", false, false, false, false },
+	{ "sec.isolation.same_uid", false, false, false, true },
+	{ "sec.isolation.root", true, true, true, false },
+};
+
+/*
+ * One barrier: observes `refused` or `read` under its key, or skips it
+ * with why (not root; a process could not start or change uid; no
+ * process_vm_readv; another error).
+ */
+static void observe_barrier(struct exp_ctx *ctx, struct shared *sh, const struct barrier *br)
+{
+	struct barrier_probe *b = &sh->probe;
+	bool root = geteuid() == 0;
+	struct ev_note why;
+	char uid[16];
+	if (br->root_only && !root) {
+		exp_skip(ctx, br->key,
+			 br->root_reader ? "isolation.no_root" : "isolation.no_other_uid");
+		return;
+	}
+	memset(b, 0, sizeof(*b));
+	b->target_dumpable = br->dumpable;
+	/* As root, the readers that must lack privilege drop to nobody (and the other uid below). */
+	b->reader_uid = root && !br->root_reader ? (br->other_uid ? NOBODY - 1 : NOBODY) : -1;
+	b->target_uid = root ? NOBODY : -1;
+	int err = run_unit(UNIT_PROCESS, probe_reader, b, &why);
+	if (err) {
+		exp_skip(ctx, br->key, "isolation.reader_failed", ev_nested(&why.msg));
+		return;
+	}
+	if (b->start_err) {
+		exp_skip(ctx, br->key, "isolation.no_target",
+			 ev_nested(limit_note(LIMIT_PROCESS, b->start_err, &why)));
+		return;
+	}
+	if (b->target_err || b->reader_err) {
+		bool target = b->target_err != 0;
+		snprintf(uid, sizeof(uid), "%d", target ? b->target_uid : b->reader_uid);
+		if (!target && b->reader_err == -ETIMEDOUT)
+			exp_skip(ctx, br->key, "isolation.target_late", ev_num(WAIT_NS, "ns"));
+		else
+			exp_skip(ctx, br->key,
+				 target ? "isolation.no_drop_target" : "isolation.no_drop",
+				 ev_token(uid), ev_errno(target ? b->target_err : b->reader_err));
+		return;
+	}
+	if (b->result == -ENOSYS) {
+		exp_skip(ctx, br->key, "isolation.no_vm_readv");
+		return;
+	}
+	if (b->result == -EPERM || b->result == -EACCES)
+		exp_observe(ctx, br->key, NULL, ev_word("refused"));
+	else if (b->result == (int)sizeof(int64_t) && b->value == SECRET_NEW)
+		exp_observe(ctx, br->key, NULL, ev_word("read"));
+	else if (b->result < 0)
+		exp_skip(ctx, br->key, "isolation.read_error", ev_errno(b->result));
+	else
+		exp_skip(ctx, br->key, "isolation.read_wrong", ev_num(b->result, "bytes"));
+}
+
 /* Returns whether the read was refused: 1 refused, 0 not, -1 could not be tried. */
 static int observe_refusal(struct exp_ctx *ctx, struct shared *sh)
 {
@@ -867,6 +1022,9 @@ static void observe_secret(struct exp_ctx *ctx, struct shared *sh)
 		return;
 	}
 	int refused = observe_refusal(ctx, sh);
+	exp_progress(ctx, "%s", _("each barrier of process_vm_readv alone"));
+	for (size_t i = 0; i < sizeof(barriers) / sizeof(barriers[0]); i++)
+		observe_barrier(ctx, sh, &barriers[i]);
 	/* Where the refusal could not be tried, the verdict rests on the other two halves. */
 	exp_fact(ctx, "sec.isolation", thread_seen && !process_seen && refused != 0);
 }
@@ -959,6 +1117,15 @@ static const struct ev_form forms[] = {
 				       "is non-dumpable; Yama's ptrace_scope is {2}") },
 	{ "isolation.no_vm_readv", N_("process_vm_readv is not available here") },
 	{ "isolation.read_ok", N_("none: it read {1}") },
+	/* The barriers one by one: what each reader got, and why one was not tried. */
+	{ "refused", N_("refused") },
+	{ "read", N_("read") },
+	{ "isolation.no_other_uid", N_("not tried: ptlab does not run as root, so it cannot start "
+				       "a process of another uid") },
+	{ "isolation.no_root", N_("not tried: ptlab does not run as root") },
+	{ "isolation.no_drop_target", N_("the target could not drop to uid {1}: {2}") },
+	{ "isolation.read_error", N_("process_vm_readv failed otherwise: {1}") },
+	{ "isolation.read_wrong", N_("process_vm_readv read {1}, not the secret") },
 	{ NULL, NULL },
 };
 

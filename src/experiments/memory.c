@@ -544,7 +544,7 @@ static const struct param memory_param_table[] = {
 	  true, offsetof(struct memory_params, units), "1,10,100,1000", "1,10,100",
 	  "1,10,100,1000,10000", 1, 100000 },
 	{ "repeats", N_("times each figure is measured, each time from scratch"), UNIT_COUNT, false,
-	  offsetof(struct memory_params, repeats), "5", "5", NULL, 3, REPEATS_MAX },
+	  offsetof(struct memory_params, repeats), "10", "10", "20", 3, REPEATS_MAX },
 };
 
 static const struct ev_form forms[] = {

@@ -13,16 +13,31 @@
  * minus the opening (one CLOCK_MONOTONIC, the same for every process).
  * Two kernels: an integer hash loop (CPU-bound: it scales with the cores
  * unless the machine's "CPUs" are hyperthreads or vCPUs sharing a core)
- * and a read-modify-write stream over a private 32 MiB buffer per unit
+ * and a read-modify-write stream over a 32 MiB buffer of each unit's own
  * (bound by the memory bandwidth, which the cores share: it stops scaling
- * long before the cores run out). The hash loop's checksum is the xor of
+ * long before the cores run out). The buffers are shared mappings made
+ * once, one per unit slot, so both kinds stream over the same memory and
+ * no run pays for mapping and faulting 32 MiB per unit. The hash loop's checksum is the xor of
  * a hash of every index, so it is the same however the work was split:
  * it proves every figure did the same work.
+ *
+ * The speed-up figures are taken in rounds (parameter rounds): each round
+ * runs every kernel, both kinds and every unit count, the order of the
+ * kinds and of the counts reversed every other round, each figure taking
+ * its share of the samples; the runner merges a figure's rounds. A slow
+ * drift of the machine then lands on both kinds alike. The pipeline's
+ * variants take the same rounds, in turn, forwards then backwards.
  *
  * Communication: a producer hands small items to a consumer that does a
  * little work on each, and waits for the consumer's answer at the end of
  * a batch: two threads over a shared ring, two processes over a pipe, two
- * processes over the same shared ring. The figure is the time per item.
+ * processes over the same shared ring. The batch (items per answer) is a
+ * parameter, the same for every variant and fixed before measuring, so
+ * every side does the same work (a batch calibrated per variant ended at 1
+ * for processes, whose first batches a start-up or a waking vCPU slows,
+ * and at thousands for threads). One untimed batch warms the consumer
+ * first. The figure is the time per item; its conditions say the variant,
+ * the kind of its two units and the channel.
  *
  * False sharing: two threads on two CPUs each increment their own
  * counter; the counters share one cache line, or lie 128 bytes apart
@@ -42,6 +57,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it, harmlessly */
+#endif
+
 #include "core/channel.h"
 #include "runner/experiment.h"
 #include "core/limit.h"
@@ -55,7 +74,9 @@ struct parallel_params {
 	int64_t mem_passes; /* passes over a buffer in all, split over the units */
 	int64_t over;	    /* also 2 x ncpu units */
 	int64_t samples;
+	int64_t rounds; /* the speed-up figures' samples are taken in this many rounds */
 	int64_t max_samples;
+	int64_t batch;	   /* pipeline items per acknowledgement, the same for every variant */
 	int64_t budget_ns; /* sampling time of each pipeline and false-sharing figure */
 	int64_t item_bytes;
 };
@@ -89,7 +110,7 @@ struct team {
 	_Alignas(64) _Atomic uint32_t gate;  /* 1: go */
 	_Atomic uint32_t cancel;	     /* with the gate: leave without working */
 	enum kernel kernel;
-	uint64_t work;	   /* iterations or passes in all */
+	uint64_t work;	   /* iterations or words updated in all */
 	size_t mem_buffer; /* bytes per unit */
 	uint32_t units;
 };
@@ -97,6 +118,7 @@ struct team {
 /* One unit's place in the arena: its share and what it reports. */
 struct slot {
 	_Alignas(64) struct team *team;
+	uint64_t *buf; /* the memory kernel's buffer: shared, the same for every run */
 	uint32_t index;
 	uint64_t end_ns;
 	uint64_t checksum;
@@ -135,22 +157,26 @@ static void share(uint64_t total, uint32_t n, uint32_t i, uint64_t *begin, uint6
 }
 
 /*
- * The memory kernel: passes read-modify-write passes over buf (words
- * 64-bit). Returns the sum of the increments, read back after the clock
- * stopped: passes x words however the split fell.
+ * The memory kernel: updates read-modify-writes of buf's 64-bit words,
+ * pass after pass, the last pass partial. The work is split in words
+ * updated, not in passes, so that every unit count gets an even share.
+ * The sum of the buffer, read back after the clock stopped, is the number
+ * of updates however the split fell.
  */
-static void stream_passes(uint64_t *buf, size_t words, uint64_t passes)
+static void stream_updates(uint64_t *buf, size_t words, uint64_t updates)
 {
-	for (uint64_t p = 0; p < passes; p++)
+	for (; updates >= words; updates -= words)
 		for (size_t k = 0; k < words; k++)
 			buf[k] += 1;
+	for (size_t k = 0; k < updates; k++)
+		buf[k] += 1;
 }
 
 /*
- * A unit of the team, the same code as a process or a thread: prepares its
- * buffer (first touch on its own CPU, faults before the clock), waits at
- * the gate, works, stamps its end. Returns 0, or 1 when it could not map
- * its buffer (it still reaches the gate so the parent does not wait).
+ * A unit of the team, the same code as a process or a thread: clears its
+ * slot's buffer (first touch on its own CPU, faults before the clock),
+ * waits at the gate, works, stamps its end. Returns 0, or 1 when its slot
+ * has no buffer (it still reaches the gate so the parent does not wait).
  */
 static int team_unit(void *arg)
 {
@@ -163,33 +189,31 @@ static int team_unit(void *arg)
 
 	share(t->work, t->units, sl->index, &begin, &end);
 	if (t->kernel == KERNEL_MEM) {
-		buf = mmap(NULL, t->mem_buffer, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			   -1, 0);
-		if (buf == MAP_FAILED) {
-			buf = NULL;
+		buf = sl->buf;
+		if (!buf) {
 			ret = 1;
 		} else {
+			/* A fresh process maps the pages in one call, not one fault each. */
+			madvise(buf, t->mem_buffer, MADV_POPULATE_WRITE);
 			memset(buf, 0, t->mem_buffer);
 		}
 	}
 	futex_bump(&t->ready);
 	futex_wait_until(&t->gate, 1);
 	if (ret || atomic_load_explicit(&t->cancel, memory_order_acquire))
-		goto unmap;
+		goto out;
 	if (t->kernel == KERNEL_CPU) {
 		sl->checksum = hash_range(begin, end);
 		sl->end_ns = clock_now_ns();
 	} else {
-		stream_passes(buf, words, end - begin);
+		stream_updates(buf, words, end - begin);
 		sl->end_ns = clock_now_ns();
 		uint64_t sum = 0;
 		for (size_t k = 0; k < words; k++)
 			sum += buf[k];
 		sl->checksum = sum;
 	}
-unmap:
-	if (buf)
-		munmap(buf, t->mem_buffer);
+out:
 	return ret;
 }
 
@@ -198,6 +222,7 @@ struct team_op {
 	struct team *team;
 	struct slot *slots;
 	struct unit *units;
+	uint64_t **bufs; /* each slot's buffer of the memory kernel */
 	enum unit_type kind;
 	const struct exp_ctx *ctx;
 	uint64_t checksum; /* of the last run */
@@ -220,7 +245,7 @@ static int op_team(void *p, uint64_t n, uint64_t *elapsed_ns)
 	atomic_store(&t->gate, 0);
 	atomic_store(&t->cancel, 0);
 	for (uint32_t i = 0; i < t->units; i++) {
-		o->slots[i] = (struct slot){ .team = t, .index = i };
+		o->slots[i] = (struct slot){ .team = t, .index = i, .buf = o->bufs[i] };
 		err = unit_start(&o->units[i], o->kind, team_unit, &o->slots[i],
 				 exp_cpu(o->ctx, i));
 		if (err)
@@ -280,90 +305,217 @@ static const char *fill_name(size_t units, size_t n_cpus)
 }
 
 /*
- * Every unit count (ascending, the first 1) for one kernel and kind:
- * records each figure, its checksum, and its speedup over one unit. A
- * figure that fails is skipped with its reason. t and slots (room for the
- * largest count) lie in the arena.
+ * One figure of the speed-up: a kernel, a kind, a unit count, and every
+ * run it took over the rounds (for the speed-up, a median of them all).
  */
-static void measure_speedup(struct exp_ctx *ctx, const struct parallel_params *pp, struct team *t,
-			    struct slot *slots, enum kernel kernel, enum unit_type kind,
-			    const uint32_t *counts, size_t n_counts)
-{
-	const char *kname = unit_type_name(kind);
-	struct unit *units = calloc(counts[n_counts - 1], sizeof(*units));
-	double one_unit = 0;
-	bool checksum_told = false;
-	uint64_t first_checksum = 0;
-	char what[96], ubuf[32];
+struct figure {
+	enum kernel kernel;
+	enum unit_type kind;
+	uint32_t units;
+	bool failed;	   /* skipped from some round on */
+	bool told_differs; /* a checksum that differs was said once */
+	uint64_t first_checksum;
+	uint64_t *raw; /* every run of every round */
+	size_t n;
+};
 
-	if (!units) {
-		exp_skip(ctx, kernel_names[kernel], NULL, ev_errno(ENOMEM));
+/* The checksum every split of each kernel must give: its first figure's. */
+struct reference {
+	bool set;
+	uint64_t checksum;
+};
+
+/*
+ * One round of one figure: a warm-up run in the first round, then this
+ * round's share of the samples, each one run of the split (the raw
+ * sample of batch 1), recorded as a round of the figure (the runner
+ * merges the rounds). A figure that fails is skipped with its reason and
+ * leaves the later rounds; the earlier rounds' samples stay.
+ */
+static void figure_round(struct exp_ctx *ctx, const struct parallel_params *pp, struct team *t,
+			 struct slot *slots, struct unit *units, uint64_t **bufs, struct figure *f,
+			 struct reference *ref, unsigned round)
+{
+	const char *kname = unit_type_name(f->kind);
+	uint32_t rounds = (uint32_t)pp->rounds;
+	uint32_t n = (uint32_t)pp->samples / rounds + (round < (uint32_t)pp->samples % rounds);
+	char what[96], ubuf[32], key[96];
+	struct ev_note note;
+	uint64_t ns;
+	int err = 0;
+
+	if (f->failed || n == 0)
 		return;
+	snprintf(what, sizeof(what), "%s %s units=%u", kernel_names[f->kernel], kname, f->units);
+	exp_progress(ctx, _("round %u of %u: %s"), round + 1, rounds, what);
+	memset(t, 0, sizeof(*t));
+	t->kernel = f->kernel;
+	t->work = f->kernel == KERNEL_CPU ? (uint64_t)pp->work
+					  : (uint64_t)pp->mem_passes *
+						    ((uint64_t)pp->mem_buffer / sizeof(uint64_t));
+	t->mem_buffer = (size_t)pp->mem_buffer;
+	t->units = f->units;
+	struct team_op o = {
+		.team = t, .slots = slots, .units = units, .bufs = bufs, .kind = f->kind, .ctx = ctx
+	};
+	struct sample_set s = { .batch = 1 };
+	s.raw = calloc(n, sizeof(*s.raw));
+	uint64_t *all = realloc(f->raw, (f->n + n) * sizeof(*f->raw));
+	if (all)
+		f->raw = all;
+	if (!s.raw || !all) {
+		err = -ENOMEM;
+		goto fail;
 	}
-	for (size_t c = 0; c < n_counts; c++) {
-		snprintf(what, sizeof(what), "%s %s units=%u", kernel_names[kernel], kname,
-			 counts[c]);
-		exp_progress(ctx, "%s", what);
-		memset(t, 0, sizeof(*t));
-		t->kernel = kernel;
-		t->work = kernel == KERNEL_CPU ? (uint64_t)pp->work : (uint64_t)pp->mem_passes;
-		t->mem_buffer = (size_t)pp->mem_buffer;
-		t->units = counts[c];
-		struct team_op o = {
-			.team = t, .slots = slots, .units = units, .kind = kind, .ctx = ctx
-		};
-		struct sampler_cfg cfg =
-			exp_sampler_cfg(ctx, (uint32_t)pp->samples, (uint32_t)pp->samples, 0, 1);
-		cfg.warmup_ns = 0; /* the calibration run is the one warm-up run */
-		struct sample_set s;
-		int err = sampler_run(&cfg, op_team, &o, &s);
-		if (err) {
-			struct ev_note note;
-			exp_skip(ctx, what, "parallel.units_failed",
-				 ev_nested(limit_note(unit_limit_op(kind), err, &note)));
-			continue;
-		}
-		struct mparam mp[] = {
-			mparam_str("kind", kname),
-			mparam_num("units", counts[c], ubuf, sizeof(ubuf)),
-			mparam_str("fill", fill_name(counts[c], ctx->n_cpus)),
-		};
-		exp_record(ctx, kernel_names[kernel], MU_NS, DIR_LOWER_IS_BETTER, &s, mp,
-			   sizeof(mp) / sizeof(mp[0]));
+	if (round == 0) {
+		err = op_team(&o, 1, &ns); /* the warm-up run, kept nowhere */
+		s.warmup = 1;
+	}
+	for (uint32_t i = 0; !err && i < n; i++) {
+		err = op_team(&o, 1, &ns);
+		if (err)
+			break;
+		s.raw[s.n++] = ns;
+		f->raw[f->n++] = ns;
+
 		char sum[20], first[20];
 		snprintf(sum, sizeof(sum), "%016llx", (unsigned long long)o.checksum);
-		if (!checksum_told) {
-			first_checksum = o.checksum;
-			checksum_told = true;
-			if (kind == UNIT_PROCESS) {
-				char key[48];
-				snprintf(key, sizeof(key), "%s.checksum", kernel_names[kernel]);
-				exp_observe(ctx, key, NULL, ev_token(sum));
-			}
-		} else if (o.checksum != first_checksum) {
+		if (!ref->set) {
+			ref->set = true;
+			ref->checksum = o.checksum;
+			snprintf(key, sizeof(key), "%s.checksum", kernel_names[f->kernel]);
+			exp_observe(ctx, key, NULL, ev_token(sum));
+		}
+		if (round == 0 && i == 0) {
+			/* Each figure's own checksum, so a reader can compare every split. */
+			f->first_checksum = o.checksum;
+			snprintf(key, sizeof(key), "%s.checksum %s units=%u",
+				 kernel_names[f->kernel], kname, f->units);
+			exp_observe(ctx, key, NULL, ev_token(sum));
+		}
+		if (o.checksum != ref->checksum && !f->told_differs) {
+			f->told_differs = true;
 			snprintf(first, sizeof(first), "%016llx",
-				 (unsigned long long)first_checksum);
+				 (unsigned long long)ref->checksum);
 			exp_observe(ctx, what, "parallel.checksum_differs", ev_token(sum),
 				    ev_token(first));
 		}
-		/* Each figure's own checksum, so a reader can compare every split. */
-		char key[96];
-		snprintf(key, sizeof(key), "%s.checksum %s units=%u", kernel_names[kernel], kname,
-			 counts[c]);
-		exp_observe(ctx, key, NULL, ev_token(sum));
-
-		double med = median_ns(&s);
-		if (counts[c] == 1)
-			one_unit = med;
-		if (one_unit > 0 && med > 0) {
-			double speedup = one_unit / med;
-			snprintf(key, sizeof(key), "%s speedup %s units=%u", kernel_names[kernel],
-				 kname, counts[c]);
-			exp_observe(ctx, key, "parallel.speedup", ev_num(speedup, "x"),
-				    ev_num(100.0 * speedup / counts[c], "percent"));
-		}
-		sample_set_free(&s);
 	}
+	if (err)
+		goto fail;
+	struct mparam mp[] = {
+		mparam_str("kind", kname),
+		mparam_num("units", f->units, ubuf, sizeof(ubuf)),
+		mparam_str("fill", fill_name(f->units, ctx->n_cpus)),
+	};
+	exp_record(ctx, kernel_names[f->kernel], MU_NS, DIR_LOWER_IS_BETTER, &s, mp,
+		   sizeof(mp) / sizeof(mp[0]));
+	sample_set_free(&s);
+	return;
+fail:
+	sample_set_free(&s);
+	f->failed = true;
+	limit_note(unit_limit_op(f->kind), err, &note);
+	if (round == 0)
+		exp_skip(ctx, what, "parallel.units_failed", ev_nested(&note.msg));
+	else
+		exp_skip(ctx, what, "parallel.from_round",
+			 ev_nested(&EV_MSG_OF("parallel.units_failed", ev_nested(&note.msg))),
+			 ev_count(round + 1));
+}
+
+/* Each figure's speed-up over one unit of its kernel and kind: medians of every round. */
+static void observe_speedups(struct exp_ctx *ctx, struct figure *figs, size_t n_figs)
+{
+	for (size_t i = 0; i < n_figs; i++) {
+		struct figure *f = &figs[i], *one = NULL;
+		for (size_t j = 0; j < n_figs; j++)
+			if (figs[j].kernel == f->kernel && figs[j].kind == f->kind &&
+			    figs[j].units == 1)
+				one = &figs[j];
+		if (!one || one->n == 0 || f->n == 0)
+			continue;
+		struct sample_set a = { .batch = 1, .n = one->n, .raw = one->raw };
+		struct sample_set b = { .batch = 1, .n = f->n, .raw = f->raw };
+		double one_unit = median_ns(&a), med = median_ns(&b);
+		if (one_unit <= 0 || med <= 0)
+			continue;
+		double speedup = one_unit / med;
+		char key[96];
+		snprintf(key, sizeof(key), "%s speedup %s units=%u", kernel_names[f->kernel],
+			 unit_type_name(f->kind), f->units);
+		exp_observe(ctx, key, "parallel.speedup", ev_num(speedup, "x"),
+			    ev_num(100.0 * speedup / f->units, "percent"));
+	}
+}
+
+/*
+ * The speed-up figures, in rounds: in each round every kernel, both kinds
+ * (process first in even rounds, thread first in odd ones) and every unit
+ * count (ascending in even rounds, descending in odd ones) take their
+ * share of the samples, so a slow drift of the machine lands on both kinds
+ * and every count alike. t and slots (room for the largest count) lie in
+ * the arena.
+ */
+static void measure_speedups(struct exp_ctx *ctx, const struct parallel_params *pp, struct team *t,
+			     struct slot *slots, const uint32_t *counts, size_t n_counts)
+{
+	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
+	size_t n_figs = 2 * 2 * n_counts;
+	struct figure *figs = calloc(n_figs, sizeof(*figs));
+	struct unit *units = calloc(counts[n_counts - 1], sizeof(*units));
+	struct reference refs[2] = { { 0 } };
+	size_t max_units = counts[n_counts - 1];
+	uint64_t **bufs = calloc(max_units, sizeof(*bufs));
+
+	/*
+	 * One buffer per unit slot for the memory kernel, shared so that a
+	 * process and a thread in that slot stream over the same kind of
+	 * memory, mapped once rather than at every run. Its first toucher is
+	 * the slot's unit, on the slot's CPU; a slot that cannot be mapped fails
+	 * its memory figures.
+	 */
+	for (size_t i = 0; bufs && i < max_units; i++) {
+		void *b = mmap(NULL, (size_t)pp->mem_buffer, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		bufs[i] = b == MAP_FAILED ? NULL : b;
+	}
+	if (!figs || !units || !bufs) {
+		exp_skip(ctx, kernel_names[KERNEL_CPU], NULL, ev_errno(ENOMEM));
+		exp_skip(ctx, kernel_names[KERNEL_MEM], NULL, ev_errno(ENOMEM));
+		free(figs);
+		free(units);
+		free(bufs);
+		return;
+	}
+	for (size_t k = 0; k < 2; k++)
+		for (size_t kind = 0; kind < 2; kind++)
+			for (size_t c = 0; c < n_counts; c++)
+				figs[(k * 2 + kind) * n_counts + c] = (struct figure){
+					.kernel = (enum kernel)k,
+					.kind = kinds[kind],
+					.units = counts[c],
+				};
+	for (unsigned round = 0; round < (unsigned)pp->rounds; round++)
+		for (size_t k = 0; k < 2; k++)
+			for (size_t i = 0; i < 2; i++) {
+				size_t kind = round % 2 ? 1 - i : i;
+				for (size_t j = 0; j < n_counts; j++) {
+					size_t c = round % 2 ? n_counts - 1 - j : j;
+					figure_round(ctx, pp, t, slots, units, bufs,
+						     &figs[(k * 2 + kind) * n_counts + c], &refs[k],
+						     round);
+					unit_pin_self_to(ctx->cpus, ctx->n_cpus);
+				}
+			}
+	observe_speedups(ctx, figs, n_figs);
+	for (size_t i = 0; i < n_figs; i++)
+		free(figs[i].raw);
+	for (size_t i = 0; i < max_units; i++)
+		if (bufs[i])
+			munmap(bufs[i], (size_t)pp->mem_buffer);
+	free(bufs);
+	free(figs);
 	free(units);
 }
 
@@ -449,7 +601,7 @@ static const struct variant variants[] = {
  * and the experiment must end.
  */
 static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *pp,
-			    const struct variant *v)
+			    const struct variant *v, uint32_t round)
 {
 	const struct channel_ops *ops = channel_find(v->channel);
 	size_t len = (size_t)pp->item_bytes;
@@ -457,12 +609,12 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	snprintf(what, sizeof(what), "pipeline %s", v->name);
 	if (!ops) {
 		exp_skip(ctx, what, "parallel.no_channel", ev_token(v->channel));
-		return 0;
+		return 1;
 	}
 	if (!channel_supports(ops, len)) {
 		exp_skip(ctx, what, "parallel.item_size", ev_token(v->channel),
 			 ev_num(len, "bytes"));
-		return 0;
+		return 1;
 	}
 	struct ev_note note;
 	exp_progress(ctx, "%s", what);
@@ -472,8 +624,9 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	int err = shm_arena_create(&arena, sizeof(struct pipe_shared) + region + 8192);
 	if (err) {
 		exp_skip(ctx, what, "arena", ev_nested(limit_note(LIMIT_MAP, err, &note)));
-		return 0;
+		return 1;
 	}
+	int skipped = 0;
 	struct pipe_shared *sh = shm_arena_alloc(&arena, sizeof(*sh), 64);
 	channel_init(&sh->c, ops, len, v->kind == UNIT_PROCESS);
 	if (region)
@@ -483,6 +636,7 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	err = channel_open(&sh->c);
 	if (err) {
 		exp_skip(ctx, what, "channel_open", ev_nested(channel_note(ops, err, &note)));
+		skipped = 1;
 		goto unmap;
 	}
 	struct unit b;
@@ -490,6 +644,7 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	if (err) {
 		exp_skip(ctx, what, "parallel.consumer_start",
 			 ev_nested(limit_note(unit_limit_op(v->kind), err, &note)));
+		skipped = 1;
 		goto close;
 	}
 	struct producer a = { .sh = sh, .item = malloc(len) };
@@ -497,13 +652,23 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 		memset(a.item, 0x5a, len);
 	err = a.item ? channel_attach(&sh->c, CHAN_A) : -ENOMEM;
 	struct sample_set s = { 0 };
+	uint64_t ns = 0;
+	/*
+	 * The consumer warmed before the clock: one batch to wake it, fault its
+	 * buffer in and fill the channel's path; the sampler's first batch and
+	 * its warm-up time follow, untimed too.
+	 */
+	if (!err)
+		err = op_items(&a, (uint64_t)pp->batch, &ns);
 	if (!err) {
+		/*
+		 * One batch for every variant, fixed before measuring: the same work
+		 * on each side; this round's share of the samples and the budget.
+		 */
 		struct sampler_cfg cfg =
-			exp_sampler_cfg(ctx, (uint32_t)pp->samples, (uint32_t)pp->max_samples,
-					(uint64_t)pp->budget_ns, 1u << 22);
-		/* The answer at a batch's end is a round trip: long batches bury it. */
-		if (cfg.target_ns < 1000000)
-			cfg.target_ns = 1000000;
+			exp_sampler_round(ctx, (uint32_t)pp->samples, (uint32_t)pp->max_samples,
+					  (uint64_t)pp->budget_ns, (uint32_t)pp->rounds, round,
+					  (uint64_t)pp->batch, (uint64_t)pp->batch);
 		err = sampler_run(&cfg, op_items, &a, &s);
 	}
 	atomic_store_explicit(&sh->stop, 1, memory_order_release);
@@ -520,9 +685,15 @@ static int measure_pipeline(struct exp_ctx *ctx, const struct parallel_params *p
 	unit_wait(&b, &end);
 	if (err) {
 		exp_skip(ctx, what, "exchange", ev_errno(err));
+		skipped = 1;
 	} else {
-		struct mparam mp[] = { mparam_str("variant", v->name) };
-		exp_record(ctx, "pipeline", MU_NS, DIR_LOWER_IS_BETTER, &s, mp, 1);
+		struct mparam mp[] = {
+			mparam_str("variant", v->name),
+			mparam_str("kind", unit_type_name(v->kind)),
+			mparam_str("channel", v->channel),
+		};
+		exp_record(ctx, "pipeline", MU_NS, DIR_LOWER_IS_BETTER, &s, mp,
+			   sizeof(mp) / sizeof(mp[0]));
 	}
 	sample_set_free(&s);
 	free(a.item);
@@ -530,7 +701,7 @@ close:
 	channel_close(&sh->c);
 unmap:
 	shm_arena_destroy(&arena);
-	return 0;
+	return skipped;
 }
 
 /* ---- false sharing ------------------------------------------------ */
@@ -665,21 +836,30 @@ static int parallel_run(struct exp_ctx *ctx, const void *params)
 	unit_pin_self_to(ctx->cpus, ctx->n_cpus);
 	exp_observe(ctx, "ncpu", NULL, ev_count(ncpu));
 
-	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
-	for (size_t k = 0; k < 2; k++) {
-		measure_speedup(ctx, pp, t, slots, KERNEL_CPU, kinds[k], counts, n_counts);
-		unit_pin_self_to(ctx->cpus, ctx->n_cpus);
-	}
-	for (size_t k = 0; k < 2; k++) {
-		measure_speedup(ctx, pp, t, slots, KERNEL_MEM, kinds[k], counts, n_counts);
-		unit_pin_self_to(ctx->cpus, ctx->n_cpus);
-	}
+	measure_speedups(ctx, pp, t, slots, counts, n_counts);
 	shm_arena_destroy(&arena);
 	free(counts);
 
-	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
-		if (measure_pipeline(ctx, pp, &variants[i]) != 0)
-			return exp_fail(ctx, "parallel.stuck", ev_token(variants[i].name));
+	/*
+	 * The pipeline in rounds too, the variants in turn, forwards then
+	 * backwards: what moves between moments of the machine lands on every
+	 * variant alike, and shows as the spread of the round medians. A variant
+	 * skipped once (its reason said) is not tried again.
+	 */
+	enum {
+		N_VARIANTS = sizeof(variants) / sizeof(variants[0])
+	};
+	bool skipped[N_VARIANTS] = { false };
+	for (uint32_t round = 0; round < (uint32_t)pp->rounds; round++)
+		for (size_t k = 0; k < N_VARIANTS; k++) {
+			size_t i = round % 2 ? N_VARIANTS - 1 - k : k;
+			if (skipped[i])
+				continue;
+			int r = measure_pipeline(ctx, pp, &variants[i], round);
+			if (r < 0)
+				return exp_fail(ctx, "parallel.stuck", ev_token(variants[i].name));
+			skipped[i] = r > 0;
+		}
 	unit_pin_self_to(ctx->cpus, ctx->n_cpus);
 	measure_false_sharing(ctx, pp, false);
 	measure_false_sharing(ctx, pp, true);
@@ -689,8 +869,18 @@ static int parallel_run(struct exp_ctx *ctx, const void *params)
 static int parallel_check(const void *params, char *err, size_t errlen)
 {
 	const struct parallel_params *pp = params;
-	return param_check_order("parallel", "samples", pp->samples, "max_samples", pp->max_samples,
-				 err, errlen);
+	int bad = param_check_order("parallel", "samples", pp->samples, "max_samples",
+				    pp->max_samples, err, errlen);
+	if (bad)
+		return bad;
+	if (pp->samples < pp->rounds) {
+		snprintf(err, errlen,
+			 _("parallel.samples (%lld) is below parallel.rounds (%lld): every round "
+			   "takes at least one sample"),
+			 (long long)pp->samples, (long long)pp->rounds);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /*
@@ -706,6 +896,7 @@ static uint64_t parallel_deadline(const void *params)
 	double ns = runs * ((double)pp->work * 10.0 +
 			    (double)pp->mem_passes * (double)pp->mem_buffer * 1.0);
 	ns += 5 * ((double)pp->budget_ns * 1.3 + (double)pp->samples * 2e6);
+	ns += 3 * ((double)pp->samples + 3) * (double)pp->batch * 20000.0; /* 20 µs an item */
 	return (uint64_t)(2 * ns) + 60000000000ull;
 }
 
@@ -713,28 +904,34 @@ static const char *const parallel_claims[] = { "par.speedup", "par.comm", NULL }
 
 static const struct param parallel_param_table[] = {
 	{ "work", N_("hash iterations in all, split over the units"), UNIT_COUNT, false,
-	  offsetof(struct parallel_params, work), "20M", "8M", "50M", 1000, 100000000000 },
+	  offsetof(struct parallel_params, work), "10M", "3M", "50M", 1000, 100000000000 },
 	{ "mem_buffer", N_("the buffer each unit streams over"), UNIT_BYTES, false,
 	  offsetof(struct parallel_params, mem_buffer), "32MiB", NULL, NULL, 4096,
 	  (int64_t)1 << 34 },
 	{ "mem_passes", N_("passes over a buffer in all, split over the units"), UNIT_COUNT, false,
-	  offsetof(struct parallel_params, mem_passes), "32", "8", "64", 1, 100000 },
+	  offsetof(struct parallel_params, mem_passes), "16", "2", "64", 1, 100000 },
 	{ "over", N_("also run twice as many units as CPUs"), UNIT_BOOL, false,
 	  offsetof(struct parallel_params, over), "no", NULL, "yes", 0, 1 },
 	{ "samples", N_("at least this many samples per figure"), UNIT_COUNT, false,
-	  offsetof(struct parallel_params, samples), "5", "3", "10", 2, 100000 },
+	  offsetof(struct parallel_params, samples), "12", "10", "20", 2, 100000 },
+	{ "rounds",
+	  N_("rounds that share each speed-up and pipeline figure's samples, every kind in each"),
+	  UNIT_COUNT, false, offsetof(struct parallel_params, rounds), "4", "5", "5", 1, 1000 },
 	{ "max_samples", N_("at most this many samples per pipeline or false-sharing figure"),
 	  UNIT_COUNT, false, offsetof(struct parallel_params, max_samples), "200", "50", "1000", 2,
 	  1000000 },
 	{ "budget", N_("time spent sampling each pipeline and false-sharing figure"), UNIT_DURATION,
 	  false, offsetof(struct parallel_params, budget_ns), "300ms", "100ms", "1s", 1000000,
 	  600000000000 },
+	{ "batch", N_("pipeline items per acknowledgement, the same for every variant"), UNIT_COUNT,
+	  false, offsetof(struct parallel_params, batch), "4096", NULL, NULL, 1, 1 << 24 },
 	{ "item_bytes", N_("the size of one pipeline item"), UNIT_BYTES, false,
 	  offsetof(struct parallel_params, item_bytes), "64", NULL, NULL, 1, 65536 },
 };
 
 static const struct ev_form forms[] = {
 	{ "parallel.units_failed", N_("the units failed: {1}") },
+	{ "parallel.from_round", N_("{1} (from round {2} on; the earlier rounds are kept)") },
 	{ "parallel.checksum_differs", N_("checksum {1} differs from {2}: not the same work") },
 	{ "parallel.speedup", N_("{1}, efficiency {2}") },
 	{ "parallel.no_channel", N_("no channel named {1}") },
@@ -748,7 +945,7 @@ static const struct ev_form forms[] = {
 static const char *const work_figures[] = { "cpu_work", "mem_work", NULL };
 static const char *const work_conditions[] = { "kind", "units", "fill", NULL };
 static const char *const pipeline_figures[] = { "pipeline", NULL };
-static const char *const pipeline_conditions[] = { "variant", NULL };
+static const char *const pipeline_conditions[] = { "variant", "kind", "channel", NULL };
 static const char *const false_sharing_figures[] = { "false_sharing", NULL };
 static const char *const false_sharing_conditions[] = { "layout", NULL };
 

@@ -28,6 +28,16 @@
  * minus that. A process switch changes the address space; with PCID the
  * TLB need not be flushed, and the caches are the caches either way.
  *
+ * Controls that attribute the process-thread gap. A third kind of side
+ * B, clone_vm (core/unit.h): a process of its own that shares A's address
+ * space, measured in the same rounds for the same-CPU figures without
+ * working set. It is a process in every way but the page tables: if its
+ * round trip is the thread's, the gap is the address-space switch; if it
+ * is the process's, it is something else about being a process. Beside
+ * it, where the tlb:tlb_flush tracepoint can be counted (core/tracepoint.h),
+ * the TLB flushes per switch of each kind during the same-CPU futex
+ * figure's counting pass, on A's CPU.
+ *
  * Allocation: a million process switches while the page faults and the
  * resident memory of both sides are counted.
  *
@@ -56,6 +66,7 @@
 #include "core/shm.h"
 #include "core/stats.h"
 #include "core/sysinfo.h"
+#include "core/tracepoint.h"
 #include "core/unit.h"
 #include "core/units.h"
 #include "util/i18n.h"
@@ -164,7 +175,11 @@ static int become_fifo(void)
 	return sched_setscheduler(0, SCHED_FIFO, &sp) == 0 ? 0 : -errno;
 }
 
-/* Side B: the same code as a process or as a thread. */
+/*
+ * Side B: the same code as a process or as a thread. As a clone_vm unit
+ * it keeps to that kind's constraint (core/unit.h): system calls only;
+ * it has no working set, so it never allocates.
+ */
 static int side_b(void *arg)
 {
 	struct pingpong *pp = arg;
@@ -238,6 +253,55 @@ struct figure {
 	uint64_t batch; /* calibrated in the first round, kept for the later ones */
 	bool dropped;	/* skipped once with its reason: not taken again */
 };
+
+/* The tlb:tlb_flush counter on A's CPU, or why there is none. */
+struct tlb_counter {
+	int fd;	 /* -1: none */
+	int err; /* why not: -errno of tracepoint_id() or tracepoint_open_cpu() */
+};
+
+/* Opens the counter, or skips `tlb_flushes` once with the reason. */
+static void tlb_open(struct exp_ctx *ctx, struct tlb_counter *t)
+{
+	uint64_t id;
+	t->fd = -1;
+	t->err = tracepoint_id(NULL, "tlb", "tlb_flush", &id);
+	if (t->err == -ENODEV) {
+		exp_skip_msg(ctx, "tlb_flushes",
+			     &(struct ev_msg){ .form = "switch.tlb_no_tracefs" });
+		return;
+	}
+	if (t->err == -ENOENT) {
+		exp_skip(ctx, "tlb_flushes", "switch.tlb_no_event", ev_token("tlb:tlb_flush"));
+		return;
+	}
+	if (t->err) {
+		exp_skip(ctx, "tlb_flushes", "switch.tlb_id", ev_token("tlb:tlb_flush"),
+			 ev_errno(t->err));
+		return;
+	}
+	int fd = tracepoint_open_cpu(id, exp_cpu(ctx, 0));
+	if (fd < 0) {
+		t->err = fd;
+		exp_skip(ctx, "tlb_flushes", "switch.tlb_perf", ev_token("tlb:tlb_flush"),
+			 ev_errno(fd), ev_num(tracepoint_paranoid(), NULL));
+		return;
+	}
+	t->fd = fd;
+}
+
+/* The flushes so far, or UINT64_MAX when there is no counter or it cannot be read. */
+static uint64_t tlb_now(const struct tlb_counter *t)
+{
+	uint64_t n;
+	return t->fd >= 0 && tracepoint_read(t->fd, &n) == 0 ? n : UINT64_MAX;
+}
+
+/* Whether f is the figure whose counting pass also counts the TLB flushes. */
+static bool tlb_figure(const struct figure *f)
+{
+	return !f->alone && f->mech == MECH_FUTEX && f->place == SAME_CPU && f->wset == 0;
+}
 
 static void figure_name(const struct figure *f, char *buf, size_t size)
 {
@@ -376,7 +440,7 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
  * skipped with its reason once and dropped from the later rounds.
  */
 static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm_arena *arena,
-		 struct figure *f, unsigned round)
+		 const struct tlb_counter *tlb, struct figure *f, unsigned round)
 {
 	char what[128];
 	struct ev_note limit;
@@ -435,11 +499,22 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		uint64_t trips = s.n * s.batch / 4, unused, before = 0, after = 0;
 		trips = trips < 10 ? 10 : trips > 2000 ? 2000 : trips;
 		pid_t b_tid = atomic_load(&pp->b_tid);
+		bool count_tlb = tlb_figure(f) && tlb->fd >= 0;
 		count_err = pair_switches(b_tid, &before);
+		uint64_t tlb0 = count_tlb ? tlb_now(tlb) : UINT64_MAX;
 		op_round_trips(&a, trips, &unused);
+		uint64_t tlb1 = count_tlb ? tlb_now(tlb) : UINT64_MAX;
 		if (!count_err)
 			count_err = pair_switches(b_tid, &after);
 		per_rt = (double)(after - before) / (double)trips;
+		/* Flushes per switch: per switch counted, else per two a round trip. */
+		if (count_tlb && tlb0 != UINT64_MAX && tlb1 != UINT64_MAX && tlb1 >= tlb0) {
+			char key[64];
+			double switches = !count_err && after > before ? (double)(after - before)
+								       : 2.0 * (double)trips;
+			snprintf(key, sizeof(key), "tlb_flushes kind=%s", unit_type_name(f->kind));
+			exp_observe(ctx, key, NULL, ev_num((double)(tlb1 - tlb0) / switches, NULL));
+		}
 	}
 	if (!f->alone)
 		stop_pair(pp, &b);
@@ -551,16 +626,21 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 	sysinfo_collect(&si);
 	exp_fact(ctx, "pcid", si.pcid);
 	exp_fact(ctx, "virtualized", si.virtualized);
+	struct tlb_counter tlb;
+	tlb_open(ctx, &tlb);
 
 	static const enum mech mechs[] = { MECH_FUTEX, MECH_FUTEX_PRIVATE, MECH_PIPE, MECH_YIELD };
-	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD };
-	struct figure figs[4 * 3 * 2 + 3 * PARAM_LIST_MAX];
+	/* clone_vm, the control, only on one CPU without working set: the switch itself. */
+	static const enum unit_type kinds[] = { UNIT_PROCESS, UNIT_THREAD, UNIT_SHARED_VM };
+	struct figure figs[4 * 3 * 3 + 3 * PARAM_LIST_MAX];
 	size_t n = 0;
 	for (size_t m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++)
 		for (int p = SAME_CPU; p <= UNPINNED; p++)
-			for (size_t k = 0; k < 2; k++) {
+			for (size_t k = 0; k < 3; k++) {
 				if (mechs[m] == MECH_FUTEX_PRIVATE && kinds[k] == UNIT_PROCESS)
-					continue; /* a private futex cannot cross processes */
+					continue; /* a private futex cannot cross address spaces */
+				if (kinds[k] == UNIT_SHARED_VM && p != SAME_CPU)
+					continue;
 				if (mechs[m] == MECH_YIELD && p != SAME_CPU)
 					continue; /* yielding hands over only on one CPU */
 				figs[n++] = (struct figure){ .mech = mechs[m],
@@ -591,7 +671,9 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 	 */
 	for (unsigned round = 0; round < (unsigned)sp->rounds; round++)
 		for (size_t i = 0; i < n; i++)
-			take(ctx, sp, &arena, &figs[round % 2 ? n - 1 - i : i], round);
+			take(ctx, sp, &arena, &tlb, &figs[round % 2 ? n - 1 - i : i], round);
+	if (tlb.fd >= 0)
+		close(tlb.fd);
 	count_allocation(ctx, sp, &arena);
 	shm_arena_destroy(&arena);
 	return 0;
@@ -659,6 +741,15 @@ static const struct ev_form forms[] = {
 	  N_("{1} switches per round trip, not 2: the figure is not two plain switches (a waiter "
 	     "found the token back before sleeping, or was preempted); {2} per switch") },
 	{ "switch.proc", N_("cannot read the faults and memory in /proc: {1}") },
+	{ "switch.tlb_no_tracefs", N_("tracefs is not mounted (neither /sys/kernel/tracing nor "
+				      "/sys/kernel/debug/tracing has events)") },
+	{ "switch.tlb_no_event", N_("this kernel has no {1} tracepoint") },
+	{ "switch.tlb_id", N_("cannot read the id of the {1} tracepoint: {2}") },
+	/* {3}: the value of /proc/sys/kernel/perf_event_paranoid. */
+	{ "switch.tlb_perf",
+	  N_("perf_event_open refused to count the {1} tracepoint on one CPU: {2} "
+	     "(perf_event_paranoid is {3}; counting every task of a CPU needs 0 or less, or "
+	     "CAP_PERFMON)") },
 	{ NULL, NULL },
 };
 
@@ -715,7 +806,10 @@ const struct experiment exp_switch = {
 	.method = N_("A ping-pong: two units hand a token back and forth, the same code for a "
 		     "process pair and a thread pair, woken by a shared futex, a private futex "
 		     "(threads), a pipe pair, or sched_yield under SCHED_FIFO; on one CPU, on two, "
-		     "and unpinned. The switches are counted from /proc. Then the same-CPU futex "
+		     "and unpinned. The switches are counted from /proc. On one CPU, the same "
+		     "ping-pongs with a control: a process that shares the address space "
+		     "(clone with CLONE_VM), and, where the tlb:tlb_flush tracepoint is readable, "
+		     "the TLB flushes per switch of each kind. Then the same-CPU futex "
 		     "ping-pong with a working set per hop, against the same hops done alone; "
 		     "then faults and resident memory across a million process switches."),
 	.claims = switch_claims,

@@ -234,7 +234,7 @@ static void badge(FILE *out, enum verdict_status s)
 static bool has_ratio(const struct verdict *v)
 {
 	return (v->claim->kind == CLAIM_RATIO || v->claim->kind == CLAIM_TABLE) && v->a.set &&
-	       isfinite(v->ratio.ratio);
+	       isfinite(v->ratio.ratio) && !v->claim->speedup;
 }
 
 /* Whether a claim gets a block: an experiment of this run measured it. */
@@ -312,10 +312,44 @@ static void side_cell(FILE *out, const struct side *s, const struct trend_line *
 	fputs("</td>", out);
 }
 
+/* Under a claim's badge, each question's own verdict: "(a) holds, (b) inconclusive". */
+static void questions_cell(FILE *out, const struct verdict *v)
+{
+	for (size_t i = 0; i < v->n_questions; i++) {
+		fputs(i ? ", " : "<br><span class=\"questions\">", out);
+		escf(out, "(%s) ", v->questions[i].q->key);
+		badge(out, v->questions[i].status);
+	}
+	if (v->n_questions)
+		fputs("</span>", out);
+}
+
+/* A claim's questions, each with its verdict, and the attributions of its gaps. */
+static void questions_attributions(FILE *out, const struct verdict *v)
+{
+	char line[1024];
+	if (!v->n_questions && !v->n_attributions)
+		return;
+	fputs("<ul class=\"lines\">\n", out);
+	for (size_t i = 0; i < v->n_questions; i++) {
+		fprintf(out, "<li data-question=\"%s\">", v->questions[i].q->key);
+		badge(out, v->questions[i].status);
+		fputc(' ', out);
+		esc(out, verdict_question_text(&v->questions[i], line, sizeof(line)));
+		fputs("</li>\n", out);
+	}
+	for (size_t i = 0; i < v->n_attributions; i++) {
+		put(out, "<li data-attribution=\"", v->attributions[i].label, "\">");
+		esc(out, verdict_attribution_text(&v->attributions[i], line, sizeof(line)));
+		fputs("</li>\n", out);
+	}
+	fputs("</ul>\n", out);
+}
+
 static void seeds_row(FILE *out, const struct run *r, const struct verdict *v, const char *aspect)
 {
 	const struct claim *c = v->claim;
-	bool trend = c->kind == CLAIM_TREND && v->n_lines >= 2;
+	bool trend = c->kind == CLAIM_TREND && v->n_lines >= 2 && !c->baseline;
 	fprintf(out, "<tr%s><td class=\"aspect\">", aspect ? " class=\"group\"" : "");
 	esc(out, aspect);
 	fputs("</td>", out);
@@ -331,6 +365,7 @@ static void seeds_row(FILE *out, const struct run *r, const struct verdict *v, c
 	}
 	fputs("</td><td class=\"verdict\">", out);
 	badge(out, v->status);
+	questions_cell(out, v);
 	fputs("</td><td class=\"num\">", out);
 	char ratio[32];
 	if (has_ratio(v))
@@ -380,6 +415,65 @@ static void seeds_table(FILE *out, const struct run *r, const struct verdict *v)
 		fputs("</li>\n", out);                                                             \
 	} while (0)
 
+/* A gap trend's fixed gap, growth and slope (switch.tlb), as the text report says them. */
+static void gap_lines(FILE *out, const struct verdict *v)
+{
+	const struct gap_trend *g = &v->gap;
+	char x0[32], x1[32], f[32], flo[32], fhi[32], d[32], dlo[32], dhi[32];
+	char sl[32], sllo[32], slhi[32], r[24], lo[24], hi[24];
+	const double mib = 1024.0 * 1024.0;
+	units_format_bytes(g->x0, x0, sizeof(x0));
+	units_format_bytes(g->x1, x1, sizeof(x1));
+	fputs("<ul class=\"lines\">\n", out);
+	LI(out,
+	   _("process - thread gap, each net of the same work alone: %s [%s, %s] at %s (the "
+	     "fixed switch gap), growing by %s [%s, %s] to %s; slope %s [%s, %s] per MiB"),
+	   report_fmt_value(g->fixed, "ns", f, sizeof(f)),
+	   report_fmt_value(g->fixed_lo, "ns", flo, sizeof(flo)),
+	   report_fmt_value(g->fixed_hi, "ns", fhi, sizeof(fhi)), x0,
+	   report_fmt_value(g->growth, "ns", d, sizeof(d)),
+	   report_fmt_value(g->growth_lo, "ns", dlo, sizeof(dlo)),
+	   report_fmt_value(g->growth_hi, "ns", dhi, sizeof(dhi)), x1,
+	   report_fmt_value(g->slope * mib, "ns", sl, sizeof(sl)),
+	   report_fmt_value(g->slope_lo * mib, "ns", sllo, sizeof(sllo)),
+	   report_fmt_value(g->slope_hi * mib, "ns", slhi, sizeof(slhi)));
+	LI(out,
+	   _("growth ×%s [%s, %s] (95%% CI, bootstrap): 1 + the gap's growth over a process "
+	     "round trip beyond the work at %s; grows from ×%.2f, flat within ×%.2f"),
+	   report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+	   report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+	   report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)), x0, v->threshold, v->margin);
+	fputs("</ul>\n", out);
+}
+
+/* A speed-up claim's lines (par.speedup): each kind against 1 and the ideal, then the context. */
+static void speedup_lines(FILE *out, const struct verdict *v)
+{
+	char r[24], lo[24], hi[24], one[32], many[32];
+	if (v->n_lines == 0)
+		return;
+	fputs("<ul class=\"lines\">\n", out);
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct trend_line *l = &v->lines[i];
+		LI(out,
+		   _("%s: speed-up ×%s [%s, %s] with %.0f units (ideal ×%.0f; one unit %s, %.0f "
+		     "units %s): %s"),
+		   l->label, report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
+		   report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+		   report_fmt_ratio(l->growth.hi, hi, sizeof(hi)), l->x1, l->x1,
+		   report_fmt_value(l->a_median, l->unit, one, sizeof(one)), l->x1,
+		   report_fmt_value(l->b_median, l->unit, many, sizeof(many)),
+		   verdict_status_label(l->grows));
+	}
+	LI(out,
+	   _("context, not judged: with %.0f units, process time over thread time ×%s [%s, "
+	     "%s]"),
+	   v->lines[0].x1, report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+	   report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+	   report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+	fputs("</ul>\n", out);
+}
+
 /* A claim's lines: a trend's fits, a nuanced claim's parts, or a ratio per condition. */
 static void claim_lines(FILE *out, const struct verdict *v)
 {
@@ -393,12 +487,15 @@ static void claim_lines(FILE *out, const struct verdict *v)
 		report_fmt_ratio(l->growth.ratio, r, sizeof(r));
 		report_fmt_ratio(l->growth.lo, lo, sizeof(lo));
 		report_fmt_ratio(l->growth.hi, hi, sizeof(hi));
-		if (c->kind == CLAIM_TREND) {
+		if (c->kind == CLAIM_TREND && !c->baseline) {
 			LI(out, _("%s: %s, R² %.2f; %s → %s: ×%s [%s, %s]; growth: %s"), l->label,
 			   report_fmt_slope(l, slope, sizeof(slope)), l->fit.r2,
 			   units_format_bytes(l->x0, x0, sizeof(x0)),
 			   units_format_bytes(l->x1, x1, sizeof(x1)), r, lo, hi,
 			   verdict_status_label(l->grows));
+		} else if (l->part && l->part->fact_obs) {
+			char fact[1024];
+			LI(out, "%s", verdict_fact_line_text(v, l, fact, sizeof(fact)));
 		} else if (c->parts) {
 			const char *unit = l->unit ? l->unit : "ns";
 			LI(out, _("%s: %s against %s, ×%s [%s, %s] %s"), _(l->label),
@@ -445,9 +542,11 @@ static void claim_figures(FILE *out, const struct run *r, const struct verdict *
 	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	const struct metric *rank[64];
 	size_t n = 0;
-	if (!e || !v->a.set || (c->kind != CLAIM_RATIO && c->kind != CLAIM_TABLE))
+	/* A gap trend (switch.tlb) shows its sides at the largest x, as a ratio per x does. */
+	bool sides = c->kind == CLAIM_RATIO || (c->kind == CLAIM_TREND && c->baseline);
+	if (!e || !v->a.set || (!sides && c->kind != CLAIM_TABLE))
 		return;
-	if (c->kind == CLAIM_RATIO) {
+	if (sides) {
 		rank[n++] = side_metric(e, &v->a);
 		rank[n++] = side_metric(e, &v->b);
 		for (const char *const *o = c->others; o && *o && n < 64; o++)
@@ -462,7 +561,7 @@ static void claim_figures(FILE *out, const struct run *r, const struct verdict *
 	figures_head(out, _("figure"), _("conditions"));
 	for (size_t i = 0; i < n; i++) {
 		const struct metric *m = rank[i];
-		if (c->kind == CLAIM_RATIO && i < 2) {
+		if (sides && i < 2) {
 			const struct side *s = i == 0 ? &v->a : &v->b;
 			figure_row(out, s->label, m, s->unit, &s->sum, s->round_spread);
 		} else if (m) {
@@ -534,7 +633,14 @@ static void claim_block(FILE *out, const struct run *r, const struct verdict *v)
 		escf(out, _("holds from ×%.2f, negligible within ×%.2f"), v->threshold, v->margin);
 		fputs("</p>\n", out);
 	}
-	claim_lines(out, v);
+	if (c->speedup) {
+		speedup_lines(out, v);
+	} else {
+		if (v->gap.set)
+			gap_lines(out, v);
+		claim_lines(out, v);
+	}
+	questions_attributions(out, v);
 	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	if ((c->fact_obs || c->parts) && e && c->others) {
 		fputs("<ul class=\"lines\">\n", out);

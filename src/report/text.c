@@ -139,7 +139,10 @@ static void rule(FILE *out, int width)
 static void verdict_cell(const struct verdict *v, char *buf, size_t size)
 {
 	char ratio[24];
-	if (v->claim->kind == CLAIM_RATIO && v->a.set && isfinite(v->ratio.ratio))
+	if (v->n_questions)
+		verdict_questions_cell(v, buf, size);
+	else if (v->claim->kind == CLAIM_RATIO && v->a.set && isfinite(v->ratio.ratio) &&
+		 !v->claim->speedup)
 		snprintf(buf, size, "%s ×%s", verdict_status_label(v->status),
 			 report_fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
 	else
@@ -186,8 +189,9 @@ static void print_table(FILE *out, const struct verdict *v, size_t n, const stru
 			const struct verdict *vi = &v[i];
 			if ((int)vi->claim->aspect != a)
 				continue;
-			char pcell[96], tcell[96], vcell[64];
-			bool trend = vi->claim->kind == CLAIM_TREND && vi->n_lines >= 2;
+			char pcell[96], tcell[96], vcell[160];
+			bool trend = vi->claim->kind == CLAIM_TREND && vi->n_lines >= 2 &&
+				     !vi->claim->baseline;
 			side_cell(&vi->a, trend ? &vi->lines[0] : NULL, vi->claim->process_says,
 				  pcell, sizeof(pcell));
 			side_cell(&vi->b, trend ? &vi->lines[1] : NULL, vi->claim->thread_says,
@@ -419,12 +423,84 @@ static void print_ratio_lines(FILE *out, const struct verdict *v, int width)
 	}
 }
 
+/*
+ * A gap trend (switch.tlb): the process-thread gap at the smallest working
+ * set (the fixed switch gap), its growth and slope, and the growth ratio
+ * the verdict reads; then the lines at every size.
+ */
+static void print_gap(FILE *out, const struct verdict *v, int width)
+{
+	const struct gap_trend *g = &v->gap;
+	char head[512], x0[32], x1[32], f[32], flo[32], fhi[32], d[32], dlo[32], dhi[32];
+	char sl[32], sllo[32], slhi[32], r[24], lo[24], hi[24];
+	const double mib = 1024.0 * 1024.0;
+	units_format_bytes(g->x0, x0, sizeof(x0));
+	units_format_bytes(g->x1, x1, sizeof(x1));
+	snprintf(head, sizeof(head),
+		 _("process - thread gap, each net of the same work alone: %s [%s, %s] at %s (the "
+		   "fixed switch gap), growing by %s [%s, %s] to %s; slope %s [%s, %s] per MiB"),
+		 report_fmt_value(g->fixed, "ns", f, sizeof(f)),
+		 report_fmt_value(g->fixed_lo, "ns", flo, sizeof(flo)),
+		 report_fmt_value(g->fixed_hi, "ns", fhi, sizeof(fhi)), x0,
+		 report_fmt_value(g->growth, "ns", d, sizeof(d)),
+		 report_fmt_value(g->growth_lo, "ns", dlo, sizeof(dlo)),
+		 report_fmt_value(g->growth_hi, "ns", dhi, sizeof(dhi)), x1,
+		 report_fmt_value(g->slope * mib, "ns", sl, sizeof(sl)),
+		 report_fmt_value(g->slope_lo * mib, "ns", sllo, sizeof(sllo)),
+		 report_fmt_value(g->slope_hi * mib, "ns", slhi, sizeof(slhi)));
+	report_wrap(out, head, 2, width);
+	snprintf(head, sizeof(head),
+		 _("growth ×%s [%s, %s] (95%% CI, bootstrap): 1 + the gap's growth over a process "
+		   "round trip beyond the work at %s; grows from ×%.2f, flat within ×%.2f"),
+		 report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+		 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+		 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)), x0, v->threshold, v->margin);
+	report_wrap(out, head, 2, width);
+}
+
+/*
+ * A speed-up claim (par.speedup): each kind's speed-up against 1 and the
+ * ideal, then the process/thread ratio at N as context.
+ */
+static void print_speedup(FILE *out, const struct verdict *v, int width)
+{
+	char head[512], r[24], lo[24], hi[24], one[32], many[32];
+	for (size_t i = 0; i < v->n_lines; i++) {
+		const struct trend_line *l = &v->lines[i];
+		snprintf(head, sizeof(head),
+			 _("%s: speed-up ×%s [%s, %s] with %.0f units (ideal ×%.0f; one unit %s, "
+			   "%.0f "
+			   "units %s): %s"),
+			 l->label, report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 report_fmt_ratio(l->growth.hi, hi, sizeof(hi)), l->x1, l->x1,
+			 report_fmt_value(l->a_median, l->unit, one, sizeof(one)), l->x1,
+			 report_fmt_value(l->b_median, l->unit, many, sizeof(many)),
+			 verdict_status_label(l->grows));
+		report_wrap(out, head, 2, width);
+	}
+	if (v->n_lines == 0)
+		return;
+	snprintf(head, sizeof(head),
+		 _("context, not judged: with %.0f units, process time over thread time ×%s [%s, "
+		   "%s]"),
+		 v->lines[0].x1, report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+		 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+		 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+	report_wrap(out, head, 2, width);
+}
+
 /* A nuanced claim: each part with its figures and its own verdict. */
 static void print_parts(FILE *out, const struct verdict *v, int width)
 {
-	char head[512], r[24], lo[24], hi[24], a[32], b[32];
+	char head[1024], r[24], lo[24], hi[24], a[32], b[32];
 	for (size_t i = 0; i < v->n_lines; i++) {
 		const struct trend_line *l = &v->lines[i];
+		if (l->part && l->part->fact_obs) {
+			report_wrap(out, verdict_fact_line_text(v, l, head, sizeof(head)), 2,
+				    width);
+			continue;
+		}
 		snprintf(head, sizeof(head), _("%s: %s against %s, ×%s [%s, %s] %s"), _(l->label),
 			 report_fmt_value(l->a_median, l->unit ? l->unit : "ns", a, sizeof(a)),
 			 report_fmt_value(l->b_median, l->unit ? l->unit : "ns", b, sizeof(b)),
@@ -434,6 +510,18 @@ static void print_parts(FILE *out, const struct verdict *v, int width)
 			 verdict_status_label(l->grows));
 		report_wrap(out, head, 2, width);
 	}
+}
+
+/* Each question's own verdict, then each gap's attribution to the address-space switch. */
+static void print_questions_attributions(FILE *out, const struct verdict *v, int width)
+{
+	char line[1024];
+	for (size_t i = 0; i < v->n_questions; i++)
+		report_wrap(out, verdict_question_text(&v->questions[i], line, sizeof(line)), 2,
+			    width);
+	for (size_t i = 0; i < v->n_attributions; i++)
+		report_wrap(out, verdict_attribution_text(&v->attributions[i], line, sizeof(line)),
+			    2, width);
 }
 
 static int by_median(const void *p, const void *q)
@@ -561,6 +649,8 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 	snprintf(head, sizeof(head), "%s — %s", c->id, _(c->text));
 	report_wrap(out, head, 0, o->width);
 	verdict_cell(v, vcell, sizeof(vcell));
+	if (v->n_questions) /* each question's verdict follows the parts, on a line of its own */
+		snprintf(vcell, sizeof(vcell), "%s", verdict_status_label(v->status));
 	fprintf(out, _("  seeds: %s; kind: %s; verdict: "), c->seeds, claim_kind_name(c->kind));
 	if (o->color)
 		fprintf(out, "%s%s\033[0m\n", report_status_color(v->status), vcell);
@@ -571,7 +661,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		report_wrap(out, head, 2, o->width);
 	}
 	char r[24], lo[24], hi[24];
-	if (c->kind == CLAIM_RATIO && v->a.set) {
+	if (c->kind == CLAIM_RATIO && v->a.set && !c->speedup) {
 		/* Two figures of one name are told apart by their kind. */
 		bool with_kind = strcmp(v->a.label, v->b.label) == 0;
 		print_side(out, &v->a, with_kind, o->width);
@@ -605,7 +695,14 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 			print_bars(out, b, 2, v->a.unit);
 		}
 	}
-	if (c->kind == CLAIM_TREND)
+	if (c->speedup) {
+		print_speedup(out, v, o->width);
+	} else if (v->gap.set) {
+		print_gap(out, v, o->width);
+		print_ratio_lines(out, v, o->width);
+	} else if (c->kind == CLAIM_TREND && c->baseline) {
+		print_ratio_lines(out, v, o->width);
+	} else if (c->kind == CLAIM_TREND)
 		print_trend_lines(out, v, o->width);
 	else if (c->parts)
 		print_parts(out, v, o->width);
@@ -613,6 +710,7 @@ static void print_claim(FILE *out, const struct run *run, const struct verdict *
 		print_ratio_lines(out, v, o->width);
 	else if (c->kind == CLAIM_TABLE && v->a.set)
 		print_ranking(out, c, run, o->width, o->charts);
+	print_questions_attributions(out, v, o->width);
 	if (c->fact_obs || c->parts)
 		print_evidence(out, c, run, o->width);
 	print_why(out, v, o->width);
@@ -749,13 +847,13 @@ static int text_render(FILE *out, const struct run *r, const struct verdict *v,
 		print_result(out, &r->results[i], o);
 	report_wrap(
 		out,
-		_("Reading a verdict: holds / reversed when the 95% confidence interval of the "
-		  "ratio "
-		  "clears the threshold T; negligible when it lies inside the equivalence margin "
-		  "E; "
-		  "(small) when it excludes 1 but the effect is below T; inconclusive otherwise "
-		  "(try --full or a quieter machine). 'ptlab explain CLAIM' tells the method and "
-		  "the "
+		/* xgettext:no-c-format */
+		_("Reading a verdict: holds / reversed when the whole 95% confidence interval of "
+		  "the ratio lies beyond the equivalence margin E and the ratio clears the "
+		  "threshold T ((small) when it does not); negligible when the whole interval "
+		  "lies inside E; inconclusive when it reaches across E, or rests on fewer than "
+		  "10 samples or 3 sizes (the reason says what would settle it: --full, more "
+		  "samples, a quieter machine). 'ptlab explain CLAIM' tells the method and the "
 		  "mechanism."),
 		0, o->width);
 	return ferror(out) ? -EIO : 0;

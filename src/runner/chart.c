@@ -7,5 +7,6 @@
 const struct ev_form chart_kind_labels[] = {
 	{ "process", N_("processes") },
 	{ "thread", N_("threads") },
+	{ "clone_vm", N_("processes sharing one address space") },
 	{ NULL, NULL },
 };
