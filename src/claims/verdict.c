@@ -759,34 +759,56 @@ static enum verdict_status status_class(enum verdict_status s)
 }
 
 /*
- * The verdict of lines[0..n) taken together, ignoring those not judged
- * (V_NO_DATA): their common class (the small variant if any is small), or
- * V_INCONCLUSIVE when they differ or are inconclusive; V_NO_DATA when none
- * was judged. *differ is set when two judged lines differ in class.
+ * The claim's verdict from its parts' (or questions') verdicts: the class
+ * they share (holds and holds (small) are one class: (small) when any is);
+ * split only when two of them firmly disagree (holds against negligible,
+ * say); inconclusive when the firm ones agree but some part could not be
+ * told. So a part that wavers between runs makes the claim inconclusive,
+ * never split in one run and holds in the next.
  */
-static enum verdict_status lines_agree(const struct trend_line *const *lines, size_t n,
-				       bool *differ)
+static enum verdict_status combine_statuses(const enum verdict_status *s, size_t n)
 {
 	enum verdict_status cls = V_NO_DATA;
-	bool small = false;
-	*differ = false;
+	bool small = false, unsure = false, differ = false;
 	for (size_t i = 0; i < n; i++) {
-		enum verdict_status s = lines[i]->grows;
-		if (s == V_NO_DATA)
+		if (s[i] == V_NO_DATA)
 			continue;
-		small = small || s == V_HOLDS_SMALL || s == V_REVERSED_SMALL;
+		if (s[i] == V_INCONCLUSIVE || s[i] == V_SPLIT) {
+			unsure = true;
+			continue;
+		}
+		small = small || s[i] == V_HOLDS_SMALL || s[i] == V_REVERSED_SMALL;
 		if (cls == V_NO_DATA)
-			cls = status_class(s);
-		else if (status_class(s) != cls)
-			*differ = true;
+			cls = status_class(s[i]);
+		else if (status_class(s[i]) != cls)
+			differ = true;
 	}
-	if (*differ || cls == V_INCONCLUSIVE)
+	if (differ)
+		return V_SPLIT;
+	if (unsure)
 		return V_INCONCLUSIVE;
 	if (small && cls == V_HOLDS)
 		return V_HOLDS_SMALL;
 	if (small && cls == V_REVERSED)
 		return V_REVERSED_SMALL;
 	return cls;
+}
+
+/*
+ * The verdict of lines[0..n) taken together (combine_statuses), except
+ * that lines which firmly disagree leave it V_INCONCLUSIVE, with *differ
+ * set; V_NO_DATA when none was judged.
+ */
+static enum verdict_status lines_agree(const struct trend_line *const *lines, size_t n,
+				       bool *differ)
+{
+	enum verdict_status each[VERDICT_MAX_LINES];
+	for (size_t i = 0; i < n; i++)
+		each[i] = lines[i]->grows;
+	enum verdict_status s = combine_statuses(each, n);
+	/* Within one question, parts that firmly disagree leave it undecided. */
+	*differ = s == V_SPLIT;
+	return *differ ? V_INCONCLUSIVE : s;
 }
 
 /* One question's verdict from the lines of its parts. */
@@ -829,42 +851,6 @@ static void judge_question(const struct verdict *v, const struct claim_question 
  * differ); without, the parts' common verdict (split when they differ).
  * Parts not tried (V_NO_DATA) are left out of both.
  */
-/*
- * The claim's verdict from its parts' (or questions') verdicts: the class
- * they share (holds and holds (small) are one class: (small) when any is);
- * split only when two of them firmly disagree (holds against negligible,
- * say); inconclusive when the firm ones agree but some part could not be
- * told. So a part that wavers between runs makes the claim inconclusive,
- * never split in one run and holds in the next.
- */
-static enum verdict_status combine_statuses(const enum verdict_status *s, size_t n)
-{
-	enum verdict_status cls = V_NO_DATA;
-	bool small = false, unsure = false, differ = false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == V_NO_DATA)
-			continue;
-		if (s[i] == V_INCONCLUSIVE || s[i] == V_SPLIT) {
-			unsure = true;
-			continue;
-		}
-		small = small || s[i] == V_HOLDS_SMALL || s[i] == V_REVERSED_SMALL;
-		if (cls == V_NO_DATA)
-			cls = status_class(s[i]);
-		else if (status_class(s[i]) != cls)
-			differ = true;
-	}
-	if (differ)
-		return V_SPLIT;
-	if (unsure)
-		return V_INCONCLUSIVE;
-	if (small && cls == V_HOLDS)
-		return V_HOLDS_SMALL;
-	if (small && cls == V_REVERSED)
-		return V_REVERSED_SMALL;
-	return cls;
-}
-
 static void nuanced_status(const struct claim *c, struct verdict *v)
 {
 	enum verdict_status each[VERDICT_MAX_LINES];

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "claims/claims.h"
 #include "core/units.h"
 #include "report/report.h"
 #include "util/i18n.h"
@@ -139,4 +140,40 @@ const char *report_status_color(enum verdict_status s)
 	default:
 		return "\033[2m";
 	}
+}
+
+char *report_gap_line(const struct verdict *v, int line, char *buf, size_t size)
+{
+	const struct gap_trend *g = &v->gap;
+	char x0[32], x1[32], f[32], flo[32], fhi[32], d[32], dlo[32], dhi[32];
+	char sl[32], sllo[32], slhi[32], r[24], lo[24], hi[24];
+	const double mib = 1024.0 * 1024.0;
+	units_format_bytes(g->x0, x0, sizeof(x0));
+	units_format_bytes(g->x1, x1, sizeof(x1));
+	if (line == 0)
+		snprintf(
+			buf, size,
+			_("process - thread gap, each net of the same work alone: %s [%s, %s] at "
+			  "%s "
+			  "(the fixed switch gap), growing by %s [%s, %s] to %s; slope %s [%s, %s] "
+			  "per MiB"),
+			report_fmt_value(g->fixed, "ns", f, sizeof(f)),
+			report_fmt_value(g->fixed_lo, "ns", flo, sizeof(flo)),
+			report_fmt_value(g->fixed_hi, "ns", fhi, sizeof(fhi)), x0,
+			report_fmt_value(g->growth, "ns", d, sizeof(d)),
+			report_fmt_value(g->growth_lo, "ns", dlo, sizeof(dlo)),
+			report_fmt_value(g->growth_hi, "ns", dhi, sizeof(dhi)), x1,
+			report_fmt_value(g->slope * mib, "ns", sl, sizeof(sl)),
+			report_fmt_value(g->slope_lo * mib, "ns", sllo, sizeof(sllo)),
+			report_fmt_value(g->slope_hi * mib, "ns", slhi, sizeof(slhi)));
+	else
+		snprintf(buf, size,
+			 _("growth ×%s [%s, %s] (95%% CI, bootstrap, widened for the drift between "
+			   "rounds): 1 + the gap's growth over the process round trip at %s; grows "
+			   "from ×%.2f, flat within ×%.2f"),
+			 report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+			 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+			 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)), x1, v->threshold,
+			 v->margin);
+	return buf;
 }

@@ -418,31 +418,10 @@ static void seeds_table(FILE *out, const struct run *r, const struct verdict *v)
 /* A gap trend's fixed gap, growth and slope (switch.tlb), as the text report says them. */
 static void gap_lines(FILE *out, const struct verdict *v)
 {
-	const struct gap_trend *g = &v->gap;
-	char x0[32], x1[32], f[32], flo[32], fhi[32], d[32], dlo[32], dhi[32];
-	char sl[32], sllo[32], slhi[32], r[24], lo[24], hi[24];
-	const double mib = 1024.0 * 1024.0;
-	units_format_bytes(g->x0, x0, sizeof(x0));
-	units_format_bytes(g->x1, x1, sizeof(x1));
+	char line[512];
 	fputs("<ul class=\"lines\">\n", out);
-	LI(out,
-	   _("process - thread gap, each net of the same work alone: %s [%s, %s] at %s (the "
-	     "fixed switch gap), growing by %s [%s, %s] to %s; slope %s [%s, %s] per MiB"),
-	   report_fmt_value(g->fixed, "ns", f, sizeof(f)),
-	   report_fmt_value(g->fixed_lo, "ns", flo, sizeof(flo)),
-	   report_fmt_value(g->fixed_hi, "ns", fhi, sizeof(fhi)), x0,
-	   report_fmt_value(g->growth, "ns", d, sizeof(d)),
-	   report_fmt_value(g->growth_lo, "ns", dlo, sizeof(dlo)),
-	   report_fmt_value(g->growth_hi, "ns", dhi, sizeof(dhi)), x1,
-	   report_fmt_value(g->slope * mib, "ns", sl, sizeof(sl)),
-	   report_fmt_value(g->slope_lo * mib, "ns", sllo, sizeof(sllo)),
-	   report_fmt_value(g->slope_hi * mib, "ns", slhi, sizeof(slhi)));
-	LI(out,
-	   _("growth ×%s [%s, %s] (95%% CI, bootstrap): 1 + the gap's growth over a process "
-	     "round trip beyond the work at %s; grows from ×%.2f, flat within ×%.2f"),
-	   report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
-	   report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
-	   report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)), x0, v->threshold, v->margin);
+	for (int i = 0; i < 2; i++)
+		LI(out, "%s", report_gap_line(v, i, line, sizeof(line)));
 	fputs("</ul>\n", out);
 }
 

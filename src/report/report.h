@@ -53,6 +53,12 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
  */
 char *report_fmt_value(double v, const char *unit, char *buf, size_t size);
 char *report_fmt_ratio(double r, char *buf, size_t size);
+/*
+ * A gap trend's two sentences (switch.tlb), for the terminal and the HTML
+ * page alike: line 0 the fixed gap, its growth and slope; line 1 the
+ * growth ratio the verdict reads. Writes into buf; returns buf.
+ */
+char *report_gap_line(const struct verdict *v, int line, char *buf, size_t size);
 char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size);
 /*
  * The machine's kind for people: "bare metal", "virtual machine",
