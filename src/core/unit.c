@@ -213,9 +213,21 @@ unmap_stack:
 	return err;
 }
 
+bool unit_kind_supported(enum unit_type k)
+{
+#ifdef __SANITIZE_THREAD__
+	return k != UNIT_SHARED_VM;
+#else
+	(void)k;
+	return true;
+#endif
+}
+
 int unit_start(struct unit *u, enum unit_type kind, unit_fn fn, void *arg, int cpu)
 {
 	memset(u, 0, sizeof(*u));
+	if (!unit_kind_supported(kind))
+		return -ENOTSUP;
 	u->kind = kind;
 	u->fn = fn;
 	u->arg = arg;

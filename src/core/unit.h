@@ -125,6 +125,14 @@ void unit_child_setup(pid_t parent);
 
 /* "process", "thread" or "clone_vm": the value of the `kind` condition. */
 const char *unit_type_name(enum unit_type k);
+/*
+ * Whether this build can start units of kind k: all of them, except
+ * clone_vm under ThreadSanitizer (its child would run instrumented code on
+ * its parent's TSan state, as create's clone(CLONE_VM) child would: the
+ * tsan build leaves the control out and says so). unit_start() of an
+ * unsupported kind returns -ENOTSUP.
+ */
+bool unit_kind_supported(enum unit_type k);
 /* The call unit_start() makes for kind, to explain its failure (limit_explain()). */
 enum limit_op unit_limit_op(enum unit_type k);
 

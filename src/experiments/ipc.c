@@ -459,7 +459,8 @@ static int ipc_run(struct exp_ctx *ctx, const void *params)
 					   true, (size_t)ip->bw_sizes.v[k]);
 		}
 		/* The control beside them: the same-CPU round trips with a clone_vm B. */
-		for (size_t k = 0; k < ip->lat_sizes.n && !err; k++)
+		for (size_t k = 0;
+		     unit_kind_supported(UNIT_SHARED_VM) && k < ip->lat_sizes.n && !err; k++)
 			err = take(ctx, ip, channels[i], LATENCY, UNIT_SHARED_VM, false,
 				   (size_t)ip->lat_sizes.v[k]);
 		if (err)

@@ -639,7 +639,8 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 			for (size_t k = 0; k < 3; k++) {
 				if (mechs[m] == MECH_FUTEX_PRIVATE && kinds[k] == UNIT_PROCESS)
 					continue; /* a private futex cannot cross address spaces */
-				if (kinds[k] == UNIT_SHARED_VM && p != SAME_CPU)
+				if (kinds[k] == UNIT_SHARED_VM &&
+				    (p != SAME_CPU || !unit_kind_supported(kinds[k])))
 					continue;
 				if (mechs[m] == MECH_YIELD && p != SAME_CPU)
 					continue; /* yielding hands over only on one CPU */
