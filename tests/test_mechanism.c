@@ -538,6 +538,19 @@ static const char *evidence(const struct mech_choice *m, const char *key)
 	return NULL;
 }
 
+/* What rd renders of r and its verdicts v, 80 columns wide, as a new string (caller frees). */
+static char *rendered(const struct renderer *rd, const struct run *r, const struct verdict *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	struct report_opts o = { .width = 80 };
+	ck_assert_int_eq(rd->render(f, r, v, &o), 0);
+	fclose(f);
+	return buf;
+}
+
 START_TEST(test_guard_cases)
 {
 	const struct gcase *k = &cases[_i];
@@ -769,19 +782,12 @@ START_TEST(test_rendered)
 	ck_assert(seen);
 	json_decref(a);
 
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct report_opts o = { .width = 80 };
-	ck_assert_int_eq(render_html.render(f, &r, v, &o), 0);
-	fclose(f);
+	char *buf = rendered(&render_html, &r, v);
 	ck_assert_ptr_nonnull(strstr(buf, "<span data-mechanism=\"switch.cost.no_pcid\">"));
 	ck_assert_ptr_null(strstr(buf, "data-mechanism=\"switch.cost.pcid\""));
 	free(buf);
 
-	f = open_memstream(&buf, &len);
-	ck_assert_int_eq(render_text.render(f, &r, v, &o), 0);
-	fclose(f);
+	buf = rendered(&render_text, &r, v);
 	ck_assert_ptr_nonnull(strstr(buf, "Why: A round trip is two hand-overs"));
 	ck_assert_ptr_nonnull(strstr(buf, "Without PCID, loading another"));
 	free(buf);
@@ -1158,21 +1164,14 @@ START_TEST(test_rendered_questions)
 	ck_assert_uint_eq(checked, 3);
 	json_decref(a);
 
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct report_opts o = { .width = 80 };
-	ck_assert_int_eq(render_html.render(f, &r, v, &o), 0);
-	fclose(f);
+	char *buf = rendered(&render_html, &r, v);
 	ck_assert_ptr_nonnull(strstr(buf, "<li data-question=\"b\">"));
 	ck_assert_ptr_nonnull(strstr(buf, "<li data-attribution=\"futex\">"));
 	ck_assert_ptr_nonnull(strstr(buf, "<span class=\"questions\">(a) "));
 	ck_assert_ptr_nonnull(strstr(buf, "not tried in this run"));
 	free(buf);
 
-	f = open_memstream(&buf, &len);
-	ck_assert_int_eq(render_text.render(f, &r, v, &o), 0);
-	fclose(f);
+	buf = rendered(&render_text, &r, v);
 	ck_assert_ptr_nonnull(strstr(buf, "futex: of the 6.40 µs gap, the address-space switch"));
 	ck_assert_ptr_nonnull(strstr(buf, "(a) holds, (b)"));
 	ck_assert_ptr_nonnull(strstr(buf, "the whole gap is the address-space switch, not being"));

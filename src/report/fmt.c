@@ -177,3 +177,28 @@ char *report_gap_line(const struct verdict *v, int line, char *buf, size_t size)
 			 v->margin);
 	return buf;
 }
+
+char *report_speedup_line(const struct verdict *v, size_t line, char *buf, size_t size)
+{
+	char r[24], lo[24], hi[24], one[32], many[32];
+	if (line < v->n_lines) {
+		const struct trend_line *l = &v->lines[line];
+		snprintf(buf, size,
+			 _("%s: speed-up ×%s [%s, %s] with %.0f units (ideal ×%.0f; one unit %s, "
+			   "%.0f units %s): %s"),
+			 l->label, report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
+			 report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
+			 report_fmt_ratio(l->growth.hi, hi, sizeof(hi)), l->x1, l->x1,
+			 report_fmt_value(l->a_median, l->unit, one, sizeof(one)), l->x1,
+			 report_fmt_value(l->b_median, l->unit, many, sizeof(many)),
+			 verdict_status_label(l->grows));
+		return buf;
+	}
+	snprintf(buf, size,
+		 _("context, not judged: with %.0f units, process time over thread time ×%s [%s, "
+		   "%s]"),
+		 v->n_lines ? v->lines[0].x1 : NAN, report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
+		 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
+		 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+	return buf;
+}

@@ -428,28 +428,12 @@ static void gap_lines(FILE *out, const struct verdict *v)
 /* A speed-up claim's lines (par.speedup): each kind against 1 and the ideal, then the context. */
 static void speedup_lines(FILE *out, const struct verdict *v)
 {
-	char r[24], lo[24], hi[24], one[32], many[32];
+	char line[512];
 	if (v->n_lines == 0)
 		return;
 	fputs("<ul class=\"lines\">\n", out);
-	for (size_t i = 0; i < v->n_lines; i++) {
-		const struct trend_line *l = &v->lines[i];
-		LI(out,
-		   _("%s: speed-up ×%s [%s, %s] with %.0f units (ideal ×%.0f; one unit %s, %.0f "
-		     "units %s): %s"),
-		   l->label, report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
-		   report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
-		   report_fmt_ratio(l->growth.hi, hi, sizeof(hi)), l->x1, l->x1,
-		   report_fmt_value(l->a_median, l->unit, one, sizeof(one)), l->x1,
-		   report_fmt_value(l->b_median, l->unit, many, sizeof(many)),
-		   verdict_status_label(l->grows));
-	}
-	LI(out,
-	   _("context, not judged: with %.0f units, process time over thread time ×%s [%s, "
-	     "%s]"),
-	   v->lines[0].x1, report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
-	   report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
-	   report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
+	for (size_t i = 0; i <= v->n_lines; i++)
+		LI(out, "%s", report_speedup_line(v, i, line, sizeof(line)));
 	fputs("</ul>\n", out);
 }
 

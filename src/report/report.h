@@ -59,6 +59,12 @@ char *report_fmt_ratio(double r, char *buf, size_t size);
  * growth ratio the verdict reads. Writes into buf; returns buf.
  */
 char *report_gap_line(const struct verdict *v, int line, char *buf, size_t size);
+/*
+ * A speed-up claim's sentences (par.speedup): line i < v->n_lines the
+ * kind of line i against 1 and the ideal; line v->n_lines the process /
+ * thread context. Writes into buf; returns buf.
+ */
+char *report_speedup_line(const struct verdict *v, size_t line, char *buf, size_t size);
 char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size);
 /*
  * The machine's kind for people: "bare metal", "virtual machine",

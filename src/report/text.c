@@ -441,30 +441,9 @@ static void print_gap(FILE *out, const struct verdict *v, int width)
  */
 static void print_speedup(FILE *out, const struct verdict *v, int width)
 {
-	char head[512], r[24], lo[24], hi[24], one[32], many[32];
-	for (size_t i = 0; i < v->n_lines; i++) {
-		const struct trend_line *l = &v->lines[i];
-		snprintf(head, sizeof(head),
-			 _("%s: speed-up ×%s [%s, %s] with %.0f units (ideal ×%.0f; one unit %s, "
-			   "%.0f "
-			   "units %s): %s"),
-			 l->label, report_fmt_ratio(l->growth.ratio, r, sizeof(r)),
-			 report_fmt_ratio(l->growth.lo, lo, sizeof(lo)),
-			 report_fmt_ratio(l->growth.hi, hi, sizeof(hi)), l->x1, l->x1,
-			 report_fmt_value(l->a_median, l->unit, one, sizeof(one)), l->x1,
-			 report_fmt_value(l->b_median, l->unit, many, sizeof(many)),
-			 verdict_status_label(l->grows));
-		report_wrap(out, head, 2, width);
-	}
-	if (v->n_lines == 0)
-		return;
-	snprintf(head, sizeof(head),
-		 _("context, not judged: with %.0f units, process time over thread time ×%s [%s, "
-		   "%s]"),
-		 v->lines[0].x1, report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
-		 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
-		 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
-	report_wrap(out, head, 2, width);
+	char head[512];
+	for (size_t i = 0; v->n_lines && i <= v->n_lines; i++)
+		report_wrap(out, report_speedup_line(v, i, head, sizeof(head)), 2, width);
 }
 
 /* A nuanced claim: each part with its figures and its own verdict. */
