@@ -272,7 +272,12 @@ static void check_real_run(const char *name, const char *json, void *arg)
 START_TEST(test_real_runs_evidence)
 {
 	speak_indonesian();
-	ck_assert_int_ne(cli_each_real_run(check_real_run, NULL), 0);
+	int seen = cli_each_real_run(check_real_run, NULL);
+	if (seen < 0) {
+		fprintf(stderr, "note: evidence: no xz to unpack the real runs\n");
+		return;
+	}
+	ck_assert_int_gt(seen, 0);
 }
 END_TEST
 
