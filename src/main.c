@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include "core/httpd.h"
 #include "core/limit.h"
 #include "core/outfile.h"
+#include "runner/progress.h"
 #include "runner/runner.h"
 #include "core/sysinfo.h"
 #include "core/unit.h"
@@ -68,11 +70,12 @@ enum opt_bit {
 	OB_CPUS = 1 << 2,
 	OB_SEED = 1 << 3,
 	OB_SET = 1 << 4,
-	OB_PROGRESS = 1 << 5,
+	OB_PROGRESS = 1 << 5, /* --progress, --no-progress */
 	OB_COLOR = 1 << 6,
 	OB_OUTPUTS = 1 << 7, /* --html, --csv, --openmetrics */
 	OB_CHARTS = 1 << 8,
 	OB_DRY_RUN = 1 << 9,
+	OB_DETAIL = 1 << 10, /* --details, --figures */
 };
 
 struct command_info {
@@ -86,21 +89,25 @@ struct command_info {
 static const struct command_info commands[] = {
 	{ "run", CMD_RUN,
 	  OB_PRESET | OB_JSON | OB_CPUS | OB_SEED | OB_SET | OB_PROGRESS | OB_COLOR | OB_OUTPUTS |
-		  OB_CHARTS,
-	  N_("ptlab run [EXPERIMENT...] [--quick | --full] [--json FILE] [--html FILE] [--csv "
-	     "FILE]\n"
-	     "          [--openmetrics FILE] [--cpus LIST] [--seed N] [--set "
-	     "EXPERIMENT.PARAM=VALUE]...\n"
-	     "          [--progress] [--no-color] [--no-charts] [--lang en|id]"),
+		  OB_CHARTS | OB_DETAIL,
+	  N_("ptlab run [EXPERIMENT...] [--quick | --full] [--details] [--figures] [--json FILE]\n"
+	     "          [--html FILE] [--markdown FILE] [--csv FILE] [--openmetrics FILE]\n"
+	     "          [--cpus LIST] [--seed N] [--set EXPERIMENT.PARAM=VALUE]...\n"
+	     "          [--progress | --no-progress] [--no-color] [--no-charts] [--lang en|id]"),
 	  N_("Runs experiments (default: the quick suite) and prints the seeds' comparison table\n"
-	     "with this machine's numbers and a verdict per claim.") },
-	{ "report", CMD_REPORT, OB_JSON | OB_COLOR | OB_OUTPUTS | OB_CHARTS,
-	  N_("ptlab report FILE [--json FILE] [--html FILE] [--csv FILE] [--openmetrics FILE]\n"
-	     "             [--no-color] [--no-charts] [--lang en|id]"),
+	     "with this machine's numbers and a verdict per claim. The seeds are five short texts\n"
+	     "on processes and threads (three in Indonesian, two in English) whose claims ptlab\n"
+	     "tests. Progress goes to stderr: one line rewritten in place on a terminal; with\n"
+	     "--progress elsewhere, one line per experiment; --no-progress shows none (the last\n"
+	     "of the two given wins). --details and --figures add what the table sums up.") },
+	{ "report", CMD_REPORT, OB_JSON | OB_COLOR | OB_OUTPUTS | OB_CHARTS | OB_DETAIL,
+	  N_("ptlab report FILE [--details] [--figures] [--json FILE] [--html FILE]\n"
+	     "             [--markdown FILE] [--csv FILE] [--openmetrics FILE] [--no-color]\n"
+	     "             [--no-charts] [--lang en|id]"),
 	  N_("Judges a saved run again and prints the same report; no experiment is re-run.") },
 	{ "list", CMD_LIST, 0, N_("ptlab list [--lang en|id]"),
-	  N_("Lists the experiments, their parameters (default, quick, full, range, help) and the\n"
-	     "claims each feeds.") },
+	  N_("Lists the experiments, their parameters (the value under --quick, the default, and\n"
+	     "under --full; the range; help) and the claims each feeds.") },
 	{ "claims", CMD_CLAIMS, 0, N_("ptlab claims [--lang en|id]"),
 	  N_("Lists every claim with its status: measured by which experiment, or not measured "
 	     "yet.") },
@@ -141,12 +148,19 @@ struct set_arg {
 	const char *text; /* as given, for messages */
 };
 
+/* Whether a run shows its progress: --progress, --no-progress, else whether stderr is a terminal. */
+enum progress_choice {
+	PROGRESS_AUTO,
+	PROGRESS_ON,
+	PROGRESS_OFF,
+};
+
 struct options {
 	const struct command_info *cmd; /* NULL with SHOW_VERSION */
 	enum show show;
 	enum param_preset preset;
 	const char *json_path;
-	const char *html_path, *csv_path, *openmetrics_path;
+	const char *html_path, *csv_path, *openmetrics_path, *markdown_path;
 	bool file_to_stdout; /* one of them is "-" or stdout: no text report there */
 	const char *cpus_text;
 	int cpus[CPU_SETSIZE];
@@ -154,7 +168,8 @@ struct options {
 	uint64_t seed;
 	struct set_arg sets[MAX_SETS];
 	size_t n_sets;
-	bool progress, no_color, no_charts, dry_run;
+	enum progress_choice progress;
+	bool no_color, no_charts, dry_run, details, figures;
 	unsigned given; /* OB_* bits of the options given */
 	char **args;	/* positional arguments after the command */
 	int n_args;
@@ -177,6 +192,11 @@ static int usage_error(const char *fmt, ...)
 static void print_help(void)
 {
 	printf("%s\n\n", _("ptlab — processes and threads, measured on this machine"));
+	printf("%s\n\n",
+	       _("The seeds are five short texts that compare processes and threads (three in\n"
+		 "Indonesian, two in English). ptlab tests their claims on this machine and\n"
+		 "prints the seeds' own table, filled with this machine's figures and a verdict\n"
+		 "per claim."));
 	printf("%s\n", _("Usage:"));
 	printf("  ptlab                 %s\n", _("run the quick suite and print the report"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -184,21 +204,35 @@ static void print_help(void)
 	printf("\n%s\n", _("Options:"));
 	printf("  --quick               %s\n", _("short sampling budgets (the default)"));
 	printf("  --full                %s\n", _("long budgets, larger sizes: tighter intervals"));
+	printf("  --details             %s\n",
+	       /* xgettext:no-c-format */
+	       _("after the table, a block per claim: its figures with 95% intervals, the "
+		 "ratio, the reason, the mechanism"));
+	printf("  --figures             %s\n",
+	       _("after the table, every figure each experiment took, with its conditions"));
 	printf("  --json FILE           %s\n",
 	       _("also write the run, every raw sample and the verdicts as JSON ('-': to "
 		 "stdout, instead of the report; so for every FILE below)"));
 	printf("  --html FILE           %s\n",
 	       _("also write one self-contained HTML page with charts (works offline)"));
+	printf("  --markdown FILE       %s\n",
+	       _("also write the table, a line per claim and the machine as Markdown "
+		 "(GitHub-flavoured)"));
 	printf("  --csv FILE            %s\n", _("also write one CSV row per figure"));
 	printf("  --openmetrics FILE    %s\n",
 	       _("also write the figures in the OpenMetrics text format (for Prometheus)"));
 	printf("  --cpus LIST           %s\n",
 	       _("CPUs experiments may use, e.g. 0,2 or 0-3 (default: all allowed)"));
-	printf("  --seed N              %s\n", _("seed of the bootstrap intervals (default 1)"));
+	printf("  --seed N              %s\n",
+	       _("random seed of the bootstrap intervals (default 1; nothing to do with the "
+		 "seeds)"));
 	printf("  --set E.P=VALUE       %s\n",
 	       _("set parameter P of experiment E; values take units: 4k, 1MiB, 250ms"));
 	printf("  --progress            %s\n",
-	       _("show progress on stderr even when it is not a terminal"));
+	       _("show progress on stderr even when it is not a terminal (one line per "
+		 "experiment)"));
+	printf("  --no-progress         %s\n",
+	       _("show no progress, not even on a terminal (the last of the two given wins)"));
 	printf("  --no-color            %s\n", _("no colours (so does the NO_COLOR variable)"));
 	printf("  --no-charts           %s\n",
 	       _("no bar charts under the key comparisons (drawn only on a terminal)"));
@@ -385,13 +419,17 @@ enum {
 	OPT_SEED,
 	OPT_SET,
 	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 	OPT_NO_COLOR,
 	OPT_LANG,
 	OPT_HTML,
 	OPT_CSV,
 	OPT_OPENMETRICS,
 	OPT_NO_CHARTS,
-	OPT_DRY_RUN
+	OPT_DRY_RUN,
+	OPT_DETAILS,
+	OPT_FIGURES,
+	OPT_MARKDOWN
 };
 
 /*
@@ -413,6 +451,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "html", required_argument, NULL, OPT_HTML },
@@ -420,6 +459,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "openmetrics", required_argument, NULL, OPT_OPENMETRICS },
 		{ "no-charts", no_argument, NULL, OPT_NO_CHARTS },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "details", no_argument, NULL, OPT_DETAILS },
+		{ "figures", no_argument, NULL, OPT_FIGURES },
+		{ "markdown", required_argument, NULL, OPT_MARKDOWN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -470,7 +512,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return err;
 			break;
 		case OPT_PROGRESS:
-			o->progress = true;
+		case OPT_NO_PROGRESS:
+			/* The last one given wins, as with a shell alias and a flag after it. */
+			o->progress = c == OPT_PROGRESS ? PROGRESS_ON : PROGRESS_OFF;
 			o->given |= OB_PROGRESS;
 			break;
 		case OPT_NO_COLOR:
@@ -498,6 +542,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			o->given |= OB_DRY_RUN;
+			break;
+		case OPT_DETAILS:
+		case OPT_FIGURES:
+			*(c == OPT_DETAILS ? &o->details : &o->figures) = true;
+			o->given |= OB_DETAIL;
+			break;
+		case OPT_MARKDOWN:
+			o->markdown_path = optarg;
+			o->given |= OB_OUTPUTS;
 			break;
 		case 'h':
 			help = true;
@@ -537,7 +590,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	unsigned extra = o->given & ~o->cmd->takes;
 	if (extra) {
-		static const struct {
+		const struct {
 			unsigned bit;
 			const char *name;
 		} names[] = {
@@ -546,10 +599,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			{ OB_CPUS, "--cpus" },
 			{ OB_SEED, "--seed" },
 			{ OB_SET, "--set" },
-			{ OB_PROGRESS, "--progress" },
+			{ OB_PROGRESS,
+			  o->progress == PROGRESS_OFF ? "--no-progress" : "--progress" },
 			{ OB_COLOR, "--no-color" },
 			{ OB_CHARTS, "--no-charts" },
 			{ OB_DRY_RUN, "--dry-run" },
+			{ OB_DETAIL, "--details/--figures" },
 		};
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (extra & names[i].bit)
@@ -557,14 +612,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 						   names[i].name, o->cmd->name);
 		if (extra & OB_OUTPUTS)
 			return usage_error(_("option %s does not apply to '%s'"),
-					   o->html_path	 ? "--html"
-					   : o->csv_path ? "--csv"
-							 : "--openmetrics",
+					   o->html_path	      ? "--html"
+					   : o->markdown_path ? "--markdown"
+					   : o->csv_path      ? "--csv"
+							      : "--openmetrics",
 					   o->cmd->name);
 	}
-	if (o->cmd->cmd == CMD_COMPARE && (o->csv_path || o->openmetrics_path))
+	if (o->cmd->cmd == CMD_COMPARE && (o->csv_path || o->openmetrics_path || o->markdown_path))
 		return usage_error(_("option %s does not apply to '%s'"),
-				   o->csv_path ? "--csv" : "--openmetrics", o->cmd->name);
+				   o->csv_path	      ? "--csv"
+				   : o->markdown_path ? "--markdown"
+						      : "--openmetrics",
+				   o->cmd->name);
 	return 0;
 }
 
@@ -594,6 +653,7 @@ static int check_outputs(struct options *o)
 	} outputs[] = {
 		{ o->json_path, "--json" },
 		{ o->html_path, "--html" },
+		{ o->markdown_path, "--markdown" },
 		{ o->csv_path, "--csv" },
 		{ o->openmetrics_path, "--openmetrics" },
 	};
@@ -638,17 +698,30 @@ static void iso_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Renders r as text on stdout and, when asked, as JSON. Returns 0 or 1. */
+/* Bar charts under the key comparisons: on a terminal, unless --no-charts. */
 static bool use_charts(const struct options *o)
 {
 	return !o->no_charts && isatty(STDOUT_FILENO);
+}
+
+/* The width of the text report: the terminal's where it is wider than 80 columns. */
+static int text_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 80)
+		return ws.ws_col;
+	return 80;
 }
 
 /* The text report on stdout, then every file asked for. Returns the exit status. */
 static int render(const struct run *r, const struct options *o)
 {
 	struct verdict *v = xcalloc(claims_count(), sizeof(*v));
-	struct report_opts ro = { .color = use_color(o), .charts = use_charts(o), .width = 80 };
+	struct report_opts ro = { .color = use_color(o),
+				  .charts = use_charts(o),
+				  .width = text_width(),
+				  .details = o->details,
+				  .figures = o->figures };
 	int status = 0;
 	claims_judge_all(r, v);
 	/* A failed write to stdout is said once, by finish_stdout(). */
@@ -661,6 +734,7 @@ static int render(const struct run *r, const struct options *o)
 	} files[] = {
 		{ o->json_path, &render_json },
 		{ o->html_path, &render_html },
+		{ o->markdown_path, &render_markdown },
 		{ o->csv_path, &render_csv },
 		{ o->openmetrics_path, &render_openmetrics },
 	};
@@ -679,6 +753,20 @@ static int render(const struct run *r, const struct options *o)
 	}
 	free(v);
 	return status;
+}
+
+/*
+ * How a run shows its progress on stderr: a live line on a terminal
+ * (plain lines on one that cannot rewrite a line, TERM=dumb), plain lines
+ * elsewhere only with --progress, nothing with --no-progress.
+ */
+static enum progress_style progress_style(const struct options *o)
+{
+	const char *term = getenv("TERM");
+	bool tty = isatty(STDERR_FILENO);
+	if (o->progress == PROGRESS_OFF || (!tty && o->progress != PROGRESS_ON))
+		return PROGRESS_NONE;
+	return tty && !(term && strcmp(term, "dumb") == 0) ? PROGRESS_LIVE : PROGRESS_LINES;
 }
 
 /* One experiment to run, with its parameters. */
@@ -773,16 +861,20 @@ static int cmd_run(const struct options *o)
 	int all_cpus[CPU_SETSIZE];
 	size_t n_all = unit_allowed_cpus(all_cpus, CPU_SETSIZE);
 
-	bool progress = o->progress || isatty(STDERR_FILENO);
+	struct progress_step steps[64];
+	char cache[PATH_MAX];
+	for (size_t k = 0; k < n; k++)
+		steps[k] = (struct progress_step){ plan[k].exp, plan[k].params };
 	struct runner_opts ro = {
 		.preset = o->preset,
 		.seed = o->seed,
 		.cpus = o->n_cpus ? o->cpus : all_cpus,
 		.n_cpus = o->n_cpus ? o->n_cpus : n_all,
 		.self_exe = len > 0 ? exe : NULL,
-		.progress = progress,
 		.clock = r.env.clock,
 	};
+	ro.progress = progress_begin(stderr, progress_style(o), steps, n, o->preset, ro.n_cpus,
+				     progress_cache_dir(cache, sizeof(cache)) ? NULL : cache);
 	for (size_t k = 0; k < n; k++) {
 		struct exp_result *res = run_add_result(&r, plan[k].exp->name);
 		runner_run(&ro, plan[k].exp, plan[k].params, res);
@@ -793,6 +885,7 @@ static int cmd_run(const struct options *o)
 			status = 1;
 		}
 	}
+	progress_finish(ro.progress); /* the line cleared: the report starts on a clean line */
 	runner_teardown();
 	cleanup_end(); /* every object is gone: the registry goes, and its descriptor */
 	if (render(&r, o))
@@ -836,8 +929,8 @@ static void print_param(const struct param *p)
 	units_format_exact(p->min, p->unit, lo, sizeof(lo));
 	units_format_exact(p->max, p->unit, hi, sizeof(hi));
 	printf("    %-12s %s\n", p->name, _(p->help));
-	char *text = xasprintf(_("default %s, quick %s, full %s, range %s..%s%s"), p->def, q, f, lo,
-			       hi, p->is_list ? _(" (a comma-separated list)") : "");
+	char *text = xasprintf(_("quick (the default) %s, full %s, range %s..%s%s"), q, f, lo, hi,
+			       p->is_list ? _(" (a comma-separated list)") : "");
 	report_wrap(stdout, text, 17, 80);
 	free(text);
 }

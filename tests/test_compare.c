@@ -464,7 +464,7 @@ START_TEST(test_reference_first)
 	char *b = block(text, "futex");
 	char *l = run_line(b, "[2]");
 	assert_has(l, "5.00 [");
-	assert_has(l, "×0.500 [");
+	assert_has(l, "×0.500 [0.4"); /* three significant digits below 1 too */
 	assert_has(l, " faster");
 	free(l);
 	free(b);
@@ -642,6 +642,69 @@ START_TEST(test_duplicate_figure)
 }
 END_TEST
 
+/*
+ * A run set beside itself is said to be the same run, once, in the
+ * header; a copy started at another time holds identical figures; "?" is
+ * explained once, before the first one, and again in the header only
+ * when the identical runs have one.
+ */
+START_TEST(test_same_run)
+{
+	struct run r[3];
+	const enum variant same[] = { RUN_A, RUN_A, RUN_B };
+	struct compare_input *in = make_inputs(r, same, 3);
+	char *text = render(compare_render_text, in, 3, false);
+	check_lines(text, WIDTH);
+	ck_assert_uint_eq(count(text, "are the same run"), 1);
+	assert_has(text, "[2] and [1] are the same run: same start time, same machine, identical "
+			 "figures.\nEvery ratio is 1.\n");
+	ck_assert_ptr_null(strstr(text, "[3] and [1]"));
+	ck_assert_ptr_null(strstr(text, "identical figures, though"));
+	ck_assert_uint_eq(count(text, "\"?\" means undecided"), 1);
+	ck_assert(strstr(text, "\"?\" means undecided") < strstr(text, "undecided (?)"));
+	char *html = render(compare_render_html, in, 3, false);
+	ck_assert_uint_eq(count(html, "are the same run"), 1);
+	ck_assert_uint_eq(count(html, "means undecided"), 1);
+	free(html);
+	free(text);
+	free_inputs(r, in, 3);
+
+	/* Another start time, the same figures; B has a "?" (one sample of vfork). */
+	const enum variant copies[] = { RUN_B, RUN_B };
+	in = make_inputs(r, copies, 2);
+	free(r[1].started);
+	r[1].started = xstrdup("2026-11-24T10:00:00Z");
+	text = render(compare_render_text, in, 2, false);
+	check_lines(text, WIDTH);
+	ck_assert_ptr_null(strstr(text, "same run:"));
+	assert_has(text, "[2] and [1] hold identical figures, though they are not the same run.");
+	assert_has(text, "themselves, not a change.\n");
+	char *b = block(text, "vfork");
+	char *l = run_line(b, "[2]");
+	ck_assert_msg(l[strlen(l) - 1] == '?', "not undecided: %s", l);
+	free(l);
+	free(b);
+	free(text);
+
+	/* One sample changed in one figure: no longer identical. */
+	r[1].results[0].metrics[0].raw[0]++;
+	text = render(compare_render_text, in, 2, false);
+	ck_assert_ptr_null(strstr(text, "identical figures"));
+	free(text);
+	free_inputs(r, in, 2);
+
+	/* Two runs that differ: neither note; "?" still explained once. */
+	const enum variant differ[] = { RUN_A, RUN_B };
+	in = make_inputs(r, differ, 2);
+	text = render(compare_render_text, in, 2, false);
+	ck_assert_ptr_null(strstr(text, "same run"));
+	ck_assert_ptr_null(strstr(text, "identical figures"));
+	ck_assert_uint_eq(count(text, "\"?\" means undecided"), 1);
+	free(text);
+	free_inputs(r, in, 2);
+}
+END_TEST
+
 Suite *compare_suite(void)
 {
 	Suite *s = suite_create("compare");
@@ -654,6 +717,7 @@ Suite *compare_suite(void)
 	tcase_add_test(tc, test_html);
 	tcase_add_test(tc, test_duplicate_figure);
 	tcase_add_test(tc, test_missing_experiment);
+	tcase_add_test(tc, test_same_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,8 +11,11 @@
  * row per claim, and the embedded JSON is the run with its verdicts.
  *
  * When chromium is on PATH, a real browser opens the page headless: no
- * console error, a screenshot, and every chart in the DOM it built.
- * Without chromium that test passes with a note on stderr.
+ * console error, a screenshot, and every chart and the legend in the DOM
+ * it built; then, in a 390-pixel frame, a copy of the page with a script
+ * of the test's measures itself: no sideways scrolling, the legend's
+ * badges, and chart text of 11 CSS pixels or more. Without chromium that
+ * test passes with a note on stderr.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -629,6 +632,102 @@ START_TEST(test_seeds_table)
 }
 END_TEST
 
+/* The legend under the seeds' table: every verdict's badge with a sentence. */
+START_TEST(test_legend)
+{
+	static const char *const statuses[] = { "holds",	  "holds_small", "negligible",
+						"reversed_small", "reversed",	 "inconclusive",
+						"split",	  "observed",	 "not_observed",
+						"no_data",	  "not_measured" };
+	char *page = standard_page();
+	const char *seeds = strstr(page, "<section id=\"seeds\">");
+	ck_assert_ptr_nonnull(seeds);
+	const char *table_end = strstr(seeds, "</table>");
+	const char *legend = strstr(seeds, "<div class=\"legend\" id=\"legend\">");
+	const char *end = strstr(seeds, "</section>");
+	ck_assert_msg(legend && legend > table_end && legend < end, "no legend under the table");
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		char needle[128];
+		snprintf(needle, sizeof(needle),
+			 "<div data-verdict=\"%s\"><dt><span class=\"badge v-%s\">", statuses[i],
+			 statuses[i]);
+		const char *item = strstr(legend, needle);
+		ck_assert_msg(item && item < end, "%s not in the legend", statuses[i]);
+		const char *dd = strstr(item, "<dd>");
+		ck_assert_msg(dd && dd[4] != '<' && strlen(dd) > 30, "%s has no meaning",
+			      statuses[i]);
+	}
+	ck_assert_ptr_nonnull(strstr(legend, "margin of ×1.10 and a threshold of ×1.25"));
+	free(page);
+}
+END_TEST
+
+/* The text of every <text> of the chart id, each followed by '|' (caller frees). */
+static char *chart_texts(const char *page, const char *id)
+{
+	char needle[96], *buf = NULL;
+	size_t len = 0;
+	snprintf(needle, sizeof(needle), "<svg id=\"%s\"", id);
+	const char *p = strstr(page, needle), *end = p ? strstr(p, "</svg>") : NULL;
+	ck_assert_msg(p && end, "%s missing", id);
+	FILE *f = open_memstream(&buf, &len);
+	while ((p = strstr(p, "<text")) != NULL && p < end) {
+		p = strchr(p, '>') + 1;
+		fprintf(f, "%.*s|", (int)strcspn(p, "<"), p);
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The charts' words: axis titles in the unit of their ticks, rates per
+ * second, conditions translated with their raw words kept, and failures
+ * as marks above zero with a legend entry.
+ */
+START_TEST(test_chart_words)
+{
+	char *page = standard_page();
+	for (const char *p = page; (p = strstr(p, "<svg")) != NULL; p++) {
+		const char *end = strstr(p, "</svg>");
+		ck_assert_msg(!memmem(p, (size_t)(end - p), "(ns)", 4), "an axis says (ns)");
+		ck_assert_msg(!memmem(p, (size_t)(end - p), "(bytes)", 7), "an axis says (bytes)");
+	}
+	char *t = chart_texts(page, "switch-placement");
+	/* longer than the axis: on two lines */
+	ck_assert_msg(strstr(t, "|time per round trip,|two switches (µs)|"), "%s", t);
+	ck_assert_msg(strstr(t, "|same CPU|") && !strstr(t, "same-cpu"), "%s", t);
+	ck_assert_msg(strstr(t, "|4|") && !strstr(t, " µs|"), "%s", t); /* plain ticks, in µs */
+	free(t);
+	ck_assert_ptr_nonnull(strstr(page, " data-value=\"same-cpu\">same CPU</text>"));
+	ck_assert_ptr_nonnull(strstr(page, " data-value=\"process\">processes</text>"));
+
+	t = chart_texts(page, "server-throughput");
+	ck_assert_msg(strstr(t, "|throughput (requests/s)|"), "%s", t);
+	free(t);
+
+	t = chart_texts(page, "server-timeline");
+	ck_assert_msg(strstr(t, "|time since the load began (ms)|"), "%s", t);
+	ck_assert_msg(strstr(t, "|requests per slice|"), "%s", t);
+	ck_assert_msg(strstr(t, "|thread_pool: failed|") && strstr(t, "|prefork: failed|"), "%s",
+		      t);
+	ck_assert_msg(!strstr(t, "|-"), "a negative tick: %s", t);
+	free(t);
+	/* thread_pool's failures: two slices, two crosses of their own colour */
+	const char *tl = strstr(page, "<svg id=\"server-timeline\"");
+	const char *marks = strstr(tl, "<g class=\"s3\" data-value=\"thread_pool\">");
+	ck_assert_ptr_nonnull(marks);
+	const char *marks_end = strstr(marks, "</g>");
+	ck_assert_uint_eq(count(marks, "<path") - count(marks_end, "<path"), 2);
+	ck_assert_ptr_nonnull(strstr(marks, "thread_pool: failed, 82.5 ms: 28</title>"));
+
+	t = chart_texts(page, "create-methods");
+	ck_assert_msg(strstr(t, "|time to create and|reap one (µs)|"), "%s", t);
+	ck_assert_msg(strstr(t, "|160|"), "%s", t);
+	free(t);
+	free(page);
+}
+END_TEST
+
 /*
  * The JSON embedded in page, checked for what could break out of its
  * element, "<\/" turned back into "</" and parsed (new reference).
@@ -844,6 +943,86 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
+/*
+ * The page measures itself as a phone shows it: the width it is given and
+ * the width it lays out at (wider is a page that scrolls sideways), the
+ * badges of the verdicts' legend, and the smallest text of the charts in
+ * CSS pixels (its font size times the scale of its drawing, which shrinks
+ * with the page). What it finds it posts to the frame that holds it.
+ */
+static const char measure_script[] =
+	"<script>addEventListener('load', function () {"
+	" var w = window.innerWidth, min = 1e9, n = 0, small = '', wide = '';"
+	" document.querySelectorAll('figure.chart svg text').forEach(function (t) {"
+	"  if (!t.getBoundingClientRect().width) return;"
+	"  var m = t.getScreenCTM();"
+	"  var px = parseFloat(getComputedStyle(t).fontSize) *"
+	"   Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));"
+	"  n++; if (px < min) { min = px; small = t.textContent; } });"
+	" document.querySelectorAll('body *').forEach(function (e) {"
+	"  if (!wide && e.getBoundingClientRect().right > w + 1 && !e.closest('.scroll'))"
+	"   wide = e.tagName + '.' + (e.getAttribute('class') || ''); });"
+	" parent.postMessage('width=' + w + ' scroll=' + document.documentElement.scrollWidth +"
+	"  ' legend=' + document.querySelectorAll('#legend [data-verdict] .badge').length +"
+	"  ' texts=' + n + ' min=' + min.toFixed(2) + ' smallest=' + small + ' wide=' + wide, '*');"
+	"});</script>\n";
+
+/*
+ * A headless chromium window is at least 500 pixels wide, so the phone is
+ * a 390-pixel frame; the frame writes what the page posted into its own
+ * DOM, which --dump-dom prints.
+ */
+static const char phone_frame[] =
+	"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0\">"
+	"<pre id=\"found\">nothing</pre>"
+	"<iframe src=\"measured.html\" style=\"width:390px;height:800px;border:0\"></iframe>"
+	"<script>addEventListener('message', function (e) {"
+	" document.getElementById('found').textContent = e.data; });</script>"
+	"</body></html>\n";
+
+static void write_file(const char *path, const char *a, size_t a_len, const char *b)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite(a, 1, a_len, f);
+	fputs(b, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * Runs chromium headless on url with the action (--screenshot=..., or
+ * --dump-dom into out) in a window of size "W,H", and checks that it ended
+ * well with nothing on its console: no page script but the test's own
+ * runs, so any console line or exception is an error.
+ */
+static void chromium_run(char *chromium, char *user, char *size, char *action, char *url,
+			 const char *out, const char *errs)
+{
+	char window[64];
+	snprintf(window, sizeof(window), "--window-size=%s", size);
+	char *argv[] = { chromium,
+			 "--headless=new",
+			 "--no-sandbox",
+			 "--disable-gpu",
+			 "--no-first-run",
+			 "--hide-scrollbars",
+			 "--enable-logging=stderr",
+			 "--v=0",
+			 "--virtual-time-budget=2000",
+			 user,
+			 window,
+			 action,
+			 url,
+			 NULL };
+	int st = run_bounded(argv, out, errs, BROWSER_LIMIT_S);
+	ck_assert_msg(st != -1, "chromium ran past %d s", BROWSER_LIMIT_S);
+	char *log = slurp(errs, NULL);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "chromium: status %d: %s", st,
+		      log ? log : "");
+	ck_assert_msg(!log || (!strstr(log, "CONSOLE") && !strstr(log, "Uncaught")), "%s", log);
+	free(log);
+}
+
 START_TEST(test_browser)
 {
 	char chromium[4096];
@@ -854,50 +1033,39 @@ START_TEST(test_browser)
 	}
 	char dir[] = "/tmp/ptlab-html-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char page_path[128], png[128], dom[128], errs[128], profile[128], url[160], shot[160],
-		user[160];
+	char page_path[128], measured[128], phone[128], png[128], dom[128], found[128], errs[128],
+		profile[128], url[160], phone_url[160], shot[160], user[160];
 	snprintf(page_path, sizeof(page_path), "%s/page.html", dir);
+	snprintf(measured, sizeof(measured), "%s/measured.html", dir);
+	snprintf(phone, sizeof(phone), "%s/phone.html", dir);
 	snprintf(png, sizeof(png), "%s/page.png", dir);
 	snprintf(dom, sizeof(dom), "%s/dom.html", dir);
+	snprintf(found, sizeof(found), "%s/found.html", dir);
 	snprintf(errs, sizeof(errs), "%s/stderr.txt", dir);
 	snprintf(profile, sizeof(profile), "%s/profile", dir);
 	snprintf(url, sizeof(url), "file://%s", page_path);
+	snprintf(phone_url, sizeof(phone_url), "file://%s", phone);
 	snprintf(shot, sizeof(shot), "--screenshot=%s", png);
 	snprintf(user, sizeof(user), "--user-data-dir=%s", profile);
 	char *page = standard_page();
-	FILE *f = fopen(page_path, "w");
+	write_file(page_path, page, strlen(page), "");
+	/* The copy that measures itself: the script just before </body>. */
+	const char *body_end = NULL;
+	for (const char *p = page; (p = strstr(p, "</body>")) != NULL; p++)
+		body_end = p;
+	ck_assert_ptr_nonnull(body_end);
+	write_file(measured, page, (size_t)(body_end - page), measure_script);
+	FILE *f = fopen(measured, "a");
 	ck_assert_ptr_nonnull(f);
-	fputs(page, f);
+	fputs(body_end, f);
 	ck_assert_int_eq(fclose(f), 0);
+	write_file(phone, "", 0, phone_frame);
 	free(page);
 
-	char *common[] = { chromium,
-			   "--headless=new",
-			   "--no-sandbox",
-			   "--disable-gpu",
-			   "--no-first-run",
-			   "--enable-logging=stderr",
-			   "--v=0",
-			   "--virtual-time-budget=2000",
-			   user,
-			   "--window-size=1200,3000",
-			   NULL, /* the action */
-			   url,
-			   NULL };
-	const size_t action = 10;
-	char *actions[] = { shot, "--dump-dom" };
-	for (size_t a = 0; a < 2; a++) {
-		common[action] = actions[a];
-		int st = run_bounded(common, a ? dom : "/dev/null", errs, BROWSER_LIMIT_S);
-		ck_assert_msg(st != -1, "chromium ran past %d s", BROWSER_LIMIT_S);
-		char *log = slurp(errs, NULL);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "chromium: status %d: %s", st,
-			      log ? log : "");
-		/* No script runs, so any console line or exception is an error of the page. */
-		ck_assert_msg(!log || (!strstr(log, "CONSOLE") && !strstr(log, "Uncaught")), "%s",
-			      log);
-		free(log);
-	}
+	chromium_run(chromium, user, "1200,3000", shot, url, "/dev/null", errs);
+	chromium_run(chromium, user, "1200,3000", "--dump-dom", url, dom, errs);
+	chromium_run(chromium, user, "600,900", "--dump-dom", phone_url, found, errs);
+
 	size_t len = 0;
 	char *img = slurp(png, &len);
 	ck_assert_msg(img && len > 10000, "screenshot missing or empty (%zu bytes)", len);
@@ -915,7 +1083,26 @@ START_TEST(test_browser)
 		ck_assert_msg(strstr(built, needle), "%s not in the browser's DOM", *id);
 	}
 	ck_assert_ptr_nonnull(strstr(built, "id=\"ptlab-data\""));
+	ck_assert_ptr_nonnull(strstr(built, "id=\"legend\""));
 	free(built);
+
+	/* On a 390-pixel phone: no sideways scrolling, the legend, chart text of 11 px or more. */
+	char *report = slurp(found, NULL);
+	ck_assert_ptr_nonnull(report);
+	const char *at = strstr(report, "<pre id=\"found\">");
+	ck_assert_ptr_nonnull(at);
+	at += strlen("<pre id=\"found\">");
+	int w = 0, scroll = 0, legend = 0, texts = 0;
+	double min = 0;
+	ck_assert_msg(sscanf(at, "width=%d scroll=%d legend=%d texts=%d min=%lf", &w, &scroll,
+			     &legend, &texts, &min) == 5,
+		      "the page did not measure itself: %.300s", at);
+	ck_assert_msg(w == 390, "%.300s", at);
+	ck_assert_msg(scroll <= w, "the page is wider than the phone: %.300s", at);
+	ck_assert_msg(legend == 11, "%.300s", at);
+	ck_assert_msg(texts >= 50, "%.300s", at);
+	ck_assert_msg(min >= 11, "chart text below 11 px: %.300s", at);
+	free(report);
 
 	ck_assert_int_eq(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
@@ -933,6 +1120,8 @@ Suite *html_suite(void)
 	tcase_add_test(tc, test_self_contained);
 	tcase_add_test(tc, test_charts);
 	tcase_add_test(tc, test_seeds_table);
+	tcase_add_test(tc, test_legend);
+	tcase_add_test(tc, test_chart_words);
 	tcase_add_test(tc, test_embedded_json);
 	tcase_add_test(tc, test_thinned_data);
 	tcase_add_test(tc, test_no_data);

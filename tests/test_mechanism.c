@@ -545,7 +545,7 @@ static char *rendered(const struct renderer *rd, const struct run *r, const stru
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
-	struct report_opts o = { .width = 80 };
+	struct report_opts o = { .width = 80, .details = true };
 	ck_assert_int_eq(rd->render(f, r, v, &o), 0);
 	fclose(f);
 	return buf;
@@ -943,6 +943,13 @@ START_TEST(test_questions)
 	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
 	verdict_questions_cell(&v, cell, sizeof(cell));
 	ck_assert_str_eq(cell, "(a) holds, (b) inconclusive");
+	/* Questions of one verdict share it. */
+	struct verdict same = { .claim = v.claim, .n_questions = 2 };
+	for (size_t i = 0; i < 2; i++)
+		same.questions[i] = (struct question_verdict){ .q = &v.claim->questions[i],
+							       .status = V_INCONCLUSIVE };
+	verdict_questions_cell(&same, cell, sizeof(cell));
+	ck_assert_str_eq(cell, "(a, b) inconclusive");
 	run_free(&r);
 	/* The same mechanism costs the same: (a) negligible, (b) its own verdict. */
 	judge_spec("ipc.faster_threads", IPC(8000, 8000, 18000, 18000, 9000, 9000, 5000), &r, &v);

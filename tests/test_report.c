@@ -32,6 +32,8 @@
 #include "model/json.h"
 #include "model/run.h"
 #include "report/report.h"
+#include "cli_util.h"
+#include "util/i18n.h"
 #include "exp_test.h"
 #include "suites.h"
 #include "util/xalloc.h"
@@ -160,7 +162,21 @@ static void make_run(struct run *r)
 	exp_result_set_reason(e, &EV_MSG_OF("runner.deadline", ev_num(2e9, "ns")));
 }
 
-/* Renders r with its verdicts into a new string (caller frees). */
+/* Renders r with its verdicts into a new string (caller frees), as o asks. */
+static char *render_opts(const struct renderer *rd, const struct run *r, const struct verdict *v,
+			 const struct report_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(rd->render(f, r, v, o), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_uint_eq(strlen(buf), len);
+	return buf;
+}
+
+/* Renders r with everything the text report can say: --details --figures. */
 static char *render(const struct renderer *rd, const struct run *r, const struct verdict *v,
 		    bool color, int width)
 {
@@ -168,7 +184,7 @@ static char *render(const struct renderer *rd, const struct run *r, const struct
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
-	struct report_opts o = { .color = color, .width = width };
+	struct report_opts o = { .color = color, .width = width, .details = true, .figures = true };
 	ck_assert_int_eq(rd->render(f, r, v, &o), 0);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_uint_eq(strlen(buf), len);
@@ -478,7 +494,10 @@ START_TEST(test_text_server_parts)
 	ck_assert_str_eq(app->a.unit, "bytes");
 	char *text = render(&render_text, &r, v, false, WIDTH);
 	check_lines(text, WIDTH);
-	ck_assert_ptr_nonnull(strstr(text, "Use case      server_pss     server_pss"));
+	/* The table: what both cells compare above them, each its own model. */
+	ck_assert_ptr_nonnull(strstr(text, "  app.server         server_pss, keep-alive"));
+	ck_assert_ptr_nonnull(strstr(text, "prefork "));
+	ck_assert_ptr_nonnull(strstr(text, "thread pool "));
 	ck_assert_ptr_nonnull(strstr(text, "131k requests/s against 108k"));
 	ck_assert_ptr_nonnull(strstr(text, "28.6k requests/s against 3.37k"));
 	ck_assert_ptr_nonnull(strstr(text, "MiB against 510 KiB"));
@@ -745,6 +764,145 @@ START_TEST(test_gap_and_speedup_render)
 }
 END_TEST
 
+/* Lines of a text. */
+static size_t count_lines(const char *text)
+{
+	size_t n = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* Every claim of the catalogue is named in text. */
+static void check_all_claims(const char *text, const char *what)
+{
+	for (const struct claim *c = claims; c->id; c++)
+		ck_assert_msg(strstr(text, c->id), "%s: %s is missing", what, c->id);
+}
+
+/*
+ * The default report is one screen: the machine, the table with all 26
+ * claims, the legend and where to go next, in at most 80 lines of 80
+ * columns; the details and figures only when asked.
+ */
+START_TEST(test_text_concise)
+{
+	struct run r;
+	make_run(&r);
+	struct verdict *v = judge_all(&r);
+	struct report_opts o = { .width = WIDTH };
+	char *text = render_opts(&render_text, &r, v, &o);
+	check_lines(text, WIDTH);
+	ck_assert_uint_le(count_lines(text), 80);
+	check_all_claims(text, "concise");
+	ck_assert_ptr_nonnull(strstr(text, "Verdicts: holds"));
+	ck_assert_ptr_nonnull(strstr(text, "--details"));
+	ck_assert_ptr_nonnull(strstr(text, "the seeds: five short texts"));
+	ck_assert_ptr_null(strstr(text, "Experiment hang"));
+	ck_assert_ptr_null(strstr(text, "Why:"));
+	check_golden("report-short.txt", text);
+	/* A ranking's fastest and slowest are never under Process and Thread. */
+	free(text);
+
+	/* --details adds the blocks, --figures every figure, each alone. */
+	o.details = true;
+	text = render_opts(&render_text, &r, v, &o);
+	ck_assert_ptr_nonnull(strstr(text, "Why:"));
+	ck_assert_ptr_null(strstr(text, "Experiment hang"));
+	free(text);
+	o.details = false;
+	o.figures = true;
+	text = render_opts(&render_text, &r, v, &o);
+	ck_assert_ptr_null(strstr(text, "Why:"));
+	ck_assert_ptr_nonnull(strstr(text, "Experiment hang: timed out"));
+	free(text);
+
+	/* A wider terminal: the table takes its width, and no more. */
+	o = (struct report_opts){ .width = 120 };
+	text = render_opts(&render_text, &r, v, &o);
+	check_lines(text, 120);
+	size_t widest = 0;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		size_t cols = 0;
+		for (size_t i = 0; i < len; i++)
+			cols += ((unsigned char)p[i] & 0xc0) != 0x80;
+		widest = cols > widest ? cols : widest;
+		p += len + (p[len] == '\n');
+	}
+	ck_assert_uint_gt(widest, 80);
+	free(text);
+	free(v);
+	run_free(&r);
+}
+END_TEST
+
+/* The Markdown report: the golden of the hand-made run, a row per claim. */
+START_TEST(test_markdown_golden)
+{
+	struct run r;
+	make_run(&r);
+	/* A ranking: sync.cost's primitives, uncontended. */
+	struct exp_result *e = run_add_result(&r, "sync");
+	FIG(e, "atomic_add", 5, "kind=thread", "contenders=1");
+	FIG(e, "mutex", 20, "kind=thread", "contenders=1");
+	FIG(e, "sysv_sem", 2000, "kind=thread", "contenders=1");
+	struct verdict *v = judge_all(&r);
+	ck_assert_int_eq(verdict_of(v, "sync.cost")->status, V_HOLDS);
+	char *md = render(&render_markdown, &r, v, false, WIDTH);
+	check_all_claims(md, "markdown");
+	size_t rows = 0;
+	for (const char *p = md; (p = strstr(p, "` | ")); p++)
+		rows++;
+	/* A row per claim in the table, and one in the rankings' own. */
+	ck_assert_uint_eq(rows, claims_count() + 1);
+	ck_assert_ptr_nonnull(strstr(md, "| `sync.cost` | threads, uncontended | atomic_add"));
+	ck_assert_ptr_nonnull(strstr(md, "|---|---|---|---|---|---|"));
+	check_golden("report.md", md);
+	free(md);
+	free(v);
+	run_free(&r);
+}
+END_TEST
+
+/* A real run, in each language: one screen of at most 80 lines, every claim named. */
+static void check_real_screen(const char *name, const char *json, void *arg)
+{
+	(void)arg;
+	char err[512];
+	struct run r;
+	run_init(&r);
+	ck_assert_msg(run_load(json, &r, err, sizeof(err)) == 0, "%s: %s", name, err);
+	static const char *const langs[] = { "en", "id" };
+	for (size_t l = 0; l < 2; l++) {
+		i18n_init(langs[l], NULL, 0);
+		bindtextdomain("ptlab", PTLAB_SRCDIR "/build/locale");
+		struct verdict *v = judge_all(&r);
+		struct report_opts o = { .width = WIDTH };
+		char *text = render_opts(&render_text, &r, v, &o);
+		char what[256];
+		snprintf(what, sizeof(what), "%s (%s)", name, langs[l]);
+		check_lines(text, WIDTH);
+		ck_assert_msg(count_lines(text) <= 80, "%s: %zu lines", what, count_lines(text));
+		check_all_claims(text, what);
+		free(text);
+		free(v);
+	}
+	i18n_init("en", NULL, 0);
+	run_free(&r);
+}
+
+START_TEST(test_real_runs_one_screen)
+{
+	int seen = cli_each_real_run(check_real_screen, NULL);
+	if (seen < 0) {
+		fprintf(stderr, "note: report: no xz to unpack the real runs: not checked\n");
+		return;
+	}
+	ck_assert_int_gt(seen, 0);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -754,6 +912,12 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_text_no_data);
 	tcase_add_test(tc, test_text_round_drift);
 	tcase_add_test(tc, test_text_server_parts);
+	tcase_add_test(tc, test_text_concise);
+	tcase_add_test(tc, test_markdown_golden);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("real");
+	tcase_add_test(tc, test_real_runs_one_screen);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_json_render);

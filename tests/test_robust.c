@@ -527,7 +527,7 @@ static void interrupt_once(const struct moment *m, int index)
 		      (double)PROMPT_NS / 1e9);
 	ck_assert_msg(r.code == 128 + m->sig && r.sig == 0, "%s: exit %d (signal %d): %s", desc,
 		      r.code, r.sig, tail(r.err, 600));
-	ck_assert_msg(strstr(r.out, "Aspect") != NULL, "%s: no report on stdout: %s", desc,
+	ck_assert_msg(strstr(r.out, "  def.unit") != NULL, "%s: no report on stdout: %s", desc,
 		      tail(r.out, 600));
 	snprintf(says, sizeof(says), "interrupted by SIG%s", sigabbrev_np(m->sig));
 	ck_assert_msg(strstr(r.err, says) != NULL, "%s: stderr does not say \"%s\": %s", desc, says,
@@ -991,7 +991,7 @@ START_TEST(test_outputs)
 	for (size_t i = 0; i < 2; i++) {
 		char path[400];
 		run_in(&d, &r, ARGS("report", run, "--json", to_stdout[i]));
-		ck_assert_msg(r.code == 0 && r.out[0] == '{' && !strstr(r.out, "Aspect"),
+		ck_assert_msg(r.code == 0 && r.out[0] == '{' && !strstr(r.out, "  def.unit"),
 			      "--json %s: exit %d: %.80s", to_stdout[i], r.code, r.out);
 		snprintf(path, sizeof(path), "%s/stdout.json", d.dir);
 		FILE *f = fopen(path, "w");

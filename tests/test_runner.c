@@ -16,8 +16,10 @@
 #include <errno.h>
 #include <mqueue.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -40,6 +42,7 @@
 #include "core/cleanup.h"
 #include "runner/experiment.h"
 #include "core/param.h"
+#include "runner/progress.h"
 #include "runner/runner.h"
 #include "core/sampler.h"
 #include "model/run.h"
@@ -360,6 +363,54 @@ FIXTURE(bare_exit, fx_bare_exit);
 FIXTURE(litter, fx_litter);
 FIXTURE(interrupt_runner, fx_interrupt_runner);
 FIXTURE(record_and_hang, fx_record_and_hang);
+
+/* Says how far it is, with a tab the line must not show, then takes a moment. */
+static int fx_talker(struct exp_ctx *ctx, const void *params)
+{
+	(void)params;
+	exp_progress(ctx, "step\tone");
+	struct timespec t = { 0, 300 * 1000000L };
+	while (nanosleep(&t, &t) != 0)
+		;
+	return 0;
+}
+FIXTURE(talker, fx_talker);
+
+/* An experiment with a time budget: the prior estimate reads it. */
+struct budget_params {
+	int64_t budget_ns;
+	int64_t count;
+};
+
+static const struct param budget_param_table[] = {
+	{ .name = "budget",
+	  .help = "time per figure",
+	  .unit = UNIT_DURATION,
+	  .offset = offsetof(struct budget_params, budget_ns),
+	  .def = "1s",
+	  .quick = "2s",
+	  .full = "5s",
+	  .min = 1,
+	  .max = INT64_C(1) << 40 },
+	{ .name = "count",
+	  .help = "how many",
+	  .unit = UNIT_COUNT,
+	  .offset = offsetof(struct budget_params, count),
+	  .def = "7",
+	  .min = 1,
+	  .max = 100 },
+};
+
+static const struct experiment budgeted = {
+	.name = "budgeted",
+	.title = "budgeted",
+	.method = "has a time budget",
+	.params = budget_param_table,
+	.n_params = sizeof(budget_param_table) / sizeof(budget_param_table[0]),
+	.params_size = sizeof(struct budget_params),
+	.run = fx_fail,
+	.deadline_ns = { LONG_DEADLINE_NS, LONG_DEADLINE_NS },
+};
 
 /* ---- helpers ---- */
 
@@ -1012,6 +1063,298 @@ START_TEST(test_clean_proves_death)
 }
 END_TEST
 
+/* ---- progress ---- */
+
+/* The pieces of a live line's output, one per '\r'; asserts each fits 79 columns. */
+static size_t live_segments(const char *text)
+{
+	size_t n = 0;
+	for (const char *s = text; (s = strchr(s, '\r')) != NULL; n++) {
+		const char *end = strchr(s + 1, '\r');
+		size_t len = end ? (size_t)(end - s - 1) : strlen(s + 1), cols = 0;
+		for (size_t i = 0; i < len; i++)
+			cols += ((unsigned char)s[1 + i] & 0xc0) != 0x80;
+		/* "\033[K" adds 3 columns that are not shown. */
+		ck_assert_msg(cols <= 79 + 3, "a segment of %zu columns: %.*s", cols, (int)len,
+			      s + 1);
+		s++;
+	}
+	return n;
+}
+
+/*
+ * On a terminal: one line rewritten in place, the experiment's own text as
+ * its tail (no control character), cleared after each experiment, and not
+ * a single newline.
+ */
+START_TEST(test_progress_live_line)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(m);
+	const struct progress_step steps[] = { { &talker, NULL }, { &unsupported, NULL } };
+	struct runner_opts o = default_opts(NULL);
+	o.progress = progress_begin(m, PROGRESS_LIVE, steps, 2, PRESET_QUICK, 1, NULL);
+	ck_assert(progress_is_live(o.progress));
+	struct exp_result res;
+	for (size_t i = 0; i < 2; i++) {
+		run_plain(steps[i].exp, &o, &res);
+		exp_result_free(&res);
+	}
+	progress_finish(o.progress);
+	fclose(m);
+
+	ck_assert_msg(strncmp(text, "\r[1/2] talker  0.", 17) == 0, "live line: %s", text);
+	ck_assert_msg(strstr(text, " — step one\033[K") != NULL, "no tail: %s", text);
+	ck_assert_msg(strstr(text, "\r\033[K\r[2/2] unsupported  ") != NULL, "no clear: %s", text);
+	ck_assert_msg(len >= 4 && strcmp(text + len - 4, "\r\033[K") == 0, "not cleared: %s", text);
+	ck_assert_ptr_null(strchr(text, '\n'));
+	ck_assert_ptr_null(strchr(text, '\t'));
+	ck_assert_uint_ge(live_segments(text), 4);
+	free(text);
+
+	/* A long tail is cut to the width, counted in characters. */
+	m = open_memstream(&text, &len);
+	struct progress *p = progress_begin(m, PROGRESS_LIVE, steps, 1, PRESET_QUICK, 1, NULL);
+	progress_start(p, &talker);
+	progress_note(p, "µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×µ×");
+	struct timespec t = { 0, 120 * 1000000L }; /* past the redraw interval */
+	while (nanosleep(&t, &t) != 0)
+		;
+	progress_tick(p);
+	progress_finish(p);
+	fclose(m);
+	ck_assert_uint_eq(live_segments(text), 3);
+	ck_assert_ptr_nonnull(strstr(text, "µ×"));
+	free(text);
+}
+END_TEST
+
+/*
+ * Elsewhere: one line per experiment as it starts, and none for an
+ * experiment the interruption keeps from running.
+ */
+START_TEST(test_progress_plain_lines)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(m);
+	struct rec_params sig = { .count = SIGINT };
+	const struct progress_step steps[] = { { &unsupported, NULL },
+					       { &interrupt_runner, &sig },
+					       { &talker, NULL } };
+	struct runner_opts o = default_opts(NULL);
+	o.progress = progress_begin(m, PROGRESS_LINES, steps, 3, PRESET_QUICK, 1, NULL);
+	ck_assert(!progress_is_live(o.progress));
+	struct exp_result res;
+	enum outcome want[] = { OUTCOME_SKIPPED, OUTCOME_INTERRUPTED, OUTCOME_NOT_RUN };
+	for (size_t i = 0; i < 3; i++) {
+		exp_result_init(&res, steps[i].exp->name);
+		ck_assert_int_eq(runner_run(&o, steps[i].exp, steps[i].params, &res), 0);
+		ck_assert_msg(res.outcome == want[i], "%s: %s", steps[i].exp->name,
+			      outcome_name(res.outcome));
+		exp_result_free(&res);
+	}
+	progress_finish(o.progress);
+	fclose(m);
+
+	const char *second = strchr(text, '\n');
+	ck_assert_msg(strncmp(text, "[1/3] unsupported  0.", 21) == 0, "lines: %s", text);
+	ck_assert_msg(second && strncmp(second + 1, "[2/3] interrupt_runner  ", 24) == 0,
+		      "lines: %s", text);
+	ck_assert_msg(strchr(second + 1, '\n') && strchr(second + 1, '\n')[1] == '\0',
+		      "more than two lines: %s", text);
+	ck_assert_msg(strstr(text, "talker") == NULL, "announced what did not run: %s", text);
+	ck_assert_ptr_null(strchr(text, '\r'));
+	ck_assert_ptr_null(strstr(text, "\033["));
+	free(text);
+}
+END_TEST
+
+/* A fresh folder for a cache, under /tmp. */
+static void cache_make(char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/ptlab-progress-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void cache_remove(const char *dir)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/*
+ * One run of budgeted with params on n_cpus, with its cache in dir:
+ * returns the estimate before it starts; it ends as outcome says, having
+ * taken took_ns.
+ */
+static uint64_t run_budgeted(const char *dir, const struct budget_params *params,
+			     enum param_preset preset, size_t n_cpus, enum outcome outcome,
+			     uint64_t took_ns)
+{
+	const struct progress_step steps[] = { { &budgeted, params } };
+	struct progress *p = progress_begin(stderr, PROGRESS_NONE, steps, 1, preset, n_cpus, dir);
+	uint64_t estimate = progress_left_ns(p);
+	struct exp_result res;
+	exp_result_init(&res, budgeted.name);
+	progress_start(p, &budgeted);
+	res.outcome = outcome;
+	res.duration_ns = took_ns;
+	progress_end(p, &res);
+	exp_result_free(&res);
+	progress_finish(p);
+	return estimate;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The estimate: the prior from the time budget (40 figures of it) until
+ * a run with the preset's own parameters on as many CPUs ended well; then
+ * that run's duration, kept in DIR/ptlab/durations.
+ */
+START_TEST(test_progress_estimates)
+{
+	char dir[64], base[80], file[128];
+	cache_make(dir, sizeof(dir));
+	snprintf(base, sizeof(base), "%s/cache", dir); /* made when first needed */
+	snprintf(file, sizeof(file), "%s/ptlab/durations", base);
+	const uint64_t s = 1000000000u;
+	struct budget_params quick = { 2 * s, 7 }, full = { 5 * s, 7 }, set = { 1 * s, 7 };
+
+	ck_assert_uint_eq(run_budgeted(base, &quick, PRESET_QUICK, 2, OUTCOME_FAILED, 9 * s),
+			  80 * s);
+	ck_assert_ptr_null(slurp(file)); /* nothing ended well: nothing kept, nothing made */
+	ck_assert_uint_eq(run_budgeted(base, &set, PRESET_QUICK, 2, OUTCOME_OK, 9 * s), 40 * s);
+	ck_assert_ptr_null(slurp(file)); /* parameters of its own: not the preset's duration */
+	ck_assert_uint_eq(run_budgeted(base, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s), 80 * s);
+	ck_assert_str_eq(slurp(file), "ptlab durations 1\nquick budgeted 2 3000000000\n");
+	ck_assert_uint_eq(run_budgeted(base, &quick, PRESET_QUICK, 2, OUTCOME_OK, 4 * s), 3 * s);
+	ck_assert_uint_eq(run_budgeted(base, &quick, PRESET_QUICK, 4, OUTCOME_OK, 5 * s), 80 * s);
+	ck_assert_uint_eq(run_budgeted(base, &full, PRESET_FULL, 2, OUTCOME_OK, 6 * s), 200 * s);
+	ck_assert_str_eq(slurp(file), "ptlab durations 1\n"
+				      "full budgeted 2 6000000000\n"
+				      "quick budgeted 4 5000000000\n"
+				      "quick budgeted 2 4000000000\n");
+	ck_assert_uint_eq(run_budgeted(base, &quick, PRESET_QUICK, 4, OUTCOME_OK, 5 * s), 5 * s);
+	ck_assert_uint_eq(run_budgeted(base, &set, PRESET_QUICK, 4, OUTCOME_OK, 5 * s), 40 * s);
+
+	struct stat st;
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	snprintf(file, sizeof(file), "%s/ptlab", base);
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0700);
+	cache_remove(dir);
+}
+END_TEST
+
+/*
+ * The cache is written only into a folder of this user's that no one else
+ * may write, reached without a link, and over a file proven to be ptlab's:
+ * a file without ptlab's first line, a link, a folder another may write,
+ * and (as root) a folder of another user's are left as they are.
+ */
+START_TEST(test_progress_cache_is_ours)
+{
+	char dir[64], cache[96], file[200], other[128];
+	const uint64_t s = 1000000000u;
+	struct budget_params quick = { 2 * s, 7 };
+	cache_make(dir, sizeof(dir));
+	snprintf(cache, sizeof(cache), "%s/ptlab", dir);
+	snprintf(file, sizeof(file), "%s/durations", cache);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	ck_assert_int_eq(mkdir(cache, 0700), 0);
+
+	/* Not ptlab's first line: neither read nor replaced. */
+	FILE *f = fopen(file, "we");
+	fputs("quick budgeted 2 1000000000\n", f);
+	fclose(f);
+	ck_assert_uint_eq(run_budgeted(dir, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s), 80 * s);
+	ck_assert_str_eq(slurp(file), "quick budgeted 2 1000000000\n");
+
+	/* A link, even to a file of ptlab's: neither followed nor replaced. */
+	f = fopen(other, "we");
+	fputs("ptlab durations 1\nquick budgeted 2 1000000000\n", f);
+	fclose(f);
+	ck_assert_int_eq(unlink(file), 0);
+	ck_assert_int_eq(symlink(other, file), 0);
+	ck_assert_uint_eq(run_budgeted(dir, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s), 80 * s);
+	ck_assert_str_eq(slurp(other), "ptlab durations 1\nquick budgeted 2 1000000000\n");
+	struct stat st;
+	ck_assert_int_eq(lstat(file, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(unlink(file), 0);
+
+	/* The folder a link: not followed. */
+	char moved[128];
+	snprintf(moved, sizeof(moved), "%s/moved", dir);
+	ck_assert_int_eq(rename(cache, moved), 0);
+	ck_assert_int_eq(symlink(moved, cache), 0);
+	run_budgeted(dir, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s);
+	snprintf(file, sizeof(file), "%s/durations", moved);
+	ck_assert_ptr_null(slurp(file));
+	ck_assert_int_eq(unlink(cache), 0);
+	ck_assert_int_eq(rename(moved, cache), 0);
+	snprintf(file, sizeof(file), "%s/durations", cache);
+
+	/* A folder others may write. */
+	ck_assert_int_eq(chmod(cache, 0777), 0);
+	run_budgeted(dir, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s);
+	ck_assert_ptr_null(slurp(file));
+	ck_assert_int_eq(chmod(cache, 0700), 0);
+
+	/* Another user's folder. */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(cache, 65534, 65534), 0);
+		run_budgeted(dir, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s);
+		ck_assert_ptr_null(slurp(file));
+		ck_assert_int_eq(chown(cache, 0, 0), 0);
+	}
+
+	/* Ours at last: written. */
+	run_budgeted(dir, &quick, PRESET_QUICK, 2, OUTCOME_OK, 3 * s);
+	ck_assert_str_eq(slurp(file), "ptlab durations 1\nquick budgeted 2 3000000000\n");
+	cache_remove(dir);
+}
+END_TEST
+
+/* The cache folder: $XDG_CACHE_HOME, else ~/.cache; root's own whatever the environment says. */
+START_TEST(test_progress_cache_dir)
+{
+	char buf[PATH_MAX], want[PATH_MAX];
+	ck_assert_int_eq(setenv("XDG_CACHE_HOME", "/somewhere/cache", 1), 0);
+	ck_assert_int_eq(setenv("HOME", "/home/someone", 1), 0);
+	ck_assert_int_eq(progress_cache_dir(buf, sizeof(buf)), 0);
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwuid(0);
+		ck_assert_ptr_nonnull(pw);
+		snprintf(want, sizeof(want), "%s/.cache", pw->pw_dir);
+		ck_assert_str_eq(buf, want);
+	} else {
+		ck_assert_str_eq(buf, "/somewhere/cache");
+		ck_assert_int_eq(setenv("XDG_CACHE_HOME", "relative", 1), 0);
+		ck_assert_int_eq(progress_cache_dir(buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, "/home/someone/.cache");
+	}
+	ck_assert_int_eq(progress_cache_dir(buf, 4), -ENAMETOOLONG);
+}
+END_TEST
+
 Suite *runner_suite(void)
 {
 	Suite *s = suite_create("runner");
@@ -1029,6 +1372,15 @@ Suite *runner_suite(void)
 	tcase_add_loop_test(tc, test_interrupted_by_signal, 0,
 			    (int)(sizeof(stop_signals) / sizeof(stop_signals[0])));
 	tcase_add_test(tc, test_interrupted_while_waiting);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("progress");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_progress_live_line);
+	tcase_add_test(tc, test_progress_plain_lines);
+	tcase_add_test(tc, test_progress_estimates);
+	tcase_add_test(tc, test_progress_cache_is_ours);
+	tcase_add_test(tc, test_progress_cache_dir);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cleanup");

@@ -197,7 +197,11 @@ static char *render_ok(const struct svg_chart *c)
 	ck_assert_ptr_nonnull(strstr(out, want));
 	ck_assert_ptr_nonnull(strstr(out, "<figcaption>"));
 	ck_assert_ptr_nonnull(strstr(out, "<title>"));
-	ck_assert_ptr_nonnull(strstr(out, "viewBox=\"0 0 "));
+	/* one width and one text size for every chart: equal kinds show at equal sizes */
+	snprintf(want, sizeof(want), "viewBox=\"0 0 %d ", SVG_WIDTH);
+	ck_assert_ptr_nonnull(strstr(out, want));
+	snprintf(want, sizeof(want), "font-size=\"%d\"", SVG_FONT);
+	ck_assert_ptr_nonnull(strstr(out, want));
 	ck_assert_ptr_nonnull(strstr(out, "preserveAspectRatio=\"xMidYMid meet\""));
 	ck_assert_ptr_nonnull(strstr(out, "class=\"axis\""));
 	ck_assert_ptr_nonnull(strstr(out, "class=\"grid\""));
@@ -240,13 +244,13 @@ static const double create_y[] = { 61200, 18400, 24100, 9100 };
 static const double create_lo[] = { 60100, 18000, NAN, 8800 };
 static const double create_hi[] = { 62800, 19100, NAN, 9700 };
 static const struct svg_series create_series[] = {
-	{ "median", 4, NULL, create_y, create_lo, create_hi },
+	{ "median", 4, NULL, create_y, create_lo, create_hi, NULL, false },
 };
 static const struct svg_chart create_chart = {
 	.id = "create-latency",
 	.title = "Creation latency per method",
 	.x_label = "method",
-	.y_label = "latency (ns)",
+	.y_label = "latency",
 	.kind = SVG_BARS,
 	.y_unit = SVG_UNIT_NS,
 	.categories = create_cats,
@@ -261,13 +265,13 @@ static const double fork_lo[] = { 58e3, 170e3, 1.8e6, 7.0e6, 27e6, 110e6 };
 static const double fork_hi[] = { 63e3, 190e3, 2.0e6, 7.5e6, 31e6, 125e6 };
 static const double thread_y[] = { 9e3, 9.1e3, 9e3, 9.2e3, 9e3, 9.1e3 };
 static const struct svg_series fork_series[] = {
-	{ "fork", 6, mem_x, fork_y, fork_lo, fork_hi },
-	{ "pthread_create", 6, mem_x, thread_y, NULL, NULL },
+	{ "fork", 6, mem_x, fork_y, fork_lo, fork_hi, NULL, false },
+	{ "pthread_create", 6, mem_x, thread_y, NULL, NULL, NULL, false },
 };
 static const struct svg_chart fork_chart = {
 	.id = "fork-memory",
 	.title = "fork latency against parent memory",
-	.x_label = "parent memory (bytes)",
+	.x_label = "parent memory",
 	.y_label = "latency",
 	.kind = SVG_LINES,
 	.x_unit = SVG_UNIT_BYTES,
@@ -299,8 +303,8 @@ static const double ipc_proc[14] = { 4.1e3, 4.5e3, 4.8e3, 5.2e3, 5.0e3, 12e3,  1
 static const double ipc_thread[14] = { 3.8e3, 4.2e3, 4.4e3, 4.9e3, 4.7e3, 11e3,	 10e3,
 				       3.6e3, 3.7e3, 0.4e3, 2.1e3, 3.0e3, 5.5e3, 6e3 };
 static const struct svg_series ipc_series[] = {
-	{ "process", 14, NULL, ipc_proc, NULL, NULL },
-	{ "thread", 14, NULL, ipc_thread, NULL, NULL },
+	{ "process", 14, NULL, ipc_proc, NULL, NULL, NULL, false },
+	{ "thread", 14, NULL, ipc_thread, NULL, NULL, NULL, false },
 };
 static const struct svg_chart ipc_chart = {
 	.id = "ipc-latency",
@@ -319,9 +323,9 @@ static const double mem_rss[] = { 1.2 * MIB, 8 * KIB };
 static const double mem_pt[] = { 40 * KIB, 0 };
 static const double mem_stack[] = { 132 * KIB, 8 * MIB };
 static const struct svg_series mem_series[] = {
-	{ "private RSS", 2, NULL, mem_rss, NULL, NULL },
-	{ "page tables", 2, NULL, mem_pt, NULL, NULL },
-	{ "stack (virtual)", 2, NULL, mem_stack, NULL, NULL },
+	{ "private RSS", 2, NULL, mem_rss, NULL, NULL, NULL, false },
+	{ "page tables", 2, NULL, mem_pt, NULL, NULL, NULL, false },
+	{ "stack (virtual)", 2, NULL, mem_stack, NULL, NULL, NULL, false },
 };
 static const struct svg_chart mem_chart = {
 	.id = "memory-per-unit",
@@ -339,8 +343,8 @@ static const double units_x[] = { 1, 2, 4, 8, 16 };
 static const double speed_proc[] = { 1, 1.9, 3.7, 6.8, 9.5 };
 static const double speed_thread[] = { 1, 1.95, 3.8, 7.1, 10.2 };
 static const struct svg_series speed_series[] = {
-	{ "processes", 5, units_x, speed_proc, NULL, NULL },
-	{ "threads", 5, units_x, speed_thread, NULL, NULL },
+	{ "processes", 5, units_x, speed_proc, NULL, NULL, NULL, false },
+	{ "threads", 5, units_x, speed_thread, NULL, NULL, NULL, false },
 };
 static const struct svg_chart speed_chart = {
 	.id = "speedup",
@@ -357,17 +361,17 @@ static const double bw_x[] = { 64, 1 * KIB, 16 * KIB, 256 * KIB, 4 * MIB };
 static const double bw_pipe[] = { 150e6, 1.9e9, 4.1e9, 5.0e9, 4.2e9 };
 static const double bw_shm[] = { 90e6, 1.2e9, 7.5e9, 11e9, 9e9 };
 static const struct svg_series bw_series[] = {
-	{ "pipe", 5, bw_x, bw_pipe, NULL, NULL },
-	{ "shared memory", 5, bw_x, bw_shm, NULL, NULL },
+	{ "pipe", 5, bw_x, bw_pipe, NULL, NULL, NULL, false },
+	{ "shared memory", 5, bw_x, bw_shm, NULL, NULL, NULL, false },
 };
 static const struct svg_chart bw_chart = {
 	.id = "ipc-bandwidth",
 	.title = "Bandwidth against message size",
 	.x_label = "message size",
-	.y_label = "bandwidth (bytes/s)",
+	.y_label = "bandwidth",
 	.kind = SVG_LINES,
 	.x_unit = SVG_UNIT_BYTES,
-	.y_unit = SVG_UNIT_BYTES,
+	.y_unit = SVG_UNIT_BYTES_PER_S,
 	.log_x = true,
 	.series = bw_series,
 	.n_series = 2,
@@ -414,7 +418,7 @@ START_TEST(test_classes)
 	ck_assert_ptr_null(strstr(out, "band s1"));
 	ck_assert_uint_eq(count(out, "<circle"), 12);
 	ck_assert_ptr_nonnull(strstr(out, ">1 MiB<"));
-	ck_assert_ptr_nonnull(strstr(out, ">1 GiB<"));
+	ck_assert_ptr_nonnull(strstr(out, ">4 GiB<"));
 	ck_assert_ptr_nonnull(strstr(out, ">10 µs<"));
 	ck_assert_ptr_nonnull(strstr(out, ">100 ms<"));
 	free(out);
@@ -443,7 +447,7 @@ START_TEST(test_log_skips_nonpositive)
 {
 	static const double x[] = { 0, -1, 10, 100, 1000 };
 	static const double y[] = { 5, 5, -3, 20, 30 };
-	struct svg_series s = { "s", 5, x, y, NULL, NULL };
+	struct svg_series s = { "s", 5, x, y, NULL, NULL, NULL, false };
 	struct svg_chart c = { .id = "log",
 			       .title = "log",
 			       .kind = SVG_LINES,
@@ -464,7 +468,7 @@ START_TEST(test_log_skips_nonpositive)
 	/* bars on a log axis: the zero and the negative bar are left out */
 	static const double by[] = { 0, -2, 300 };
 	static const char *const cats[] = { "a", "b", "c" };
-	struct svg_series bs = { "b", 3, NULL, by, NULL, NULL };
+	struct svg_series bs = { "b", 3, NULL, by, NULL, NULL, NULL, false };
 	struct svg_chart bc = { .id = "logbars",
 				.title = "t",
 				.kind = SVG_BARS,
@@ -491,7 +495,7 @@ END_TEST
 START_TEST(test_one_point)
 {
 	static const double x[] = { 4096 }, y[] = { 812 };
-	struct svg_series s = { "only", 1, x, y, NULL, NULL };
+	struct svg_series s = { "only", 1, x, y, NULL, NULL, NULL, false };
 	struct svg_chart c = { .id = "one",
 			       .title = "one",
 			       .kind = SVG_LINES,
@@ -507,7 +511,7 @@ START_TEST(test_one_point)
 		free(out);
 	}
 	static const char *const cats[] = { "x" };
-	struct svg_series bs = { "bar", 1, NULL, y, NULL, NULL };
+	struct svg_series bs = { "bar", 1, NULL, y, NULL, NULL, NULL, false };
 	struct svg_chart bc = { .id = "one-bar",
 				.title = "t",
 				.kind = SVG_BARS,
@@ -525,7 +529,7 @@ START_TEST(test_all_equal)
 {
 	static const double x[] = { 3, 3, 3 }, y[] = { 7, 7, 7 }, zero[] = { 0, 0, 0 };
 	static const char *const cats[] = { "a", "b", "c" };
-	struct svg_series s = { "eq", 3, x, y, NULL, NULL };
+	struct svg_series s = { "eq", 3, x, y, NULL, NULL, NULL, false };
 	struct svg_chart c = {
 		.id = "eq", .title = "eq", .kind = SVG_LINES, .series = &s, .n_series = 1
 	};
@@ -549,7 +553,7 @@ START_TEST(test_all_nan)
 {
 	static const double x[] = { 1, 2 }, y[] = { NAN, INFINITY };
 	static const char *const cats[] = { "a", "b" };
-	struct svg_series s = { "none", 2, x, y, NULL, NULL };
+	struct svg_series s = { "none", 2, x, y, NULL, NULL, NULL, false };
 	struct svg_chart c = { .id = "gaps",
 			       .title = "t",
 			       .kind = SVG_LINES,
@@ -567,7 +571,7 @@ START_TEST(test_all_nan)
 	}
 	/* NaN in the middle of a line breaks it and leaves the point out */
 	static const double x3[] = { 1, 2, 3, 4 }, y3[] = { 1, NAN, 3, 4 };
-	struct svg_series s3 = { "gap", 4, x3, y3, NULL, NULL };
+	struct svg_series s3 = { "gap", 4, x3, y3, NULL, NULL, NULL, false };
 	c.kind = SVG_LINES;
 	c.series = &s3;
 	char *out = render_ok(&c);
@@ -626,7 +630,10 @@ START_TEST(test_fourteen_categories)
 	free(out);
 
 	/* few short categories stay horizontal */
-	out = render_ok(&create_chart);
+	static const char *const few[] = { "fork", "vfork", "spawn", "thread" };
+	struct svg_chart c = create_chart;
+	c.categories = few;
+	out = render_ok(&c);
 	ck_assert_ptr_null(strstr(out, "rotate(-45"));
 	free(out);
 }
@@ -636,7 +643,7 @@ START_TEST(test_tick_labels)
 {
 	static const char *const cats[] = { "a", "b" };
 	static const double ns[] = { 800, 2500 }, plain[] = { 100, 12345 };
-	struct svg_series s = { "s", 2, NULL, ns, NULL, NULL };
+	struct svg_series s = { "s", 2, NULL, ns, NULL, NULL, NULL, false };
 	struct svg_chart c = { .id = "ticks",
 			       .title = "t",
 			       .kind = SVG_BARS,
@@ -668,7 +675,7 @@ START_TEST(test_tick_labels)
 
 	/* two decades get 2 and 5 between the decades */
 	static const double x[] = { 1, 2 }, y[] = { 100, 10000 };
-	struct svg_series ls = { "l", 2, x, y, NULL, NULL };
+	struct svg_series ls = { "l", 2, x, y, NULL, NULL, NULL, false };
 	struct svg_chart lc = { .id = "decades",
 				.title = "t",
 				.kind = SVG_LINES,
@@ -697,7 +704,7 @@ END_TEST
 START_TEST(test_huge_range)
 {
 	static const double x[] = { 1, 2, 3, 4 }, y[] = { 1e-3, 1, 1e6, 1e12 };
-	struct svg_series s = { "huge", 4, x, y, NULL, NULL };
+	struct svg_series s = { "huge", 4, x, y, NULL, NULL, NULL, false };
 	struct svg_chart c = { .id = "huge",
 			       .title = "t",
 			       .kind = SVG_LINES,
@@ -732,8 +739,8 @@ START_TEST(test_size)
 		y1[i] = 1000 + (double)(i % 17) * 13;
 		y2[i] = (double)(i % 5);
 	}
-	struct svg_series s[] = { { "succeeded", 300, x, y1, NULL, NULL },
-				  { "failed", 300, x, y2, NULL, NULL } };
+	struct svg_series s[] = { { "succeeded", 300, x, y1, NULL, NULL, NULL, false },
+				  { "failed", 300, x, y2, NULL, NULL, NULL, false } };
 	struct svg_chart c = { .id = "timeline",
 			       .title = "Availability",
 			       .kind = SVG_LINES,
@@ -760,7 +767,7 @@ START_TEST(test_negative_bars)
 {
 	static const char *const cats[] = { "gain", "loss" };
 	static const double y[] = { 10, -5 };
-	struct svg_series s = { "delta", 2, NULL, y, NULL, NULL };
+	struct svg_series s = { "delta", 2, NULL, y, NULL, NULL, NULL, false };
 	struct svg_chart c = { .id = "neg",
 			       .title = "t",
 			       .kind = SVG_BARS,
@@ -801,7 +808,8 @@ START_TEST(test_reference_lines)
 							    "five", "six", "seven", "eight" };
 	struct svg_series s[SVG_SERIES_MAX];
 	for (size_t i = 0; i < SVG_SERIES_MAX; i++)
-		s[i] = (struct svg_series){ labels[i], 5, units_x, speed_proc, NULL, NULL };
+		s[i] = (struct svg_series){ labels[i], 5,    units_x, speed_proc,
+					    NULL,      NULL, NULL,    false };
 	c = speed_chart;
 	c.series = s;
 	c.n_series = SVG_SERIES_MAX;
@@ -809,6 +817,209 @@ START_TEST(test_reference_lines)
 	c.ref_y = 12;
 	out = render_ok(&c);
 	ck_assert_ptr_nonnull(strstr(out, "class=\"s7\""));
+	free(out);
+}
+END_TEST
+
+/* The text of the first <text> element holding needle, or "" (a static buffer). */
+static const char *text_with(const char *out, const char *needle)
+{
+	static char buf[256];
+	const char *at = strstr(out, needle), *open, *close;
+	buf[0] = '\0';
+	if (!at)
+		return buf;
+	for (open = at; open > out && strncmp(open, "<text", 5) != 0; open--)
+		;
+	open = strchr(open, '>');
+	close = strstr(at, "</text>");
+	if (open && close && close > open)
+		snprintf(buf, sizeof(buf), "%.*s", (int)(close - open - 1), open + 1);
+	return buf;
+}
+
+START_TEST(test_axis_units)
+{
+	/* linear: one unit, in the title; the ticks plain numbers in it */
+	char *out = render_ok(&create_chart);
+	ck_assert_ptr_nonnull(strstr(out, ">latency (µs)<"));
+	ck_assert_ptr_nonnull(strstr(out, ">20<"));
+	ck_assert_ptr_null(strstr(out, ">20 µs<"));
+	ck_assert_ptr_nonnull(
+		strstr(out, "<title>median, fork: 61.2 µs</title>")); /* tooltips keep it */
+	free(out);
+
+	/* logarithmic over several units: each tick its own, the title none */
+	out = render_ok(&fork_chart);
+	ck_assert_ptr_nonnull(strstr(out, ">latency<"));
+	ck_assert_ptr_nonnull(strstr(out, ">parent memory<"));
+	ck_assert_ptr_nonnull(strstr(out, ">10 µs<"));
+	ck_assert_ptr_nonnull(strstr(out, ">100 ms<"));
+	free(out);
+
+	/* logarithmic within one unit: the title says it */
+	static const double x[] = { 1, 2, 3 }, y[] = { 1500, 4000, 9000 };
+	struct svg_series s = { "s", 3, x, y, NULL, NULL, NULL, false };
+	struct svg_chart c = { .id = "one-unit",
+			       .title = "t",
+			       .x_label = "x",
+			       .y_label = "round trip",
+			       .kind = SVG_LINES,
+			       .y_unit = SVG_UNIT_NS,
+			       .log_y = true,
+			       .series = &s,
+			       .n_series = 1 };
+	out = render_ok(&c);
+	ck_assert_ptr_nonnull(strstr(out, ">round trip (µs)<"));
+	ck_assert_ptr_nonnull(strstr(out, ">2<"));
+	ck_assert_ptr_null(strstr(out, ">2 µs<"));
+	free(out);
+
+	/* rates carry /s: linear in the title, logarithmic on each tick */
+	out = render_ok(&bw_chart);
+	ck_assert_ptr_nonnull(strstr(out, ">bandwidth (GiB/s)<"));
+	ck_assert_ptr_null(strstr(out, "GiB<"));
+	free(out);
+	struct svg_chart bw = bw_chart;
+	bw.log_y = true;
+	out = render_ok(&bw);
+	ck_assert_ptr_nonnull(strstr(out, ">bandwidth<"));
+	ck_assert_ptr_nonnull(strstr(out, " GiB/s<"));
+	ck_assert_ptr_nonnull(strstr(out, " MiB/s<"));
+	ck_assert_ptr_null(strstr(out, "GiB<"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_count_ticks)
+{
+	/* a count axis ticks whole numbers only: 1, 2, never 1.2 */
+	static const double x[] = { 1, 2 }, y[] = { 1, 1.9 };
+	struct svg_series s = { "processes", 2, x, y, NULL, NULL, NULL, false };
+	struct svg_chart c = { .id = "count",
+			       .title = "t",
+			       .x_label = "units",
+			       .y_label = "speed-up (×)",
+			       .kind = SVG_LINES,
+			       .x_unit = SVG_UNIT_COUNT,
+			       .series = &s,
+			       .n_series = 1 };
+	char *out = render_ok(&c);
+	const char *xt = strstr(out, "<g text-anchor=\"middle\">");
+	ck_assert_ptr_nonnull(xt);
+	ck_assert_ptr_nonnull(strstr(xt, ">1<"));
+	ck_assert_ptr_nonnull(strstr(xt, ">2<"));
+	ck_assert_ptr_null(strstr(xt, ">1.2<"));
+	ck_assert_ptr_null(strstr(xt, ">1.5<"));
+	free(out);
+
+	/* one count only: whole ticks around it */
+	static const double three[] = { 3, 3 };
+	s.x = three;
+	out = render_ok(&c);
+	xt = strstr(out, "<g text-anchor=\"middle\">");
+	ck_assert_ptr_nonnull(strstr(xt, ">3<"));
+	for (const char *t = strstr(xt, "<text"); t; t = strstr(t + 1, "<text")) {
+		const char *v = strchr(t, '>') + 1;
+		ck_assert_msg(!isdigit((unsigned char)*v) || !strchr(text_with(t, v), '.'),
+			      "x tick %s", text_with(t, v));
+	}
+	free(out);
+
+	/* a count on y: whole steps even over a small range */
+	c.x_unit = SVG_UNIT_NONE;
+	c.y_unit = SVG_UNIT_COUNT;
+	s.x = x;
+	static const double small[] = { 0, 3 };
+	s.y = small;
+	out = render_ok(&c);
+	ck_assert_ptr_nonnull(strstr(out, ">1<"));
+	ck_assert_ptr_null(strstr(out, ">0.5<"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_marks)
+{
+	/* failures as marks of their own, above zero, in the legend */
+	static const double x[] = { 10, 20, 30, 40, 50, 60 }, ok[] = { 30, 30, 0, 0, 30, 30 };
+	static const double fx[] = { 30, 40 }, failed[] = { 28, 30 };
+	struct svg_series s[] = {
+		{ "thread_pool: succeeded", 6, x, ok, NULL, NULL, "thread_pool", false },
+		{ "thread_pool: failed", 2, fx, failed, NULL, NULL, "thread_pool", true },
+		{ "prefork: failed", 0, NULL, NULL, NULL, NULL, NULL, true }
+	};
+	struct svg_chart c = { .id = "timeline",
+			       .title = "t",
+			       .x_label = "time",
+			       .y_label = "requests per slice",
+			       .kind = SVG_LINES,
+			       .x_unit = SVG_UNIT_NS,
+			       .y_unit = SVG_UNIT_COUNT,
+			       .series = s,
+			       .n_series = 3 };
+	char *out = render_ok(&c);
+	const char *marks = strstr(out, "<g class=\"s1\"");
+	ck_assert_ptr_nonnull(marks);
+	const char *end = strstr(marks, "</g>");
+	/* two crosses with their tooltips, no line, no circle */
+	ck_assert_uint_eq(count(marks, "<path") - count(end, "<path"), 2);
+	ck_assert_uint_eq(count(marks, "<circle") - count(end, "<circle"), 0);
+	ck_assert_ptr_nonnull(strstr(marks, "<title>thread_pool: failed, 30 ns: 28</title>"));
+	/* no value below zero: the y ticks start at 0 */
+	ck_assert_ptr_null(strstr(out, ">-"));
+	/* the legend names both failure series, the empty one too */
+	const char *legend = strstr(out, "<g class=\"legend\">");
+	ck_assert_ptr_nonnull(strstr(legend, ">thread_pool: failed<"));
+	ck_assert_ptr_nonnull(strstr(legend, ">prefork: failed<"));
+	ck_assert_ptr_nonnull(strstr(legend, "data-value=\"thread_pool\""));
+	ck_assert_ptr_nonnull(strstr(out, "<g class=\"s0\" data-value=\"thread_pool\">"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_category_values)
+{
+	/* translated categories keep their raw words */
+	static const char *const cats[] = { "même CPU", "deux CPU", "libre" };
+	static const char *const raw[] = { "same-cpu", "cross-cpu", NULL };
+	static const double y[] = { 8e3, 20e3, 22e3 };
+	struct svg_series s = { "processus", 3, NULL, y, NULL, NULL, "process", false };
+	struct svg_chart c = { .id = "words",
+			       .title = "t",
+			       .kind = SVG_BARS,
+			       .y_unit = SVG_UNIT_NS,
+			       .categories = cats,
+			       .category_values = raw,
+			       .n_categories = 3,
+			       .series = &s,
+			       .n_series = 1 };
+	char *out = render_ok(&c);
+	ck_assert_ptr_nonnull(strstr(out, " data-value=\"same-cpu\">même CPU</text>"));
+	ck_assert_ptr_nonnull(strstr(out, " data-value=\"cross-cpu\">deux CPU</text>"));
+	ck_assert_ptr_nonnull(strstr(out, "\">libre</text>"));
+	ck_assert_uint_eq(count(out, "data-value=\"process\""), 2); /* bars and legend */
+	free(out);
+}
+END_TEST
+
+START_TEST(test_long_titles)
+{
+	/* an axis title longer than its axis takes two lines, cut at a space */
+	struct svg_chart c = create_chart;
+	c.y_label = "time per round trip between two units on two CPUs, two switches";
+	c.x_label = "a long title under the horizontal axis that cannot fit on one line of it";
+	char *out = render_ok(&c);
+	ck_assert_uint_eq(count(out, "transform=\"rotate(-90)\""), 2);
+	const char *first = strstr(out, "rotate(-90)");
+	char one[256], two[256];
+	snprintf(one, sizeof(one), "%s", text_with(first, strchr(first, '>') + 1));
+	first = strstr(first + 1, "rotate(-90)");
+	snprintf(two, sizeof(two), "%s", text_with(first, strchr(first, '>') + 1));
+	ck_assert_str_eq(one, "time per round trip between two units");
+	ck_assert_str_eq(two, "on two CPUs, two switches (µs)");
+	ck_assert_ptr_nonnull(strstr(out, ">a long title under the horizontal axis<"));
+	ck_assert_ptr_nonnull(strstr(out, ">that cannot fit on one line of it<"));
 	free(out);
 }
 END_TEST
@@ -832,6 +1043,11 @@ Suite *svg_suite(void)
 	tcase_add_test(tc, test_size);
 	tcase_add_test(tc, test_negative_bars);
 	tcase_add_test(tc, test_reference_lines);
+	tcase_add_test(tc, test_axis_units);
+	tcase_add_test(tc, test_count_ticks);
+	tcase_add_test(tc, test_marks);
+	tcase_add_test(tc, test_category_values);
+	tcase_add_test(tc, test_long_titles);
 	suite_add_tcase(s, tc);
 	return s;
 }

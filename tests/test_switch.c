@@ -3,13 +3,16 @@
  * Smoke test of the switch experiment through the runner, its quick preset
  * shrunk: invariants only. Both kinds are measured for every mechanism and
  * placement that applies here (or skipped with a reason), the switches per
- * round trip are counted and plausible, the units are right, the three
+ * round trip are counted and plausible, the time of one switch is the
+ * figure's median over all its rounds divided by them (the figure the
+ * report shows beside it), the units are right, the three
  * claims get a verdict, and the allocation count reports no faults as
  * allocation when there were none. The control, clone_vm (a process on
  * the parent's address space), is measured beside them on one CPU; the
  * TLB flushes per switch are recorded per kind, or skipped once with a
  * reason. No time is asserted.
  */
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +30,10 @@
 
 static struct exp_result *run_switch(struct run *r)
 {
-	static const char *const settings[] = { "wset",		  "0,64KiB", "budget",	    "20ms",
-						"samples",	  "5",	     "max_samples", "40",
-						"alloc_switches", "20k",     NULL };
+	static const char *const settings[] = { "wset",	   "0,64KiB", "budget",		"20ms",
+						"samples", "5",	      "max_samples",	"40",
+						"rounds",  "3",	      "alloc_switches", "20k",
+						NULL };
 	return exp_test_run(catalog_find("switch"), settings, NULL, r);
 }
 
@@ -88,9 +92,15 @@ static void measured_or_skipped(const struct exp_result *res, const char *name, 
 			 per_rt >= 1.9 && per_rt <= 2.1);
 	ck_assert_int_eq(counted->vals[1].type, EV_NUM);
 	ck_assert_str_eq(counted->vals[1].unit, "ns");
-	if (per_rt > 0)
+	if (per_rt > 0) {
 		ck_assert_msg(counted->vals[1].d > 0, "%s: %g ns per switch", what,
 			      counted->vals[1].d);
+		/* One switch is the merged figure (every round) over the switches: no first round. */
+		double want = m->sum.median / per_rt;
+		ck_assert_msg(fabs(counted->vals[1].d - want) <= 1e-9 * want,
+			      "%s: %.17g ns per switch, the figure says %.17g (%zu rounds)", what,
+			      counted->vals[1].d, want, m->n_rounds);
+	}
 	/* Phrased, it reads as switches per round trip, not as the bare values. */
 	ck_assert_ptr_nonnull(strstr(exp_test_said(res, counted), " switches per round trip"));
 }
@@ -140,6 +150,8 @@ START_TEST(test_quick_smoke)
 	/* The pure same-CPU futex switch: both kinds, two switches per round trip or so. */
 	ck_assert_ptr_nonnull(find(res, "futex", "process", "same-cpu", "0"));
 	ck_assert_ptr_nonnull(find(res, "futex", "thread", "same-cpu", "0"));
+	/* Several rounds merged into it: the observation above spoke of all three. */
+	ck_assert_uint_eq(find(res, "futex", "process", "same-cpu", "0")->n_rounds, 3);
 	ck_assert_ptr_nonnull(exp_result_find_metric(res, "alone", NULL));
 
 	/*

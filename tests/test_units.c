@@ -4,16 +4,20 @@
  * class of malformed text is refused with -EINVAL, overflow is -ERANGE, the
  * exact form parses back to the same value, and the human forms match
  * golden strings. Nothing here depends on the machine; the runner does not
- * call setlocale(), so the decimal point is '.'.
+ * call setlocale(), so the decimal point is '.'. With the Indonesian
+ * catalogue in use, the human forms take its decimal comma and the exact
+ * forms (parsed back by --set and the JSON parameters) keep theirs.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/units.h"
 #include "suites.h"
+#include "util/i18n.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -328,6 +332,62 @@ START_TEST(test_format_truncates)
 }
 END_TEST
 
+/* Switches this test's process to Indonesian, with the catalogue of the source tree. */
+static void speak_indonesian(void)
+{
+	i18n_init("id", NULL, 0);
+	bindtextdomain("ptlab", PTLAB_SRCDIR "/build/locale");
+	ck_assert_str_eq(i18n_language(), "id");
+	ck_assert_str_ne(gettext("yes"), "yes");
+}
+
+/* Numbers for people take the catalogue's decimal comma; what is parsed back does not. */
+START_TEST(test_format_indonesian)
+{
+	char buf[64];
+	int64_t v;
+
+	ck_assert_int_eq(i18n_decimal_point(), '.');
+	speak_indonesian();
+	ck_assert_int_eq(i18n_decimal_point(), ',');
+	ck_assert_str_eq(units_format_ns(12345, buf, sizeof(buf)), "12,3 µs");
+	ck_assert_str_eq(units_format_ns(0.512, buf, sizeof(buf)), "0,512 ns");
+	ck_assert_str_eq(units_format_ns(812, buf, sizeof(buf)), "812 ns");
+	ck_assert_str_eq(units_format_ns(-1500, buf, sizeof(buf)), "-1,50 µs");
+	ck_assert_str_eq(units_format_bytes(1.5 * 1048576, buf, sizeof(buf)), "1,50 MiB");
+	ck_assert_str_eq(units_format_ns(NAN, buf, sizeof(buf)), "t/a");
+	/* The exact forms are for --set and the JSON parameters: never a comma. */
+	ck_assert_str_eq(units_format_exact(1536, UNIT_BYTES, buf, sizeof(buf)), "1536");
+	ck_assert_str_eq(units_format_exact(250000000, UNIT_DURATION, buf, sizeof(buf)), "250ms");
+	ck_assert_int_eq(units_parse("1.5s", UNIT_DURATION, &v), 0);
+	ck_assert_int_eq(v, 1500000000);
+	ck_assert_int_eq(units_parse("1,5s", UNIT_DURATION, &v), -EINVAL);
+	/* printf, and so every machine format, keeps the C locale's point. */
+	snprintf(buf, sizeof(buf), "%.2f", 9.08);
+	ck_assert_str_eq(buf, "9.08");
+}
+END_TEST
+
+/* i18n_decimal() changes a point between two digits only. */
+START_TEST(test_decimal_in_place)
+{
+	static const char *const cases[][2] = {
+		{ "12.4 µs", "12,4 µs" }, { "×9.08", "×9,08" }, { "1.5k", "1,5k" },
+		{ "n/a", "n/a" },	  { ".5", ".5" },	{ "5.", "5." },
+		{ "a.b", "a.b" },	  { "", "" },
+	};
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s", "12.4");
+	ck_assert_str_eq(i18n_decimal(buf), "12.4"); /* English: as it is */
+	speak_indonesian();
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i][0]);
+		ck_assert_str_eq(i18n_decimal(buf), cases[i][1]);
+	}
+}
+END_TEST
+
 START_TEST(test_accepted)
 {
 	static const enum unit_kind kinds[] = {
@@ -360,6 +420,8 @@ Suite *units_suite(void)
 	tcase_add_loop_test(tc, test_format_human, 0, ARRAY_SIZE(human));
 	tcase_add_test(tc, test_format_truncates);
 	tcase_add_test(tc, test_accepted);
+	tcase_add_test(tc, test_format_indonesian);
+	tcase_add_test(tc, test_decimal_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -72,8 +72,9 @@ static const struct claim_part ipc_faster_parts[] = {
 		"model=" model, NULL                                                               \
 	}
 static const struct claim_question app_server_questions[] = {
-	{ "efficiency", N_("(efficiency) threads serve with less") },
-	{ "isolation", N_("(isolation) a crash stays in its process") },
+	/* The keys are shown too, translated: "(efficiency) holds". */
+	{ N_("efficiency"), N_("(efficiency) threads serve with less") },
+	{ N_("isolation"), N_("(isolation) a crash stays in its process") },
 	{ NULL, NULL },
 };
 #define SERVER_PART(text, fig, pa, tb)                                                             \
@@ -247,7 +248,7 @@ const struct claim claims[] = {
 	{
 		.id = "res.fd",
 		.kind = CLAIM_NUANCED,
-		.aspect = ASPECT_NONE,
+		.aspect = ASPECT_RESOURCES,
 		.seeds = "000",
 		.text = N_("Threads share file descriptors; a process has its own"),
 		.fact_obs = "res.fd",
@@ -257,7 +258,7 @@ const struct claim claims[] = {
 	{
 		.id = "res.env",
 		.kind = CLAIM_FACT,
-		.aspect = ASPECT_NONE,
+		.aspect = ASPECT_RESOURCES,
 		.seeds = "000",
 		.text = N_("Environment and working directory belong to the process"),
 		.fact_obs = "res.env",
@@ -422,7 +423,7 @@ const struct claim claims[] = {
 	{
 		.id = "sync.race",
 		.kind = CLAIM_FACT,
-		.aspect = ASPECT_NONE,
+		.aspect = ASPECT_SYNC,
 		.seeds = "000 003 004",
 		.text = N_("Threads updating shared data without synchronization lose updates"),
 		.fact_obs = "sync.race",
@@ -432,7 +433,7 @@ const struct claim claims[] = {
 	{
 		.id = "sync.cost",
 		.kind = CLAIM_TABLE,
-		.aspect = ASPECT_NONE,
+		.aspect = ASPECT_SYNC,
 		.seeds = "004",
 		.text = N_("Mutexes, semaphores and locks prevent races, at a price"),
 		.a = { NULL, sync_uncontended },
@@ -441,7 +442,7 @@ const struct claim claims[] = {
 	{
 		.id = "sync.process",
 		.kind = CLAIM_FACT,
-		.aspect = ASPECT_NONE,
+		.aspect = ASPECT_SYNC,
 		.seeds = "-",
 		.text = N_(
 			"Processes that share memory have the same races and need process-shared "

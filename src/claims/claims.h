@@ -52,17 +52,22 @@ enum claim_kind {
 	CLAIM_TABLE,
 };
 
-/* The rows of the seeds' comparison tables, in their order. */
+/*
+ * The rows of the seeds' comparison tables, in their order, with two the
+ * seeds' tables do not have (resources, synchronisation) where they fit.
+ */
 enum aspect {
 	ASPECT_NONE,
 	ASPECT_DEFINITION,
 	ASPECT_MEMORY,
+	ASPECT_RESOURCES,
 	ASPECT_ISOLATION,
 	ASPECT_CREATION,
 	ASPECT_CRASH,
 	ASPECT_PARALLEL,
 	ASPECT_SWITCH,
 	ASPECT_COMMUNICATION,
+	ASPECT_SYNC,
 	ASPECT_OVERHEAD,
 	ASPECT_USE_CASE,
 	ASPECT_COUNT,
@@ -184,7 +189,8 @@ struct side {
 	const char *kind;  /* its "kind" condition (process, thread), or NULL */
 	const char *unit;
 	struct summary sum;
-	double round_spread; /* largest round median over the smallest (struct metric) */
+	double round_spread;	/* largest round median over the smallest (struct metric) */
+	const struct metric *m; /* the figure itself, its conditions; NULL for a trend's side */
 	bool set;
 };
 
@@ -322,7 +328,11 @@ char *verdict_fact_line_text(const struct verdict *v, const struct trend_line *l
 			     size_t size);
 char *verdict_question_text(const struct question_verdict *q, char *buf, size_t size);
 char *verdict_attribution_text(const struct attribution *a, char *buf, size_t size);
-/* The seeds' table cell of a claim with questions: "(a) holds, (b) inconclusive". */
+/*
+ * The seeds' table cell of a claim with questions: "(a) holds, (b)
+ * inconclusive"; questions in a row with one verdict share it: "(a, b)
+ * inconclusive".
+ */
 char *verdict_questions_cell(const struct verdict *v, char *buf, size_t size);
 /*
  * The share of (pa - pc) / (pa - pt) of three sets' medians with a 95%

@@ -101,6 +101,7 @@ static void set_side(struct side *s, const struct metric *m)
 	s->unit = m->unit;
 	s->sum = m->sum;
 	s->round_spread = m->round_spread;
+	s->m = m;
 	s->set = true;
 }
 
@@ -1063,10 +1064,20 @@ char *verdict_questions_cell(const struct verdict *v, char *buf, size_t size)
 {
 	size_t len = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < v->n_questions && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s(%s) %s", i ? ", " : "",
-					v->questions[i].q->key,
-					verdict_status_label(v->questions[i].status));
+	/* Questions of one verdict in a row share it: "(a, b) inconclusive". */
+	for (size_t i = 0; i < v->n_questions && len < size; i++) {
+		bool open = i == 0 || v->questions[i - 1].status != v->questions[i].status;
+		bool close = i + 1 == v->n_questions ||
+			     v->questions[i + 1].status != v->questions[i].status;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s",
+					i == 0 ? "("
+					: open ? ", ("
+					       : ", ",
+					_(v->questions[i].q->key), close ? ") " : "");
+		if (close && len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s",
+						verdict_status_label(v->questions[i].status));
+	}
 	return buf;
 }
 
@@ -1289,12 +1300,14 @@ const char *aspect_label(enum aspect a)
 		[ASPECT_NONE] = "",
 		[ASPECT_DEFINITION] = N_("Definition"),
 		[ASPECT_MEMORY] = N_("Memory"),
+		[ASPECT_RESOURCES] = N_("Resources"),
 		[ASPECT_ISOLATION] = N_("Isolation"),
 		[ASPECT_CREATION] = N_("Creation"),
 		[ASPECT_CRASH] = N_("Crash"),
 		[ASPECT_PARALLEL] = N_("Parallelism"),
 		[ASPECT_SWITCH] = N_("Switching"),
 		[ASPECT_COMMUNICATION] = N_("Communication"),
+		[ASPECT_SYNC] = N_("Synchronisation"),
 		[ASPECT_OVERHEAD] = N_("Overhead"),
 		[ASPECT_USE_CASE] = N_("Use case"),
 	};

@@ -228,6 +228,7 @@ static void render_num(double d, const char *unit, char *buf, size_t size)
 		snprintf(buf, size, "%.3g %s", d, unit);
 	else
 		snprintf(buf, size, "%.3g", d);
+	i18n_decimal(buf); /* for people: "25,3%" in Indonesian */
 }
 
 static void render_val(const struct ev_val *v, const struct ev_form *const *tables, char *buf,

@@ -242,7 +242,7 @@ static char *format_human(double v, const struct unit_name *t, char *buf, size_t
 	double x = 0;
 
 	if (!isfinite(v)) {
-		snprintf(buf, size, "%s", "n/a");
+		snprintf(buf, size, "%s", _("n/a"));
 		return buf;
 	}
 	if (v < 0) {
@@ -269,7 +269,7 @@ static char *format_human(double v, const struct unit_name *t, char *buf, size_t
 		snprintf(buf, size, "%s%.1f %s", sign, x, u->name);
 	else
 		snprintf(buf, size, "%s%.0f %s", sign, x, u->name);
-	return buf;
+	return i18n_decimal(buf);
 }
 
 char *units_format_ns(double ns, char *buf, size_t size)

@@ -48,7 +48,9 @@ const char *units_accepted(enum unit_kind kind);
  * the base unit prints without decimals ("512 B"). Negative values carry a
  * '-'. Writes into buf (size >= 1; always NUL-terminated, truncated if
  * short) and returns buf. Non-finite values print as "n/a". The decimal
- * separator follows LC_NUMERIC.
+ * separator is the one for people of the catalogue's language
+ * (i18n_decimal_point: "12,3 µs" in Indonesian): these are for people
+ * only; whatever is parsed back uses units_format_exact().
  */
 char *units_format_ns(double ns, char *buf, size_t size);
 char *units_format_bytes(double bytes, char *buf, size_t size);

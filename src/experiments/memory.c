@@ -597,7 +597,7 @@ static const struct chart_decl charts[] = {
 	  .title_one = N_("Memory per unit, with {1} unit of each kind"),
 	  .title = N_("Memory per unit, with {1} units of each kind"),
 	  .x_label = N_("kind of unit"),
-	  .y_label = N_("memory per unit (bytes)"),
+	  .y_label = N_("memory per unit"),
 	  .series = { { .names = per_unit_figures, .words = memory_labels } },
 	  .cat_key = "kind",
 	  .largest_key = "units" },

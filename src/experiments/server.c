@@ -1008,7 +1008,7 @@ static const struct chart_decl charts[] = {
 	  .kind = CHART_BARS,
 	  .title = N_("Throughput per model, no work per request"),
 	  .x_label = N_("concurrency model"),
-	  .y_label = N_("requests per second"),
+	  .y_label = N_("throughput (requests/s)"),
 	  .series = { { .names = throughput_only,
 			.where = no_work,
 			.key = "load",
@@ -1018,7 +1018,7 @@ static const struct chart_decl charts[] = {
 	  .kind = CHART_PERCENTILES,
 	  .title = N_("Latency percentiles per model, keep-alive, no work"),
 	  .x_label = N_("percentile"),
-	  .y_label = N_("latency of a request (ns)"),
+	  .y_label = N_("latency of a request"),
 	  .series = { { .names = percentiles_only, .where = keepalive_no_work, .key = "model" } },
 	  .log_y = true },
 	/* Availability around the poisoned request: one process model, one thread model. */
@@ -1026,8 +1026,8 @@ static const struct chart_decl charts[] = {
 	  .kind = CHART_TIMELINE,
 	  .title =
 		  N_("Requests per {1} slice under a fixed rate, the poisoned request sent at {2}"),
-	  .x_label = N_("time since the load began (ms)"),
-	  .y_label = N_("requests per slice: succeeded up, failed down"),
+	  .x_label = N_("time since the load began"),
+	  .y_label = N_("requests per slice"),
 	  .series = { { .names = timeline_only, .key = "model", .words = process_models },
 		      { .names = timeline_only, .key = "model", .words = thread_models } } },
 	{ .id = NULL },

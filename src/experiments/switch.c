@@ -13,9 +13,12 @@
  * SCHED_FIFO (where the privilege exists) which switches without sleeping.
  *
  * The switches are counted, not assumed: the voluntary and involuntary
- * switches of both sides (from /proc/TID/status) across the samples give
- * the switches per round trip, recorded beside every figure; when it is not
- * two, the figure is not a pure switch and the report says so.
+ * switches of both sides (from /proc/TID/status) across a counting pass
+ * after each round's samples give the switches per round trip over all
+ * rounds, recorded beside every figure after its last round with the time
+ * of one switch: the median of every round's samples, the figure the
+ * report shows, over that count. When it is not two, the figure is not a
+ * pure switch and the report says so.
  *
  * Placement: both sides on one CPU (the switch itself), on two CPUs (each
  * hand-over wakes the other CPU: in a virtual machine an idle vCPU halts
@@ -64,12 +67,13 @@
 #include "core/limit.h"
 #include "core/procfs.h"
 #include "core/shm.h"
-#include "core/stats.h"
 #include "core/sysinfo.h"
 #include "core/tracepoint.h"
 #include "core/unit.h"
 #include "core/units.h"
+#include "model/run.h"
 #include "util/i18n.h"
+#include "util/xalloc.h"
 
 struct switch_params {
 	struct param_list wset; /* working-set sizes per hop */
@@ -243,7 +247,11 @@ static int pair_switches(pid_t b_tid, uint64_t *n)
 	return err;
 }
 
-/* One figure to take. */
+/*
+ * One figure to take, and what its rounds gathered for the observations
+ * made after the last: every round's samples (the runner merges them into
+ * the one figure the report shows), and the counting passes' sums.
+ */
 struct figure {
 	enum mech mech;
 	enum unit_type kind;
@@ -252,6 +260,12 @@ struct figure {
 	bool alone;
 	uint64_t batch; /* calibrated in the first round, kept for the later ones */
 	bool dropped;	/* skipped once with its reason: not taken again */
+	uint64_t *raw;	/* the samples of every round taken, in order */
+	size_t n;
+	uint64_t switches, trips; /* counted switches over the trips of the passes that counted */
+	int count_err;		  /* why a pass could not count (the last reason), or 0 */
+	uint64_t flushes, flush_switches; /* TLB flushes over the switches they came with */
+	bool flushes_read;		  /* some pass read the TLB counter */
 };
 
 /* The tlb:tlb_flush counter on A's CPU, or why there is none. */
@@ -393,15 +407,10 @@ static void stop_pair(struct pingpong *pp, struct unit *b)
 	close_pipes(pp);
 }
 
-/*
- * Records the figure's round; after the first round's, what the switches
- * per round trip were (count_err: why they could not be counted, or 0).
- */
-static void record_figure(struct exp_ctx *ctx, const struct figure *f, const struct sample_set *s,
-			  double switches_per_rt, int count_err, bool first_round)
+/* Records the figure's round, and keeps its samples for the observations after the last. */
+static void record_round(struct exp_ctx *ctx, struct figure *f, const struct sample_set *s)
 {
-	char wbuf[32], what[128];
-	struct ev_note limit;
+	char wbuf[32];
 	struct mparam mp[5];
 	size_t n = 0;
 	mp[n++] = mparam_num("working_set_bytes", (int64_t)f->wset, wbuf, sizeof(wbuf));
@@ -411,24 +420,75 @@ static void record_figure(struct exp_ctx *ctx, const struct figure *f, const str
 	}
 	exp_record(ctx, f->alone ? "alone" : mech_names[f->mech], MU_NS, DIR_LOWER_IS_BETTER, s, mp,
 		   n);
-	if (f->alone || !first_round)
+	f->batch = s->batch;
+	f->raw = xrealloc(f->raw, (f->n + s->n) * sizeof(*f->raw));
+	memcpy(f->raw + f->n, s->raw, s->n * sizeof(*f->raw));
+	f->n += s->n;
+}
+
+/*
+ * Counts the switches, and for the TLB figure the flushes, over a pass of
+ * their own after the round's samples: as many trips as an eighth of
+ * them, at least 10, at most 500 (a few ms; the count is a small whole
+ * number per trip, and every round adds to it). Adds to the figure's sums.
+ */
+static void count_pass(struct figure *f, struct side_a *a, const struct sample_set *s,
+		       const struct tlb_counter *tlb)
+{
+	uint64_t trips = s->n * s->batch / 8, unused, before = 0, after = 0;
+	trips = trips < 10 ? 10 : trips > 500 ? 500 : trips;
+	pid_t b_tid = atomic_load(&a->pp->b_tid);
+	bool count_tlb = tlb_figure(f) && tlb->fd >= 0;
+	int err = pair_switches(b_tid, &before);
+	uint64_t tlb0 = count_tlb ? tlb_now(tlb) : UINT64_MAX;
+	op_round_trips(a, trips, &unused);
+	uint64_t tlb1 = count_tlb ? tlb_now(tlb) : UINT64_MAX;
+	if (!err)
+		err = pair_switches(b_tid, &after);
+	if (err) {
+		f->count_err = err;
+	} else {
+		f->switches += after - before;
+		f->trips += trips;
+	}
+	/* Flushes per switch: per switch counted, else per two a round trip. */
+	if (count_tlb && tlb0 != UINT64_MAX && tlb1 != UINT64_MAX && tlb1 >= tlb0) {
+		f->flushes += tlb1 - tlb0;
+		f->flush_switches += !err && after > before ? after - before : 2 * trips;
+		f->flushes_read = true;
+	}
+}
+
+/*
+ * After the last round, what the switches per round trip were over every
+ * round's counting pass, and the time of one switch: the median of every
+ * round's samples, as the runner summarises the merged figure, over that
+ * count. For the TLB figure, the flushes per switch over the same passes.
+ */
+static void observe_figure(struct exp_ctx *ctx, const struct figure *f)
+{
+	char what[128];
+	struct ev_note limit;
+	if (f->alone || f->n == 0)
 		return;
+	if (f->flushes_read) {
+		char key[64];
+		snprintf(key, sizeof(key), "tlb_flushes kind=%s", unit_type_name(f->kind));
+		exp_observe(ctx, key, NULL,
+			    ev_num((double)f->flushes / (double)f->flush_switches, NULL));
+	}
 	figure_name(f, what, sizeof(what));
-	if (count_err) {
+	if (f->trips == 0) {
 		exp_observe(ctx, what, "switch.uncounted",
-			    ev_nested(limit_note(LIMIT_FD, count_err, &limit)));
+			    ev_nested(limit_note(LIMIT_FD, f->count_err, &limit)));
 		return;
 	}
 	/* The cost of one switch, from the switches counted, not the two assumed. */
-	double *v = malloc(s->n * sizeof(*v));
-	struct summary sum = { 0 };
-	for (size_t i = 0; v && i < s->n; i++)
-		v[i] = (double)s->raw[i] / (double)s->batch;
-	if (v)
-		stats_summarize(v, s->n, &sum);
-	free(v);
+	struct metric merged = { .raw = f->raw, .n = f->n, .batch = f->batch };
+	metric_summarize(&merged);
+	double switches_per_rt = (double)f->switches / (double)f->trips;
 	/* The switches per round trip, a plain number; the time of one switch (NaN: not known). */
-	double per_switch = switches_per_rt > 0 ? sum.median / switches_per_rt : NAN;
+	double per_switch = switches_per_rt > 0 ? merged.sum.median / switches_per_rt : NAN;
 	bool plain = switches_per_rt >= 1.9 && switches_per_rt <= 2.1;
 	exp_observe(ctx, what, plain ? "switch.per_switch" : "switch.not_two",
 		    ev_num(switches_per_rt, NULL), ev_num(per_switch, "ns"));
@@ -492,38 +552,15 @@ static void take(struct exp_ctx *ctx, const struct switch_params *sp, struct shm
 		(uint32_t)sp->rounds, round, f->batch, 1000000);
 	struct sample_set s;
 	err = sampler_run(&cfg, op_round_trips, &a, &s);
-	double per_rt = 0;
-	int count_err = 0;
-	if (!err && !f->alone && round == 0) {
-		/* Count the switches over a pass of their own, as many trips as a few samples. */
-		uint64_t trips = s.n * s.batch / 4, unused, before = 0, after = 0;
-		trips = trips < 10 ? 10 : trips > 2000 ? 2000 : trips;
-		pid_t b_tid = atomic_load(&pp->b_tid);
-		bool count_tlb = tlb_figure(f) && tlb->fd >= 0;
-		count_err = pair_switches(b_tid, &before);
-		uint64_t tlb0 = count_tlb ? tlb_now(tlb) : UINT64_MAX;
-		op_round_trips(&a, trips, &unused);
-		uint64_t tlb1 = count_tlb ? tlb_now(tlb) : UINT64_MAX;
-		if (!count_err)
-			count_err = pair_switches(b_tid, &after);
-		per_rt = (double)(after - before) / (double)trips;
-		/* Flushes per switch: per switch counted, else per two a round trip. */
-		if (count_tlb && tlb0 != UINT64_MAX && tlb1 != UINT64_MAX && tlb1 >= tlb0) {
-			char key[64];
-			double switches = !count_err && after > before ? (double)(after - before)
-								       : 2.0 * (double)trips;
-			snprintf(key, sizeof(key), "tlb_flushes kind=%s", unit_type_name(f->kind));
-			exp_observe(ctx, key, NULL, ev_num((double)(tlb1 - tlb0) / switches, NULL));
-		}
-	}
+	if (!err && !f->alone)
+		count_pass(f, &a, &s, tlb);
 	if (!f->alone)
 		stop_pair(pp, &b);
 	if (err) {
 		exp_skip(ctx, what, "switch.pingpong", ev_errno(err));
 		f->dropped = true;
 	} else {
-		f->batch = s.batch;
-		record_figure(ctx, f, &s, per_rt, count_err, round == 0);
+		record_round(ctx, f, &s);
 		sample_set_free(&s);
 	}
 normal_policy:
@@ -668,11 +705,16 @@ static int switch_run(struct exp_ctx *ctx, const void *params)
 	/*
 	 * Every figure in every round, forwards then backwards: the machine's
 	 * slow drifts (another guest, the host) land on all figures alike,
-	 * and the rounds of one figure merge into one metric.
+	 * and the rounds of one figure merge into one metric. What is
+	 * observed of a figure waits for its last round: it speaks of them all.
 	 */
 	for (unsigned round = 0; round < (unsigned)sp->rounds; round++)
 		for (size_t i = 0; i < n; i++)
 			take(ctx, sp, &arena, &tlb, &figs[round % 2 ? n - 1 - i : i], round);
+	for (size_t i = 0; i < n; i++) {
+		observe_figure(ctx, &figs[i]);
+		free(figs[i].raw);
+	}
 	if (tlb.fd >= 0)
 		close(tlb.fd);
 	count_allocation(ctx, sp, &arena);
@@ -694,13 +736,15 @@ static int switch_check(const void *params, char *err, size_t errlen)
 
 /*
  * A generous bound: every figure's budget or its minimum samples at a
- * pessimistic round trip (1 ms, plus 1 ms per MiB of working set), and the
- * allocation count at 50 µs a switch, twice over, plus a minute.
+ * pessimistic round trip (1 ms, plus 1 ms per MiB of working set), with
+ * each round's counting pass (a quarter of its trips, at least 10), and
+ * the allocation count at 50 µs a switch, twice over, plus a minute.
  */
 static uint64_t switch_deadline(const void *params)
 {
 	const struct switch_params *sp = params;
-	double per_figure = (double)sp->budget_ns * 1.3 + (double)sp->samples * 1e6;
+	double per_figure =
+		(double)sp->budget_ns * 1.55 + (double)(sp->samples + 10 * sp->rounds) * 1e6;
 	double ns = 20 * per_figure + (double)sp->alloc_switches * 50e3;
 	for (size_t w = 0; w < sp->wset.n; w++) {
 		double mib = (double)sp->wset.v[w] / 1048576.0;
@@ -776,7 +820,7 @@ static const struct chart_decl charts[] = {
 	  .kind = CHART_BARS,
 	  .title = N_("Round trip through a futex, per placement"),
 	  .x_label = N_("placement of the two units"),
-	  .y_label = N_("time per round trip, two switches (ns)"),
+	  .y_label = N_("time per round trip, two switches"),
 	  .series = { { .names = futex_only,
 			.where = no_ws,
 			.key = "kind",
@@ -785,8 +829,8 @@ static const struct chart_decl charts[] = {
 	{ .id = "switch-working-set",
 	  .kind = CHART_LINES,
 	  .title = N_("Round trip on one CPU with a working set per hop"),
-	  .x_label = N_("working set touched per hop (bytes)"),
-	  .y_label = N_("time per round trip (ns)"),
+	  .x_label = N_("working set touched per hop"),
+	  .y_label = N_("time per round trip"),
 	  .series = { { .names = futex_only,
 			.where = ws_same,
 			.key = "kind",

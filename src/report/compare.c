@@ -250,49 +250,12 @@ static void comparison_free(struct comparison *c)
  */
 static void fmt_parts(double v, const char *unit, char *num, size_t nsize, char *u, size_t usize)
 {
-	char buf[64];
-	if (strcmp(unit, "ns") == 0 || strcmp(unit, "bytes") == 0) {
-		if (strcmp(unit, "ns") == 0)
-			units_format_ns(v, buf, sizeof(buf));
-		else
-			units_format_bytes(v, buf, sizeof(buf));
-		char *sp = strrchr(buf, ' ');
-		if (sp)
-			*sp = '\0';
-		snprintf(num, nsize, "%s", buf);
-		snprintf(u, usize, "%s", sp ? sp + 1 : "");
-		return;
-	}
-	static const struct {
-		double scale;
-		const char *prefix;
-	} steps[] = { { 1e9, "G" }, { 1e6, "M" }, { 1e3, "k" }, { 1, "" } };
-	size_t i = 0;
-	while (i + 1 < sizeof(steps) / sizeof(steps[0]) && fabs(v) < steps[i].scale)
-		i++;
-	if (isfinite(v))
-		snprintf(num, nsize, "%.3g%s", v / steps[i].scale, steps[i].prefix);
-	else
-		snprintf(num, nsize, "%s", _("n/a"));
-	snprintf(u, usize, "%s", unit);
-}
-
-/* A ratio, three significant digits without exponent: "2.00", "12.3", "0.500", "∞". */
-static char *fmt_ratio(double r, char *buf, size_t size)
-{
-	if (isinf(r) && r > 0)
-		snprintf(buf, size, "∞");
-	else if (!isfinite(r))
-		snprintf(buf, size, "%s", _("n/a"));
-	else if (fabs(r) >= 99.95)
-		snprintf(buf, size, "%.0f", r);
-	else if (fabs(r) >= 9.995)
-		snprintf(buf, size, "%.1f", r);
-	else if (fabs(r) >= 0.9995 || r == 0)
-		snprintf(buf, size, "%.2f", r);
-	else /* below 1, three significant digits too: 0.500, 0.133, 0.0512 */
-		snprintf(buf, size, "%.*f", fabs(r) < 1e-4 ? 6 : 2 - (int)floor(log10(fabs(r))), r);
-	return buf;
+	char buf[256];
+	report_fmt_value(v, unit, buf, sizeof(buf));
+	/* "157 µs", "12.3k widgets per hour": the number is the first word; "n/a" is alone. */
+	int len = (int)strcspn(buf, " ");
+	snprintf(num, nsize, "%.*s", len, buf);
+	snprintf(u, usize, "%s", buf[len] && buf[len + 1] ? buf + len + 1 : unit);
 }
 
 /* "extra_bytes=1GiB": sizes in exact binary units, the rest as recorded. */
@@ -334,11 +297,11 @@ static void fmt_ratio_ci(const struct cell *c, char *buf, size_t size)
 {
 	char r[24], lo[24], hi[24];
 	if (c->state == RATIO_OK)
-		snprintf(buf, size, "×%s [%s–%s]", fmt_ratio(c->ratio.ratio, r, sizeof(r)),
-			 fmt_ratio(c->ratio.lo, lo, sizeof(lo)),
-			 fmt_ratio(c->ratio.hi, hi, sizeof(hi)));
+		snprintf(buf, size, "×%s [%s–%s]", report_fmt_ratio(c->ratio.ratio, r, sizeof(r)),
+			 report_fmt_ratio(c->ratio.lo, lo, sizeof(lo)),
+			 report_fmt_ratio(c->ratio.hi, hi, sizeof(hi)));
 	else if (c->state == RATIO_FEW)
-		snprintf(buf, size, "×%s", fmt_ratio(c->ratio.ratio, r, sizeof(r)));
+		snprintf(buf, size, "×%s", report_fmt_ratio(c->ratio.ratio, r, sizeof(r)));
 	else
 		buf[0] = '\0';
 }
@@ -403,7 +366,7 @@ static void fmt_verdict(const struct verdict *v, char *buf, size_t size)
 	char r[24];
 	if (isfinite(v->ratio.ratio) && v->ratio.ratio > 0)
 		snprintf(buf, size, "%s ×%s", verdict_status_label(v->status),
-			 fmt_ratio(v->ratio.ratio, r, sizeof(r)));
+			 report_fmt_ratio(v->ratio.ratio, r, sizeof(r)));
 	else
 		snprintf(buf, size, "%s", verdict_status_label(v->status));
 }
@@ -514,23 +477,91 @@ static bool same_text(const char *a, const char *b)
 }
 
 /*
- * The warnings of the header into notes[0..2): runs from different
- * machines, runs of different presets. Returns how many.
+ * Whether run k holds exactly the reference's figures: every figure of
+ * either is in both, with the same unit, batch and raw samples (at least
+ * one figure).
  */
-static size_t header_notes(const struct comparison *c, const char *notes[2])
+static bool same_figures(const struct comparison *c, size_t k)
+{
+	size_t shared = 0;
+	for (size_t r = 0; r < c->n_rows; r++) {
+		const struct metric *a = c->rows[r].cell[0].m, *b = c->rows[r].cell[k].m;
+		if (!a && !b)
+			continue; /* a figure of a third run */
+		if (!a || !b || a->n != b->n || a->batch != b->batch ||
+		    strcmp(a->unit, b->unit) != 0 || memcmp(a->raw, b->raw, a->n * sizeof(*a->raw)))
+			return false;
+		shared++;
+	}
+	return shared > 0;
+}
+
+/* Whether any figure of run k is undecided against the reference ("?"). */
+static bool any_undecided(const struct comparison *c, size_t k)
+{
+	for (size_t r = 0; r < c->n_rows; r++) {
+		const struct cell *cell = &c->rows[r].cell[k];
+		const char *cls;
+		if (cell->m && c->rows[r].cell[0].m && strcmp(change_word(cell, &cls), "?") == 0)
+			return true;
+	}
+	return false;
+}
+
+#define NOTES_MAX (COMPARE_RUNS_MAX + 2)
+#define NOTE_SIZE 512
+
+/*
+ * The notes of the header into notes[0..NOTES_MAX): a run that is the
+ * reference run itself (same start time, machine and figures) or holds
+ * identical figures, said once each, since every ratio is then 1 and a
+ * "?" is no change; runs from different machines; runs of different
+ * presets. Returns how many.
+ */
+static size_t header_notes(const struct comparison *c, char notes[][NOTE_SIZE])
 {
 	bool machines = true, presets = true;
 	size_t n = 0;
 	for (size_t k = 1; k < c->n; k++) {
-		machines = machines && same_machine(c->in[0].run, c->in[k].run);
+		bool machine = same_machine(c->in[0].run, c->in[k].run);
+		machines = machines && machine;
 		presets = presets && same_text(c->in[0].run->preset, c->in[k].run->preset);
+		if (!same_figures(c, k))
+			continue;
+		bool same_run = machine && same_text(c->in[0].run->started, c->in[k].run->started);
+		bool undecided = any_undecided(c, k);
+		if (same_run)
+			snprintf(
+				notes[n++], NOTE_SIZE,
+				undecided
+					? _("[%zu] and [1] are the same run: same start time, same "
+					    "machine, identical figures. Every ratio is 1, and a "
+					    "\"?\" below is a figure whose samples are too few or "
+					    "too spread to tell \"same\" even from themselves, not "
+					    "a change.")
+					: _("[%zu] and [1] are the same run: same start time, same "
+					    "machine, identical figures. Every ratio is 1."),
+				k + 1);
+		else
+			snprintf(notes[n++], NOTE_SIZE,
+				 undecided
+					 ? _("[%zu] and [1] hold identical figures, though they "
+					     "are not the same run. Every ratio is 1, and a \"?\" "
+					     "below is a figure whose samples are too few or too "
+					     "spread to tell \"same\" even from themselves, not a "
+					     "change.")
+					 : _("[%zu] and [1] hold identical figures, though they "
+					     "are not the same run. Every ratio is 1."),
+				 k + 1);
 	}
 	if (!machines)
-		notes[n++] = _("The runs come from different machines or kernels: a difference may "
-			       "be the machine's.");
+		snprintf(notes[n++], NOTE_SIZE, "%s",
+			 _("The runs come from different machines or kernels: a difference may "
+			   "be the machine's."));
 	if (!presets)
-		notes[n++] = _("The runs used different presets: sample counts, budgets and sizes "
-			       "differ too.");
+		snprintf(notes[n++], NOTE_SIZE, "%s",
+			 _("The runs used different presets: sample counts, budgets and sizes "
+			   "differ too."));
 	return n;
 }
 
@@ -544,96 +575,48 @@ static void fmt_significance(const struct comparison *c, char *buf, size_t size)
 		   "difference counts when the ratio is at least %.2f or at most %.2f and its "
 		   "interval stays beyond %.2f or %.2f: then slower, faster, larger or smaller "
 		   "(slightly, when the interval only excludes 1); \"same\" when the whole "
-		   "interval lies between %.2f and %.2f; \"?\" when it cannot tell (fewer than "
-		   "%d samples on a side, or an interval too wide); a dash (%s) marks a figure "
-		   "missing from a run."),
+		   "interval lies between %.2f and %.2f."),
 		 (unsigned long long)c->in[0].run->seed, CLAIM_BOOTSTRAP, CLAIM_THRESHOLD,
 		 1 / CLAIM_THRESHOLD, CLAIM_MARGIN, 1 / CLAIM_MARGIN, 1 / CLAIM_MARGIN,
-		 CLAIM_MARGIN, CLAIM_MIN_SAMPLES, NO_VALUE);
+		 CLAIM_MARGIN);
+}
+
+/* What "?" and the dash mean, said once, before the first of them. */
+static void fmt_legend(char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 _("\"?\" means undecided, not changed: fewer than %d samples on a side, or an "
+		   "interval too wide to say either \"same\" or a difference (the figure's "
+		   "samples vary too much). A dash (%s) marks a figure missing from a run."),
+		 CLAIM_MIN_SAMPLES, NO_VALUE);
 }
 
 /* ---- Text ---- */
 
-/*
- * Lines made of pieces that are never split (a number with its unit, a
- * condition), wrapped to width; continuation lines start at indent.
- */
-struct line {
-	FILE *out;
-	const struct report_opts *o;
-	size_t width, indent, col;
-	bool fresh; /* nothing on this line yet */
-};
-
-static void line_start(struct line *l, FILE *out, const struct report_opts *o, size_t first,
-		       size_t indent)
+/* The columns of a line: the report's width, 80 when it is unusable. */
+static int text_width(const struct report_opts *o)
 {
-	size_t width = o->width >= 40 ? (size_t)o->width : 80;
-	*l = (struct line){ out, o, width, indent < width / 2 ? indent : width / 2, first, true };
-	fprintf(out, "%*s", (int)first, "");
+	return o->width >= 40 ? o->width : 80;
 }
 
-static void line_break(struct line *l)
+/* pieces[0..n) as lines: the first after `first` spaces, the rest after indent. */
+static void text_line(FILE *out, const struct report_opts *o, const struct report_piece *pieces,
+		      size_t n, int first, int indent)
 {
-	fprintf(l->out, "\n%*s", (int)l->indent, "");
-	l->col = l->indent;
-	l->fresh = true;
+	report_wrap_pieces(out, pieces, n, first, indent, text_width(o), o->color);
 }
 
-/* Adds one piece; color (may be NULL) frames it when colours are on. */
-static void line_put(struct line *l, const char *s, const char *color)
+/* One paragraph of words. */
+static void text_words(FILE *out, const struct report_opts *o, const char *text, int first,
+		       int indent)
 {
-	size_t w = report_width(s, SIZE_MAX);
-	if (!*s)
-		return;
-	if (!l->fresh && l->col + 1 + w > l->width)
-		line_break(l);
-	else if (!l->fresh) {
-		fputc(' ', l->out);
-		l->col++;
-	}
-	bool on = color && l->o->color;
-	if (on)
-		fputs(color, l->out);
-	/* A piece wider than the line is cut at the margin. */
-	for (const char *p = s; *p;) {
-		if (l->col >= l->width) {
-			if (on)
-				fputs("\033[0m", l->out);
-			line_break(l);
-			if (on)
-				fputs(color, l->out);
-		}
-		size_t len = 1;
-		while (((unsigned char)p[len] & 0xc0) == 0x80)
-			len++;
-		fwrite(p, 1, len, l->out);
-		p += len;
-		l->col++;
-	}
-	if (on)
-		fputs("\033[0m", l->out);
-	l->fresh = false;
-}
-
-/* Adds text word by word. */
-static void line_words(struct line *l, const char *text)
-{
-	char *copy = xstrdup(text), *save = NULL;
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		line_put(l, w, NULL);
-	free(copy);
-}
-
-static void line_end(struct line *l)
-{
-	fputc('\n', l->out);
+	const struct report_piece p = { text, NULL, false };
+	text_line(out, o, &p, 1, first, indent);
 }
 
 static void rule(FILE *out, const struct report_opts *o)
 {
-	int width = o->width >= 40 ? o->width : 80;
-	for (int i = 0; i < width; i++)
+	for (int i = 0; i < text_width(o); i++)
 		fputc('-', out);
 	fputc('\n', out);
 }
@@ -664,7 +647,6 @@ static void fmt_tag(size_t k, size_t n, char *buf, size_t size)
 static void text_header(FILE *out, const struct comparison *c, const struct report_opts *o)
 {
 	char buf[1024], tag[16];
-	struct line l;
 	fprintf(out,
 		ngettext("ptlab compare: %zu run, the first is the reference\n",
 			 "ptlab compare: %zu runs, the first is the reference\n", c->n),
@@ -672,23 +654,19 @@ static void text_header(FILE *out, const struct comparison *c, const struct repo
 	fputc('\n', out);
 	for (size_t k = 0; k < c->n; k++) {
 		fmt_tag(k, k + 1, tag, sizeof(tag));
-		line_start(&l, out, o, 0, 4);
-		line_put(&l, tag, NULL);
-		line_put(&l, c->in[k].label ? c->in[k].label : "?", NULL);
-		if (k == 0)
-			line_put(&l, _("(reference)"), NULL);
-		line_end(&l);
+		const struct report_piece run[] = {
+			{ tag, NULL, true },
+			{ c->in[k].label ? c->in[k].label : "?", NULL, true },
+			{ k == 0 ? _("(reference)") : NULL, NULL, true },
+		};
+		text_line(out, o, run, 3, 0, 4);
 		fmt_machine(c->in[k].run, buf, sizeof(buf));
-		line_start(&l, out, o, 4, 4);
-		line_words(&l, buf);
-		line_end(&l);
+		text_words(out, o, buf, 4, 4);
 	}
-	const char *notes[2];
-	for (size_t i = 0, n = header_notes(c, notes); i < n; i++) {
-		line_start(&l, out, o, 0, 0);
-		line_words(&l, notes[i]);
-		line_end(&l);
-	}
+	char(*notes)[NOTE_SIZE] = xcalloc(NOTES_MAX, NOTE_SIZE);
+	for (size_t i = 0, n = header_notes(c, notes); i < n; i++)
+		text_words(out, o, notes[i], 0, 0);
+	free(notes);
 	fputc('\n', out);
 }
 
@@ -696,7 +674,6 @@ static void text_verdicts(FILE *out, const struct comparison *c, const struct re
 {
 	size_t nc = claims_count(), counts[3];
 	unsigned missing;
-	struct line l;
 	count_changes(c, counts);
 	if (counts[CLAIM_SAME] == nc) {
 		fprintf(out,
@@ -716,25 +693,23 @@ static void text_verdicts(FILE *out, const struct comparison *c, const struct re
 		const struct claim *cl = c->in[0].v[i].claim;
 		char id[64], tag[16], cell[96];
 		snprintf(id, sizeof(id), "%s:", cl->id);
-		line_start(&l, out, o, 0, 4);
-		line_put(&l, id, NULL);
-		line_words(&l, _(cl->text));
-		line_end(&l);
+		const struct report_piece head[] = { { id, NULL, true },
+						     { _(cl->text), NULL, false } };
+		text_line(out, o, head, 2, 0, 4);
 		for (size_t k = 0; k < c->n; k++) {
 			const struct verdict *v = &c->in[k].v[i];
 			fmt_tag(k, c->n, tag, sizeof(tag));
 			fmt_verdict(v, cell, sizeof(cell));
-			line_start(&l, out, o, 4, 8);
-			line_put(&l, tag, NULL);
-			line_put(&l, cell, report_status_color(v->status));
-			line_end(&l);
+			const struct report_piece line[] = {
+				{ tag, NULL, true },
+				{ cell, report_status_color(v->status), true },
+			};
+			text_line(out, o, line, 2, 4, 8);
 		}
 	}
 	char *partly;
 	for (size_t g = 0; (partly = fmt_partly(c, g)) != NULL; g++) {
-		line_start(&l, out, o, 0, 4);
-		line_words(&l, partly);
-		line_end(&l);
+		text_words(out, o, partly, 0, 4);
 		free(partly);
 	}
 	fputc('\n', out);
@@ -854,52 +829,53 @@ static bool cell_note(const struct row *row, size_t k, char *buf, size_t size)
 static void text_row(FILE *out, const struct comparison *c, const struct row *row,
 		     const struct report_opts *o)
 {
-	struct line l;
-	char buf[512], tag[16];
-	line_start(&l, out, o, 2, 6);
-	line_put(&l, row->first->name, NULL);
-	for (size_t i = 0; i < row->first->n_params; i++)
-		if (!is_reading(row->first->params[i].key))
-			line_put(&l, fmt_condition(&row->first->params[i], buf, sizeof(buf)), NULL);
-	line_end(&l);
+	const struct metric *m = row->first;
+	char median[256], ratio[128], note[256], tag[16];
+	struct report_piece *head = xcalloc(m->n_params + 1, sizeof(*head));
+	char(*cond)[256] = xcalloc(m->n_params + 1, sizeof(*cond));
+	size_t n = 0;
+	head[n++] = (struct report_piece){ m->name, NULL, true };
+	for (size_t i = 0; i < m->n_params; i++)
+		if (!is_reading(m->params[i].key))
+			head[n++] = (struct report_piece){
+				fmt_condition(&m->params[i], cond[i], sizeof(cond[i])), NULL, true
+			};
+	text_line(out, o, head, n, 2, 6);
+	free(cond);
+	free(head);
 	for (size_t k = 0; k < c->n; k++) {
 		const struct cell *cell = &row->cell[k];
+		const char *cls = "", *word = cell->m ? change_word(cell, &cls) : NULL;
 		fmt_tag(k, c->n, tag, sizeof(tag));
-		line_start(&l, out, o, 4, 5 + report_width(tag, SIZE_MAX));
-		line_put(&l, tag, NULL);
-		if (!cell->m) {
-			line_put(&l, NO_VALUE, NULL);
-			line_end(&l);
-			continue;
+		if (cell->m) {
+			fmt_median(cell->m, median, sizeof(median));
+			fmt_ratio_ci(cell, ratio, sizeof(ratio));
+			cell_note(row, k, note, sizeof(note));
 		}
-		fmt_median(cell->m, buf, sizeof(buf));
-		line_words(&l, buf);
-		fmt_ratio_ci(cell, buf, sizeof(buf));
-		line_put(&l, buf, NULL);
-		const char *cls, *word = change_word(cell, &cls);
-		line_put(&l, word, class_color(cls));
-		if (cell_note(row, k, buf, sizeof(buf)))
-			line_words(&l, buf);
-		line_end(&l);
+		const struct report_piece line[] = {
+			{ tag, NULL, true },
+			{ cell->m ? median : NO_VALUE, NULL, !cell->m },
+			{ cell->m ? ratio : NULL, NULL, true },
+			{ word, class_color(cls), true },
+			{ cell->m ? note : NULL, NULL, false },
+		};
+		text_line(out, o, line, 5, 4, 5 + (int)report_width(tag, SIZE_MAX));
 	}
 }
 
 static void text_figures(FILE *out, const struct comparison *c, const struct report_opts *o)
 {
 	char buf[2048], tag[16];
-	struct line l;
 	fprintf(out, _("Figures: %zu"), c->n_rows);
 	fputc('\n', out);
 	rule(out, o);
 	fmt_significance(c, buf, sizeof(buf));
-	line_start(&l, out, o, 0, 0);
-	line_words(&l, buf);
-	line_end(&l);
+	text_words(out, o, buf, 0, 0);
+	fmt_legend(buf, sizeof(buf));
+	text_words(out, o, buf, 0, 0);
 	for (size_t k = 1; k < c->n; k++) {
 		fmt_tally(c, k, buf, sizeof(buf));
-		line_start(&l, out, o, 0, 4);
-		line_words(&l, buf);
-		line_end(&l);
+		text_words(out, o, buf, 0, 4);
 	}
 	for (size_t e = 0; e < c->n_exps; e++) {
 		fprintf(out, "\n%s\n", c->exps[e]);
@@ -908,15 +884,12 @@ static void text_figures(FILE *out, const struct comparison *c, const struct rep
 			if (!trouble)
 				continue;
 			fmt_tag(k, c->n, tag, sizeof(tag));
-			line_start(&l, out, o, 2, 6);
-			line_put(&l, tag, NULL);
-			line_words(&l, trouble);
-			line_end(&l);
+			const struct report_piece line[] = { { tag, NULL, true },
+							     { trouble, NULL, false } };
+			text_line(out, o, line, 2, 2, 6);
 		}
 		if (fmt_only_in(c, c->exps[e], buf, sizeof(buf))) {
-			line_start(&l, out, o, 2, 2);
-			line_words(&l, buf);
-			line_end(&l);
+			text_words(out, o, buf, 2, 2);
 			continue;
 		}
 		for (size_t r = 0; r < c->n_rows; r++)
@@ -965,7 +938,6 @@ static const char html_style[] = "<style>\n"
 static void html_header(FILE *out, const struct comparison *c)
 {
 	char buf[1024];
-	const char *notes[2];
 	fputs(html_style, out);
 	snprintf(buf, sizeof(buf),
 		 ngettext("ptlab compare: %zu run", "ptlab compare: %zu runs", c->n), c->n);
@@ -981,8 +953,10 @@ static void html_header(FILE *out, const struct comparison *c)
 		put(out, "<td>", buf, "</td></tr>\n");
 	}
 	fputs("</tbody>\n</table></div>\n", out);
+	char(*notes)[NOTE_SIZE] = xcalloc(NOTES_MAX, NOTE_SIZE);
 	for (size_t i = 0, n = header_notes(c, notes); i < n; i++)
 		put(out, "<p class=\"warning\">", notes[i], "</p>\n");
+	free(notes);
 	fputs("</section>\n", out);
 }
 
@@ -1060,6 +1034,8 @@ static void html_figures(FILE *out, const struct comparison *c)
 	snprintf(buf, sizeof(buf), _("Figures: %zu"), c->n_rows);
 	put(out, "<section>\n<h2>", buf, "</h2>\n");
 	fmt_significance(c, buf, sizeof(buf));
+	put(out, "<p class=\"note\">", buf, "</p>\n");
+	fmt_legend(buf, sizeof(buf));
 	put(out, "<p class=\"note\">", buf, "</p>\n");
 	for (size_t k = 1; k < c->n; k++) {
 		fmt_tally(c, k, buf, sizeof(buf));

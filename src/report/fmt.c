@@ -17,23 +17,54 @@
 #include "report/report.h"
 #include "util/i18n.h"
 
+/*
+ * The noun of a count or a rate in unit (a figure's JSON unit name), for
+ * people and in the plural its number n asks for; NULL for a unit without
+ * a word of its own ("count"), printed bare.
+ */
+static const char *unit_noun(const char *unit, unsigned long n)
+{
+	if (strcmp(unit, "requests/s") == 0)
+		/* TRANSLATORS: a rate's unit after its number: "12.3k requests/s". */
+		return _("requests/s");
+	if (strcmp(unit, "requests") == 0)
+		return ngettext("request", "requests", n);
+	if (strcmp(unit, "tasks") == 0)
+		/* TRANSLATORS: processes and threads, as the scheduler counts them. */
+		return ngettext("task", "tasks", n);
+	if (strcmp(unit, "count") == 0 || !unit[0])
+		return NULL;
+	return unit;
+}
+
 char *report_fmt_value(double v, const char *unit, char *buf, size_t size)
 {
 	if (unit && strcmp(unit, "ns") == 0)
 		return units_format_ns(v, buf, size);
 	if (unit && strcmp(unit, "bytes") == 0)
 		return units_format_bytes(v, buf, size);
+	if (!isfinite(v)) {
+		snprintf(buf, size, "%s", _("n/a"));
+		return buf;
+	}
 	/* Counts and rates: "12.3k requests/s", never an exponent. */
 	static const char prefixes[] = " kMG";
+	char num[32];
 	int p = 0;
-	while (isfinite(v) && fabs(v) >= 1000 && p < 3)
+	while (fabs(v) >= 999.5 && p < 3) /* 999.7 is "1k", not "1e+03" */
 		v /= 1000, p++;
-	if (!isfinite(v))
-		snprintf(buf, size, "%s", _("n/a"));
-	else if (p)
-		snprintf(buf, size, "%.3g%c %s", v, prefixes[p], unit ? unit : "");
+	if (p)
+		snprintf(num, sizeof(num), "%.3g%c", v, prefixes[p]);
 	else
-		snprintf(buf, size, "%.3g %s", v, unit ? unit : "");
+		snprintf(num, sizeof(num), "%.3g", v);
+	i18n_decimal(num);
+	/* The plural of the number shown: "1 request", "0 requests", "1.5k requests". */
+	unsigned long n = !p && v == floor(v) ? (unsigned long)fabs(v) : 2;
+	const char *noun = unit_noun(unit ? unit : "", n);
+	if (noun)
+		snprintf(buf, size, "%s %s", num, noun);
+	else
+		snprintf(buf, size, "%s", num);
 	return buf;
 }
 
@@ -90,17 +121,19 @@ const char *report_fmt_flag(enum sysinfo_flag f)
 
 char *report_fmt_ratio(double r, char *buf, size_t size)
 {
-	if (!isfinite(r))
+	if (isinf(r) && r > 0)
+		snprintf(buf, size, "∞");
+	else if (!isfinite(r))
 		snprintf(buf, size, "%s", _("n/a"));
 	else if (fabs(r) >= 99.95)
 		snprintf(buf, size, "%.0f", r);
 	else if (fabs(r) >= 9.995)
 		snprintf(buf, size, "%.1f", r);
-	else if (fabs(r) >= 0.09995)
+	else if (fabs(r) >= 0.9995 || r == 0)
 		snprintf(buf, size, "%.2f", r);
-	else
-		snprintf(buf, size, "%.2g", r);
-	return buf;
+	else /* below 1, three significant digits too: 0.500, 0.133, 0.0512 */
+		snprintf(buf, size, "%.*f", fabs(r) < 1e-4 ? 6 : 2 - (int)floor(log10(fabs(r))), r);
+	return i18n_decimal(buf);
 }
 
 char *report_fmt_slope(const struct trend_line *l, char *buf, size_t size)
@@ -201,4 +234,100 @@ char *report_speedup_line(const struct verdict *v, size_t line, char *buf, size_
 		 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
 		 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
 	return buf;
+}
+
+/* Where report_wrap_pieces() is on its line. */
+struct wrap {
+	FILE *out;
+	size_t width, first, indent, col;
+	bool open;  /* the current line has begun: its indent is written */
+	bool fresh; /* nothing on it after the indent yet */
+	bool lines; /* a line was begun before: the next takes indent, not first */
+};
+
+static void wrap_open(struct wrap *w)
+{
+	w->col = w->lines ? w->indent : w->first;
+	fprintf(w->out, "%*s", (int)w->col, "");
+	w->open = w->fresh = w->lines = true;
+}
+
+/* Ends the current line; a line not begun is an empty one. */
+static void wrap_close(struct wrap *w)
+{
+	fputc('\n', w->out);
+	w->open = false;
+}
+
+/* One unbroken piece of len bytes, on this line if it fits, else on the next. */
+static void wrap_word(struct wrap *w, const char *s, size_t len, const char *color)
+{
+	if (w->open && !w->fresh && w->col + 1 + report_width(s, len) > w->width)
+		wrap_close(w);
+	if (!w->open)
+		wrap_open(w);
+	if (!w->fresh) {
+		fputc(' ', w->out);
+		w->col++;
+	}
+	if (color)
+		fputs(color, w->out);
+	for (size_t i = 0; i < len;) {
+		if (w->col >= w->width) { /* wider than a line: cut at the margin */
+			if (color)
+				fputs("\033[0m", w->out);
+			wrap_close(w);
+			wrap_open(w);
+			if (color)
+				fputs(color, w->out);
+		}
+		size_t cp = 1;
+		while (i + cp < len && ((unsigned char)s[i + cp] & 0xc0) == 0x80)
+			cp++;
+		fwrite(s + i, 1, cp, w->out);
+		i += cp;
+		w->col++;
+	}
+	if (color)
+		fputs("\033[0m", w->out);
+	w->fresh = false;
+}
+
+void report_wrap_pieces(FILE *out, const struct report_piece *pieces, size_t n, int first,
+			int indent, int width, bool color)
+{
+	struct wrap w = { .out = out, .width = width > 0 ? (size_t)width : 80 };
+	w.first = first > 0 ? (size_t)first : 0;
+	w.indent = indent > 0 ? (size_t)indent : 0;
+	w.first = w.first < w.width / 2 ? w.first : w.width / 2;
+	w.indent = w.indent < w.width / 2 ? w.indent : w.width / 2;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = pieces[i].text, *c = color ? pieces[i].color : NULL;
+		if (!s || !*s)
+			continue;
+		if (pieces[i].whole) {
+			wrap_word(&w, s, strlen(s), c);
+			continue;
+		}
+		while (*s) {
+			size_t len = strcspn(s, " \n");
+			if (len)
+				wrap_word(&w, s, len, c);
+			s += len;
+			if (*s == '\n') {
+				wrap_close(&w);
+				w.lines = true;
+			}
+			if (*s)
+				s++;
+		}
+	}
+	if (w.open)
+		wrap_close(&w);
+}
+
+void report_wrap(FILE *out, const char *text, int indent, int width)
+{
+	const struct report_piece words = { .text = text };
+	report_wrap_pieces(out, &words, 1, indent, indent, width, false);
 }

@@ -34,6 +34,7 @@
 #include "report/html_charts.h"
 #include "report/report.h"
 #include "report/svg.h"
+#include "report/view.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -254,7 +255,7 @@ static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 	    "</h1>\n<p class=\"meta\">");
 	escf(out, _("ptlab %s; started %s; %s preset; seed %llu; CPUs %s"),
 	     r->ptlab_version ? r->ptlab_version : "?", r->started ? r->started : "?",
-	     r->preset ? r->preset : "?", (unsigned long long)r->seed, r->cpus ? r->cpus : "all");
+	     r->preset ? r->preset : "?", (unsigned long long)r->seed, view_cpus(r));
 	fputs("</p>\n<p class=\"meta\">", out);
 	escf(out, _("%s; %d CPUs online; Linux %s; %s; %s of memory"),
 	     e->cpu_model[0] ? e->cpu_model : "?", e->cpus_online, e->kernel[0] ? e->kernel : "?",
@@ -293,22 +294,15 @@ static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 	fputs("</a></nav>\n</header>\n", out);
 }
 
-/*
- * A process or thread cell of the seeds' table: the measured figure, else
- * the seeds' words. label names the column where a phone shows no header.
- */
-static void side_cell(FILE *out, const struct side *s, const struct trend_line *l, const char *says,
-		      const char *label)
+/* A cell of the seeds' table; label names the column where a phone shows no header. */
+static void side_cell(FILE *out, const char *text, const char *label, int span)
 {
-	char val[48];
-	put(out, "<td class=\"side\" data-label=\"", label, "\">");
-	if (l)
-		escf(out, "%s %s", l->label, report_fmt_slope(l, val, sizeof(val)));
-	else if (s->set && s->unit)
-		escf(out, "%s %s", s->label,
-		     report_fmt_value(s->sum.median, s->unit, val, sizeof(val)));
-	else if (says)
-		esc(out, _(says));
+	if (span > 1)
+		fprintf(out, "<td class=\"side\" colspan=\"%d\" data-label=\"", span);
+	else
+		fputs("<td class=\"side\" data-label=\"", out);
+	put(out, "", label, "\">");
+	esc(out, text);
 	fputs("</td>", out);
 }
 
@@ -317,7 +311,7 @@ static void questions_cell(FILE *out, const struct verdict *v)
 {
 	for (size_t i = 0; i < v->n_questions; i++) {
 		fputs(i ? ", " : "<br><span class=\"questions\">", out);
-		escf(out, "(%s) ", v->questions[i].q->key);
+		escf(out, "(%s) ", _(v->questions[i].q->key));
 		badge(out, v->questions[i].status);
 	}
 	if (v->n_questions)
@@ -346,42 +340,104 @@ static void questions_attributions(FILE *out, const struct verdict *v)
 	fputs("</ul>\n", out);
 }
 
-static void seeds_row(FILE *out, const struct run *r, const struct verdict *v, const char *aspect)
+/*
+ * A claim's row (report/view.h): what its cells compare above them, its
+ * process and thread cells, or a ranking's fastest and slowest across
+ * both columns, never under them.
+ */
+static void seeds_row(FILE *out, const struct view_row *w)
 {
+	const struct verdict *v = w->v;
 	const struct claim *c = v->claim;
-	bool trend = c->kind == CLAIM_TREND && v->n_lines >= 2 && !c->baseline;
-	fprintf(out, "<tr%s><td class=\"aspect\">", aspect ? " class=\"group\"" : "");
-	esc(out, aspect);
+	fprintf(out, "<tr%s><td class=\"aspect\">", w->first ? " class=\"group\"" : "");
+	if (w->first)
+		esc(out, w->aspect == ASPECT_NONE ? _("Other claims") : aspect_label(w->aspect));
 	fputs("</td>", out);
-	side_cell(out, &v->a, trend ? &v->lines[0] : NULL, c->process_says, _("Process"));
-	side_cell(out, &v->b, trend ? &v->lines[1] : NULL, c->thread_says, _("Thread"));
+	if (w->shape == VIEW_RANKING) {
+		char both[2 * VIEW_CELL + 64];
+		snprintf(both, sizeof(both), _("fastest %s; slowest %s"), w->left, w->right);
+		side_cell(out, both, _("Ranking"), 2);
+	} else {
+		side_cell(out, w->left, _("Process"), 1);
+		side_cell(out, w->right, _("Thread"), 1);
+	}
 	fputs("<td class=\"claim\">", out);
-	if (measured(r, v)) {
+	if (w->measured) {
 		put(out, "<a href=\"#claim-", c->id, "\"><code>");
 		esc(out, c->id);
 		fputs("</code></a>", out);
 	} else {
 		put(out, "<code>", c->id, "</code>");
 	}
+	if (w->what[0])
+		put(out, "<br><span class=\"what\">", w->what, "</span>");
 	fputs("</td><td class=\"verdict\">", out);
 	badge(out, v->status);
 	questions_cell(out, v);
 	fputs("</td><td class=\"num\">", out);
-	char ratio[32];
-	if (has_ratio(v))
-		escf(out, "×%s", report_fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
+	esc(out, w->ratio);
 	fputs("</td></tr>\n", out);
 }
 
 /*
+ * What each verdict means, in the order a reader meets them: one short
+ * sentence per badge, shown under the seeds' table.
+ */
+static const struct {
+	enum verdict_status status;
+	const char *meaning;
+} legend_items[] = {
+	/* xgettext:no-c-format */
+	{ V_HOLDS, N_("The difference the claim expects, clearly: the whole 95% interval of the "
+		      "ratio lies beyond the margin, and the ratio passes the threshold.") },
+	{ V_HOLDS_SMALL, N_("The difference the claim expects, for certain, but smaller than the "
+			    "threshold that would make it matter.") },
+	/* xgettext:no-c-format */
+	{ V_NEGLIGIBLE, N_("No difference worth a choice: the whole 95% interval lies within the "
+			   "margin around ×1.") },
+	{ V_REVERSED_SMALL, N_("The opposite of the claim, for certain, but smaller than the "
+			       "threshold.") },
+	{ V_REVERSED, N_("The opposite of the claim, clearly: the interval lies beyond the margin "
+			 "on the other side, and the ratio passes the threshold.") },
+	{ V_INCONCLUSIVE, N_("Not settled by this run: the interval reaches across the margin, or "
+			     "too few samples or sizes; the reason says what would settle it.") },
+	{ V_SPLIT, N_("The claim's parts disagree: each part has its own verdict.") },
+	{ V_OBSERVED, N_("The fact the claim states was seen in this run.") },
+	{ V_NOT_OBSERVED, N_("The fact the claim states was not seen in this run.") },
+	{ V_NO_DATA, N_("The experiment behind the claim gave no usable figure in this run "
+			"(not run, skipped or cut short).") },
+	{ V_NOT_MEASURED, N_("No experiment of ptlab measures this claim yet.") },
+};
+
+/* The verdicts' legend: every badge the table may hold, and what it means. */
+static void verdict_legend(FILE *out)
+{
+	put(out, "<div class=\"legend\" id=\"legend\">\n<h3>", _("What a verdict means"),
+	    "</h3>\n<p class=\"muted\">");
+	char margin[24], threshold[24];
+	escf(out,
+	     _("A ratio is judged by its 95%% interval (bootstrap) against a margin of ×%s and a "
+	       "threshold of ×%s, unless the claim sets its own."),
+	     report_fmt_ratio(CLAIM_MARGIN, margin, sizeof(margin)),
+	     report_fmt_ratio(CLAIM_THRESHOLD, threshold, sizeof(threshold)));
+	fputs("</p>\n<dl class=\"legend\">\n", out);
+	for (size_t i = 0; i < sizeof(legend_items) / sizeof(legend_items[0]); i++) {
+		fprintf(out, "<div data-verdict=\"%s\"><dt>",
+			verdict_status_name(legend_items[i].status));
+		badge(out, legend_items[i].status);
+		put(out, "</dt><dd>", _(legend_items[i].meaning), "</dd></div>\n");
+	}
+	fputs("</dl>\n</div>\n", out);
+}
+
+/*
  * The seeds' comparison table: a group of rows per aspect in the seeds'
- * order, then the claims the seeds' table has no row for.
+ * order, then the claims the seeds' table has no row for; the verdicts'
+ * legend under it.
  */
 static void seeds_table(FILE *out, const struct run *r, const struct verdict *v)
 {
-	size_t n = claims_count();
-	put(out, "<section id=\"seeds\">\n<h2>",
-	    _("The seeds' comparison, measured on this machine"),
+	put(out, "<section id=\"seeds\">\n<h2>", view_title(),
 	    "</h2>\n<div class=\"scroll\"><table class=\"seeds\"><thead><tr>");
 	const char *head[] = { _("Aspect"), _("Process"), _("Thread"),
 			       _("Claim"),  _("Verdict"), _("Ratio") };
@@ -391,20 +447,14 @@ static void seeds_table(FILE *out, const struct run *r, const struct verdict *v)
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead><tbody>\n", out);
-	for (int a = ASPECT_DEFINITION; a <= ASPECT_COUNT; a++) {
-		/* ASPECT_COUNT stands for ASPECT_NONE: those rows come last. */
-		enum aspect as = a == ASPECT_COUNT ? ASPECT_NONE : (enum aspect)a;
-		bool first = true;
-		for (size_t i = 0; i < n; i++) {
-			if (v[i].claim->aspect != as)
-				continue;
-			const char *label =
-				as == ASPECT_NONE ? _("Other claims") : aspect_label(as);
-			seeds_row(out, r, &v[i], first ? label : NULL);
-			first = false;
-		}
-	}
-	fputs("</tbody></table></div>\n</section>\n", out);
+	struct view vw;
+	view_build(&vw, r, v);
+	for (size_t i = 0; i < vw.n; i++)
+		seeds_row(out, &vw.rows[i]);
+	view_free(&vw);
+	fputs("</tbody></table></div>\n", out);
+	verdict_legend(out);
+	fputs("</section>\n", out);
 }
 
 /* A list item from a translated format. */
@@ -476,50 +526,28 @@ static void claim_lines(FILE *out, const struct verdict *v)
 	fputs("</ul>\n", out);
 }
 
-static int by_median(const void *p, const void *q)
-{
-	const struct metric *const *a = p, *const *b = q;
-	return ((*a)->sum.median > (*b)->sum.median) - ((*a)->sum.median < (*b)->sum.median);
-}
-
-/*
- * The figure a verdict's side was taken from (its conditions: a ratio
- * judged per condition shows the side at the largest one), or NULL.
- */
-static const struct metric *side_metric(const struct exp_result *e, const struct side *s)
-{
-	for (size_t i = 0; i < e->n_metrics; i++) {
-		const struct metric *m = &e->metrics[i];
-		if (strcmp(m->name, s->label) == 0 && m->sum.n == s->sum.n &&
-		    m->sum.median == s->sum.median && m->sum.ci_lo == s->sum.ci_lo &&
-		    m->sum.ci_hi == s->sum.ci_hi)
-			return m;
-	}
-	return NULL;
-}
-
 /* A claim's figures: a ratio's two sides and its context, or a table claim's ranking. */
 static void claim_figures(FILE *out, const struct run *r, const struct verdict *v)
 {
 	const struct claim *c = v->claim;
 	const struct exp_result *e = run_find_result(r, claim_experiment(c));
-	const struct metric *rank[64];
+	const struct metric **rank;
 	size_t n = 0;
 	/* A gap trend (switch.tlb) shows its sides at the largest x, as a ratio per x does. */
 	bool sides = c->kind == CLAIM_RATIO || (c->kind == CLAIM_TREND && c->baseline);
 	if (!e || !v->a.set || (!sides && c->kind != CLAIM_TABLE))
 		return;
 	if (sides) {
-		rank[n++] = side_metric(e, &v->a);
-		rank[n++] = side_metric(e, &v->b);
-		for (const char *const *o = c->others; o && *o && n < 64; o++)
-			rank[n++] = exp_result_find_metric(e, *o, c->a.where);
+		size_t others = 0;
+		while (c->others && c->others[others])
+			others++;
+		rank = xcalloc(2 + others, sizeof(*rank));
+		rank[n++] = v->a.m;
+		rank[n++] = v->b.m;
+		for (size_t i = 0; i < others; i++)
+			rank[n++] = exp_result_find_metric(e, c->others[i], c->a.where);
 	} else {
-		for (size_t i = 0; i < e->n_metrics && n < 64; i++)
-			if (exp_result_find_metric(e, e->metrics[i].name, c->a.where) ==
-			    &e->metrics[i])
-				rank[n++] = &e->metrics[i];
-		qsort(rank, n, sizeof(*rank), by_median);
+		rank = view_ranking(c, e, &n);
 	}
 	figures_head(out, _("figure"), _("conditions"));
 	for (size_t i = 0; i < n; i++) {
@@ -531,6 +559,7 @@ static void claim_figures(FILE *out, const struct run *r, const struct verdict *
 			figure_row(out, m->name, m, m->unit, &m->sum, m->round_spread);
 		}
 	}
+	free(rank);
 	fputs("</tbody></table></div>\n", out);
 }
 
@@ -637,24 +666,6 @@ static void claims_section(FILE *out, const struct run *r, const struct verdict 
 		fputs("</section>\n", out);
 }
 
-/*
- * A metric's label: its name, and its unit kind when the experiment has
- * the same name for both kinds ("futex process").
- */
-static void metric_label(const struct exp_result *e, const struct metric *m, char *buf, size_t size)
-{
-	const struct mparam *kind = metric_param(m, "kind");
-	snprintf(buf, size, "%s", m->name);
-	for (size_t i = 0; kind && i < e->n_metrics; i++) {
-		const struct mparam *other = metric_param(&e->metrics[i], "kind");
-		if (strcmp(e->metrics[i].name, m->name) == 0 && other &&
-		    strcmp(other->str, kind->str) != 0) {
-			snprintf(buf, size, "%s %s", m->name, kind->str);
-			return;
-		}
-	}
-}
-
 /* A two-column table of text pairs (observations, skips). */
 static void pairs_table(FILE *out, const char *heading, const char *first, const char *second)
 {
@@ -696,7 +707,7 @@ static int experiment_section(FILE *out, const struct run *r, const struct exp_r
 		figures_head(out, _("figure"), _("conditions"));
 		for (size_t i = 0; i < e->n_metrics; i++) {
 			const struct metric *m = &e->metrics[i];
-			metric_label(e, m, label, sizeof(label));
+			view_metric_label(e, m, label, sizeof(label));
 			figure_row(out, label, m, m->unit, &m->sum, m->round_spread);
 		}
 		fputs("</tbody></table></div>\n", out);
@@ -886,7 +897,7 @@ static void raw_tables(FILE *out, const struct run *r)
 			const struct summary *s = &m->sum;
 			const double v[] = { s->min, s->p5,   s->median, s->p95,
 					     s->max, s->mean, s->sd,	 s->mad };
-			metric_label(e, m, label, sizeof(label));
+			view_metric_label(e, m, label, sizeof(label));
 			put(out, "<tr><td>", label, "</td><td>");
 			write_conditions(out, m->params, m->n_params);
 			fprintf(out,

@@ -46,9 +46,35 @@ static bool name_in(const char *name, const char *const *names)
 	return false;
 }
 
-/* A condition of m as a label (sizes in binary units); key NULL: m's name; NULL when absent. */
-static const char *cond_text(const struct metric *m, const char *key, char *buf, size_t size)
+/*
+ * The words of the experiments' conditions that a chart shows as
+ * categories, in the reader's language; the raw word stays in the
+ * drawing (data-value). Names of mechanisms, methods, primitives and
+ * server models are names, shown as they are.
+ */
+static const struct cond_word {
+	const char *key, *value, *label;
+} cond_words[] = {
+	{ "kind", "process", N_("process") },
+	{ "kind", "thread", N_("thread") },
+	/* TRANSLATORS: the placement of two units, under a bar of a chart: keep it short. */
+	{ "placement", "same-cpu", N_("same CPU") },
+	/* TRANSLATORS: the placement of two units, under a bar of a chart: keep it short. */
+	{ "placement", "cross-cpu", N_("two CPUs") },
+	/* TRANSLATORS: the placement of two units left to the scheduler, under a bar of a
+	   chart: keep it short. */
+	{ "placement", "unpinned", N_("unpinned") },
+};
+
+/*
+ * A condition of m as a label (sizes in binary units, words translated);
+ * key NULL: m's name; NULL when absent. *raw gets the condition's own
+ * word when the label translates it, else NULL.
+ */
+static const char *cond_text(const struct metric *m, const char *key, char *buf, size_t size,
+			     const char **raw)
 {
+	*raw = NULL;
 	if (!key)
 		return m->name;
 	const struct mparam *p = metric_param(m, key);
@@ -56,6 +82,12 @@ static const char *cond_text(const struct metric *m, const char *key, char *buf,
 		return NULL;
 	if (p->is_num && strstr(p->key, "bytes"))
 		return units_format_bytes((double)p->num, buf, size);
+	for (size_t i = 0; i < sizeof(cond_words) / sizeof(cond_words[0]); i++)
+		if (strcmp(cond_words[i].key, key) == 0 &&
+		    strcmp(cond_words[i].value, p->str) == 0) {
+			*raw = p->str;
+			return _(cond_words[i].label);
+		}
 	return p->str;
 }
 
@@ -65,6 +97,9 @@ static enum svg_unit unit_of(const char *unit)
 		return SVG_UNIT_NS;
 	if (unit && strcmp(unit, "bytes") == 0)
 		return SVG_UNIT_BYTES;
+	if (unit && (strcmp(unit, "count") == 0 || strcmp(unit, "requests") == 0 ||
+		     strcmp(unit, "tasks") == 0))
+		return SVG_UNIT_COUNT;
 	return SVG_UNIT_NONE;
 }
 
@@ -83,6 +118,7 @@ static int chart_write(FILE *out, const struct svg_chart *c)
 struct grid {
 	char cats[GRID_CATS][LABEL_MAX];
 	char series[SVG_SERIES_MAX][LABEL_MAX];
+	const char *cat_raw[GRID_CATS], *series_raw[SVG_SERIES_MAX]; /* raw words, or NULL */
 	size_t n_cats, n_series;
 	double y[SVG_SERIES_MAX][GRID_CATS], lo[SVG_SERIES_MAX][GRID_CATS],
 		hi[SVG_SERIES_MAX][GRID_CATS];
@@ -109,9 +145,13 @@ static size_t slot(char (*list)[LABEL_MAX], size_t *n, size_t max, const char *s
 	return (*n)++;
 }
 
-/* Sets the cell (category, series) unless it is set already; beyond the limits, nothing. */
-static void grid_put(struct grid *g, const char *cat, const char *series, double y, double lo,
-		     double hi)
+/*
+ * Sets the cell (category, series) unless it is set already; beyond the
+ * limits, nothing. cat_raw and series_raw: the raw words the labels
+ * translate, or NULL (kept from the first cell of a label).
+ */
+static void grid_put(struct grid *g, const char *cat, const char *cat_raw, const char *series,
+		     const char *series_raw, double y, double lo, double hi)
 {
 	size_t c = slot(g->cats, &g->n_cats, GRID_CATS, cat);
 	if (c == GRID_CATS)
@@ -119,6 +159,10 @@ static void grid_put(struct grid *g, const char *cat, const char *series, double
 	size_t s = slot(g->series, &g->n_series, SVG_SERIES_MAX, series);
 	if (s == SVG_SERIES_MAX || !isnan(g->y[s][c]))
 		return;
+	if (!g->cat_raw[c])
+		g->cat_raw[c] = cat_raw;
+	if (!g->series_raw[s])
+		g->series_raw[s] = series_raw;
 	g->y[s][c] = y;
 	g->lo[s][c] = lo;
 	g->hi[s][c] = hi;
@@ -127,11 +171,15 @@ static void grid_put(struct grid *g, const char *cat, const char *series, double
 /* Draws g with the rest of the chart from proto; series without a value are left out. */
 static int grid_write(FILE *out, const struct grid *g, const struct svg_chart *proto)
 {
-	const char *cats[GRID_CATS];
+	const char *cats[GRID_CATS], *raw[GRID_CATS];
 	struct svg_series ser[SVG_SERIES_MAX];
 	size_t n = 0;
-	for (size_t c = 0; c < g->n_cats; c++)
+	bool any_raw = false;
+	for (size_t c = 0; c < g->n_cats; c++) {
 		cats[c] = g->cats[c];
+		raw[c] = g->cat_raw[c];
+		any_raw = any_raw || raw[c];
+	}
 	for (size_t s = 0; s < g->n_series; s++) {
 		bool any = false;
 		for (size_t c = 0; c < g->n_cats; c++)
@@ -140,6 +188,7 @@ static int grid_write(FILE *out, const struct grid *g, const struct svg_chart *p
 			continue;
 		bool ci = proto->kind != SVG_STACKED;
 		ser[n++] = (struct svg_series){ .label = g->series[s],
+						.value = g->series_raw[s],
 						.n = g->n_cats,
 						.y = g->y[s],
 						.lo = ci ? g->lo[s] : NULL,
@@ -149,6 +198,7 @@ static int grid_write(FILE *out, const struct grid *g, const struct svg_chart *p
 		return 0;
 	struct svg_chart c = *proto;
 	c.categories = cats;
+	c.category_values = any_raw ? raw : NULL;
 	c.n_categories = g->n_cats;
 	c.series = ser;
 	c.n_series = n;
@@ -161,10 +211,14 @@ static bool series_used(const struct chart_series *s, size_t i)
 	return i == 0 || s->names || s->where || s->key || s->label;
 }
 
-/* The label of the series figure m belongs to, written into buf; NULL when it has none. */
+/*
+ * The label of the series figure m belongs to, written into buf; NULL when
+ * it has none. *raw gets the condition's word when the label translates it.
+ */
 static const char *series_label(const struct chart_series *s, const struct metric *m, char *buf,
-				size_t size)
+				size_t size, const char **raw)
 {
+	*raw = NULL;
 	if (s->label) {
 		snprintf(buf, size, "%s", _(s->label));
 		return buf;
@@ -182,6 +236,7 @@ static const char *series_label(const struct chart_series *s, const struct metri
 	const struct ev_form *words[] = { s->words, NULL };
 	const char *word = s->words ? ev_form_find(words, value) : NULL;
 	snprintf(buf, size, "%s", word ? _(word) : value);
+	*raw = word ? value : NULL;
 	return buf;
 }
 
@@ -209,16 +264,18 @@ static int bars_write(FILE *out, const struct exp_result *e, const struct chart_
 			const struct mparam *l =
 				d->largest_key ? metric_param(m, d->largest_key) : NULL;
 			char cbuf[32], sbuf[LABEL_MAX];
+			const char *cat_raw, *ser_raw;
 			if (!name_in(m->name, s->names) || !metric_matches(m, s->where) ||
 			    m->n == 0 || (d->largest_key && (!l || l->num != most)))
 				continue;
-			const char *cat = cond_text(m, d->cat_key, cbuf, sizeof(cbuf));
-			const char *ser = series_label(s, m, sbuf, sizeof(sbuf));
+			const char *cat = cond_text(m, d->cat_key, cbuf, sizeof(cbuf), &cat_raw);
+			const char *ser = series_label(s, m, sbuf, sizeof(sbuf), &ser_raw);
 			if (!cat || !ser)
 				continue;
 			if (g->n_cats == 0)
 				unit = unit_of(m->unit);
-			grid_put(g, cat, ser, m->sum.median, m->sum.ci_lo, m->sum.ci_hi);
+			grid_put(g, cat, cat_raw, ser, ser_raw, m->sum.median, m->sum.ci_lo,
+				 m->sum.ci_hi);
 		}
 	}
 	char title[200];
@@ -243,6 +300,8 @@ static int bars_write(FILE *out, const struct exp_result *e, const struct chart_
 
 struct pts {
 	char label[LABEL_MAX];
+	const char *raw; /* the word the label translates, or NULL */
+	bool marks;	 /* drawn as marks (events), kept in the legend when empty */
 	double *x, *y, *lo, *hi;
 	size_t n, cap;
 };
@@ -261,6 +320,7 @@ static struct pts *lineset_get(struct lineset *ls, const char *label)
 	if (ls->n == SVG_SERIES_MAX)
 		return NULL;
 	struct pts *p = &ls->s[ls->n++];
+	*p = (struct pts){ .raw = NULL };
 	snprintf(p->label, sizeof(p->label), "%s", label);
 	return p;
 }
@@ -295,8 +355,10 @@ static int lineset_write(FILE *out, struct lineset *ls, const struct svg_chart *
 	size_t n = 0;
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct pts *p = &ls->s[i];
-		if (p->n)
+		if (p->n || p->marks)
 			ser[n++] = (struct svg_series){ .label = p->label,
+							.value = p->raw,
+							.marks = p->marks,
 							.n = p->n,
 							.x = p->x,
 							.y = p->y,
@@ -327,18 +389,20 @@ static enum svg_unit lines_collect(struct lineset *ls, const struct exp_result *
 				   const struct chart_series *s, const char *x_key, bool per_second,
 				   size_t *taken)
 {
-	enum svg_unit unit = per_second ? SVG_UNIT_BYTES : SVG_UNIT_NONE;
+	enum svg_unit unit = per_second ? SVG_UNIT_BYTES_PER_S : SVG_UNIT_NONE;
 	for (size_t i = 0; i < e->n_metrics; i++) {
 		const struct metric *m = &e->metrics[i];
 		const struct mparam *x = metric_param(m, x_key);
 		char buf[LABEL_MAX];
+		const char *raw;
 		if (!x || !x->is_num || !name_in(m->name, s->names) ||
 		    !metric_matches(m, s->where) || m->n == 0)
 			continue;
-		const char *label = series_label(s, m, buf, sizeof(buf));
+		const char *label = series_label(s, m, buf, sizeof(buf), &raw);
 		struct pts *p = label ? lineset_get(ls, label) : NULL;
 		if (!p)
 			continue;
+		p->raw = raw;
 		(*taken)++;
 		const struct summary *sum = &m->sum;
 		if (!per_second) {
@@ -450,7 +514,7 @@ static int bandwidth_write(FILE *out, const struct exp_result *e, const struct c
 				       .x_label = _(d->x_label),
 				       .y_label = _(d->y_label),
 				       .x_unit = SVG_UNIT_BYTES,
-				       .y_unit = SVG_UNIT_BYTES,
+				       .y_unit = SVG_UNIT_BYTES_PER_S,
 				       .log_x = d->log_x,
 				       .log_y = d->log_y,
 				       .ref_label = copy ? ref : NULL,
@@ -481,10 +545,12 @@ static int speedup_write(FILE *out, const struct exp_result *e, const struct cha
 		snprintf(cond, sizeof(cond), "kind=%s", kind->str);
 		const char *const one[] = { cond, "units=1", NULL };
 		const struct metric *base = exp_result_find_metric(e, m->name, one);
-		const char *ser = series_label(sel, m, label, sizeof(label));
+		const char *raw;
+		const char *ser = series_label(sel, m, label, sizeof(label), &raw);
 		struct pts *p = base && base->n && ser ? lineset_get(&ls, ser) : NULL;
 		if (!p)
 			continue;
+		p->raw = raw;
 		double *a = metric_values(base), *b = metric_values(m);
 		struct ratio_ci r;
 		bool ci = base->n >= CLAIM_MIN_SAMPLES && m->n >= CLAIM_MIN_SAMPLES &&
@@ -498,6 +564,7 @@ static int speedup_write(FILE *out, const struct exp_result *e, const struct cha
 			       .title = _(d->title),
 			       .x_label = _(d->x_label),
 			       .y_label = _(d->y_label),
+			       .x_unit = SVG_UNIT_COUNT,
 			       .ideal_label = _("ideal: N times faster") };
 	return lineset_write(out, &ls, &c);
 }
@@ -563,7 +630,7 @@ static int percentiles_write(FILE *out, const struct exp_result *e, const struct
 		    !series)
 			continue;
 		for (size_t p = 0; p < sizeof(pct) / sizeof(pct[0]); p++)
-			grid_put(g, pct[p], series,
+			grid_put(g, pct[p], NULL, series, NULL,
 				 obs_num(&e->obs[i].msg, "server.percentiles", p), NAN, NAN);
 	}
 	struct svg_chart c = { .id = d->id,
@@ -579,12 +646,12 @@ static int percentiles_write(FILE *out, const struct exp_result *e, const struct
 }
 
 /*
- * Adds one timeline's succeeded and failed requests per slice, the failed
- * below zero so that no line hides another where one model fails while
- * the other succeeds; 0 when m is not a timeline.
+ * Adds one timeline's succeeded requests per slice as a line, and its
+ * failed ones as marks where some failed (a count is never drawn below
+ * zero); 0 when m is not a timeline. Times in ns.
  */
 static int timeline_add(struct lineset *ls, const struct ev_msg *m, const char *model,
-			double *poison_ms, double *slice_ms)
+			const char *raw, double *poison_ns, double *slice_ns)
 {
 	char label[LABEL_MAX];
 	double slice = obs_num(m, "server.timeline", 0);
@@ -602,12 +669,19 @@ static int timeline_add(struct lineset *ls, const struct ev_msg *m, const char *
 	snprintf(label, sizeof(label), _("%s: failed"), model);
 	struct pts *p_failed = lineset_get(ls, label);
 	for (size_t i = 0; i < n && p_ok && p_failed; i++) {
-		double x = ((double)i + 0.5) * slice / 1e6;
+		double x = ((double)i + 0.5) * slice;
 		pts_add(p_ok, x, (double)ok[i], NAN, NAN);
-		pts_add(p_failed, x, -(double)failed[i], NAN, NAN);
+		if (failed[i] > 0)
+			pts_add(p_failed, x, (double)failed[i], NAN, NAN);
 	}
-	*poison_ms = obs_num(m, "server.timeline", 1) / 1e6;
-	*slice_ms = slice / 1e6;
+	if (p_ok)
+		p_ok->raw = raw;
+	if (p_failed) {
+		p_failed->raw = raw;
+		p_failed->marks = true;
+	}
+	*poison_ns = obs_num(m, "server.timeline", 1);
+	*slice_ns = slice;
 	return 1;
 }
 
@@ -618,24 +692,26 @@ static int timeline_add(struct lineset *ls, const struct ev_msg *m, const char *
 static int timeline_write(FILE *out, const struct exp_result *e, const struct chart_decl *d)
 {
 	struct lineset ls = { .n = 0 };
-	double poison_ms = NAN, slice_ms = NAN;
+	double poison_ns = NAN, slice_ns = NAN;
 	for (size_t k = 0; k < CHART_SERIES_MAX && series_used(&d->series[k], k); k++) {
 		const struct chart_series *s = &d->series[k];
 		for (const struct ev_form *w = s->words; s->names && w && w->id; w++) {
 			char name[LABEL_MAX];
 			snprintf(name, sizeof(name), "%s %s=%s", s->names[0], s->key, w->id);
-			if (timeline_add(&ls, exp_result_obs(e, name), _(w->text), &poison_ms,
-					 &slice_ms))
+			if (timeline_add(&ls, exp_result_obs(e, name), _(w->text), w->id,
+					 &poison_ns, &slice_ns))
 				break;
 		}
 	}
 	char title[200];
-	ev_fill(_(d->title),
-		&EV_MSG_OF(NULL, ev_num(slice_ms * 1e6, "ns"), ev_num(poison_ms * 1e6, "ns")),
+	ev_fill(_(d->title), &EV_MSG_OF(NULL, ev_num(slice_ns, "ns"), ev_num(poison_ns, "ns")),
 		title, sizeof(title));
-	struct svg_chart c = {
-		.id = d->id, .title = title, .x_label = _(d->x_label), .y_label = _(d->y_label)
-	};
+	struct svg_chart c = { .id = d->id,
+			       .title = title,
+			       .x_label = _(d->x_label),
+			       .y_label = _(d->y_label),
+			       .x_unit = SVG_UNIT_NS,
+			       .y_unit = SVG_UNIT_COUNT };
 	return lineset_write(out, &ls, &c);
 }
 

@@ -17,7 +17,9 @@
 struct report_opts {
 	bool color; /* ANSI colours (only on a terminal, never with NO_COLOR) */
 	bool charts; /* text: small Unicode bar charts (only on a terminal, never with --no-charts) */
-	int width;   /* columns; 80 */
+	int width;   /* columns; 80, the terminal's when wider */
+	/* text: the table alone by default; details adds a block per claim, figures every figure. */
+	bool details, figures;
 };
 
 struct renderer {
@@ -34,6 +36,8 @@ extern const struct renderer render_csv;
 extern const struct renderer render_openmetrics;
 /* One self-contained HTML page: the seeds' table, SVG charts, environment, raw data. */
 extern const struct renderer render_html;
+/* GitHub-flavoured Markdown: the machine, the seeds' table, the rankings (report/markdown.c). */
+extern const struct renderer render_markdown;
 
 /*
  * Renders with rd into memory, then writes it to path by the rule of
@@ -46,10 +50,12 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
 
 /*
  * Numbers for people, the same in every renderer (report/fmt.c): a value
- * in its unit ("812 ns", "1.00 MiB", "12.3k requests/s"; "n/a" when not
- * finite), a ratio with three significant digits and no exponent ("8.50",
- * "241"), a trend's slope per GiB of its x ("+36.5 ms/GiB"). Each writes
- * into buf (size >= 1) and returns it.
+ * in its unit ("812 ns", "1.00 MiB", "12.3k requests/s", "1 request";
+ * "n/a" when not finite), a ratio with three significant digits and no
+ * exponent ("8.50", "241", "0.500", "∞"), a trend's slope per GiB of its x
+ * ("+36.5 ms/GiB"). Units' words and the decimal separator are the
+ * language's ("12,3k permintaan/s", "8,50": i18n_decimal_point): never for
+ * a machine format. Each writes into buf (size >= 1) and returns it.
  */
 char *report_fmt_value(double v, const char *unit, char *buf, size_t size);
 char *report_fmt_ratio(double r, char *buf, size_t size);
@@ -85,6 +91,31 @@ const char *report_status_color(enum verdict_status s);
  * every line after indent spaces. For everything ptlab prints to people.
  */
 void report_wrap(FILE *out, const char *text, int indent, int width);
+
+/*
+ * One piece of a line for report_wrap_pieces(): words, broken at their
+ * spaces (and always after a '\n'), or, when whole, one unit never broken
+ * (a number with its unit, a condition) unless it is wider than a line,
+ * where it is cut at the margin. color (NULL: none) is the ANSI code that
+ * frames it when colours are on. An empty or NULL text is left out.
+ */
+struct report_piece {
+	const char *text;
+	const char *color;
+	bool whole;
+};
+
+/*
+ * Writes pieces[0..n) one after the other, one space apart, wrapped at
+ * width columns (characters, not bytes; 80 when width < 1): the first
+ * line after `first` spaces, every later one after `indent` (each at
+ * most half the width), the last ended by '\n'. No line ends in a space,
+ * and a colour never runs across a line's end. Nothing is written when
+ * every piece is empty. report_wrap() is one piece of words with first =
+ * indent.
+ */
+void report_wrap_pieces(FILE *out, const struct report_piece *pieces, size_t n, int first,
+			int indent, int width, bool color);
 extern const struct renderer render_json;
 
 /* The verdicts as a JSON array (new reference), for the JSON renderer and `run --json`. */

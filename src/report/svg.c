@@ -13,7 +13,7 @@
  * anywhere else exaggerates differences). A logarithmic axis covers the
  * data plus a margin and puts a tick on every decade, or every 2nd, 5th,
  * 10th... when there are many, with 2 and 5 between decades over short
- * ranges; a bytes axis counts octaves instead (4 KiB, 16 KiB, 64 KiB).
+ * ranges; a bytes or byte-rate axis counts octaves instead (4 KiB, 16 KiB, 64 KiB).
  * Values that cannot be placed (NaN, infinite, beyond 1e200, or <= 0 on a
  * logarithmic axis) are left out: a line breaks there.
  *
@@ -24,8 +24,9 @@
  * in a path; labels for people may follow it. Widths of text are estimated
  * (no font metrics here): a label counts its code points at an average
  * width, so a label set in a wide font may come close to its neighbour.
- * A chart is 640 units wide with text at 12: on a phone the text shrinks
- * with the drawing to about 7 CSS pixels, still legible.
+ * A chart is SVG_WIDTH units wide with text at SVG_FONT, a size chosen
+ * for the phone: a wider drawing shrinks its text below 11 pixels there.
+ * An axis title longer than its axis is cut into two lines at a space.
  */
 #include "report/svg.h"
 
@@ -37,14 +38,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHART_W 640.0
-#define PLOT_H 240.0
-#define CHAR_W 6.8	   /* average advance of a 12px sans-serif glyph */
-#define TICKS_MAX 32	   /* more than any axis below can produce */
-#define MARKERS_MAX 60	   /* a denser line gets no circles (a timeline) */
-#define LABEL_CHARS_MAX 28 /* a longer category label is cut, with "…" */
-#define VALUE_MAX 1e200	   /* beyond this, arithmetic on ranges may overflow */
-#define LEGEND_ROW 18.0
+#define CHART_W ((double)SVG_WIDTH)
+#define PLOT_H 220.0
+#define CHAR_W (SVG_FONT * 0.567) /* average advance of a sans-serif glyph */
+#define LINE_H (SVG_FONT + 4.0)	  /* a second line of an axis title */
+#define TICKS_MAX 32		  /* more than any axis below can produce */
+#define MARKERS_MAX 60		  /* a denser line gets no circles (a timeline) */
+#define LABEL_CHARS_MAX 28	  /* a longer category label is cut, with "…" */
+#define VALUE_MAX 1e200		  /* beyond this, arithmetic on ranges may overflow */
+#define LEGEND_ROW (SVG_FONT + 6.0)
 
 static const char *const series_class[SVG_SERIES_MAX] = { "s0", "s1", "s2", "s3",
 							  "s4", "s5", "s6", "s7" };
@@ -69,6 +71,16 @@ static const struct scale bytes_scale[] = {
 	{ 0, 0, NULL },
 };
 
+static const struct scale rate_scale[] = {
+	{ 0, 1, "B/s" },
+	{ 0x1p10, 0x1p10, "KiB/s" },
+	{ 0x1p20, 0x1p20, "MiB/s" },
+	{ 0x1p30, 0x1p30, "GiB/s" },
+	{ 0x1p40, 0x1p40, "TiB/s" },
+	{ 0x1p50, 0x1p50, "PiB/s" },
+	{ 0, 0, NULL },
+};
+
 /* Plain numbers: "12.3k"; below 1e-3 a prefix again ("250µ"), never an exponent. */
 static const struct scale plain_scale[] = {
 	{ 0, 1e-12, "p" },   { 1e-9, 1e-9, "n" }, { 1e-6, 1e-6, "µ" }, { 1e-3, 1, "" },
@@ -76,13 +88,21 @@ static const struct scale plain_scale[] = {
 	{ 1e15, 1e15, "P" }, { 1e18, 1e18, "E" }, { 0, 0, NULL },
 };
 
+/* Whether values of the unit are printed with a unit name ("µs"), not only a multiple ("k"). */
+static bool named(enum svg_unit unit)
+{
+	return unit == SVG_UNIT_NS || unit == SVG_UNIT_BYTES || unit == SVG_UNIT_BYTES_PER_S;
+}
+
 static const struct scale *scale_of(enum svg_unit unit, const char **sep)
 {
-	*sep = unit == SVG_UNIT_NONE ? "" : " ";
+	*sep = named(unit) ? " " : "";
 	if (unit == SVG_UNIT_NS)
 		return ns_scale;
 	if (unit == SVG_UNIT_BYTES)
 		return bytes_scale;
+	if (unit == SVG_UNIT_BYTES_PER_S)
+		return rate_scale;
 	return plain_scale;
 }
 
@@ -108,6 +128,7 @@ struct axis {
 	size_t n_ticks;
 	const struct scale *sc; /* linear: one display unit for all ticks */
 	int decimals;		/* linear: digits after the point */
+	bool shared;		/* one unit name serves every tick: the title says it */
 };
 
 static bool axis_ok(const struct axis *ax, double v)
@@ -163,7 +184,7 @@ static double power_of(bool bin, double e)
 static void log_ticks(struct axis *ax)
 {
 	static const int steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500 };
-	bool bin = ax->unit == SVG_UNIT_BYTES;
+	bool bin = ax->unit == SVG_UNIT_BYTES || ax->unit == SVG_UNIT_BYTES_PER_S;
 	double l = bin ? log2(ax->lo) : log10(ax->lo), h = bin ? log2(ax->hi) : log10(ax->hi);
 	int s = 1;
 
@@ -191,7 +212,10 @@ static void log_ticks(struct axis *ax)
 				tick_push(ax, m * v);
 	}
 	if (ax->n_ticks < 2) { /* less than a decade */
-		double step = nice_step(vhi - vlo, 4), k = ceil(vlo / step);
+		double step = nice_step(vhi - vlo, 4), k;
+		if (ax->unit == SVG_UNIT_COUNT)
+			step = fmax(step, 1);
+		k = ceil(vlo / step);
 		ax->n_ticks = 0;
 		for (int i = 0; i < 12 && (k + i) * step <= vhi; i++)
 			if (k + i > 0)
@@ -219,11 +243,13 @@ static void linear_ticks(struct axis *ax)
 	}
 	ax->sc = scale_pick(scale_of(ax->unit, &sep), fmax(fabs(lo), fabs(hi)));
 	double div = ax->sc->div, l = lo / div, h = hi / div, step = nice_step(h - l, 5);
+	if (ax->unit == SVG_UNIT_COUNT && step * div < 1) /* whole units: 1, 2, 3 */
+		step = 1 / div;
 	long k0 = (long)floor(l / step + 1e-9), k1 = (long)ceil(h / step - 1e-9);
 
 	for (long k = k0; k <= k1; k++)
 		tick_push(ax, (double)k * step * div);
-	ax->decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	ax->decimals = step >= 1 - 1e-9 ? 0 : (int)ceil(-log10(step) - 1e-9);
 	if (ax->decimals > 9)
 		ax->decimals = 9;
 	ax->lo = ax->ticks[0];
@@ -241,10 +267,10 @@ static void axis_ticks(struct axis *ax)
 
 /*
  * v with three significant digits in the unit that suits it, trailing zeros
- * dropped: "812 ns", "12.3 µs", "4 KiB", "1.5k", "0.25". The log axes'
- * ticks (each in its own unit) and every tooltip.
+ * dropped: "812 ns", "12.3 µs", "4 KiB", "1.5k", "0.25"; without the unit's
+ * name when bare ("12.3"). The log axes' ticks and every tooltip.
  */
-static void format_sig(enum svg_unit unit, double v, char *buf, size_t size)
+static void format_sig(enum svg_unit unit, double v, bool bare, char *buf, size_t size)
 {
 	const char *sep;
 	const struct scale *sc = scale_pick(scale_of(unit, &sep), v != 0 ? fabs(v) : 1);
@@ -259,7 +285,32 @@ static void format_sig(enum svg_unit unit, double v, char *buf, size_t size)
 			n--;
 		n -= !isdigit((unsigned char)buf[n - 1]);
 	}
-	snprintf(buf + n, size - (size_t)n, "%s%s", sep, sc->name);
+	if (bare && named(unit))
+		buf[n] = '\0';
+	else
+		snprintf(buf + n, size - (size_t)n, "%s%s", sep, sc->name);
+}
+
+/* The unit a tick of a named unit is shown in. */
+static const struct scale *tick_scale(const struct axis *ax, double v)
+{
+	const char *sep;
+	return ax->log ? scale_pick(scale_of(ax->unit, &sep), fabs(v)) : ax->sc;
+}
+
+/*
+ * Whether one unit name serves every tick, so that the title says it and
+ * the ticks are plain numbers: a named unit, an axis with a title, and
+ * (logarithmic) every tick in the same unit.
+ */
+static bool ticks_shared(const struct axis *ax, const char *title)
+{
+	if (!named(ax->unit) || !title || !*title)
+		return false;
+	for (size_t i = 1; i < ax->n_ticks; i++)
+		if (tick_scale(ax, ax->ticks[i]) != tick_scale(ax, ax->ticks[0]))
+			return false;
+	return ax->n_ticks > 0;
 }
 
 /* A tick's label: "0", then one unit and one number of decimals per linear axis. */
@@ -271,9 +322,20 @@ static void tick_label(const struct axis *ax, double v, char *buf, size_t size)
 	if (v == 0)
 		snprintf(buf, size, "0");
 	else if (ax->log)
-		format_sig(ax->unit, v, buf, size);
+		format_sig(ax->unit, v, ax->shared, buf, size);
+	else if (ax->shared)
+		snprintf(buf, size, "%.*f", ax->decimals, v / ax->sc->div);
 	else
 		snprintf(buf, size, "%.*f%s%s", ax->decimals, v / ax->sc->div, sep, ax->sc->name);
+}
+
+/* An axis's title: its label, and the ticks' unit when they share one ("time (µs)"). */
+static void axis_title(const struct axis *ax, const char *label, char *buf, size_t size)
+{
+	if (ax->shared)
+		snprintf(buf, size, "%s (%s)", label, tick_scale(ax, ax->ticks[0])->name);
+	else
+		snprintf(buf, size, "%s", label ? label : "");
 }
 
 /* Writes v rounded to one decimal by integer arithmetic: "12.3", "-4", "0". */
@@ -388,11 +450,26 @@ static const char *category(const struct svg_chart *c, size_t i)
 	return c->categories ? or_empty(c->categories[i]) : "";
 }
 
+/* ` data-value="raw"` for a label translated from a raw word, else nothing. */
+static void put_value(FILE *out, const char *raw)
+{
+	if (raw && *raw)
+		put(out, " data-value=\"%e\"", raw);
+}
+
 struct key {
 	const char *label, *cls;
-	const char *dash; /* a line's stroke-dasharray ("none" for a series) */
-	bool box;	  /* a bar's series: a square rather than a line */
+	const char *dash;  /* a line's stroke-dasharray ("none" for a series) */
+	bool box;	   /* a bar's series: a square rather than a line */
+	bool cross;	   /* a series of marks: a cross */
+	const char *value; /* the raw word of the label, or NULL */
 };
+
+/* A cross of half-width r centred on (x, y), as path data. */
+static void put_cross(FILE *out, double x, double y, double r)
+{
+	put(out, "M%n %nl%n %nm0 %nl%n %n", x - r, y - r, 2 * r, 2 * r, -2 * r, -2 * r, 2 * r);
+}
 
 /*
  * Lays out the legend in rows from x0 to x1 at the top of the drawing and
@@ -409,46 +486,97 @@ static int legend(FILE *out, const struct key *k, size_t n, double x0, double x1
 			row++;
 			x = x0;
 		}
-		double y = 6 + LEGEND_ROW * row;
-		if (out && k[i].box)
+		double y = 4 + LEGEND_ROW * row;
+		if (out && k[i].box) {
 			put(out,
 			    "<rect class=\"%s\" x=\"%n\" y=\"%n\" width=\"10\" height=\"10\"/>",
-			    k[i].cls, x, y + 1);
-		else if (out)
+			    k[i].cls, x, y + 2);
+		} else if (out && k[i].cross) {
+			put(out, "<path class=\"%s\" fill=\"none\" stroke-width=\"2\" d=\"",
+			    k[i].cls);
+			put_cross(out, x + 7, y + 7, 4);
+			put(out, "\"/>");
+		} else if (out) {
 			put(out,
 			    "<path class=\"%s\" fill=\"none\" stroke-width=\"2\" "
 			    "stroke-dasharray=\"%s\" d=\"M%n %nh14\"/>",
-			    k[i].cls, k[i].dash, x, y + 6);
-		if (out)
-			put(out, "<text x=\"%n\" y=\"%n\">%e</text>", x + 18, y + 10, k[i].label);
+			    k[i].cls, k[i].dash, x, y + 7);
+		}
+		if (out) {
+			put(out, "<text x=\"%n\" y=\"%n\"", x + 18, y + 12);
+			put_value(out, k[i].value);
+			put(out, ">%e</text>", k[i].label);
+		}
 		x += w;
 	}
 	return row + 1;
 }
 
+/* An axis title: its text, cut in two at the space nearest its middle when wider than max. */
+struct title {
+	char text[256];
+	size_t cut; /* bytes of the first line; 0: one line */
+};
+
+static void title_make(struct title *t, const struct axis *ax, const char *label, double max)
+{
+	axis_title(ax, label, t->text, sizeof(t->text));
+	t->cut = 0;
+	if (text_w(t->text) <= max)
+		return;
+	size_t len = strlen(t->text), best = 0;
+	double mid = (double)len / 2;
+	for (size_t i = 1; i < len; i++)
+		if (t->text[i] == ' ' &&
+		    (!best || fabs((double)i - mid) < fabs((double)best - mid)))
+			best = i;
+	t->cut = best;
+}
+
+static int title_lines(const struct title *t)
+{
+	return t->text[0] ? 1 + (t->cut > 0) : 0;
+}
+
+/* Writes title t, its lines LINE_H apart from (x, y) on; rotated -90 degrees about (0, 0). */
+static void title_write(FILE *out, const struct title *t, double x, double y, bool rotated)
+{
+	const char *at = rotated ? " transform=\"rotate(-90)\"" : "";
+	if (!t->cut) {
+		put(out, "<text%s x=\"%n\" y=\"%n\">%e</text>", at, x, y, t->text);
+		return;
+	}
+	put(out, "<text%s x=\"%n\" y=\"%n\">", at, x, y);
+	escape_n(out, t->text, t->cut);
+	put(out, "</text><text%s x=\"%n\" y=\"%n\">%e</text>", at, x, y + LINE_H,
+	    t->text + t->cut + 1);
+}
+
 /* The plot box and the height of the drawing. */
 struct frame {
 	double x0, x1, y0, y1, h;
-	bool rotate; /* category labels at -45 degrees */
+	bool rotate;	     /* category labels at -45 degrees */
+	struct title xt, yt; /* the axes' titles */
 };
 
-/* Margins from the widths of the tick labels, the categories and the legend. */
+/* Margins from the widths of the tick labels, the categories, the titles and the legend. */
 static void layout(const struct svg_chart *c, struct axis *xa, struct axis *ya,
 		   const struct key *keys, size_t n_keys, struct frame *f)
 {
 	char buf[48];
-	double tw = 0, below = 20;
+	double tw = 0, below = 22;
 
 	for (size_t i = 0; i < ya->n_ticks; i++) {
 		tick_label(ya, ya->ticks[i], buf, sizeof(buf));
 		tw = fmax(tw, text_w(buf));
 	}
-	f->x0 = 16 + (c->y_label && *c->y_label ? 18 : 0) + tw;
-	f->x1 = CHART_W - 16;
+	title_make(&f->yt, ya, c->y_label, PLOT_H);
+	f->x0 = 14 + LINE_H * title_lines(&f->yt) + tw;
+	f->x1 = CHART_W - 12;
 	f->rotate = false;
 	if (c->kind == SVG_LINES) {
 		tick_label(xa, xa->ticks[xa->n_ticks - 1], buf, sizeof(buf));
-		f->x1 = CHART_W - fmax(16, text_w(buf) / 2 + 4);
+		f->x1 = CHART_W - fmax(12, text_w(buf) / 2 + 4);
 	} else {
 		double slot = (f->x1 - f->x0) / (double)c->n_categories, lw = 0;
 		for (size_t i = 0; i < c->n_categories; i++)
@@ -456,19 +584,20 @@ static void layout(const struct svg_chart *c, struct axis *xa, struct axis *ya,
 		if (lw > slot - 6) { /* rotated, the first label must not leave the drawing */
 			f->rotate = true;
 			f->x0 = fmax(f->x0, category_w(category(c, 0)) * 0.71 - slot / 2 + 8);
-			below = lw * 0.71 + 18;
+			below = lw * 0.71 + 20;
 		}
 	}
+	title_make(&f->xt, xa, c->x_label, f->x1 - f->x0);
 	f->y0 = LEGEND_ROW * legend(NULL, keys, n_keys, f->x0, f->x1) + 14;
 	f->y1 = f->y0 + PLOT_H;
-	f->h = f->y1 + below + (c->x_label && *c->x_label ? 20 : 0) + 4;
+	f->h = f->y1 + below + LINE_H * title_lines(&f->xt) + 6;
 	xa->p0 = f->x0;
 	xa->p1 = f->x1;
 	ya->p0 = f->y1;
 	ya->p1 = f->y0;
 }
 
-/* Grid, axes with their tick marks, tick labels and axis labels. */
+/* Grid, axes with their tick marks, tick labels and axis titles. */
 static void write_frame(FILE *out, const struct svg_chart *c, const struct axis *xa,
 			const struct axis *ya, const struct frame *f)
 {
@@ -493,7 +622,7 @@ static void write_frame(FILE *out, const struct svg_chart *c, const struct axis 
 	for (size_t i = 0; i < ya->n_ticks; i++) {
 		tick_label(ya, ya->ticks[i], buf, sizeof(buf));
 		put(out, "<text x=\"%n\" y=\"%n\">%e</text>", f->x0 - 7,
-		    axis_map(ya, ya->ticks[i]) + 4, buf);
+		    axis_map(ya, ya->ticks[i]) + SVG_FONT / 3.0, buf);
 	}
 	put(out, "</g>\n<g text-anchor=\"middle\">");
 	/* an x tick label that would overlap the previous one is left out */
@@ -502,28 +631,29 @@ static void write_frame(FILE *out, const struct svg_chart *c, const struct axis 
 		tick_label(xa, xa->ticks[i], buf, sizeof(buf));
 		if (x - text_w(buf) / 2 < right + 6)
 			continue;
-		put(out, "<text x=\"%n\" y=\"%n\">%e</text>", x, f->y1 + 17, buf);
+		put(out, "<text x=\"%n\" y=\"%n\">%e</text>", x, f->y1 + 4 + SVG_FONT, buf);
 		right = x + text_w(buf) / 2;
 	}
 	for (size_t i = 0; c->kind != SVG_LINES && i < c->n_categories; i++) {
 		double x = f->x0 + ((double)i + 0.5) * (f->x1 - f->x0) / (double)c->n_categories;
-		double y = f->y1 + (f->rotate ? 12 : 17);
+		double y = f->y1 + (f->rotate ? 12 : 4 + SVG_FONT);
 		if (f->rotate)
 			put(out,
 			    "<text text-anchor=\"end\" transform=\"rotate(-45 %n %n)\" x=\"%n\" "
-			    "y=\"%n\">",
+			    "y=\"%n\"",
 			    x, y, x + 4, y);
 		else
-			put(out, "<text x=\"%n\" y=\"%n\">", x, y);
+			put(out, "<text x=\"%n\" y=\"%n\"", x, y);
+		put_value(out, c->category_values ? c->category_values[i] : NULL);
+		put(out, ">");
 		put_category(out, category(c, i));
 		put(out, "</text>");
 	}
-	if (c->x_label && *c->x_label)
-		put(out, "<text x=\"%n\" y=\"%n\">%e</text>", (f->x0 + f->x1) / 2, f->h - 8,
-		    c->x_label);
-	if (c->y_label && *c->y_label)
-		put(out, "<text transform=\"rotate(-90)\" x=\"%n\" y=\"14\">%e</text>",
-		    -(f->y0 + f->y1) / 2, c->y_label);
+	if (f->xt.text[0])
+		title_write(out, &f->xt, (f->x0 + f->x1) / 2,
+			    f->h - 8 - LINE_H * (title_lines(&f->xt) - 1), false);
+	if (f->yt.text[0])
+		title_write(out, &f->yt, -(f->y0 + f->y1) / 2, SVG_FONT + 2, true);
 	put(out, "</g>\n");
 }
 
@@ -532,7 +662,7 @@ static void put_tooltip(FILE *out, const char *series, const char *where, enum s
 			double v)
 {
 	char buf[48];
-	format_sig(unit, v, buf, sizeof(buf));
+	format_sig(unit, v, false, buf, sizeof(buf));
 	put(out, "<title>%e, %e: %e</title>", series, where, buf);
 }
 
@@ -559,7 +689,9 @@ static void write_bars(FILE *out, const struct svg_chart *c, const struct axis *
 	for (size_t s = 0; s < c->n_series; s++) {
 		const struct svg_series *se = &c->series[s];
 		bool err = false;
-		put(out, "<g class=\"%s\">", series_class[s]);
+		put(out, "<g class=\"%s\"", series_class[s]);
+		put_value(out, se->value);
+		put(out, ">");
 		for (size_t i = 0; i < c->n_categories; i++) {
 			double v = se->y[i], b0 = stacked ? stack_base(c, ya, s, i, v) : 0;
 			if (!axis_ok(ya, v))
@@ -630,14 +762,24 @@ static void write_band(FILE *out, const struct axis *xa, const struct axis *ya,
 		put(out, "\"/>\n");
 }
 
-/* Bands under every line, then per series a line broken where a point is left out, and markers. */
+/* A point's tooltip: the series, x in its unit, y in its unit. */
+static void point_tooltip(FILE *out, const struct svg_chart *c, const struct svg_series *se,
+			  size_t j)
+{
+	char where[48];
+	format_sig(c->x_unit, se->x[j], false, where, sizeof(where));
+	put_tooltip(out, or_empty(se->label), where, c->y_unit, se->y[j]);
+}
+
+/*
+ * Bands under every line, then per series a line broken where a point is
+ * left out, and markers; a series of marks gets a cross per point only.
+ */
 static void write_lines(FILE *out, const struct svg_chart *c, const struct axis *xa,
 			const struct axis *ya)
 {
-	char where[48];
-
 	for (size_t s = 0; s < c->n_series; s++)
-		if (c->series[s].lo && c->series[s].hi)
+		if (c->series[s].lo && c->series[s].hi && !c->series[s].marks)
 			write_band(out, xa, ya, &c->series[s], series_class[s]);
 	for (size_t s = 0; s < c->n_series; s++) {
 		const struct svg_series *se = &c->series[s];
@@ -647,8 +789,23 @@ static void write_lines(FILE *out, const struct svg_chart *c, const struct axis 
 			n += point_ok(xa, ya, se, j);
 		if (n == 0)
 			continue;
-		put(out, "<g class=\"%s\"><path fill=\"none\" stroke-width=\"2\" d=\"",
-		    series_class[s]);
+		put(out, "<g class=\"%s\"", series_class[s]);
+		put_value(out, se->value);
+		put(out, ">");
+		for (size_t j = 0; se->marks && j < se->n; j++) {
+			if (!point_ok(xa, ya, se, j))
+				continue;
+			put(out, "<path fill=\"none\" stroke-width=\"2\" d=\"");
+			put_cross(out, axis_map(xa, se->x[j]), axis_map(ya, se->y[j]), 4);
+			put(out, "\">");
+			point_tooltip(out, c, se, j);
+			put(out, "</path>");
+		}
+		if (se->marks) {
+			put(out, "</g>\n");
+			continue;
+		}
+		put(out, "<path fill=\"none\" stroke-width=\"2\" d=\"");
 		for (size_t j = 0; j < se->n; j++) {
 			bool ok = point_ok(xa, ya, se, j);
 			if (ok)
@@ -662,8 +819,7 @@ static void write_lines(FILE *out, const struct svg_chart *c, const struct axis 
 				continue;
 			put(out, "<circle cx=\"%n\" cy=\"%n\" r=\"3\">", axis_map(xa, se->x[j]),
 			    axis_map(ya, se->y[j]));
-			format_sig(c->x_unit, se->x[j], where, sizeof(where));
-			put_tooltip(out, or_empty(se->label), where, c->y_unit, se->y[j]);
+			point_tooltip(out, c, se, j);
 			put(out, "</circle>");
 		}
 		put(out, "</g>\n");
@@ -763,28 +919,36 @@ int svg_chart_write(FILE *out, const struct svg_chart *c)
 	bool ref = c->ref_label && axis_ok(&ya, c->ref_y);
 	if (ref)
 		axis_add(&ya, c->ref_y);
-	if (c->kind == SVG_LINES)
+	if (c->kind == SVG_LINES) {
 		axis_ticks(&xa);
+		xa.shared = ticks_shared(&xa, c->x_label);
+	}
 	axis_ticks(&ya);
+	ya.shared = ticks_shared(&ya, c->y_label);
 	bool ideal =
 		c->ideal_label && c->kind == SVG_LINES && fmax(xa.lo, ya.lo) < fmin(xa.hi, ya.hi);
 
 	for (size_t s = 0; s < c->n_series; s++)
-		keys[n_keys++] = (struct key){ or_empty(c->series[s].label), series_class[s],
-					       "none", c->kind != SVG_LINES };
+		keys[n_keys++] = (struct key){ .label = or_empty(c->series[s].label),
+					       .cls = series_class[s],
+					       .dash = "none",
+					       .box = c->kind != SVG_LINES,
+					       .cross = c->kind == SVG_LINES && c->series[s].marks,
+					       .value = c->series[s].value };
 	if (ref)
-		keys[n_keys++] = (struct key){ c->ref_label, "ref", "6 4", false };
+		keys[n_keys++] = (struct key){ .label = c->ref_label, .cls = "ref", .dash = "6 4" };
 	if (ideal)
-		keys[n_keys++] = (struct key){ c->ideal_label, "ideal", "3 3", false };
+		keys[n_keys++] =
+			(struct key){ .label = c->ideal_label, .cls = "ideal", .dash = "3 3" };
 	layout(c, &xa, &ya, keys, n_keys, &f);
 
 	put(out,
 	    "<figure class=\"chart\" id=\"fig-%s\"><figcaption>%e</figcaption>\n"
 	    "<svg id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %n %n\" "
 	    "role=\"img\" "
-	    "aria-label=\"%e\" preserveAspectRatio=\"xMidYMid meet\" font-size=\"12\" "
+	    "aria-label=\"%e\" preserveAspectRatio=\"xMidYMid meet\" font-size=\"%n\" "
 	    "fill=\"currentColor\"><title>%e</title>\n",
-	    c->id, c->title, c->id, CHART_W, f.h, c->title, c->title);
+	    c->id, c->title, c->id, CHART_W, f.h, c->title, (double)SVG_FONT, c->title);
 	write_frame(out, c, &xa, &ya, &f);
 	if (c->kind == SVG_LINES)
 		write_lines(out, c, &xa, &ya);

@@ -6,7 +6,19 @@
  * legend labels and, where they exist, 95% intervals drawn as error bars
  * (bars) or bands (lines). Colours come from CSS classes (s0..s7, ref,
  * axis, grid), so the page's light and dark schemes both apply; the
- * drawing scales to the width of a phone (viewBox, no fixed size).
+ * drawing scales to the width of a phone (viewBox, no fixed size). It is
+ * SVG_WIDTH units wide with text at SVG_FONT: shown between SVG_WIDTH and
+ * about 480 CSS pixels wide (the page's style caps it there), its text
+ * stays at 11 pixels or more down to a 390-pixel-wide phone.
+ *
+ * Units: an axis of a unit (time, bytes, a byte rate) states its unit
+ * once. Where one unit serves every tick (a linear axis always; a
+ * logarithmic one within one unit), the axis title ends in it, "time per
+ * round trip (µs)", and the ticks are plain numbers in it; where the
+ * ticks need several (a logarithmic axis from ns to ms), each tick
+ * carries its own and the title none. So the labels given here name the
+ * quantity without a unit; an axis of SVG_UNIT_NONE or SVG_UNIT_COUNT has
+ * no unit of its own, and its label says it ("throughput (requests/s)").
  *
  * The page's CSS must colour these classes (no colour is written here;
  * text is filled with currentColor from the <svg> element):
@@ -42,23 +54,32 @@ struct svg_series {
 	const double *y;
 	const double *lo, *hi; /* the 95% interval of each y, or NULL; NaN: none for that point;
 				  not drawn on stacked bars */
+	const char *value;     /* NULL, or the raw word the label translates (data-value) */
+	bool marks;	       /* SVG_LINES: a mark (a cross) at each point and no line:
+				  events such as failures, drawn only where they happen */
 };
 
 /* How a value of an axis is printed at its ticks. */
 enum svg_unit {
-	SVG_UNIT_NONE,	/* plain numbers, "12.3k" */
-	SVG_UNIT_NS,	/* durations: "812 ns", "1.2 ms" */
-	SVG_UNIT_BYTES, /* sizes: "4 KiB", "1 GiB" */
+	SVG_UNIT_NONE,	      /* plain numbers, "12.3k" */
+	SVG_UNIT_COUNT,	      /* whole numbers: ticks 1, 2, 3, never 1.5 */
+	SVG_UNIT_NS,	      /* durations: "812 ns", "1.2 ms" */
+	SVG_UNIT_BYTES,	      /* sizes: "4 KiB", "1 GiB" */
+	SVG_UNIT_BYTES_PER_S, /* rates, given in bytes per second: "64 GiB/s" */
 };
+
+#define SVG_WIDTH 420 /* the drawing's width in its own units */
+#define SVG_FONT 13   /* the size of its text in those units */
 
 struct svg_chart {
 	const char *id;		       /* unique in the page ([a-z0-9-]+); the svg element's id */
 	const char *title;	       /* shown above the chart */
-	const char *x_label, *y_label; /* with units, e.g. "parent memory (bytes)" */
+	const char *x_label, *y_label; /* the quantity, e.g. "parent memory": svg.c adds the unit */
 	enum svg_kind kind;
 	enum svg_unit x_unit, y_unit;
-	bool log_x, log_y;	       /* logarithmic axes (values <= 0 are left out) */
-	const char *const *categories; /* bars: the label of each group */
+	bool log_x, log_y;		    /* logarithmic axes (values <= 0 are left out) */
+	const char *const *categories;	    /* bars: the label of each group */
+	const char *const *category_values; /* NULL, or the raw word each label translates */
 	size_t n_categories;
 	const struct svg_series *series;
 	size_t n_series; /* 1..SVG_SERIES_MAX */

@@ -21,14 +21,14 @@
 #include "experiments/catalog.h"
 #include "core/units.h"
 #include "report/report.h"
+#include "report/view.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
-#define COL_ASPECT 13
-#define COL_SIDE 14
-#define COL_CLAIM 18
-/* The table needs this much: its four columns and a verdict of 16 columns. */
+/* The table needs this much: its four columns and a verdict of 17 columns. */
 #define MIN_WIDTH 80
+/* Wider than this, lines grow too long to read: the table stops there. */
+#define MAX_WIDTH 160
 
 /*
  * Takes the next line of at most width columns from *text, breaking at a
@@ -69,60 +69,58 @@ static void put_padded(FILE *out, const char *s, size_t width, bool right)
 		fprintf(out, "%s%*s", s, pad, "");
 }
 
-/* Writes text wrapped to width, every line after `indent` spaces. */
-void report_wrap(FILE *out, const char *text, int indent, int width)
-{
-	while (*text) {
-		const char *start = text;
-		size_t n = next_line(&text, (size_t)(width - indent));
-		fprintf(out, "%*s%.*s\n", indent, "", (int)n, start);
-		if (n == 0)
-			break;
-	}
-}
+/* Width of the claim column: two spaces and the longest claim id. */
+#define COL_CLAIM 20
+/* The narrowest side column: a figure's name and its value on one line. */
+#define COL_SIDE 19
 
-/* The cells of one table row; each wraps inside its column. */
-struct row {
-	const char *cell[5];
-	enum verdict_status status;
+/* The columns of the seeds' table for a width: claim, process, thread, verdict. */
+struct columns {
+	size_t claim, side, verdict;
 };
 
-/*
- * Prints a row, wrapping every cell inside its column. Padding is held
- * back until something follows it, so no line ends in spaces.
- */
-static void print_row(FILE *out, const struct row *r, const struct report_opts *o)
+static struct columns columns_for(int width)
 {
-	static const size_t widths[5] = { COL_ASPECT, COL_SIDE, COL_SIDE, COL_CLAIM, 0 };
-	const char *rest[5];
-	size_t w[5];
-	for (int i = 0; i < 5; i++) {
-		rest[i] = r->cell[i] ? r->cell[i] : "";
-		w[i] = widths[i];
-	}
-	w[4] = (size_t)o->width - (COL_ASPECT + 2 * COL_SIDE + COL_CLAIM + 4);
+	struct columns c = { COL_CLAIM, COL_SIDE, 0 };
+	size_t extra = (size_t)width - MIN_WIDTH;
+	c.side += extra / 3;
+	c.verdict = (size_t)width - c.claim - 2 * c.side - 3;
+	return c;
+}
+
+/*
+ * Prints cells side by side, each wrapped inside its width, the one at
+ * `colored` (-1: none) in the verdict's colour, and advances cells[i] past
+ * what it printed. The cell at `carry` (-1: none) does not hold the row
+ * open: what is left of it goes on in the next row. Padding is held back
+ * until something follows it, so no line ends in spaces.
+ */
+static void print_cells(FILE *out, const char **cells, const size_t *widths, size_t n, int colored,
+			int carry, enum verdict_status status, const struct report_opts *o)
+{
+	for (size_t i = 0; i < n; i++)
+		cells[i] = cells[i] ? cells[i] : "";
 	for (;;) {
 		bool any = false;
-		for (int i = 0; i < 5; i++)
-			any = any || *rest[i];
+		for (size_t i = 0; i < n; i++)
+			any = any || ((int)i != carry && *cells[i]);
 		if (!any)
 			break;
 		size_t pending = 0;
-		for (int i = 0; i < 5; i++) {
-			const char *start = rest[i];
-			size_t n = next_line(&rest[i], w[i]);
-			size_t cols = report_width(start, n);
-			if (n) {
-				bool colored = i == 4 && o->color;
+		for (size_t i = 0; i < n; i++) {
+			const char *start = cells[i];
+			size_t len = next_line(&cells[i], widths[i]);
+			if (len) {
+				bool color = (int)i == colored && o->color;
 				fprintf(out, "%*s", (int)pending, "");
 				pending = 0;
-				if (colored)
-					fputs(report_status_color(r->status), out);
-				fprintf(out, "%.*s", (int)n, start);
-				if (colored)
+				if (color)
+					fputs(report_status_color(status), out);
+				fprintf(out, "%.*s", (int)len, start);
+				if (color)
 					fputs("\033[0m", out);
 			}
-			pending += w[i] - cols + 1;
+			pending += widths[i] - report_width(start, len) + 1;
 		}
 		fputc('\n', out);
 	}
@@ -135,74 +133,58 @@ static void rule(FILE *out, int width)
 	fputc('\n', out);
 }
 
-/* The verdict cell: status plus its headline number. */
-static void verdict_cell(const struct verdict *v, char *buf, size_t size)
-{
-	char ratio[24];
-	if (v->n_questions)
-		verdict_questions_cell(v, buf, size);
-	else if (v->claim->kind == CLAIM_RATIO && v->a.set && isfinite(v->ratio.ratio) &&
-		 !v->claim->speedup)
-		snprintf(buf, size, "%s ×%s", verdict_status_label(v->status),
-			 report_fmt_ratio(v->ratio.ratio, ratio, sizeof(ratio)));
-	else
-		snprintf(buf, size, "%s", verdict_status_label(v->status));
-}
-
 /*
- * A process or thread cell: the metric and its figure (a trend's slope,
- * else the median), or the seeds' own words when nothing was measured.
- * The figure goes on a line of its own when both do not fit the column,
- * so that a number is never split from its unit.
+ * One claim's row of the table (report/view.h): its id, its two cells and
+ * its verdict on one line where they fit. What the cells share goes first,
+ * across both side columns; a ranking's fastest and slowest go across
+ * them too, never under Process and Thread. The verdict runs on beside
+ * both lines.
  */
-static void side_cell(const struct side *s, const struct trend_line *l, const char *says, char *buf,
-		      size_t size)
+static void print_view_row(FILE *out, const struct view_row *w, struct columns c,
+			   const struct report_opts *o)
 {
-	char val[48];
-	const char *label;
-	if (l) {
-		label = l->label;
-		report_fmt_slope(l, val, sizeof(val));
-	} else if (s->set && s->unit) {
-		label = s->label;
-		report_fmt_value(s->sum.median, s->unit, val, sizeof(val));
-	} else {
-		snprintf(buf, size, "%s", says ? _(says) : "");
-		return;
+	char id[64], both[2 * VIEW_CELL + 4];
+	snprintf(id, sizeof(id), "  %s", w->v->claim->id);
+	size_t span = 2 * c.side + 1;
+	enum verdict_status st = w->v->status;
+	const char *verdict = w->headline;
+	if (w->what[0]) {
+		const char *head[] = { id, w->what, verdict };
+		print_cells(out, head, (size_t[]){ c.claim, span, c.verdict }, 3, 2, 2, st, o);
+		verdict = head[2];
 	}
-	size_t cols = report_width(label, strlen(label)) + 1 + report_width(val, strlen(val));
-	snprintf(buf, size, "%s%c%s", label, cols > COL_SIDE ? '\n' : ' ', val);
+	const char *first = w->what[0] ? "" : id;
+	if (w->shape == VIEW_RANKING) {
+		/* Where the verdict is said, the ranking takes its column too. */
+		snprintf(both, sizeof(both), _("fastest %s; slowest %s"), w->left, w->right);
+		const char *cells[] = { first, both, verdict };
+		size_t wide = *verdict ? span : span + 1 + c.verdict;
+		print_cells(out, cells, (size_t[]){ c.claim, wide, c.verdict }, 3, 2, -1, st, o);
+	} else {
+		const char *cells[] = { first, w->left, w->right, verdict };
+		print_cells(out, cells, (size_t[]){ c.claim, c.side, c.side, c.verdict }, 4, 3, -1,
+			    st, o);
+	}
 }
 
-static void print_table(FILE *out, const struct verdict *v, size_t n, const struct report_opts *o)
+static void print_table(FILE *out, const struct view *vw, const struct report_opts *o)
 {
-	struct row head = { { _("Aspect"), _("Process"), _("Thread"), _("Claim"), _("Verdict") },
-			    V_NOT_MEASURED };
-	fprintf(out, "%s\n\n", _("The seeds' comparison, measured on this machine"));
+	struct columns c = columns_for(o->width);
+	report_wrap(out, view_title(), 0, o->width);
+	fputc('\n', out);
 	struct report_opts plain = *o;
 	plain.color = false;
-	print_row(out, &head, &plain);
+	const char *head[] = { _("Claim"), _("Process"), _("Thread"), _("Verdict") };
+	print_cells(out, head, (size_t[]){ c.claim, c.side, c.side, c.verdict }, 4, -1, -1,
+		    V_NOT_MEASURED, &plain);
 	rule(out, o->width);
-	for (int a = ASPECT_DEFINITION; a < ASPECT_COUNT; a++) {
-		bool first = true;
-		for (size_t i = 0; i < n; i++) {
-			const struct verdict *vi = &v[i];
-			if ((int)vi->claim->aspect != a)
-				continue;
-			char pcell[96], tcell[96], vcell[160];
-			bool trend = vi->claim->kind == CLAIM_TREND && vi->n_lines >= 2 &&
-				     !vi->claim->baseline;
-			side_cell(&vi->a, trend ? &vi->lines[0] : NULL, vi->claim->process_says,
-				  pcell, sizeof(pcell));
-			side_cell(&vi->b, trend ? &vi->lines[1] : NULL, vi->claim->thread_says,
-				  tcell, sizeof(tcell));
-			verdict_cell(vi, vcell, sizeof(vcell));
-			struct row r = { { first ? aspect_label((enum aspect)a) : "", pcell, tcell,
-					   vi->claim->id, vcell },
-					 vi->status };
-			print_row(out, &r, o);
-			first = false;
-		}
+	for (size_t i = 0; i < vw->n; i++) {
+		const struct view_row *w = &vw->rows[i];
+		if (w->first)
+			fprintf(out, "%s\n",
+				w->aspect == ASPECT_NONE ? _("Other claims")
+							 : aspect_label(w->aspect));
+		print_view_row(out, w, c, o);
 	}
 	fputc('\n', out);
 }
@@ -214,6 +196,25 @@ static const char *count_or_unknown(int n, char *buf, size_t size)
 		return "?";
 	snprintf(buf, size, "%d", n);
 	return buf;
+}
+
+/*
+ * The machine and the run in three lines: what ptlab ran, on what, and
+ * the facts a verdict's explanation reads (PCID, PTI, huge pages). The
+ * timer and the null system call are in --details.
+ */
+static void print_header(FILE *out, const struct run *r, const struct report_opts *o)
+{
+	const struct sysinfo *e = &r->env;
+	char buf[640];
+	report_wrap(out, view_run_line(r, buf, sizeof(buf)), 0, o->width);
+	report_wrap(out, view_machine_line(r, buf, sizeof(buf)), 0, o->width);
+	char why[256];
+	if (sysinfo_noisy(e, why, sizeof(why))) {
+		snprintf(buf, sizeof(buf), _("Warning: %s."), i18n_decimal(why));
+		report_wrap(out, buf, 0, o->width);
+	}
+	fputc('\n', out);
 }
 
 static void print_env(FILE *out, const struct run *r, const struct report_opts *o)
@@ -243,15 +244,15 @@ static void print_env(FILE *out, const struct run *r, const struct report_opts *
 	snprintf(buf, sizeof(buf),
 		 _("Run: %s preset, seed %llu, CPUs %s, started %s; load average %s; timer %s per "
 		   "read, %s step, clocksource %s; null system call %s."),
-		 r->preset ? r->preset : "?", (unsigned long long)r->seed,
-		 r->cpus ? r->cpus : "all", r->started ? r->started : "?", load,
+		 r->preset ? r->preset : "?", (unsigned long long)r->seed, view_cpus(r),
+		 r->started ? r->started : "?", load,
 		 units_format_ns(e->clock.overhead_ns, ovh, sizeof(ovh)),
 		 units_format_ns((double)e->clock.resolution_ns, res, sizeof(res)),
 		 e->clock.source[0] ? e->clock.source : "?", sys);
 	report_wrap(out, buf, 0, o->width);
 	char why[256];
 	if (sysinfo_noisy(e, why, sizeof(why))) {
-		snprintf(buf, sizeof(buf), _("Warning: %s."), why);
+		snprintf(buf, sizeof(buf), _("Warning: %s."), i18n_decimal(why));
 		report_wrap(out, buf, 0, o->width);
 	}
 	fputc('\n', out);
@@ -480,12 +481,6 @@ static void print_questions_attributions(FILE *out, const struct verdict *v, int
 			    2, width);
 }
 
-static int by_median(const void *p, const void *q)
-{
-	const struct metric *const *a = p, *const *b = q;
-	return ((*a)->sum.median > (*b)->sum.median) - ((*a)->sum.median < (*b)->sum.median);
-}
-
 /*
  * A table claim: every figure its conditions select, fastest first; then,
  * for each mechanism that streamed the largest size, its time per message
@@ -497,12 +492,8 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 	const struct exp_result *e = run_find_result(r, claim_experiment(c));
 	if (!e)
 		return;
-	const struct metric **rank = xcalloc(e->n_metrics, sizeof(*rank));
-	size_t n = 0;
-	for (size_t i = 0; i < e->n_metrics; i++)
-		if (exp_result_find_metric(e, e->metrics[i].name, c->a.where) == &e->metrics[i])
-			rank[n++] = &e->metrics[i];
-	qsort(rank, n, sizeof(*rank), by_median);
+	size_t n;
+	const struct metric **rank = view_ranking(c, e, &n);
 	for (size_t i = 0; i < n; i++) {
 		char label[48];
 		snprintf(label, sizeof(label), "%s", rank[i]->name);
@@ -597,16 +588,16 @@ static void print_why(FILE *out, const struct verdict *v, int width)
 	free(all);
 }
 
-static void print_claim(FILE *out, const struct run *run, const struct verdict *v,
+static void print_claim(FILE *out, const struct run *run, const struct view_row *w,
 			const struct report_opts *o)
 {
+	const struct verdict *v = w->v;
 	const struct claim *c = v->claim;
-	char head[512], vcell[64];
+	char head[512];
 	snprintf(head, sizeof(head), "%s — %s", c->id, _(c->text));
 	report_wrap(out, head, 0, o->width);
-	verdict_cell(v, vcell, sizeof(vcell));
-	if (v->n_questions) /* each question's verdict follows the parts, on a line of its own */
-		snprintf(vcell, sizeof(vcell), "%s", verdict_status_label(v->status));
+	/* Each question's verdict follows the parts, on a line of its own. */
+	const char *vcell = v->n_questions ? verdict_status_label(v->status) : w->headline;
 	fprintf(out, _("  seeds: %s; kind: %s; verdict: "), c->seeds, claim_kind_name(c->kind));
 	if (o->color)
 		fprintf(out, "%s%s\033[0m\n", report_status_color(v->status), vcell);
@@ -722,26 +713,6 @@ static bool same_conditions(const struct metric *a, const struct metric *b)
 	return true;
 }
 
-/*
- * A metric's name, with its unit kind when the experiment measured the
- * same name for both kinds ("futex process"); the name alone otherwise.
- */
-static void metric_label(const struct exp_result *e, const struct metric *m, char *buf, size_t size)
-{
-	const struct mparam *kind = metric_param(m, "kind");
-	snprintf(buf, size, "%s", m->name);
-	if (!kind)
-		return;
-	for (size_t i = 0; i < e->n_metrics; i++) {
-		const struct mparam *other = metric_param(&e->metrics[i], "kind");
-		if (strcmp(e->metrics[i].name, m->name) == 0 && other &&
-		    strcmp(other->str, kind->str) != 0) {
-			snprintf(buf, size, "%s %s", m->name, kind->str);
-			return;
-		}
-	}
-}
-
 static void print_result(FILE *out, const struct exp_result *e, const struct report_opts *o)
 {
 	char line[512], took[32];
@@ -766,7 +737,7 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 			print_conditions(out, m, 2, o->width);
 		fputs("    ", out);
 		char label[64];
-		metric_label(e, m, label, sizeof(label));
+		view_metric_label(e, m, label, sizeof(label));
 		put_padded(out, label, 15, false);
 		fputc(' ', out);
 		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20, o->width);
@@ -784,23 +755,44 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 	fputc('\n', out);
 }
 
+/* How to read a verdict, in short, and where the rest is. */
+static void print_legend(FILE *out, const struct report_opts *o)
+{
+	report_wrap(out, view_legend(), 0, o->width);
+	report_wrap(out,
+		    _("More: --details (each claim's figures, intervals, reason and mechanism), "
+		      "--figures (every figure), --html FILE (charts), ptlab explain CLAIM."),
+		    0, o->width);
+}
+
 static int text_render(FILE *out, const struct run *r, const struct verdict *v,
 		       const struct report_opts *opts)
 {
-	size_t n = claims_count();
 	struct report_opts clamped = *opts;
 	if (clamped.width < MIN_WIDTH)
 		clamped.width = MIN_WIDTH;
+	if (clamped.width > MAX_WIDTH)
+		clamped.width = MAX_WIDTH;
 	const struct report_opts *o = &clamped;
-	print_env(out, r, o);
-	print_table(out, v, n, o);
+	struct view vw;
+	view_build(&vw, r, v);
+	if (o->details)
+		print_env(out, r, o);
+	else
+		print_header(out, r, o);
+	print_table(out, &vw, o);
+	if (!o->details && !o->figures) {
+		print_legend(out, o);
+		view_free(&vw);
+		return ferror(out) ? -EIO : 0;
+	}
 	/* A block for every claim whose experiment is in this run; the table has the rest. */
-	for (size_t i = 0; i < n; i++)
-		if (v[i].status != V_NOT_MEASURED &&
-		    run_find_result(r, claim_experiment(v[i].claim)))
-			print_claim(out, r, &v[i], o);
-	for (size_t i = 0; i < r->n_results; i++)
+	for (size_t i = 0; o->details && i < vw.n; i++)
+		if (vw.rows[i].measured)
+			print_claim(out, r, &vw.rows[i], o);
+	for (size_t i = 0; o->figures && i < r->n_results; i++)
 		print_result(out, &r->results[i], o);
+	view_free(&vw);
 	report_wrap(
 		out,
 		/* xgettext:no-c-format */

@@ -22,8 +22,12 @@
  *     followed by the where conditions, a series per value of its key;
  *   - CHART_TIMELINE: the server.timeline observations
  *     "<names[0]> <key>=<model>": of each series the first model its
- *     words list has, drawn succeeded up and failed down; the title holds
- *     {1} and {2}, the slice and when the poisoned request was sent.
+ *     words list has, its succeeded requests a line and its failed ones
+ *     marks; the title holds {1} and {2}, the slice and when the poisoned
+ *     request was sent.
+ * Axis labels name the quantity; the page adds the unit its ticks are in
+ * ("time per round trip (µs)"), except on an axis of plain numbers, whose
+ * label says it ("throughput (requests/s)").
  * A series takes its label from `label` (one series), else from the value
  * of its `key` condition (NULL: the figure's name) through `words`
  * (value -> N_() label; a value not listed is shown as it is), or, with

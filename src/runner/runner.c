@@ -112,7 +112,7 @@ experiment_main(const struct runner_opts *opts, const struct experiment *exp, co
 /* What the runner gathers from an experiment's records besides the result. */
 struct intake {
 	struct exp_result *out;
-	bool progress;
+	struct progress *progress;
 	struct ev_msg end_reason; /* from exp_unsupported() / exp_fail() */
 	char *end_outcome;
 	char *buf; /* bytes read, up to an incomplete last line */
@@ -143,7 +143,7 @@ static void take_record(const char *line, struct intake *in)
 		metric_free(&m);
 	} else if (strcmp(t, "progress") == 0) {
 		if (in->progress)
-			fprintf(stderr, "  %s: %s\n", in->out->name, field(o, "text"));
+			progress_note(in->progress, field(o, "text"));
 	} else {
 		struct ev_msg m = { 0 };
 		char err[256];
@@ -368,12 +368,13 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		return 0;
 	}
 	if (opts->progress)
-		fprintf(stderr, _("ptlab: running %s (%s)...\n"), exp->name,
-			opts->preset == PRESET_FULL ? "full" : "quick");
+		progress_start(opts->progress, exp);
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		int err = -errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		not_started(out, LIMIT_FD, err);
+		if (opts->progress)
+			progress_end(opts->progress, out);
 		return err;
 	}
 	cleanup_begin(NULL); /* the registry the experiment records into; main says if it fails */
@@ -386,6 +387,8 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 		close(fds[0]);
 		close(fds[1]);
 		not_started(out, LIMIT_PROCESS, err);
+		if (opts->progress)
+			progress_end(opts->progress, out);
 		return err;
 	}
 	if (pid == 0) {
@@ -396,6 +399,8 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 	close(fds[1]);
 
 	struct intake in = { .out = out, .progress = opts->progress };
+	/* The live line shows the time: it is drawn again twice a second. */
+	uint64_t wake_ns = progress_is_live(opts->progress) ? 500000000u : 1000000000u;
 	int status = 0;
 	bool timed_out = false, open = true, exited = false, stopped = false;
 	while (open) {
@@ -408,16 +413,14 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 			timed_out = true;
 			break;
 		}
-		uint64_t left = deadline - now;
-		struct timespec ts = { 0, 0 };
-		if (left >= 1000000000u)
-			ts.tv_sec = 1;
-		else
-			ts.tv_nsec = (long)left;
+		uint64_t left = deadline - now < wake_ns ? deadline - now : wake_ns;
+		struct timespec ts = { (time_t)(left / 1000000000u), (long)(left % 1000000000u) };
 		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
 		int r = ppoll(&pfd, 1, &ts, &old);
 		if (r < 0 && errno != EINTR)
 			break;
+		if (opts->progress)
+			progress_tick(opts->progress);
 		if (r == 0 && waitpid(pid, &status, WNOHANG) == pid) {
 			exited = true; /* a descendant it left may still hold the pipe */
 			break;
@@ -455,6 +458,8 @@ int runner_run(const struct runner_opts *opts, const struct experiment *exp, con
 
 	out->duration_ns = clock_now_ns() - t0;
 	decode_end(out, status, timed_out, stopped, in.end_outcome, &in.end_reason, deadline);
+	if (opts->progress)
+		progress_end(opts->progress, out);
 	free(in.buf);
 	ev_msg_free(&in.end_reason);
 	free(in.end_outcome);

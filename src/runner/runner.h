@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "runner/experiment.h"
+#include "runner/progress.h"
 #include "model/run.h"
 
 struct runner_opts {
@@ -27,7 +28,7 @@ struct runner_opts {
 	const int *cpus; /* NULL: every CPU this process may use */
 	size_t n_cpus;
 	const char *self_exe;
-	bool progress;	      /* announce the experiment, copy its progress lines to stderr */
+	struct progress *progress; /* shows the experiment and its progress texts; NULL: silent */
 	uint64_t deadline_ns; /* 0: the larger of the preset's and the experiment's deadline() */
 	struct clock_info clock;
 };
@@ -58,9 +59,9 @@ int runner_interrupt_signal(void);
  * out, which must be initialised with exp_result_init(). Returns 0 when
  * the experiment ended one way or another (out->outcome says how), or
  * -errno when it could not be started at all (out says why too). After
- * an interruption it starts nothing (outcome `not_run`) and, with
- * opts->progress, announces nothing: "running NAME" on stderr means the
- * experiment is being started.
+ * an interruption it starts nothing (outcome `not_run`) and announces
+ * nothing: an experiment named by opts->progress is an experiment being
+ * started.
  */
 int runner_run(const struct runner_opts *opts, const struct experiment *exp, const void *params,
 	       struct exp_result *out);

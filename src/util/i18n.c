@@ -10,9 +10,15 @@
  * elsewhere), then in LOCALEDIR. A program copied on its own finds none
  * of them: i18n_init() then says where it looked, so that a language
  * asked for is never dropped in silence.
+ *
+ * Numbers for people take the decimal separator the catalogue gives
+ * (i18n_decimal_point): LC_NUMERIC stays "C" for every machine format,
+ * and the separator follows the messages' language even where no locale
+ * of that language is installed.
  */
 #include "util/i18n.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
@@ -142,4 +148,30 @@ const char *i18n_language(void)
 				return languages[i];
 	}
 	return "en";
+}
+
+const char *i18n_pgettext(const char *ctx_id, const char *id)
+{
+	const char *t = gettext(ctx_id);
+	/* Untranslated, gettext hands back the "context\004id" key itself. */
+	return t == ctx_id ? id : t;
+}
+
+char i18n_decimal_point(void)
+{
+	/* TRANSLATORS: the decimal separator of numbers for people: "12.4 µs", "×9.08". */
+	const char *sep = pgettext("decimal separator", ".");
+	return sep[0] && !sep[1] ? sep[0] : '.';
+}
+
+char *i18n_decimal(char *s)
+{
+	char sep = i18n_decimal_point();
+	if (sep == '.')
+		return s;
+	for (char *p = s; *p; p++)
+		if (*p == '.' && p > s && isdigit((unsigned char)p[-1]) &&
+		    isdigit((unsigned char)p[1]))
+			*p = sep;
+	return s;
 }
