@@ -1088,10 +1088,13 @@ static int cmd_explain(const struct options *o)
 		printf(_("  (experiment %s; run it with 'ptlab run %s')\n"), e->name, e->name);
 	printf("\n%s\n", _("Verdict rule:"));
 	report_wrap(stdout, _(rule_text(c)), 2, 80);
-	if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND)
-		printf(_("  T = %.2f, E = %.2f.\n"),
-		       c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
-		       c->margin > 0 ? c->margin : CLAIM_MARGIN);
+	if (c->kind == CLAIM_RATIO || c->kind == CLAIM_TREND) {
+		char te[64];
+		snprintf(te, sizeof(te), _("  T = %.2f, E = %.2f.\n"),
+			 c->threshold > 0 ? c->threshold : CLAIM_THRESHOLD,
+			 c->margin > 0 ? c->margin : CLAIM_MARGIN);
+		fputs(i18n_decimal(te), stdout);
+	}
 	explain_parts(c);
 	if (c->why && c->why->id) {
 		printf("\n");

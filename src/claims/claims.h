@@ -218,7 +218,7 @@ struct trend_line {
 struct question_verdict {
 	const struct claim_question *q;
 	enum verdict_status status;
-	char reason[384]; /* translated: the parts that disagree, or why there is none */
+	char reason[1024]; /* translated: the parts that disagree, or why there is none */
 };
 
 /*

@@ -59,6 +59,7 @@ static void say_straddles(const char *what, const struct ratio_ci *r, double mar
 		 _("%s: the interval [%.2f, %.2f] reaches across the margin (%.2f or %.2f) between "
 		   "two verdicts; more samples (--full) or a quieter machine would narrow it"),
 		 what, r->lo, r->hi, 1.0 / margin, margin);
+	i18n_decimal(why);
 }
 
 /* The reason of a figure with too few samples for a verdict, and what would settle it. */
@@ -310,6 +311,7 @@ static void judge_trend(const struct claim *c, const struct exp_result *res, uin
 			 _("%s grows, but not along a line (R² %.2f, below %.2f); more sizes "
 			   "(--full) or a quieter machine would show its shape"),
 			 a->label, a->fit.r2, CLAIM_TREND_R2);
+		i18n_decimal(v->reason);
 	} else if (a->grows == V_HOLDS && b->grows == V_HOLDS) {
 		v->status = V_INCONCLUSIVE;
 		snprintf(v->reason, sizeof(v->reason),
@@ -650,6 +652,7 @@ static const struct metric *judge_one_speedup(const struct claim *c, const struc
 			   "or "
 			   "a quieter machine would narrow it"),
 			 what, l->growth.lo, l->growth.hi);
+		i18n_decimal(why);
 		l->grows = V_INCONCLUSIVE;
 	}
 	return many;

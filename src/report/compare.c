@@ -579,6 +579,7 @@ static void fmt_significance(const struct comparison *c, char *buf, size_t size)
 		 (unsigned long long)c->in[0].run->seed, CLAIM_BOOTSTRAP, CLAIM_THRESHOLD,
 		 1 / CLAIM_THRESHOLD, CLAIM_MARGIN, 1 / CLAIM_MARGIN, 1 / CLAIM_MARGIN,
 		 CLAIM_MARGIN);
+	i18n_decimal(buf);
 }
 
 /* What "?" and the dash mean, said once, before the first of them. */

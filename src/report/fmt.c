@@ -208,7 +208,7 @@ char *report_gap_line(const struct verdict *v, int line, char *buf, size_t size)
 			 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
 			 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)), x1, v->threshold,
 			 v->margin);
-	return buf;
+	return i18n_decimal(buf);
 }
 
 char *report_speedup_line(const struct verdict *v, size_t line, char *buf, size_t size)

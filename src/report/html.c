@@ -68,6 +68,22 @@ __attribute__((format(printf, 2, 3))) static void escf(FILE *out, const char *fm
 }
 
 /*
+ * escf() for a sentence whose numbers printf formats itself ("×%.2f"):
+ * they take the language's decimal separator (i18n_decimal()).
+ */
+__attribute__((format(printf, 2, 3))) static void escf_num(FILE *out, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		esc(out, i18n_decimal(s));
+	free(n >= 0 ? s : NULL);
+}
+
+/*
  * A page stays under 2 MB: a full run holds about a million raw samples,
  * 6 MB of JSON, and a page that size opens slowly on a phone and is
  * awkward to mail. The page's text is written first; the JSON gets what
@@ -215,8 +231,9 @@ static void figure_row(FILE *out, const char *label, const struct metric *m, con
 		write_conditions(out, m->params, m->n_params);
 	if (round_spread > CLAIM_MARGIN) {
 		fputs("<br><span class=\"muted\">", out);
-		escf(out, _("its rounds differ by ×%.2f: the machine's state moved during the run"),
-		     round_spread);
+		escf_num(out,
+			 _("its rounds differ by ×%.2f: the machine's state moved during the run"),
+			 round_spread);
 		fputs("</span>", out);
 	}
 	fputs("</td>", out);
@@ -264,7 +281,7 @@ static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 	fputs("</p>\n", out);
 	if (sysinfo_noisy(e, why, sizeof(why))) {
 		fputs("<p class=\"warning\">", out);
-		escf(out, _("Warning: %s."), why);
+		escf(out, _("Warning: %s."), i18n_decimal(why));
 		fputs("</p>\n", out);
 	}
 	for (size_t i = 0; i < r->n_results; i++) {
@@ -501,11 +518,13 @@ static void claim_lines(FILE *out, const struct verdict *v)
 		report_fmt_ratio(l->growth.lo, lo, sizeof(lo));
 		report_fmt_ratio(l->growth.hi, hi, sizeof(hi));
 		if (c->kind == CLAIM_TREND && !c->baseline) {
-			LI(out, _("%s: %s, R² %.2f; %s → %s: ×%s [%s, %s]; growth: %s"), l->label,
-			   report_fmt_slope(l, slope, sizeof(slope)), l->fit.r2,
-			   units_format_bytes(l->x0, x0, sizeof(x0)),
-			   units_format_bytes(l->x1, x1, sizeof(x1)), r, lo, hi,
-			   verdict_status_label(l->grows));
+			fputs("<li>", out);
+			escf_num(out, _("%s: %s, R² %.2f; %s → %s: ×%s [%s, %s]; growth: %s"),
+				 l->label, report_fmt_slope(l, slope, sizeof(slope)), l->fit.r2,
+				 units_format_bytes(l->x0, x0, sizeof(x0)),
+				 units_format_bytes(l->x1, x1, sizeof(x1)), r, lo, hi,
+				 verdict_status_label(l->grows));
+			fputs("</li>\n", out);
 		} else if (l->part && l->part->fact_obs) {
 			char fact[1024];
 			LI(out, "%s", verdict_fact_line_text(v, l, fact, sizeof(fact)));
@@ -615,14 +634,15 @@ static void claim_block(FILE *out, const struct run *r, const struct verdict *v)
 		report_fmt_ratio(v->ratio.lo, b, sizeof(b));
 		report_fmt_ratio(v->ratio.hi, d, sizeof(d));
 		if (drift >= 1.005)
-			escf(out,
-			     _("ratio ×%s [%s, %s] (95%% CI, bootstrap, widened ×%.2f for the "
-			       "drift between rounds)"),
-			     a, b, d, drift);
+			escf_num(out,
+				 _("ratio ×%s [%s, %s] (95%% CI, bootstrap, widened ×%.2f for the "
+				   "drift between rounds)"),
+				 a, b, d, drift);
 		else
 			escf(out, _("ratio ×%s [%s, %s] (95%% CI, bootstrap)"), a, b, d);
 		fputs("; ", out);
-		escf(out, _("holds from ×%.2f, negligible within ×%.2f"), v->threshold, v->margin);
+		escf_num(out, _("holds from ×%.2f, negligible within ×%.2f"), v->threshold,
+			 v->margin);
 		fputs("</p>\n", out);
 	}
 	if (c->speedup) {
@@ -828,6 +848,7 @@ static void environment(FILE *out, const struct run *r)
 	env_item(out, _("idle governor"), e->idle_governor);
 	env_item(out, _("transparent huge pages"), e->thp);
 	snprintf(buf, sizeof(buf), "%.2f", e->loadavg1);
+	i18n_decimal(buf);
 	env_item(out, _("load average (1 min)"), e->loadavg1 >= 0 ? buf : NULL);
 	if (e->mem_total_bytes)
 		env_item(out, _("memory"),

@@ -234,7 +234,7 @@ static void print_env(FILE *out, const struct run *r, const struct report_opts *
 		 e->thp[0] ? e->thp : "?");
 	report_wrap(out, buf, 0, o->width);
 	if (e->loadavg1 >= 0)
-		snprintf(load, sizeof(load), "%.2f", e->loadavg1);
+		i18n_decimal((snprintf(load, sizeof(load), "%.2f", e->loadavg1), load));
 	else
 		snprintf(load, sizeof(load), "?");
 	if (e->null_syscall_ns > 0 && isfinite(e->null_syscall_ns))
@@ -283,7 +283,7 @@ static void print_figure(FILE *out, const char *unit, const struct summary *sum,
 		snprintf(text, sizeof(text),
 			 _("its rounds differ by ×%.2f: the machine's state moved during the run"),
 			 round_spread);
-		report_wrap(out, text, indent, width);
+		report_wrap(out, i18n_decimal(text), indent, width);
 	}
 }
 
@@ -374,8 +374,9 @@ static void print_trend_lines(FILE *out, const struct verdict *v, int width)
 		char slope[40], x0[32], x1[32];
 		fputs("  ", out);
 		put_padded(out, l->label, 16, false);
-		fprintf(out, _(" %s, R² %.2f\n"), report_fmt_slope(l, slope, sizeof(slope)),
-			l->fit.r2);
+		snprintf(head, sizeof(head), _(" %s, R² %.2f\n"),
+			 report_fmt_slope(l, slope, sizeof(slope)), l->fit.r2);
+		fputs(i18n_decimal(head), out);
 		snprintf(head, sizeof(head), _("%s → %s: ×%s [%s, %s]; growth: %s"),
 			 units_format_bytes(l->x0, x0, sizeof(x0)),
 			 units_format_bytes(l->x1, x1, sizeof(x1)),
@@ -627,10 +628,10 @@ static void print_claim(FILE *out, const struct run *run, const struct view_row 
 				 report_fmt_ratio(v->ratio.ratio, r, sizeof(r)),
 				 report_fmt_ratio(v->ratio.lo, lo, sizeof(lo)),
 				 report_fmt_ratio(v->ratio.hi, hi, sizeof(hi)));
-		report_wrap(out, head, 2, o->width);
+		report_wrap(out, i18n_decimal(head), 2, o->width);
 		snprintf(head, sizeof(head), _("holds from ×%.2f, negligible within ×%.2f"),
 			 v->threshold, v->margin);
-		report_wrap(out, head, 2, o->width);
+		report_wrap(out, i18n_decimal(head), 2, o->width);
 		print_context(out, c, run, with_kind, o->width);
 		if (o->charts) {
 			char la[64], lb[64];
