@@ -12,6 +12,7 @@
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LOCALEDIR ?= $(PREFIX)/share/locale
+LIBEXECDIR ?= $(PREFIX)/libexec/ptlab
 MANDIR    ?= $(PREFIX)/share/man
 VERSION   := 0.2.0
 
@@ -24,6 +25,7 @@ endif
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Isrc -pthread \
 	-DPTLAB_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
+	-DPTLAB_LIBEXECDIR='"$(LIBEXECDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson) -lm -pthread
 TEST_LDLIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt) $(LDLIBS)
@@ -61,8 +63,20 @@ all: ptlab
 ptlab: $(BUILD)/ptlab
 	ln -f $< $@
 
-$(BUILD)/ptlab: $(MAIN_O) $(OBJS) $(MOS)
+# The exec target comes with every ptlab (order-only: a new one relinks nothing).
+$(BUILD)/ptlab: $(MAIN_O) $(OBJS) $(MOS) | $(BUILD)/ptlab-exec-target
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_O) $(OBJS) $(LDLIBS)
+
+# The program create's fork_exec and posix_spawn execute (src/exec_target.c):
+# it exits at once. Linked statically and stripped where the C library has
+# libc.a (libc6-dev), otherwise dynamically with no other library; never
+# with the sanitizers. 0755: create executes only a file no one else can write.
+$(BUILD)/ptlab-exec-target: src/exec_target.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -s -static -o $@ $< 2>/dev/null || \
+		{ echo "ptlab-exec-target: no static C library here, linked dynamically" >&2; \
+		  $(CC) -O2 -s -o $@ $<; }
+	chmod 0755 $@
 
 $(BUILD)/%.o: src/%.c | deps-check-build
 	@mkdir -p $(dir $@)
@@ -140,10 +154,7 @@ run: deps
 	./ptlab
 
 bench: ptlab
-	bench/run.sh
-	bench/switch.sh
-	bench/ipc.sh
-	bench/server.sh
+	bench/all.sh
 
 pot:
 	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 \
@@ -152,6 +163,7 @@ pot:
 
 install: ptlab
 	install -D -m 0755 ptlab $(DESTDIR)$(BINDIR)/ptlab
+	install -D -m 0755 $(BUILD)/ptlab-exec-target $(DESTDIR)$(LIBEXECDIR)/ptlab-exec-target
 	install -D -m 0644 doc/ptlab.1 $(DESTDIR)$(MANDIR)/man1/ptlab.1
 	for mo in $(MOS); do \
 		lang=$$(basename $$(dirname $$(dirname $$mo))); \
@@ -160,6 +172,7 @@ install: ptlab
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ptlab $(DESTDIR)$(MANDIR)/man1/ptlab.1 \
+		$(DESTDIR)$(LIBEXECDIR)/ptlab-exec-target \
 		$(POS:po/%.po=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/ptlab.mo)
 
 format:

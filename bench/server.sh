@@ -41,9 +41,9 @@ client_cpu=0
 if ((ncpu >= 2)); then server_cpus="1-$((ncpu - 1))"; else server_cpus=0; fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptlab-bench-server.XXXXXX")
-server_pid=
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
-	[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+	serve_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -70,22 +70,14 @@ PY
 # wrk's figures against `ptlab serve MODEL` on the server CPUs: GET / and
 # GET /work?us=$work, one line each.
 wrk_rps() { # model
-	"$ptlab" serve "$1" --cpus "$server_cpus" --set "server.workers=$conns" >"$tmp/serve.out" &
-	server_pid=$!
-	local port= i path
-	for i in $(seq 100); do
-		port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.out")
-		[[ -n $port ]] && break
-		sleep 0.05
-	done
-	[[ -n $port ]] || { say "ptlab serve $1 did not start"; return 1; }
+	local path
+	serve_start "$ptlab" "$1" "$server_cpus" "$conns" "$tmp/serve.out" ||
+		{ say "ptlab serve $1 did not start"; return 1; }
 	for path in / "/work?us=$work"; do
-		taskset -c "$client_cpu" wrk -t1 -c"$conns" -d"$duration" "http://127.0.0.1:$port$path" |
-			awk '/^Requests\/sec:/ { printf "%.0f\n", $2 }'
+		taskset -c "$client_cpu" wrk -t1 -c"$conns" -d"$duration" \
+			"http://127.0.0.1:$serve_port$path" | awk '/^Requests\/sec:/ { printf "%.0f\n", $2 }'
 	done
-	kill "$server_pid"
-	wait "$server_pid" || true
-	server_pid=
+	serve_stop
 }
 
 best() { sort -n | tail -1; }

@@ -1137,6 +1137,111 @@ static const struct {
 };
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))
 
+/* ---- ratios between figures of several modes ------------------------- */
+
+/*
+ * Adds a create timing of n samples in modes: sample i falls in mode
+ * (i % 10) < cut[0] ? 0 : < cut[1] ? 1 : 2, at centre c[mode], each spread
+ * by +-2% deterministically (shares of tenths, interleaved in time).
+ */
+static void add_modes(struct exp_result *e, const char *name, size_t n, const double *c,
+		      const unsigned *cut)
+{
+	struct mparam params[] = {
+		{ .key = "extra_bytes", .str = "0", .num = 0, .is_num = true },
+		{ .key = "kind", .str = strncmp(name, "pthread", 7) == 0 ? "thread" : "process" },
+		{ .key = "placement", .str = "same-cpu" },
+	};
+	uint64_t *raw = xcalloc(n, sizeof(*raw));
+	for (size_t i = 0; i < n; i++) {
+		unsigned t = (unsigned)(i % 10);
+		size_t k = t < cut[0] ? 0 : t < cut[1] ? 1 : 2;
+		double off = 0.02 * ((double)((i * 37) % 11) - 5.0) / 5.0;
+		raw[i] = (uint64_t)llround(c[k] * (1.0 + off));
+	}
+	struct metric m = { .name = (char *)name,
+			    .unit = "ns",
+			    .dir = DIR_LOWER_IS_BETTER,
+			    .params = params,
+			    .n_params = 3,
+			    .batch = 1,
+			    .raw = raw,
+			    .n = n };
+	const struct metric *got = exp_result_add_metric(e, &m);
+	ck_assert_uint_eq(got->modes.count, c[2] > 0 ? 3 : c[1] > 0 ? 2 : 1);
+	free(raw);
+}
+
+START_TEST(test_modes_same_count)
+{
+	struct run r;
+	struct exp_result *e = create_run(&r);
+	const double fork[] = { 100000, 260000, 0 }, thread[] = { 10000, 26000, 0 };
+	const unsigned cut[] = { 6, 10 };
+	add_modes(e, "fork", 200, fork, cut);
+	add_modes(e, "pthread_create", 200, thread, cut);
+	struct verdict v;
+	judge("create.cost", &r, &v);
+	/* Mode by mode ×10; the median of all (the heavier mode's) would say so too. */
+	ck_assert_int_eq(v.status, V_HOLDS);
+	ck_assert_double_eq_tol(v.ratio.ratio, 10.0, 0.3);
+	ck_assert_ptr_nonnull(strstr(v.reason, "rank by rank"));
+	run_free(&r);
+
+	/* The pairs disagree: ×10 in the first modes, ×1 in the second. */
+	e = create_run(&r);
+	const double same[] = { 10000, 260000, 0 };
+	add_modes(e, "fork", 200, fork, cut);
+	add_modes(e, "pthread_create", 200, same, cut);
+	judge("create.cost", &r, &v);
+	ck_assert_int_eq(v.status, V_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(strstr(v.reason, "disagree"));
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * One side of several modes against one of one. When every pairing of
+ * modes gives one verdict, the modes cannot change it (70% at 100 µs and
+ * 30% at 300 µs over 10 µs: holds either way, ×10 the whole sides). When
+ * the pairings disagree, the majority mode stands for its side (70% at
+ * 10 µs: ×1, never the mean of the modes); three modes of 40%, 30% and
+ * 30% that disagree have none, and the verdict says it cannot match them.
+ */
+START_TEST(test_modes_majority)
+{
+	static const struct {
+		double fork[3];
+		unsigned cut[2];
+		enum verdict_status want;
+		const char *reason;
+		double ratio;
+	} cases[] = {
+		{ { 100000, 300000, 0 }, { 7, 10 }, V_HOLDS, "every pairing", 10.0 },
+		{ { 10000, 100000, 0 }, { 7, 10 }, V_NEGLIGIBLE, "most samples", 1.0 },
+		{ { 10000, 30000, 90000 }, { 4, 7 }, V_INCONCLUSIVE, "cannot be matched", NAN },
+	};
+	const double thread[] = { 10000, 0, 0 };
+	const unsigned all[] = { 10, 10 };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		struct exp_result *e = create_run(&r);
+		add_modes(e, "fork", 300, cases[i].fork, cases[i].cut);
+		add_modes(e, "pthread_create", 300, thread, all);
+		struct verdict v;
+		judge("create.cost", &r, &v);
+		ck_assert_msg(v.status == cases[i].want, "case %zu: %s (%s)", i,
+			      verdict_status_name(v.status), v.reason);
+		ck_assert_msg(strstr(v.reason, cases[i].reason), "case %zu: %s", i, v.reason);
+		if (isnan(cases[i].ratio))
+			ck_assert(isnan(v.ratio.ratio) && strstr(v.reason, "(40%)"));
+		else
+			ck_assert_double_eq_tol(v.ratio.ratio, cases[i].ratio, 0.3);
+		run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_catalogue_ids)
 {
 	ck_assert_uint_eq(N_EXPECTED, 26);
@@ -1230,6 +1335,10 @@ Suite *claims_suite(void)
 {
 	Suite *s = suite_create("claims");
 	TCase *tc = tcase_create("rule");
+	TCase *modes = tcase_create("modes");
+	tcase_add_test(modes, test_modes_same_count);
+	tcase_add_test(modes, test_modes_majority);
+	suite_add_tcase(s, modes);
 	tcase_add_test(tc, test_rule_outcomes);
 	tcase_add_test(tc, test_rule_boundaries);
 	tcase_add_test(tc, test_rule_override);

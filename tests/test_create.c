@@ -9,15 +9,21 @@
  * reason rather than tried, and without a program to execute the exec
  * methods are skipped while the others are still measured.
  *
- * The exec methods need a program that exits at once on PTLAB_EXEC_PROBE:
- * the built ptlab, found through $PTLAB_BIN. Without it, their
- * assertions are left out.
+ * fork_exec_self needs a program that exits at once on PTLAB_EXEC_PROBE:
+ * the built ptlab, found through $PTLAB_BIN. posix_spawn and fork_exec
+ * execute the exec target, found beside it (build/ptlab-exec-target, which
+ * `make ptlab` builds); the tests check that it is the file executed, and
+ * that a missing target or one others may write is skipped with its
+ * reason. Without $PTLAB_BIN, those assertions are left out.
  */
+#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "claims/claims.h"
 #include "core/clock.h"
@@ -33,19 +39,27 @@
 #define MIB16 "16777216"
 #define TIB ((int64_t)1 << 40)
 
-/* A method of create, what it makes, and whether it needs a program to execute. */
+/*
+ * A method of create, what it makes, and whether it needs a program to
+ * execute: ptlab itself (self) or the exec target (target).
+ */
 struct expect {
 	const char *name;
 	const char *kind;
 	bool needs_exe;
 	bool in_sweep;
+	bool target;
 };
 
 static const struct expect methods[] = {
-	{ "fork", "process", false, true },	     { "vfork", "process", false, true },
-	{ "posix_spawn", "process", true, true },    { "fork_exec", "process", true, false },
-	{ "clone_vm", "process", false, false },     { "clone_thread", "thread", false, false },
-	{ "pthread_create", "thread", false, true },
+	{ "fork", "process", false, true, false },
+	{ "vfork", "process", false, true, false },
+	{ "posix_spawn", "process", true, true, true },
+	{ "fork_exec", "process", true, false, true },
+	{ "fork_exec_self", "process", true, false, false },
+	{ "clone_vm", "process", false, false, false },
+	{ "clone_thread", "thread", false, false, false },
+	{ "pthread_create", "thread", false, true, false },
 };
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))
 
@@ -86,12 +100,16 @@ static const struct metric *find(const struct exp_result *res, const char *name,
 	return exp_result_find_metric(res, name, where);
 }
 
-/* A skip whose "what" contains both needles, or NULL. */
+/* A skip whose "what" has a as its first word and contains b, or NULL. */
 static const struct skip *find_skip(const struct exp_result *res, const char *a, const char *b)
 {
-	for (size_t i = 0; i < res->n_skips; i++)
-		if (strstr(res->skips[i].what, a) && strstr(res->skips[i].what, b))
+	size_t n = strlen(a);
+	for (size_t i = 0; i < res->n_skips; i++) {
+		const char *what = res->skips[i].what;
+		if (strncmp(what, a, n) == 0 && (what[n] == ' ' || what[n] == '\0') &&
+		    strstr(what, b))
 			return &res->skips[i];
+	}
 	return NULL;
 }
 
@@ -124,6 +142,34 @@ static void check_metric(const struct exp_result *res, const struct expect *x, c
 	ck_assert_ptr_nonnull(metric_param(m, "parent_rss_bytes"));
 }
 
+/*
+ * The exec target observed is the file `make ptlab` built beside ptlab:
+ * its path, its size as the file system has it, and how it is linked.
+ */
+static void check_target(const struct exp_result *res)
+{
+	const struct ev_msg *m = exp_test_obs_of(res, "exec_target", "create.target", 3);
+	const char *path = m->vals[0].s;
+	struct stat st;
+	ck_assert_int_eq(m->vals[0].type, EV_TOKEN);
+	ck_assert_msg(strlen(path) > strlen("/build/ptlab-exec-target") &&
+			      strcmp(path + strlen(path) - strlen("/ptlab-exec-target"),
+				     "/ptlab-exec-target") == 0,
+		      "exec target %s", path);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert(exp_test_num(m, 1, "bytes") == (double)st.st_size);
+	ck_assert_int_eq(m->vals[2].type, EV_WORD);
+	ck_assert_msg(strcmp(m->vals[2].s, "static_linked") == 0 ||
+			      strcmp(m->vals[2].s, "dynamic_linked") == 0,
+		      "linked: %s", m->vals[2].s);
+	/* It is not ptlab: the small program, smaller than ptlab. */
+	struct stat self;
+	ck_assert_int_eq(stat(self_exe(), &self), 0);
+	ck_assert(st.st_ino != self.st_ino);
+	ck_assert_int_lt(st.st_size, self.st_size);
+}
+
 START_TEST(test_quick_smoke)
 {
 	const char *exe = self_exe();
@@ -139,7 +185,7 @@ START_TEST(test_quick_smoke)
 			check_metric(res, x, sizes[s]);
 		}
 	/* The rounds of a figure merge into one metric: one per method and size. */
-	ck_assert_uint_eq(res->n_metrics, exe ? N_METHODS + 2 * 4 : N_METHODS - 2 + 2 * 3);
+	ck_assert_uint_eq(res->n_metrics, exe ? N_METHODS + 2 * 4 : N_METHODS - 3 + 2 * 3);
 	for (size_t i = 0; i < res->n_metrics; i++)
 		for (size_t j = i + 1; j < res->n_metrics; j++)
 			ck_assert_msg(
@@ -164,9 +210,11 @@ START_TEST(test_quick_smoke)
 	/* Methods outside the sweep are measured once, with no extra memory. */
 	ck_assert_ptr_null(find(res, "clone_vm", MIB));
 	ck_assert_ptr_null(find(res, "fork_exec", MIB16));
-	if (exe)
+	if (exe) {
 		ck_assert_msg(res->n_skips == 0, "unexpected skip: %s: %s", res->skips[0].what,
 			      exp_test_said(res, &res->skips[0].reason));
+		check_target(res);
+	}
 
 	const char *fed[] = { "create.cost", "create.memory" };
 	for (size_t i = 0; i < 2; i++) {
@@ -202,6 +250,101 @@ START_TEST(test_rounds_share_the_samples)
 }
 END_TEST
 
+/* Whether an exec target is installed where create looks last. */
+static bool installed_target(void)
+{
+	return access(PTLAB_LIBEXECDIR "/ptlab-exec-target", F_OK) == 0;
+}
+
+/*
+ * A folder of its own with `ptlab` in it, a link to $PTLAB_BIN, and, when
+ * target_mode is not 0, a file ptlab-exec-target with that mode. Returns
+ * the link's path in buf (the folder is dir), or NULL without $PTLAB_BIN.
+ */
+static const char *lone_ptlab(char *dir, char *buf, size_t size, mode_t target_mode)
+{
+	if (!self_exe())
+		return NULL;
+	snprintf(dir, PATH_MAX, "%s/ptlab-test-create.XXXXXX", P_tmpdir);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(buf, size, "%s/ptlab", dir);
+	ck_assert_int_eq(symlink(self_exe(), buf), 0);
+	if (target_mode) {
+		char target[PATH_MAX];
+		snprintf(target, sizeof(target), "%s/ptlab-exec-target", dir);
+		FILE *f = fopen(target, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("#!/bin/sh\nexit 0\n", f);
+		fclose(f);
+		ck_assert_int_eq(chmod(target, target_mode), 0);
+	}
+	return buf;
+}
+
+static void remove_lone_ptlab(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/ptlab-exec-target", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ptlab", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+
+/*
+ * The exec target is not beside this ptlab: posix_spawn and fork_exec
+ * are skipped with the reason (unless one is installed), fork_exec_self
+ * and the rest are measured.
+ */
+START_TEST(test_target_missing)
+{
+	char dir[PATH_MAX], exe[PATH_MAX + 16];
+	if (!lone_ptlab(dir, exe, sizeof(exe), 0) || installed_target())
+		return;
+	struct run r;
+	struct exp_result *res = run_create(&r, "1MiB", exe);
+	for (size_t i = 0; i < N_METHODS; i++) {
+		const struct expect *x = &methods[i];
+		if (!x->target) {
+			check_metric(res, x, "0");
+			continue;
+		}
+		ck_assert_ptr_null(find(res, x->name, "0"));
+		const struct skip *sk = find_skip(res, x->name, "=0");
+		ck_assert_msg(sk != NULL, "%s: no skip", x->name);
+		ck_assert_str_eq(sk->reason.form, "create.no_target");
+		ck_assert_uint_eq(sk->reason.n_vals, 3);
+		ck_assert_str_eq(sk->reason.vals[0].s, "ptlab-exec-target");
+		ck_assert_ptr_nonnull(strstr(sk->reason.vals[1].s, dir));
+		ck_assert_ptr_nonnull(strstr(exp_test_said(res, &sk->reason), "make ptlab"));
+	}
+	ck_assert_ptr_null(exp_test_obs_or_null(res, "exec_target"));
+	ck_assert_uint_eq(res->n_skips, 3); /* posix_spawn at 0 and 1MiB, fork_exec */
+	run_free(&r);
+	remove_lone_ptlab(dir);
+}
+END_TEST
+
+/* A target that others may write is not executed: the skip names it. */
+START_TEST(test_target_untrusted)
+{
+	char dir[PATH_MAX], exe[PATH_MAX + 16];
+	if (!lone_ptlab(dir, exe, sizeof(exe), 0777))
+		return;
+	struct run r;
+	struct exp_result *res = run_create(&r, "1MiB", exe);
+	const struct skip *sk = find_skip(res, "fork_exec", "=0");
+	ck_assert_ptr_nonnull(sk);
+	ck_assert_str_eq(sk->reason.form, "create.target_untrusted");
+	ck_assert_ptr_nonnull(strstr(sk->reason.vals[0].s, dir));
+	ck_assert_ptr_nonnull(find_skip(res, "posix_spawn", "=0"));
+	ck_assert_ptr_null(exp_test_obs_or_null(res, "exec_target"));
+	ck_assert_ptr_nonnull(find(res, "fork_exec_self", "0"));
+	run_free(&r);
+	remove_lone_ptlab(dir);
+}
+END_TEST
+
 START_TEST(test_no_program_to_execute)
 {
 	struct run r;
@@ -217,16 +360,22 @@ START_TEST(test_no_program_to_execute)
 				check_metric(res, x, sizes[s]);
 				continue;
 			}
+			if (x->target && installed_target())
+				continue; /* found where `make install` puts it */
 			ck_assert_ptr_null(find(res, x->name, sizes[s]));
 			const struct skip *sk = find_skip(res, x->name, s ? "1MiB" : "=0");
 			ck_assert_msg(sk != NULL, "%s at %s: no skip", x->name, sizes[s]);
 			ck_assert_ptr_nonnull(sk->reason.form);
+			if (x->target) {
+				ck_assert_str_eq(sk->reason.form, "create.no_target");
+				continue;
+			}
 			ck_assert_str_eq(sk->reason.form, "create.no_exe");
 			ck_assert_str_eq(exp_test_said(res, &sk->reason),
 					 "no program to execute was given");
 		}
-	/* posix_spawn at 0 and 1MiB, fork_exec at 0: nothing else is skipped. */
-	ck_assert_uint_eq(res->n_skips, 3);
+	/* posix_spawn at 0 and 1MiB, fork_exec and fork_exec_self at 0: nothing else. */
+	ck_assert_uint_eq(res->n_skips, installed_target() ? 1 : 4);
 	run_free(&r);
 }
 END_TEST
@@ -315,6 +464,8 @@ Suite *create_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_quick_smoke);
 	tcase_add_test(tc, test_no_program_to_execute);
+	tcase_add_test(tc, test_target_missing);
+	tcase_add_test(tc, test_target_untrusted);
 	tcase_add_test(tc, test_rounds_share_the_samples);
 	tcase_add_test(tc, test_too_much_memory_is_skipped);
 	tcase_add_test(tc, test_presets_sweep_three_sizes);

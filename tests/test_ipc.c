@@ -129,6 +129,87 @@ static void every_figure_declared(const struct experiment *e)
 	}
 	ck_assert_ptr_nonnull(figure_declared(e->figures, "memcpy"));
 	ck_assert_ptr_nonnull(figure_declared(e->figures, "cacheline"));
+	const struct figure_decl *x = figure_declared(e->figures, "xcopy");
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->unit, MU_NS);
+}
+
+/* The figures of a name and conditions that were measured. */
+static size_t count_measured(const struct exp_result *res, const char *name,
+			     const char *const *where)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		bool all = name == NULL || strcmp(m->name, name) == 0;
+		for (const char *const *w = where; all && *w; w++) {
+			const char *eq = strchr(*w, '=');
+			char key[32];
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - *w), *w);
+			const struct mparam *p = metric_param(m, key);
+			all = p && strcmp(p->str, eq + 1) == 0;
+		}
+		n += all;
+	}
+	return n;
+}
+
+/*
+ * The limits beside the figures they bound: the cross-CPU copy of every
+ * stream size, a round of it per stream of that size; the cache-line
+ * round trip, a round per round trip across CPUs. Every stream keeps at
+ * least 10 samples after its warm-up, whatever the preset asks.
+ */
+static void limits_beside(const struct exp_result *res, size_t n_cpus)
+{
+	static const char *const sizes[] = { "64", "4096" };
+	for (size_t i = 0; i < res->n_metrics; i++) {
+		const struct metric *m = &res->metrics[i];
+		const struct mparam *meas = metric_param(m, "measure");
+		if (strcmp(m->name, "memcpy") == 0 || strcmp(m->name, "xcopy") == 0 ||
+		    (meas && strcmp(meas->str, "bandwidth") == 0))
+			ck_assert_msg(m->n >= 10, "%s: %zu samples", m->name, m->n);
+	}
+	if (n_cpus < 2) {
+		ck_assert_ptr_null(exp_result_find_metric(res, "xcopy", NULL));
+		return;
+	}
+	for (size_t k = 0; k < 2; k++) {
+		char bytes[32];
+		snprintf(bytes, sizeof(bytes), "bytes=%s", sizes[k]);
+		const char *const at[] = { "measure=bandwidth", bytes, "placement=cross-cpu",
+					   NULL };
+		const char *const streams[] = { "measure=bandwidth", bytes, NULL };
+		const struct metric *x = exp_result_find_metric(res, "xcopy", at);
+		ck_assert_ptr_nonnull(x);
+		size_t n = count_measured(res, NULL, streams) - 1 - 1; /* xcopy, memcpy */
+		ck_assert_uint_ge(n, 2);
+		ck_assert_uint_ge(x->n_rounds, n); /* more: a figure skipped after its round */
+	}
+	const char *const across[] = { "measure=latency", "placement=cross-cpu", NULL };
+	const struct metric *floor = exp_result_find_metric(res, "cacheline", across);
+	ck_assert_ptr_nonnull(floor);
+	ck_assert_uint_ge(floor->n_rounds, count_measured(res, NULL, across) - 1);
+}
+
+/* The text report sets each stream of the largest size against the cross-CPU copy. */
+static void shares_shown(const struct run *r, size_t n_cpus)
+{
+	struct verdict *v = calloc(claims_count(), sizeof(*v));
+	claims_judge_all(r, v);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct report_opts o = { .width = 80, .details = true };
+	ck_assert_int_eq(render_text.render(out, r, v, &o), 0);
+	fclose(out);
+	if (n_cpus >= 2) {
+		ck_assert_ptr_nonnull(strstr(text, "streams of 4.00 KiB messages as a share"));
+		ck_assert_ptr_nonnull(strstr(text, "shm_futex between processes: "));
+		ck_assert_ptr_nonnull(strstr(text, "% of the cross-CPU copy"));
+	}
+	free(text);
+	free(v);
 }
 
 START_TEST(test_quick_smoke)
@@ -167,8 +248,8 @@ START_TEST(test_quick_smoke)
 	ck_assert(!vm || exp_result_find_metric(res, "shm_futex", vm_futex));
 	ck_assert(!vm || exp_result_find_metric(res, "pipe", vm_futex));
 	ck_assert_ptr_nonnull(exp_result_find_metric(res, "memcpy", NULL));
-	if (o.n_cpus >= 2)
-		ck_assert_ptr_nonnull(exp_result_find_metric(res, "cacheline", NULL));
+	limits_beside(res, o.n_cpus);
+	shares_shown(&r, o.n_cpus);
 
 	/* Copy-on-write keeps a plain variable apart; a shared mapping is shared. */
 	fact_is(res, "plain_variable_seen", "no");

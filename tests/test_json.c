@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "model/json.h"
+#include "model/rawscan.h"
 #include "model/run.h"
 #include "exp_test.h"
 #include "suites.h"
@@ -556,6 +557,143 @@ START_TEST(test_bad_documents)
 }
 END_TEST
 
+/* Writes text to a new file in a new folder; *dir and the path are the caller's to remove. */
+static char *write_doc(const char *text, char **dir)
+{
+	*dir = tmpdir();
+	char *path = xasprintf("%s/run.json", *dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	return path;
+}
+
+static void remove_doc(char *path, char *dir)
+{
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+}
+
+/* The same mutations read from a file, as ptlab report does (model/rawscan first): the same errors. */
+START_TEST(test_bad_documents_from_file)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct run r, good;
+	char err[512] = "", *dir;
+
+	make_run(&good);
+	json_t *root = json_from_run(&good);
+	c->mutate(root);
+	char *text = json_dumps(root, JSON_INDENT(1));
+	char *path = write_doc(text, &dir);
+	run_init(&r);
+	ck_assert_msg(run_load(path, &r, err, sizeof(err)) == -EINVAL, "%s accepted", c->what);
+	ck_assert_msg(strstr(err, c->needle), "%s: err \"%s\" lacks \"%s\"", c->what, err,
+		      c->needle);
+	run_free(&r);
+	remove_doc(path, dir);
+	free(text);
+	json_decref(root);
+	run_free(&good);
+}
+END_TEST
+
+/* The scanner reads plain arrays under "raw" keys only, and keeps lines where they were. */
+START_TEST(test_raw_scan)
+{
+	char text[] = "{\"a\": \"\\\"raw\\\": [5]\", \"raw\": [1, 22,\n333],\n"
+		      "\"b\": {\"raw\": []}, \"c\": {\"raw\": [01]}, \"d\": {\"raw\": [-1]},\n"
+		      "\"e\": {\"raw\": [9223372036854775808]}, \"f\": {\"raw\": [7]}}";
+	size_t len = strlen(text);
+	struct raw_table t;
+
+	raw_table_scan(text, len, &t);
+	ck_assert_uint_eq(t.n, 2);
+	ck_assert_uint_eq(strlen(text), len);
+	/* The index where the longest line was, spaces for the rest; the newline stays. */
+	ck_assert_ptr_nonnull(strstr(text, "\"raw\": 0      \n    ,\n\"b\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"raw\": 1  }"));
+	ck_assert_ptr_nonnull(strstr(text, "\"raw\": []}"));
+	ck_assert_ptr_nonnull(strstr(text, "[01]"));
+	ck_assert_ptr_nonnull(strstr(text, "[-1]"));
+	ck_assert_ptr_nonnull(strstr(text, "[9223372036854775808]"));
+	ck_assert_ptr_nonnull(strstr(text, "[5]")); /* inside a string */
+
+	uint64_t *v;
+	size_t n;
+	ck_assert_int_eq(raw_table_take(&t, 0, &v, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(v[0], 1);
+	ck_assert_uint_eq(v[1], 22);
+	ck_assert_uint_eq(v[2], 333);
+	free(v);
+	ck_assert_int_eq(raw_table_take(&t, 0, &v, &n), -ENOENT); /* taken */
+	ck_assert_int_eq(raw_table_take(&t, 2, &v, &n), -ENOENT); /* never there */
+	raw_table_free(&t);
+	raw_table_free(&t); /* twice is harmless */
+
+	/* A "raw" that is no array, or a key with an escape: nothing read, nothing changed. */
+	static const char *const give_up[] = {
+		"{\"raw\": [1, 2], \"x\": {\"raw\": 3}}",
+		"{\"raw\": [1, 2], \"r\\u0061w\": [3]}",
+	};
+	for (size_t i = 0; i < sizeof(give_up) / sizeof(give_up[0]); i++) {
+		char *s = xstrdup(give_up[i]);
+		raw_table_scan(s, strlen(s), &t);
+		ck_assert_uint_eq(t.n, 0);
+		ck_assert_str_eq(s, give_up[i]);
+		raw_table_free(&t);
+		free(s);
+	}
+}
+END_TEST
+
+/* A saved run loads the same whether the scanner reads its samples or gives up. */
+START_TEST(test_raw_scan_load)
+{
+	struct run a, b;
+	char err[512] = "", *dir;
+
+	make_run(&a);
+	json_t *root = json_from_run(&a);
+	char *plain = json_dumps(root, JSON_INDENT(1));
+	/* A key with an escape makes the scanner give up: jansson reads every sample. */
+	json_object_set_new(root, "r\u00e1w", json_integer(1));
+	char *escaped = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	const char *texts[] = { plain, escaped };
+	for (size_t i = 0; i < 2; i++) {
+		char *path = write_doc(texts[i], &dir);
+		run_init(&b);
+		ck_assert_msg(run_load(path, &b, err, sizeof(err)) == 0, "%s", err);
+		assert_runs_equal(&a, &b);
+		run_free(&b);
+		remove_doc(path, dir);
+	}
+
+	/* A parse error after many lines of samples is placed on its own line. */
+	size_t lines = 1;
+	for (const char *c = plain; *c; c++)
+		lines += *c == '\n';
+	char *broken = xasprintf("%s\n,", plain);
+	char *path = write_doc(broken, &dir);
+	run_init(&b);
+	ck_assert_int_eq(run_load(path, &b, err, sizeof(err)), -EINVAL);
+	char *want = xasprintf("%s:%zu:", path, lines + 1);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "err: %s, want %s", err, want);
+	run_free(&b);
+	remove_doc(path, dir);
+	free(want);
+	free(broken);
+	free(escaped);
+	free(plain);
+	json_decref(root);
+	run_free(&a);
+}
+END_TEST
+
 START_TEST(test_unknown_keys_ignored)
 {
 	struct run a, b;
@@ -927,6 +1065,74 @@ START_TEST(test_merge_rounds)
 }
 END_TEST
 
+/*
+ * A figure of two modes writes them in its summary, and one read back
+ * finds the same modes from its raw samples (summaries are never read);
+ * a figure of one mode writes no "modes" at all.
+ */
+START_TEST(test_modes_roundtrip)
+{
+	struct exp_result e;
+	exp_result_init(&e, "ipc");
+	struct mparam p[] = { { .key = "placement", .str = "cross-cpu" } };
+	uint64_t raw[200];
+	/* 60% near 180 ns, then 40% near 470 ns: a placement that moved once. */
+	for (size_t i = 0; i < 200; i++)
+		raw[i] = (i < 120 ? 1800 : 4700) + (uint64_t)((i * 7) % 40);
+	struct metric m = { .name = "cacheline",
+			    .unit = "ns",
+			    .params = p,
+			    .n_params = 1,
+			    .batch = 10,
+			    .raw = raw,
+			    .n = 200 };
+	const struct metric *c = exp_result_add_metric(&e, &m);
+	ck_assert_uint_eq(c->modes.count, 2);
+	ck_assert_double_eq_tol(c->modes.m[0].share, 0.6, 1e-12);
+	ck_assert(modes_in_stretches(&c->modes));
+
+	json_t *j = json_from_metric(c);
+	json_t *modes = json_object_get(json_object_get(j, "summary"), "modes");
+	ck_assert_uint_eq(json_array_size(modes), 2);
+	json_t *m0 = json_array_get(modes, 0);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(m0, "share")), 0.6, 1e-12);
+	ck_assert_double_eq(json_real_value(json_object_get(m0, "median")), c->modes.m[0].median);
+	ck_assert_double_eq(json_real_value(json_object_get(m0, "hi")), c->modes.m[0].hi);
+	ck_assert_int_eq(json_integer_value(json_object_get(m0, "n")), 120);
+	ck_assert(
+		json_is_true(json_object_get(json_object_get(j, "summary"), "modes_in_stretches")));
+
+	struct metric back;
+	char err[256];
+	memset(&back, 0, sizeof(back));
+	ck_assert_int_eq(metric_from_json(j, &back, err, sizeof(err)), 0);
+	ck_assert(memcmp(&back.modes, &c->modes, sizeof(back.modes)) == 0);
+	metric_free(&back);
+	json_decref(j);
+
+	/* A cross-CPU figure whose modes came in stretches is the environment's placement note. */
+	struct run r;
+	const struct metric *first = NULL;
+	const char *exp = NULL;
+	run_init(&r);
+	exp_result_add_metric(run_add_result(&r, "ipc"), &m);
+	ck_assert_uint_eq(run_placement_moves(&r, &first, &exp), 1);
+	ck_assert_str_eq(first->name, "cacheline");
+	ck_assert_str_eq(exp, "ipc");
+	run_free(&r);
+
+	/* One mode: no key. */
+	for (size_t i = 0; i < 200; i++)
+		raw[i] = 1800 + (uint64_t)((i * 7) % 40);
+	c = exp_result_add_metric(&e, &m);
+	ck_assert_uint_eq(c->modes.count, 1);
+	j = json_from_metric(c);
+	ck_assert_ptr_null(json_object_get(json_object_get(j, "summary"), "modes"));
+	json_decref(j);
+	exp_result_free(&e);
+}
+END_TEST
+
 START_TEST(test_metric_values_and_summary)
 {
 	struct run r;
@@ -992,10 +1198,15 @@ Suite *json_suite(void)
 
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_parse_error_has_position);
+	tcase_add_loop_test(tc, test_bad_documents_from_file, 0,
+			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, test_raw_scan);
+	tcase_add_test(tc, test_raw_scan_load);
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_test(tc, test_load_capped);
 	tcase_add_test(tc, test_save_load);
 	tcase_add_test(tc, test_save_failures_leave_nothing);
+	tcase_add_test(tc, test_modes_roundtrip);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -46,7 +46,10 @@
 #include "runner/runner.h"
 #include "core/sampler.h"
 #include "model/run.h"
+#include "cli_util.h"
 #include "exp_test.h"
+#include "model/json.h"
+#include "util/xalloc.h"
 #include "suites.h"
 
 #define MS 1000000u
@@ -1355,6 +1358,35 @@ START_TEST(test_progress_cache_dir)
 }
 END_TEST
 
+/*
+ * Every result of a run says how long it took, the experiments that end
+ * in milliseconds (crash, isolation) too: the binary runs them and the
+ * saved run is read back.
+ */
+START_TEST(test_every_result_has_a_duration)
+{
+	struct cli r;
+	struct run run;
+	char err[512] = "";
+
+	cli_case_make("duration");
+	char *path = xasprintf("%s/run.json", cli_case_dir);
+	cli_run(&r, 120 * NS_PER_S,
+		ARGS("run", "crash", "isolation", "--no-progress", "--json", path));
+	ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+	run_init(&run);
+	ck_assert_msg(run_load(path, &run, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(run.n_results, 2);
+	for (size_t i = 0; i < run.n_results; i++)
+		ck_assert_msg(run.results[i].duration_ns > 0, "%s: duration_ns 0",
+			      run.results[i].name);
+	run_free(&run);
+	cli_free(&r);
+	free(path);
+	cli_case_remove();
+}
+END_TEST
+
 Suite *runner_suite(void)
 {
 	Suite *s = suite_create("runner");
@@ -1372,6 +1404,7 @@ Suite *runner_suite(void)
 	tcase_add_loop_test(tc, test_interrupted_by_signal, 0,
 			    (int)(sizeof(stop_signals) / sizeof(stop_signals[0])));
 	tcase_add_test(tc, test_interrupted_while_waiting);
+	tcase_add_test(tc, test_every_result_has_a_duration);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("progress");

@@ -18,9 +18,10 @@
 #include "suites.h"
 
 struct fake {
-	uint64_t spin;	  /* loop iterations per operation */
-	uint64_t self_ns; /* when set, reports self_ns * n as its own time */
-	uint64_t fail_at; /* the call (1-based) that returns -EIO; 0: never */
+	uint64_t spin;	     /* loop iterations per operation */
+	uint64_t first_spin; /* loop iterations of the first call, on top */
+	uint64_t self_ns;    /* when set, reports self_ns * n as its own time */
+	uint64_t fail_at;    /* the call (1-based) that returns -EIO; 0: never */
 	uint64_t calls;
 	uint64_t ops;
 	uint64_t max_n; /* the largest n asked for */
@@ -35,7 +36,7 @@ static int fake_op(void *ctx, uint64_t n, uint64_t *elapsed_ns)
 	f->ops += n;
 	if (n > f->max_n)
 		f->max_n = n;
-	for (volatile uint64_t i = 0; i < n * f->spin; i++)
+	for (volatile uint64_t i = 0; i < n * f->spin + (f->calls == 1 ? f->first_spin : 0); i++)
 		;
 	if (f->self_ns)
 		*elapsed_ns = f->self_ns * n;
@@ -64,10 +65,13 @@ START_TEST(test_invariants)
 	ck_assert_ptr_nonnull(s.raw);
 	for (size_t i = 0; i < s.n; i++)
 		ck_assert_uint_gt(s.raw[i], 0);
-	/* One call per batch, warm-up (calibration included) and kept alike. */
-	ck_assert_uint_eq(f.calls, s.warmup + s.n);
-	/* The kept batches are all of the final size; calibration ran smaller ones. */
-	ck_assert_uint_eq(f.max_n, s.batch);
+	/*
+	 * One call per batch, warm-up (calibration included) and kept alike,
+	 * unless the cap came before the budget: then kept samples were added
+	 * up in pairs, each doubling the batch.
+	 */
+	ck_assert_uint_ge(f.calls, s.warmup + s.n);
+	ck_assert_uint_eq(s.batch % f.max_n, 0);
 	ck_assert_uint_ge(f.ops, s.n * s.batch + 1);
 	sample_set_free(&s);
 	ck_assert_ptr_null(s.raw);
@@ -169,7 +173,7 @@ static const struct {
 } failures[] = {
 	{ 1, 0 },			   /* calibration: the first call */
 	{ 5, UINT64_C(60) * 1000000000u }, /* warm-up, which lasts far longer */
-	{ 50, 0 },			   /* sampling: calls 2..101 are samples */
+	{ 50, 0 }, /* sampling: calls 5..104 are samples (1 + 3 sizing the batch) */
 };
 
 START_TEST(test_error_stops_and_leaves_nothing)
@@ -269,6 +273,115 @@ START_TEST(test_fixed_batch_skips_calibration)
 }
 END_TEST
 
+/*
+ * The budget ends the sampling, not the cap: the batch grows until
+ * max_samples batches would fill the budget, so either the cap was not
+ * reached or the samples hold most of the budget. (Only a machine that
+ * got twice as fast after warm-up could take the cap sooner.)
+ */
+START_TEST(test_budget_not_cap_ends_sampling)
+{
+	struct fake f = { .spin = 50 };
+	struct sampler_cfg cfg = {
+		.min_samples = 3,
+		.max_samples = 10,
+		.budget_ns = 20000000,
+		.warmup_ns = 1000000,
+		.target_ns = 10000,
+		.max_batch = UINT64_C(1) << 40,
+	};
+	struct sample_set s;
+
+	ck_assert_int_eq(sampler_run(&cfg, fake_op, &f, &s), 0);
+	ck_assert_uint_ge(s.n, cfg.min_samples);
+	ck_assert_uint_le(s.n, cfg.max_samples);
+	uint64_t kept = 0;
+	for (size_t i = 0; i < s.n; i++)
+		kept += s.raw[i];
+	ck_assert_msg(s.n < cfg.max_samples || kept >= cfg.budget_ns / 2,
+		      "the cap ended sampling after %llu of %llu ns", (unsigned long long)kept,
+		      (unsigned long long)cfg.budget_ns);
+	ck_assert_uint_eq(s.batch % f.max_n, 0);
+	sample_set_free(&s);
+}
+END_TEST
+
+/*
+ * An operation that gets ten times faster once sampling starts reaches the
+ * cap long before the budget: the samples merge in pairs, the batch
+ * doubles, and sampling goes on until the budget is spent.
+ */
+static int speeding_op(void *ctx, uint64_t n, uint64_t *elapsed_ns)
+{
+	struct fake *f = ctx;
+	f->calls++;
+	f->ops += n;
+	if (n > f->max_n)
+		f->max_n = n;
+	uint64_t spin = f->calls > f->fail_at ? f->spin : f->spin * 10;
+	for (volatile uint64_t i = 0; i < n * spin; i++)
+		;
+	(void)elapsed_ns;
+	return 0;
+}
+
+START_TEST(test_cap_first_merges_pairs)
+{
+	/* fail_at here: the calls that run slow: calibration, sizing and a few samples. */
+	struct fake f = { .spin = 20, .fail_at = 12 };
+	struct sampler_cfg cfg = {
+		.min_samples = 3,
+		.max_samples = 16,
+		.budget_ns = 20000000,
+		.warmup_ns = 0,
+		.target_ns = 10000,
+		.max_batch = UINT64_C(1) << 40,
+	};
+	struct sample_set s;
+
+	ck_assert_int_eq(sampler_run(&cfg, speeding_op, &f, &s), 0);
+	ck_assert_uint_ge(s.n, cfg.min_samples);
+	ck_assert_uint_le(s.n, cfg.max_samples);
+	ck_assert_uint_eq(s.batch % f.max_n, 0);
+	uint64_t kept = 0;
+	for (size_t i = 0; i < s.n; i++)
+		kept += s.raw[i];
+	ck_assert_msg(s.n < cfg.max_samples || kept >= cfg.budget_ns / 2,
+		      "the cap ended sampling after %llu of %llu ns", (unsigned long long)kept,
+		      (unsigned long long)cfg.budget_ns);
+	ck_assert_uint_ge(f.ops, s.n * s.batch);
+	ck_assert_uint_gt(f.calls, s.warmup + s.n); /* samples were merged */
+	sample_set_free(&s);
+}
+END_TEST
+
+/*
+ * A first call slow enough to end calibration at a batch of one (a
+ * partner still starting) does not decide the batch: the calls after it
+ * size it to the target.
+ */
+START_TEST(test_slow_first_call_does_not_decide)
+{
+	struct fake f = { .spin = 10, .first_spin = 20000000 };
+	struct sampler_cfg cfg = {
+		.min_samples = 5,
+		.max_samples = 5,
+		.budget_ns = 0,
+		.warmup_ns = 0,
+		.target_ns = 1000000,
+		.max_batch = UINT64_C(1) << 40,
+	};
+	struct sample_set s;
+
+	ck_assert_int_eq(sampler_run(&cfg, fake_op, &f, &s), 0);
+	ck_assert_uint_gt(s.batch, 1);
+	ck_assert_uint_eq(f.max_n, s.batch);
+	ck_assert_uint_eq(s.n, 5);
+	ck_assert_uint_ge(s.warmup, 4); /* the slow call, then three to size the batch */
+	sample_set_free(&s);
+}
+END_TEST
+
 START_TEST(test_target_grows_with_overhead)
 {
 	struct clock_info ci = { 0 };
@@ -313,6 +426,9 @@ Suite *sampler_suite(void)
 	tcase_add_test(tc, test_max_batch_caps_calibration);
 	tcase_add_test(tc, test_fixed_batch_skips_calibration);
 	tcase_add_test(tc, test_target_grows_with_overhead);
+	tcase_add_test(tc, test_budget_not_cap_ends_sampling);
+	tcase_add_test(tc, test_slow_first_call_does_not_decide);
+	tcase_add_test(tc, test_cap_first_merges_pairs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/modes.h"
 #include "core/stats.h"
 #include "suites.h"
 
@@ -487,6 +488,155 @@ START_TEST(test_rng_uniform_and_seeded)
 }
 END_TEST
 
+static int cmp_asc(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return (a > b) - (a < b);
+}
+
+/* A standard normal variate (Box and Muller), from the seeded generator. */
+static double normal(struct rng *r)
+{
+	double u = rng_unit(r), v = rng_unit(r);
+	return sqrt(-2.0 * log(u + 0x1p-60)) * cos(2.0 * M_PI * v);
+}
+
+/* n values: a share p near centre c1 (relative spread sd), the rest near c2, interleaved. */
+static double *mixture(struct rng *r, size_t n, double p, double c1, double c2, double sd)
+{
+	double *x = malloc(n * sizeof(*x));
+	for (size_t i = 0; i < n; i++) {
+		double c = rng_unit(r) < p ? c1 : c2;
+		x[i] = c * exp(sd * normal(r));
+	}
+	return x;
+}
+
+/* The number of modes modes_find() sees in a mixture (as mixture() draws it). */
+static size_t mixture_modes(struct rng *r, size_t n, double p, double c1, double c2, double sd)
+{
+	struct modes md;
+	double *x = mixture(r, n, p, c1, c2, sd);
+	ck_assert_int_eq(modes_find(x, n, &md), 0);
+	free(x);
+	return md.count;
+}
+
+START_TEST(test_modes_unimodal)
+{
+	struct rng r;
+	struct modes md;
+	rng_seed(&r, 7);
+	/* Lognormal (a timing's shape), normal, and integers of a few values. */
+	double *x = mixture(&r, 5000, 1.0, 180.0, 180.0, 0.3);
+	ck_assert_int_eq(modes_find(x, 5000, &md), 0);
+	ck_assert_uint_eq(md.count, 1);
+	ck_assert_double_eq_tol(md.m[0].share, 1.0, 1e-12);
+	for (size_t i = 0; i < 5000; i++)
+		x[i] = 1000.0 + 50.0 * normal(&r);
+	ck_assert_int_eq(modes_find(x, 5000, &md), 0);
+	ck_assert_uint_eq(md.count, 1);
+	for (size_t i = 0; i < 5000; i++)
+		x[i] = (double)(20 + rng_below(&r, 3));
+	ck_assert_int_eq(modes_find(x, 5000, &md), 0);
+	ck_assert_uint_eq(md.count, 1);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_modes_mixture)
+{
+	struct rng r;
+	struct modes md;
+	rng_seed(&r, 11);
+	double *x = mixture(&r, 4000, 0.6, 180.0, 470.0, 0.05);
+	ck_assert_int_eq(modes_find(x, 4000, &md), 0);
+	ck_assert_uint_eq(md.count, 2);
+	ck_assert_double_eq_tol(md.m[0].share, 0.6, 0.03);
+	ck_assert_double_eq_tol(md.m[1].share, 0.4, 0.03);
+	ck_assert_double_eq_tol(md.m[0].median, 180.0, 5.0);
+	ck_assert_double_eq_tol(md.m[1].median, 470.0, 10.0);
+	ck_assert(md.m[0].hi > 200.0 && md.m[0].hi < 430.0);
+	ck_assert_double_eq(md.m[0].hi, md.m[1].lo);
+	ck_assert_uint_eq(md.m[0].n + md.m[1].n, 4000);
+	ck_assert_uint_eq(modes_index(&md, 100.0), 0);
+	ck_assert_uint_eq(modes_index(&md, 1e6), 1);
+	/* Interleaved at random: no stretches in time. */
+	ck_assert(!modes_in_stretches(&md));
+
+	/* The same values in two stretches (a placement that moved once). */
+	qsort(x, 4000, sizeof(*x), cmp_asc);
+	ck_assert_int_eq(modes_find(x, 4000, &md), 0);
+	ck_assert_uint_eq(md.count, 2);
+	ck_assert_uint_eq(md.runs, 2);
+	ck_assert(modes_in_stretches(&md));
+	free(x);
+
+	/* Few samples: still two when each mode is tight. */
+	ck_assert_uint_eq(mixture_modes(&r, 40, 0.5, 180.0, 470.0, 0.03), 2);
+}
+END_TEST
+
+START_TEST(test_modes_conservative)
+{
+	struct rng r;
+	struct modes md;
+	rng_seed(&r, 13);
+	/* A small tail of slow samples (5%) stays one mode. */
+	ck_assert_uint_eq(mixture_modes(&r, 4000, 0.95, 180.0, 900.0, 0.05), 1);
+	/* Two modes too close for their spread, or closer than ×1.10: one. */
+	ck_assert_uint_eq(mixture_modes(&r, 4000, 0.5, 180.0, 200.0, 0.08), 1);
+	ck_assert_uint_eq(mixture_modes(&r, 4000, 0.5, 180.0, 190.0, 0.005), 1);
+	/* Too few samples: untested. */
+	double *x = mixture(&r, 20, 0.5, 180.0, 470.0, 0.01);
+	ck_assert_int_eq(modes_find(x, 20, &md), 0);
+	ck_assert_uint_eq(md.count, 1);
+	ck_assert_uint_eq(md.m[0].n, 20);
+	free(x);
+	/* All equal, zeros, invalid. */
+	double same[50], zeros[50];
+	for (size_t i = 0; i < 50; i++) {
+		same[i] = 7.0;
+		zeros[i] = (double)(i % 2) * 100.0;
+	}
+	ck_assert_int_eq(modes_find(same, 50, &md), 0);
+	ck_assert_uint_eq(md.count, 1);
+	ck_assert_int_eq(modes_find(zeros, 50, &md), 0);
+	ck_assert_uint_eq(md.count, 1);
+	ck_assert_int_eq(modes_find(same, 0, &md), -EINVAL);
+	same[3] = NAN;
+	ck_assert_int_eq(modes_find(same, 50, &md), -EINVAL);
+	ck_assert_uint_eq(md.count, 0);
+}
+END_TEST
+
+START_TEST(test_modes_large_and_three)
+{
+	struct rng r;
+	struct modes md, again;
+	rng_seed(&r, 17);
+	size_t n = MODES_MAX_SAMPLES + 50000;
+	double *x = mixture(&r, n, 0.3, 30.0, 90.0, 0.04);
+	ck_assert_int_eq(modes_find(x, n, &md), 0);
+	ck_assert_uint_eq(md.count, 2);
+	ck_assert_double_eq_tol(md.m[0].share, 0.3, 0.02);
+	ck_assert_uint_eq(md.m[0].n + md.m[1].n, n);
+	/* Subsampled with a fixed seed: the same set, the same modes. */
+	ck_assert_int_eq(modes_find(x, n, &again), 0);
+	ck_assert(memcmp(&md, &again, sizeof(md)) == 0);
+	free(x);
+
+	x = malloc(3000 * sizeof(*x));
+	for (size_t i = 0; i < 3000; i++)
+		x[i] = (i % 3 == 0 ? 100.0 : i % 3 == 1 ? 300.0 : 900.0) * exp(0.03 * normal(&r));
+	ck_assert_int_eq(modes_find(x, 3000, &md), 0);
+	ck_assert_uint_eq(md.count, 3);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_double_eq_tol(md.m[i].share, 1.0 / 3.0, 0.02);
+	free(x);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
 	Suite *s = suite_create("stats");
@@ -495,6 +645,7 @@ Suite *stats_suite(void)
 	TCase *ratio = tcase_create("ratio");
 	TCase *fit = tcase_create("fit");
 	TCase *rng = tcase_create("rng");
+	TCase *modes = tcase_create("modes");
 
 	tcase_add_test(summary, test_percentile_known);
 	tcase_add_test(summary, test_summary_odd);
@@ -526,5 +677,11 @@ Suite *stats_suite(void)
 	tcase_add_test(rng, test_rng_below_bounds);
 	tcase_add_test(rng, test_rng_uniform_and_seeded);
 	suite_add_tcase(s, rng);
+
+	tcase_add_test(modes, test_modes_unimodal);
+	tcase_add_test(modes, test_modes_mixture);
+	tcase_add_test(modes, test_modes_conservative);
+	tcase_add_test(modes, test_modes_large_and_three);
+	suite_add_tcase(s, modes);
 	return s;
 }

@@ -417,7 +417,7 @@ const struct claim claims[] = {
 		.text = N_("IPC mechanisms differ in cost"),
 		.a = { NULL, ipc_lat_process },
 		.exclude = ipc_busy_poll,
-		.ceiling = "memcpy",
+		.ceiling = "xcopy",
 		.why = why_ipc_mechanisms,
 	},
 	{

@@ -797,7 +797,9 @@ const struct mechanism why_ipc_mechanisms[] = {
 	     "the scheduler, not the mechanism. Kernel-copying mechanisms pay two system calls "
 	     "and two copies per message; shared-memory rings pay a copy, and a wake-up only "
 	     "when the reader sleeps; spinning pays no wake-up at all but burns a CPU. The "
-	     "streams are set against the machine's memcpy, their ceiling.") },
+	     "streams are set against their ceiling, measured beside each: a buffer written "
+	     "on one CPU and copied on the other, with nothing but a turn to take between "
+	     "them; memcpy on one CPU is shown beside it.") },
 	{ "ipc.mechanisms.spin_fastest_across",
 	  N_("where the spinning ring has the fastest round trip between processes on two CPUs"),
 	  spin_fastest_across,

@@ -10,11 +10,20 @@
  * 2. Warm up: keep running batches for warmup_ns (caches, page tables,
  *    the allocator and the frequency governor settle); calibration batches
  *    count as warm-up. Nothing from warm-up is kept.
- * 3. Sample: one raw sample per batch, until max_samples, or until the
- *    budget is spent and at least min_samples are taken.
+ * 3. Size: the batch grows (up to max_batch) so that it lasts target_ns
+ *    at the fastest operation seen, even when a slow first call ended
+ *    calibration early, and so that max_samples batches at the warm-up's
+ *    median operation take 1.25 budgets: the budget ends the sampling,
+ *    not the sample cap, which only bounds how many raw samples are kept.
+ * 4. Sample: one raw sample per batch, until the budget is spent and at
+ *    least min_samples are taken. Should max_samples come first (the
+ *    operation got faster after warm-up), neighbouring samples are added
+ *    up in pairs into samples of twice the batch and sampling goes on
+ *    with that batch; a later round (a given batch) stops at the cap.
  *
  * An experiment that measures in rounds (to spread slow drifts of the
- * machine over all its conditions alike) calibrates in the first round
+ * machine over all its conditions alike) calibrates and sizes in the
+ * first round, with that round's share of the budget and of the samples,
  * and passes the batch it found to the later ones, so that every raw
  * sample of one figure holds the same number of operations.
  *

@@ -46,6 +46,12 @@ struct summary {
 int stats_summarize(const double *x, size_t n, struct summary *out);
 
 /*
+ * The median of v[0..n), n > 0, by selection in linear time; v is
+ * reordered. Equal, bit for bit, to the median stats_summarize() gives.
+ */
+double stats_median_select(double *v, size_t n);
+
+/*
  * p in [0, 1] of an ascending array, linear interpolation between ranks:
  * h = p * (n - 1), result sorted[floor h] + frac(h) * (next - that).
  * p outside [0, 1] is clamped. n > 0.

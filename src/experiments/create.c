@@ -5,7 +5,7 @@
  * Every method is one operation timed by the sampler: start a unit that
  * does nothing and wait until it is gone. fork + _exit + waitpid; vfork +
  * _exit; posix_spawn and fork + execve of a program that exits at once
- * (ptlab itself with PTLAB_EXEC_PROBE); clone(CLONE_VM | SIGCHLD), a
+ * (the exec target, below); clone(CLONE_VM | SIGCHLD), a
  * process that shares its parent's memory; raw clone with the flags
  * pthreads uses; and pthread_create + pthread_join. The figures include
  * the end of the unit and the wake-up of the waiting parent: a unit that
@@ -26,10 +26,22 @@
  * Each figure records the parent's resident memory (parent_rss_bytes)
  * read once, when its size is first held: the extra memory plus ptlab's
  * own footprint (about 2 MiB, grown a little by the first round of
- * creations: glibc keeps the stacks of finished threads). The exec
- * probe is ptlab itself, which exits first thing in main() but still has
- * the dynamic loader map glibc, jansson and libm: that is in the
- * posix_spawn and fork_exec figures, as it is for any real program.
+ * creations: glibc keeps the stacks of finished threads).
+ *
+ * The exec target: posix_spawn and fork_exec execute ptlab-exec-target,
+ * a program built with ptlab that exits at once, linked statically where
+ * the C library allows (src/exec_target.c), as lmbench's lat_proc execs
+ * a small program: the figures are the creation and the exec, not a big
+ * program's loading. It is looked for beside the running ptlab, under
+ * build/ beside it (the repository's ./ptlab is a hard link to
+ * build/ptlab), then in the libexec folder `make install` fills. A file
+ * found there is executed only if it is ours: a regular file owned by
+ * root or by this user that no one else can write; otherwise, or when
+ * there is none, both figures are skipped with the reason. fork_exec_self
+ * is fork + execve of ptlab itself with PTLAB_EXEC_PROBE: it exits first
+ * thing in main() but still has the dynamic loader map glibc, jansson and
+ * libm, as a real program would. The observation exec_target names the
+ * file executed, its size and how it is linked.
  *
  * Placement: with `pin` on (the default) the experiment process, and so
  * every child it makes, runs on the first CPU of --cpus; parent and child
@@ -37,7 +49,12 @@
  * the scheduler may wake the child on another CPU, which in a virtual
  * machine adds an inter-processor interrupt to every creation.
  */
+#include <elf.h>
+/* elf.h counts ELF versions in EV_NUM; core/evidence.h has a value of its own by that name. */
+#undef EV_NUM
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -46,6 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,8 +96,18 @@ struct create_ctx;
 /* Creates one unit that does nothing and waits until it is gone. Returns 0 or -errno. */
 typedef int (*create_once)(struct create_ctx *c);
 
+/* The exec target's file name, and where `make install` puts it. */
+#define EXEC_TARGET_NAME "ptlab-exec-target"
+#ifndef PTLAB_LIBEXECDIR
+#define PTLAB_LIBEXECDIR "/usr/local/libexec/ptlab"
+#endif
+
 struct create_ctx {
-	const char *exe;
+	const char *exe;	/* ptlab itself, for fork_exec_self; may be NULL */
+	const char *target;	/* the exec target, or NULL: target_why says why */
+	char exe_dir[PATH_MAX]; /* the folder of exe, with its slash; target_why names it */
+	char target_path[PATH_MAX];
+	struct ev_note target_why;
 	char *stack_top;  /* for the raw clone methods */
 	create_once once; /* the method being measured */
 	bool thp_seen;	  /* thp_used is recorded */
@@ -152,21 +180,33 @@ static int once_vfork(struct create_ctx *c)
 
 static int once_posix_spawn(struct create_ctx *c)
 {
-	char *argv[] = { (char *)c->exe, (char *)PTLAB_EXEC_PROBE, NULL };
+	char *argv[] = { (char *)c->target, NULL };
 	pid_t pid;
-	int err = posix_spawn(&pid, c->exe, NULL, NULL, argv, environ);
+	int err = posix_spawn(&pid, c->target, NULL, NULL, argv, environ);
 	return err ? -err : reap_ok(pid);
+}
+
+/* fork, execve(path, argv) in the child, wait. */
+static int fork_exec(const char *path, char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve(path, argv, environ);
+		_exit(127);
+	}
+	return reap_ok(pid);
 }
 
 static int once_fork_exec(struct create_ctx *c)
 {
+	char *argv[] = { (char *)c->target, NULL };
+	return fork_exec(c->target, argv);
+}
+
+static int once_fork_exec_self(struct create_ctx *c)
+{
 	char *argv[] = { (char *)c->exe, (char *)PTLAB_EXEC_PROBE, NULL };
-	pid_t pid = fork();
-	if (pid == 0) {
-		execve(c->exe, argv, environ);
-		_exit(127);
-	}
-	return reap_ok(pid);
+	return fork_exec(c->exe, argv);
 }
 
 /* The body of a raw clone child: nothing, and no libc state touched. */
@@ -215,23 +255,114 @@ static int once_pthread(struct create_ctx *c)
 	return 0;
 }
 
+/* The program a method executes, if any. */
+enum exec_prog {
+	PROG_NONE,
+	PROG_TARGET,
+	PROG_SELF
+};
+
 struct method {
 	const char *name;
 	create_once once;
 	enum unit_type kind; /* what the method creates */
-	bool needs_exe;
+	enum exec_prog prog;
 	bool in_sweep; /* measured again at each parent size */
 };
 
 static const struct method methods[] = {
-	{ "fork", once_fork, UNIT_PROCESS, false, true },
-	{ "vfork", once_vfork, UNIT_PROCESS, false, true },
-	{ "posix_spawn", once_posix_spawn, UNIT_PROCESS, true, true },
-	{ "fork_exec", once_fork_exec, UNIT_PROCESS, true, false },
-	{ "clone_vm", once_clone_vm, UNIT_PROCESS, false, false },
-	{ "clone_thread", once_clone_thread, UNIT_THREAD, false, false },
-	{ "pthread_create", once_pthread, UNIT_THREAD, false, true },
+	{ "fork", once_fork, UNIT_PROCESS, PROG_NONE, true },
+	{ "vfork", once_vfork, UNIT_PROCESS, PROG_NONE, true },
+	{ "posix_spawn", once_posix_spawn, UNIT_PROCESS, PROG_TARGET, true },
+	{ "fork_exec", once_fork_exec, UNIT_PROCESS, PROG_TARGET, false },
+	{ "fork_exec_self", once_fork_exec_self, UNIT_PROCESS, PROG_SELF, false },
+	{ "clone_vm", once_clone_vm, UNIT_PROCESS, PROG_NONE, false },
+	{ "clone_thread", once_clone_thread, UNIT_THREAD, PROG_NONE, false },
+	{ "pthread_create", once_pthread, UNIT_THREAD, PROG_NONE, true },
 };
+
+/* The program m executes: NULL when it executes none or has none. */
+static const char *method_prog(const struct create_ctx *c, const struct method *m)
+{
+	return m->prog == PROG_TARGET ? c->target : m->prog == PROG_SELF ? c->exe : NULL;
+}
+
+/*
+ * Whether the file at path may be executed as ours: a regular file,
+ * executable, owned by root or by this user, and writable by no one else.
+ * 0, or a negative errno (-ENOENT when there is none).
+ */
+static int target_trusted(const char *path, struct stat *st)
+{
+	if (stat(path, st) != 0)
+		return -errno;
+	if (!S_ISREG(st->st_mode) || !(st->st_mode & S_IXUSR))
+		return -EACCES;
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return -EPERM;
+	return st->st_mode & (S_IWGRP | S_IWOTH) ? -EPERM : 0;
+}
+
+/* Whether the ELF file at path names no program interpreter (a static executable). */
+static bool elf_static(const char *path)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool interp = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		close(fd);
+		return false;
+	}
+	for (unsigned i = 0; i < eh.e_phnum && !interp; i++)
+		interp = pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * eh.e_phentsize)) ==
+				 (ssize_t)sizeof(ph) &&
+			 ph.p_type == PT_INTERP;
+	close(fd);
+	return !interp;
+}
+
+/*
+ * Finds the exec target (the file comment says where) into c->target, and
+ * records it as the observation exec_target; or leaves c->target NULL with
+ * the reason in c->target_why. The first file found decides: one that is
+ * not ours is refused, not passed over.
+ */
+static void find_target(struct exp_ctx *ctx, struct create_ctx *c)
+{
+	char *dir = c->exe_dir;
+	struct stat st;
+	const char *slash = c->exe ? strrchr(c->exe, '/') : NULL;
+	if (slash)
+		snprintf(dir, sizeof(c->exe_dir), "%.*s", (int)(slash - c->exe + 1), c->exe);
+	/* A folder and a subfolder of it; the first two only beside a known ptlab. */
+	const char *const places[][2] = { { dir, "" },
+					  { dir, "build/" },
+					  { PTLAB_LIBEXECDIR "/", "" } };
+	for (size_t i = c->exe ? 0 : 2; i < sizeof(places) / sizeof(places[0]); i++) {
+		snprintf(c->target_path, sizeof(c->target_path), "%s%s%s", places[i][0],
+			 places[i][1], EXEC_TARGET_NAME);
+		int err = target_trusted(c->target_path, &st);
+		if (err == -ENOENT)
+			continue;
+		if (err) {
+			const struct ev_val v[] = { ev_token(c->target_path) };
+			ev_note_set(&c->target_why, "create.target_untrusted", v, 1);
+			return;
+		}
+		c->target = c->target_path;
+		exp_observe(ctx, "exec_target", "create.target", ev_token(c->target),
+			    ev_num(st.st_size, "bytes"),
+			    ev_word(elf_static(c->target) ? "static_linked" : "dynamic_linked"));
+		return;
+	}
+	const struct ev_val v[] = { ev_token(EXEC_TARGET_NAME), ev_token(c->exe ? dir : "-"),
+				    ev_token(PTLAB_LIBEXECDIR) };
+	ev_note_set(&c->target_why, "create.no_target", v, 3);
+}
 
 /* One figure: a method at one size of parent memory, measured over the rounds. */
 struct figure {
@@ -272,14 +403,14 @@ static void skip_from_round(struct exp_ctx *ctx, const char *what, const struct 
 }
 
 /* Records why a figure cannot be measured, once, and drops it from later rounds. */
-static void drop(struct exp_ctx *ctx, struct figure *f, const char *exe, int err, unsigned round)
+static void drop(struct exp_ctx *ctx, struct figure *f, const char *prog, int err, unsigned round)
 {
 	char what[96];
 	struct ev_note why;
 	figure_name(f, what, sizeof(what));
 	f->dropped = true;
 	if (err == CHILD_EXEC_FAILED)
-		skip_from_round(ctx, what, &EV_MSG_OF("create.exec_failed", ev_token(exe)), round);
+		skip_from_round(ctx, what, &EV_MSG_OF("create.exec_failed", ev_token(prog)), round);
 	else if (err == -EAGAIN)
 		/* pthread_create() alone maps a stack: only it can be said to be a thread. */
 		skip_from_round(
@@ -306,8 +437,11 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 	if (f->dropped)
 		return;
 	figure_name(f, what, sizeof(what));
-	if (f->m->needs_exe && !c->exe) {
-		exp_skip_msg(ctx, what, &(struct ev_msg){ .form = "create.no_exe" });
+	if (f->m->prog != PROG_NONE && !method_prog(c, f->m)) {
+		exp_skip_msg(ctx, what,
+			     f->m->prog == PROG_TARGET
+				     ? &c->target_why.msg
+				     : &(struct ev_msg){ .form = "create.no_exe" });
 		f->dropped = true;
 		return;
 	}
@@ -320,7 +454,7 @@ static void measure(struct exp_ctx *ctx, const struct create_params *cp, struct 
 	c->once = f->m->once;
 	int err = sampler_run(&cfg, op_create, c, &s);
 	if (err) {
-		drop(ctx, f, c->exe, err, round);
+		drop(ctx, f, method_prog(c, f->m), err, round);
 		return;
 	}
 	f->batch = s.batch;
@@ -454,6 +588,7 @@ static int create_run(struct exp_ctx *ctx, const void *params)
 		exp_observe(ctx, "pinned_cpu", NULL, ev_count(exp_cpu(ctx, 0)));
 	else
 		exp_observe(ctx, "pinned_cpu", NULL, ev_word("unpinned"));
+	find_target(ctx, &c);
 	/* The advice asked for, as madvise() names it. */
 	exp_observe(ctx, "hugepages", NULL,
 		    ev_token(cp->hugepages ? "madvise-huge" : "madvise-nohuge"));
@@ -548,6 +683,12 @@ static const struct ev_form forms[] = {
 	{ "create.child_unclean", N_("a child ended with a non-zero status or a signal") },
 	{ "create.failed", N_("the operation failed: {1}") },
 	{ "create.no_exe", N_("no program to execute was given") },
+	{ "create.no_target",
+	  N_("no {1} beside {2}, under build/ there, or in {3}: `make ptlab` builds it") },
+	{ "create.target_untrusted",
+	  N_("{1} is not executed: it is not a regular executable file owned by root or by this "
+	     "user, or others may write to it") },
+	{ "create.target", N_("{1} ({2}, {3})") },
 	{ "create.no_memory", N_("not enough free memory: {1} needed, {2} available") },
 	{ "create.map", N_("cannot map the memory: {1}") },
 	{ "create.pin", N_("cannot pin to CPU {1}: {2}") },
@@ -557,12 +698,15 @@ static const struct ev_form forms[] = {
 	{ "nohugepage", N_("small pages only (the kernel took MADV_NOHUGEPAGE)") },
 	{ "hugepage", N_("transparent huge pages allowed (the kernel took MADV_HUGEPAGE)") },
 	{ "default", N_("the system's default mode (madvise() was refused)") },
+	/* Words: how the exec target is linked. */
+	{ "static_linked", N_("linked statically") },
+	{ "dynamic_linked", N_("linked dynamically") },
 	{ NULL, NULL },
 };
 
-static const char *const creation_names[] = { "fork",		"vfork",    "posix_spawn",
-					      "fork_exec",	"clone_vm", "clone_thread",
-					      "pthread_create", NULL };
+static const char *const creation_names[] = { "fork",	      "vfork",		"posix_spawn",
+					      "fork_exec",    "fork_exec_self", "clone_vm",
+					      "clone_thread", "pthread_create", NULL };
 static const char *const creation_conditions[] = { "extra_bytes", "parent_rss_bytes", "kind",
 						   "placement", NULL };
 
@@ -600,7 +744,8 @@ const struct experiment exp_create = {
 	.title = N_("Creating a process or a thread"),
 	.method =
 		N_("Times creating a unit that does nothing and waiting until it is gone: fork, "
-		   "vfork, posix_spawn, fork+exec, clone(CLONE_VM), raw clone with the thread "
+		   "vfork, posix_spawn and fork+exec of a small static program that exits at "
+		   "once, fork+exec of ptlab itself, clone(CLONE_VM), raw clone with the thread "
 		   "flags, pthread_create. Then fork, vfork, posix_spawn and pthread_create again "
 		   "while the parent holds more touched memory, to fit the cost per GiB."),
 	.claims = create_claims,

@@ -28,6 +28,7 @@
  * be absent: a run of 0.1.0 loads with them unknown.
  */
 #include "model/json.h"
+#include "model/rawscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -123,11 +124,38 @@ static json_t *pair_json(double lo, double hi)
 	return a;
 }
 
-static json_t *summary_json(const struct summary *s)
+/*
+ * The modes of a figure with more than one (core/modes.h): each mode's
+ * median, share, bounds and samples, in ascending order. Never read back.
+ */
+static json_t *modes_json(const struct modes *md)
+{
+	json_t *a = json_array();
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < md->count; i++) {
+		const struct mode *m = &md->m[i];
+		json_t *o = json_object();
+		if (json_array_append_new(a, o) || set(o, "median", real_json(m->median)) ||
+		    set(o, "share", real_json(m->share)) || set(o, "lo", real_json(m->lo)) ||
+		    set(o, "hi", real_json(m->hi)) || set(o, "n", u64_json(m->n))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *summary_json(const struct summary *s, const struct modes *md)
 {
 	json_t *o = json_object();
 	if (!o)
 		return NULL;
+	if (md->count > 1 && (set(o, "modes", modes_json(md)) ||
+			      set(o, "modes_in_stretches", json_boolean(modes_in_stretches(md))))) {
+		json_decref(o);
+		return NULL;
+	}
 	if (set(o, "n", u64_json(s->n)) || set(o, "median", real_json(s->median)) ||
 	    set(o, "ci95", pair_json(s->ci_lo, s->ci_hi)) ||
 	    set(o, "ci_level", real_json(s->ci_level)) || set(o, "p5", real_json(s->p5)) ||
@@ -166,7 +194,7 @@ json_t *json_from_metric(const struct metric *m)
 			if (json_array_append_new(rounds, u64_json(m->rounds[i])))
 				goto fail;
 	}
-	if (set(o, "summary", summary_json(&m->sum)))
+	if (set(o, "summary", summary_json(&m->sum, &m->modes)))
 		goto fail;
 	return o;
 fail:
@@ -475,6 +503,7 @@ fail:
 struct rd {
 	char *err;
 	size_t errlen;
+	struct raw_table *raws; /* when the text was scanned: an integer under "raw" is an index */
 };
 
 /* Formats the one error sentence (fmt is translated) and returns -EINVAL. */
@@ -832,7 +861,7 @@ static int sysinfo_read(struct rd *rd, const json_t *o, const char *path, struct
 
 int sysinfo_from_json(const json_t *o, struct sysinfo *out, char *err, size_t errlen)
 {
-	struct rd rd = { err, errlen };
+	struct rd rd = { .err = err, .errlen = errlen };
 	if (!json_is_object(o))
 		return fail(&rd, _("%s: expected an object"), "environment");
 	return sysinfo_read(&rd, o, "", out);
@@ -907,6 +936,27 @@ static int rounds_read(struct rd *rd, const json_t *o, const char *path, struct 
 	return 0;
 }
 
+/* The samples of the array raw (at rp) into out->raw and out->n. */
+static int raw_read(struct rd *rd, const json_t *raw, const char *rp, struct metric *out)
+{
+	char p[PATH_LEN];
+	size_t n = json_array_size(raw);
+	if (n == 0)
+		return fail(rd, _("%s: expected at least one sample"), rp);
+	out->raw = xmalloc(n * sizeof(*out->raw));
+	out->n = n;
+	for (size_t i = 0; i < n; i++) {
+		/* The common case first: the path is built only for a message. */
+		const json_t *v = json_array_get(raw, i);
+		int err;
+		if (json_is_integer(v) && json_integer_value(v) >= 0)
+			out->raw[i] = (uint64_t)json_integer_value(v);
+		else if ((err = u64_value(rd, v, join_idx(p, rp, i), &out->raw[i])))
+			return err;
+	}
+	return 0;
+}
+
 static int metric_read(struct rd *rd, const json_t *o, const char *path, struct metric *out)
 {
 	char p[PATH_LEN], rp[PATH_LEN];
@@ -924,20 +974,21 @@ static int metric_read(struct rd *rd, const json_t *o, const char *path, struct 
 		return fail(rd, _("%s: unknown direction \"%s\""), join(p, path, "direction"), dir);
 	if ((err = params_read(rd, o, path, "params", &out->params, &out->n_params, NULL)) ||
 	    (err = rd_u64(rd, o, path, "batch", &out->batch)) ||
-	    (err = rd_size(rd, o, path, "warmup", &out->warmup)) ||
-	    (err = rd_array(rd, o, path, "raw", &raw)))
+	    (err = rd_size(rd, o, path, "warmup", &out->warmup)))
 		return err;
+	join(rp, path, "raw");
+	raw = json_object_get(o, "raw");
+	if (rd->raws && json_is_integer(raw)) {
+		/* Read by rawscan: plain integers, at least one. */
+		if (raw_table_take(rd->raws, (uint64_t)json_integer_value(raw), &out->raw, &out->n))
+			return fail(rd, _("%s: expected an array"), rp);
+	} else if ((err = rd_array(rd, o, path, "raw", &raw))) {
+		return err;
+	}
 	if (out->batch < 1)
 		return fail(rd, _("%s: expected an integer of at least 1"), join(p, path, "batch"));
-	join(rp, path, "raw");
-	size_t n = json_array_size(raw);
-	if (n == 0)
-		return fail(rd, _("%s: expected at least one sample"), rp);
-	out->raw = xmalloc(n * sizeof(*out->raw));
-	for (size_t i = 0; i < n; i++)
-		if ((err = u64_value(rd, json_array_get(raw, i), join_idx(p, rp, i), &out->raw[i])))
-			return err;
-	out->n = n;
+	if (!out->raw && (err = raw_read(rd, raw, rp, out)))
+		return err;
 	if ((err = rounds_read(rd, o, path, out)))
 		return err;
 	if (metric_summarize(out))
@@ -947,7 +998,7 @@ static int metric_read(struct rd *rd, const json_t *o, const char *path, struct 
 
 int metric_from_json(const json_t *o, struct metric *out, char *err, size_t errlen)
 {
-	struct rd rd = { err, errlen };
+	struct rd rd = { .err = err, .errlen = errlen };
 	return metric_read(&rd, o, "", out);
 }
 
@@ -1237,7 +1288,7 @@ static int msg_read(struct rd *rd, const json_t *o, const char *path, struct ev_
 
 int msg_from_json(const json_t *o, struct ev_msg *out, char *err, size_t errlen)
 {
-	struct rd rd = { err, errlen };
+	struct rd rd = { .err = err, .errlen = errlen };
 	return msg_read(&rd, o, "", out);
 }
 
@@ -1347,7 +1398,7 @@ static int result_read(struct rd *rd, const json_t *o, const char *path, struct 
 
 int result_from_json(const json_t *o, struct exp_result *out, char *err, size_t errlen)
 {
-	struct rd rd = { err, errlen };
+	struct rd rd = { .err = err, .errlen = errlen };
 	return result_read(&rd, o, "", out);
 }
 
@@ -1355,51 +1406,55 @@ int result_from_json(const json_t *o, struct exp_result *out, char *err, size_t 
  * Checks the document's identity before anything else, so that a foreign
  * file is called foreign rather than reported for its first odd field.
  */
-int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
+static int run_read(struct rd *rd, const json_t *root, struct run *out)
 {
-	struct rd rd = { err, errlen };
 	char p[PATH_LEN];
 	json_t *v, *a;
 	int ret;
 
 	if (!json_is_object(root))
-		return fail(&rd, _("not a ptlab run: the document is not a JSON object"));
+		return fail(rd, _("not a ptlab run: the document is not a JSON object"));
 	v = json_object_get(root, "schema");
 	if (!json_is_string(v))
-		return fail(&rd, _("not a ptlab run: it has no \"schema\" string"));
+		return fail(rd, _("not a ptlab run: it has no \"schema\" string"));
 	if (strcmp(json_string_value(v), RUN_SCHEMA) != 0)
-		return fail(&rd, _("not a ptlab run: its schema is \"%s\", not \"%s\""),
+		return fail(rd, _("not a ptlab run: its schema is \"%s\", not \"%s\""),
 			    json_string_value(v), RUN_SCHEMA);
-	if ((ret = need(&rd, root, "", "schema_version", &v)))
+	if ((ret = need(rd, root, "", "schema_version", &v)))
 		return ret;
 	if (!json_is_integer(v) || json_integer_value(v) < 1)
-		return fail(&rd, _("%s: expected a positive integer"), "schema_version");
+		return fail(rd, _("%s: expected a positive integer"), "schema_version");
 	if (json_integer_value(v) > RUN_SCHEMA_VERSION)
-		return fail(&rd,
+		return fail(rd,
 			    _("this run was written by a newer ptlab (schema version %lld; this "
 			      "one reads up to %d)"),
 			    (long long)json_integer_value(v), RUN_SCHEMA_VERSION);
 	out->schema_version = (unsigned)json_integer_value(v);
 
-	if ((ret = rd_str(&rd, root, "", "ptlab_version", &out->ptlab_version)) ||
-	    (ret = rd_str(&rd, root, "", "started", &out->started)) ||
-	    (ret = rd_str(&rd, root, "", "preset", &out->preset)) ||
-	    (ret = rd_u64(&rd, root, "", "seed", &out->seed)) ||
-	    (ret = rd_str(&rd, root, "", "cpus", &out->cpus)) ||
-	    (ret = rd_object(&rd, root, "", "environment", &v)) ||
-	    (ret = sysinfo_read(&rd, v, "environment", &out->env)) ||
-	    (ret = rd_array(&rd, root, "", "experiments", &a)))
+	if ((ret = rd_str(rd, root, "", "ptlab_version", &out->ptlab_version)) ||
+	    (ret = rd_str(rd, root, "", "started", &out->started)) ||
+	    (ret = rd_str(rd, root, "", "preset", &out->preset)) ||
+	    (ret = rd_u64(rd, root, "", "seed", &out->seed)) ||
+	    (ret = rd_str(rd, root, "", "cpus", &out->cpus)) ||
+	    (ret = rd_object(rd, root, "", "environment", &v)) ||
+	    (ret = sysinfo_read(rd, v, "environment", &out->env)) ||
+	    (ret = rd_array(rd, root, "", "experiments", &a)))
 		return ret;
 	for (size_t i = 0; i < json_array_size(a); i++) {
 		xgrow((void **)&out->results, &out->cap_results, out->n_results + 1,
 		      sizeof(*out->results));
 		struct exp_result *e = &out->results[out->n_results++];
 		memset(e, 0, sizeof(*e));
-		if ((ret = result_read(&rd, json_array_get(a, i), join_idx(p, "experiments", i),
-				       e)))
+		if ((ret = result_read(rd, json_array_get(a, i), join_idx(p, "experiments", i), e)))
 			return ret;
 	}
 	return 0;
+}
+
+int run_from_json(const json_t *root, struct run *out, char *err, size_t errlen)
+{
+	struct rd rd = { .err = err, .errlen = errlen };
+	return run_read(&rd, root, out);
 }
 
 /* ------------------------------------------------------------ files */
@@ -1488,17 +1543,23 @@ int run_load(const char *path, struct run *out, char *err, size_t errlen)
 		set_err(err, errlen, _("cannot read %s: %s"), path, strerror(-ret));
 		return ret;
 	}
+	/* The raw samples first, by a scanner of their own (model/rawscan.h). */
+	struct raw_table raws;
+	raw_table_scan(text, len, &raws);
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
 	if (!root) {
+		raw_table_free(&raws);
 		set_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
 		return -EINVAL;
 	}
 	inner[0] = '\0';
-	ret = run_from_json(root, out, inner, sizeof(inner));
+	struct rd rd = { .err = inner, .errlen = sizeof(inner), .raws = &raws };
+	ret = run_read(&rd, root, out);
 	if (ret)
 		set_err(err, errlen, "%s: %s", path, inner);
 	json_decref(root);
+	raw_table_free(&raws);
 	return ret;
 }
 

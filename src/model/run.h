@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/evidence.h"
+#include "core/modes.h"
 #include "core/stats.h"
 #include "core/sysinfo.h"
 
@@ -84,6 +85,12 @@ struct metric {
 	 * of the median, drawn from all samples at once, cannot show.
 	 */
 	double round_spread;
+	/*
+	 * The modes of raw[i] / batch (core/modes.h), recomputed with sum:
+	 * count 1 for a figure with one mode, more where the machine gave
+	 * two figures in one (a cross-CPU round trip on two placements).
+	 */
+	struct modes modes;
 };
 
 /*
@@ -199,6 +206,16 @@ const struct ev_msg *exp_result_obs(const struct exp_result *e, const char *name
  * ("yes", "no", "madvise"), else NULL: what a fact claim and a guard read.
  */
 const char *exp_result_obs_word(const struct exp_result *e, const char *name);
+
+/*
+ * The cross-CPU figures of r (condition placement=cross-cpu) whose modes
+ * came in stretches of time (modes_in_stretches): the trace a move of the
+ * vCPUs by the host leaves, since inside a virtual machine placement
+ * itself cannot be seen. Returns how many; *first (nullable) receives the
+ * first of them and *experiment (nullable) its experiment's name.
+ */
+size_t run_placement_moves(const struct run *r, const struct metric **first,
+			   const char **experiment);
 
 /* Stable names for JSON ("ok", "skipped", "timed_out"...). */
 const char *outcome_name(enum outcome o);

@@ -119,6 +119,57 @@ const char *report_fmt_flag(enum sysinfo_flag f)
 	return "?";
 }
 
+char *report_fmt_modes(const struct modes *md, const char *unit, char *buf, size_t size)
+{
+	if (!md || md->count < 2)
+		return NULL;
+	char list[320];
+	size_t len = 0;
+	list[0] = '\0';
+	for (size_t k = 0; k < md->count && len < sizeof(list); k++) {
+		char val[32];
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s (%.0f%%)",
+					k ? ", " : "",
+					report_fmt_value(md->m[k].median, unit, val, sizeof(val)),
+					100.0 * md->m[k].share);
+	}
+	snprintf(buf, size, ngettext("%zu mode: %s", "%zu modes: %s", md->count), md->count, list);
+	return buf;
+}
+
+const char *report_modes_stretches(const struct modes *md)
+{
+	if (!md || !modes_in_stretches(md))
+		return NULL;
+	return _("the modes came in stretches of time, not mixed: the machine's state moved during "
+		 "the figure");
+}
+
+char *report_placement_note(const struct run *r, char *buf, size_t size)
+{
+	const struct metric *m = NULL;
+	const char *exp = NULL;
+	size_t n = run_placement_moves(r, &m, &exp);
+	if (!n)
+		return NULL;
+	snprintf(
+		buf, size,
+		ngettext(
+			"Placement: %zu figure between two CPUs changed mode in stretches of time "
+			"(the first: %s of %s): the host moved the vCPUs, or the machine's state "
+			"changed, during the run. Inside a virtual machine placement cannot be "
+			"seen, only its effect on such figures; a move between two figures leaves "
+			"no trace.",
+			"Placement: %zu figures between two CPUs changed mode in stretches of time "
+			"(the first: %s of %s): the host moved the vCPUs, or the machine's state "
+			"changed, during the run. Inside a virtual machine placement cannot be "
+			"seen, only its effect on such figures; a move between two figures leaves "
+			"no trace.",
+			n),
+		n, m->name, exp);
+	return buf;
+}
+
 char *report_fmt_ratio(double r, char *buf, size_t size)
 {
 	if (isinf(r) && r > 0)

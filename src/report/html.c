@@ -236,6 +236,13 @@ static void figure_row(FILE *out, const char *label, const struct metric *m, con
 			 round_spread);
 		fputs("</span>", out);
 	}
+	char modes[480];
+	if (m && report_fmt_modes(&m->modes, unit, modes, sizeof(modes))) {
+		put(out, "<br><span class=\"muted\">", modes, "</span>");
+		const char *stretches = report_modes_stretches(&m->modes);
+		if (stretches)
+			put(out, "<br><span class=\"muted\">", stretches, "</span>");
+	}
 	fputs("</td>", out);
 	figure_cells(out, unit, s);
 	fputs("</tr>\n", out);
@@ -284,6 +291,9 @@ static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 		escf(out, _("Warning: %s."), i18n_decimal(why));
 		fputs("</p>\n", out);
 	}
+	char note[640];
+	if (report_placement_note(r, note, sizeof(note)))
+		put(out, "<p class=\"warning\">", note, "</p>\n");
 	for (size_t i = 0; i < r->n_results; i++) {
 		if (r->results[i].outcome == OUTCOME_OK)
 			continue;

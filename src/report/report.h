@@ -60,6 +60,19 @@ int report_save(const char *path, const struct renderer *rd, const struct run *r
 char *report_fmt_value(double v, const char *unit, char *buf, size_t size);
 char *report_fmt_ratio(double r, char *buf, size_t size);
 /*
+ * A figure's modes (core/modes.h) as one sentence, "2 modes: 180 ns (55%),
+ * 470 ns (45%)"; NULL (buf untouched) when it has fewer than two.
+ */
+char *report_fmt_modes(const struct modes *md, const char *unit, char *buf, size_t size);
+/*
+ * The environment's note when cross-CPU figures changed mode in stretches
+ * of time during the run (run_placement_moves), one translated sentence;
+ * NULL (buf untouched) when none did.
+ */
+char *report_placement_note(const struct run *r, char *buf, size_t size);
+/* Said under a figure whose modes came in stretches of time (modes_in_stretches), else NULL. */
+const char *report_modes_stretches(const struct modes *md);
+/*
  * A gap trend's two sentences (switch.tlb), for the terminal and the HTML
  * page alike: line 0 the fixed gap, its growth and slope; line 1 the
  * growth ratio the verdict reads. Writes into buf; returns buf.

@@ -255,6 +255,8 @@ static void print_env(FILE *out, const struct run *r, const struct report_opts *
 		snprintf(buf, sizeof(buf), _("Warning: %s."), i18n_decimal(why));
 		report_wrap(out, buf, 0, o->width);
 	}
+	if (report_placement_note(r, buf, sizeof(buf)))
+		report_wrap(out, buf, 0, o->width);
 	fputc('\n', out);
 }
 
@@ -269,8 +271,24 @@ static void print_outliers(FILE *out, size_t outliers)
  * A figure: median [CI] n=, outliers; and, on a line of its own, the
  * drift between its rounds when it exceeds the equivalence margin.
  */
+/*
+ * A figure's modes, when it has more than one (core/modes.h), on a line of
+ * their own: "2 modes: 180 ns (55%), 470 ns (45%)", and whether they came
+ * in stretches of time.
+ */
+static void print_modes(FILE *out, const char *unit, const struct modes *md, int indent, int width)
+{
+	char text[480];
+	if (!report_fmt_modes(md, unit, text, sizeof(text)))
+		return;
+	report_wrap(out, text, indent, width);
+	const char *stretches = report_modes_stretches(md);
+	if (stretches)
+		report_wrap(out, stretches, indent, width);
+}
+
 static void print_figure(FILE *out, const char *unit, const struct summary *sum, size_t n,
-			 double round_spread, int indent, int width)
+			 double round_spread, const struct modes *md, int indent, int width)
 {
 	char med[32], lo[32], hi[32];
 	put_padded(out, report_fmt_value(sum->median, unit, med, sizeof(med)), 9, true);
@@ -285,6 +303,7 @@ static void print_figure(FILE *out, const char *unit, const struct summary *sum,
 			 round_spread);
 		report_wrap(out, i18n_decimal(text), indent, width);
 	}
+	print_modes(out, unit, md, indent, width);
 }
 
 static void print_side(FILE *out, const struct side *s, bool with_kind, int width)
@@ -297,7 +316,8 @@ static void print_side(FILE *out, const struct side *s, bool with_kind, int widt
 	fputs("  ", out);
 	put_padded(out, label, 18, false);
 	fputc(' ', out);
-	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, 21, width);
+	print_figure(out, s->unit, &s->sum, s->sum.n, s->round_spread, s->m ? &s->m->modes : NULL,
+		     21, width);
 }
 
 /* One bar of a terminal chart: its label and value. */
@@ -484,8 +504,9 @@ static void print_questions_attributions(FILE *out, const struct verdict *v, int
 
 /*
  * A table claim: every figure its conditions select, fastest first; then,
- * for each mechanism that streamed the largest size, its time per message
- * as a share of the machine's memcpy of that size (100%: the ceiling).
+ * for each mechanism that streamed the largest size, its rate as a share
+ * of the claim's ceiling of that size, the copy of a buffer from one CPU
+ * to the other (100%: the ceiling), with memcpy on one CPU beside it.
  */
 static void print_ranking(FILE *out, const struct claim *c, const struct run *r, int width,
 			  bool charts)
@@ -515,9 +536,12 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 		print_bars(out, b, n, rank[0]->unit);
 		free(b);
 	}
-	/* Streams of the largest size against the claim's ceiling (memcpy) of that size. */
+	/*
+	 * Streams of the largest size against the claim's ceiling of that size
+	 * (the copy from one CPU to the other), memcpy on one CPU beside it.
+	 */
 	int64_t largest = 0;
-	const struct metric *copy = NULL;
+	const struct metric *copy = NULL, *one = NULL;
 	for (size_t i = 0; c->ceiling && i < e->n_metrics; i++) {
 		const struct mparam *b = metric_param(&e->metrics[i], "bytes");
 		if (strcmp(e->metrics[i].name, c->ceiling) == 0 && b && b->num >= largest) {
@@ -525,26 +549,46 @@ static void print_ranking(FILE *out, const struct claim *c, const struct run *r,
 			copy = &e->metrics[i];
 		}
 	}
+	for (size_t i = 0; copy && i < e->n_metrics; i++) {
+		const struct mparam *b = metric_param(&e->metrics[i], "bytes");
+		if (strcmp(e->metrics[i].name, "memcpy") == 0 && b && b->num == largest)
+			one = &e->metrics[i];
+	}
 	if (copy) {
-		char bytes[32], head[256], bw[32];
+		char bytes[32], head[256], bw[32], bw1[32];
 		units_format_bytes((double)largest, bytes, sizeof(bytes));
 		units_format_bytes((double)largest / (copy->sum.median * 1e-9), bw, sizeof(bw));
-		snprintf(head, sizeof(head),
-			 _("streams of %s messages between threads, as a share of memcpy (%s/s):"),
-			 bytes, bw);
+		if (one) {
+			units_format_bytes((double)largest / (one->sum.median * 1e-9), bw1,
+					   sizeof(bw1));
+			snprintf(head, sizeof(head),
+				 _("streams of %s messages as a share of the copy from one CPU to "
+				   "the other (%s/s; memcpy on one CPU: %s/s):"),
+				 bytes, bw, bw1);
+		} else {
+			snprintf(head, sizeof(head),
+				 _("streams of %s messages as a share of the copy from one CPU to "
+				   "the other (%s/s):"),
+				 bytes, bw);
+		}
 		report_wrap(out, head, 2, width);
 		for (size_t i = 0; i < e->n_metrics; i++) {
 			const struct metric *m = &e->metrics[i];
 			const struct mparam *b = metric_param(m, "bytes");
 			const struct mparam *kind = metric_param(m, "kind");
 			const struct mparam *meas = metric_param(m, "measure");
-			if (!b || b->num != largest || !kind || strcmp(kind->str, "thread") != 0 ||
-			    !meas || strcmp(meas->str, "bandwidth") != 0)
+			if (!b || b->num != largest || !kind || !meas ||
+			    strcmp(meas->str, "bandwidth") != 0)
 				continue;
+			bool threads = strcmp(kind->str, "thread") == 0;
 			units_format_bytes((double)largest / (m->sum.median * 1e-9), bw,
 					   sizeof(bw));
-			snprintf(head, sizeof(head), _("%s: %s/s, %.0f%% of memcpy"), m->name, bw,
-				 100.0 * copy->sum.median / m->sum.median);
+			snprintf(head, sizeof(head),
+				 threads ? _("%s between threads: %s/s, %.0f%% of the cross-CPU "
+					     "copy")
+					 : _("%s between processes: %s/s, %.0f%% of the cross-CPU "
+					     "copy"),
+				 m->name, bw, 100.0 * copy->sum.median / m->sum.median);
 			report_wrap(out, head, 4, width);
 		}
 	}
@@ -741,7 +785,7 @@ static void print_result(FILE *out, const struct exp_result *e, const struct rep
 		view_metric_label(e, m, label, sizeof(label));
 		put_padded(out, label, 15, false);
 		fputc(' ', out);
-		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, 20, o->width);
+		print_figure(out, m->unit, &m->sum, m->n, m->round_spread, &m->modes, 20, o->width);
 	}
 	for (size_t i = 0; i < e->n_obs; i++) {
 		snprintf(line, sizeof(line), _("observed %s: %s"), e->obs[i].name,
