@@ -241,7 +241,8 @@ struct attribution {
 struct verdict {
 	const struct claim *claim;
 	enum verdict_status status;
-	char reason[256]; /* why there is no firm verdict, translated */
+	char reason
+		[512]; /* why there is no firm verdict, translated; modes and parts make it long */
 	struct side a, b;
 	struct ratio_ci ratio; /* CLAIM_RATIO */
 	double threshold, margin;
