@@ -54,33 +54,37 @@ static void put(FILE *out, const char *before, const char *text, const char *aft
 	fputs(after, out);
 }
 
-/* Formats like printf, then writes the result escaped. */
-__attribute__((format(printf, 2, 3))) static void escf(FILE *out, const char *fmt, ...)
+/*
+ * Formats like printf, then writes the result escaped; with decimal, the
+ * numbers printf formatted itself ("×%.2f") take the language's decimal
+ * separator (i18n_decimal()).
+ */
+__attribute__((format(printf, 3, 0))) static void vescf(FILE *out, bool decimal, const char *fmt,
+							va_list ap)
 {
 	char *s = NULL;
-	va_list ap;
-	va_start(ap, fmt);
 	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n >= 0)
-		esc(out, s);
-	free(n >= 0 ? s : NULL);
+	if (n < 0)
+		return;
+	esc(out, decimal ? i18n_decimal(s) : s);
+	free(s);
 }
 
-/*
- * escf() for a sentence whose numbers printf formats itself ("×%.2f"):
- * they take the language's decimal separator (i18n_decimal()).
- */
-__attribute__((format(printf, 2, 3))) static void escf_num(FILE *out, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void escf(FILE *out, const char *fmt, ...)
 {
-	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
+	vescf(out, false, fmt, ap);
 	va_end(ap);
-	if (n >= 0)
-		esc(out, i18n_decimal(s));
-	free(n >= 0 ? s : NULL);
+}
+
+/* escf() for a sentence whose numbers printf formats itself. */
+__attribute__((format(printf, 2, 3))) static void escf_num(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vescf(out, true, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -262,13 +266,6 @@ static bool has_ratio(const struct verdict *v)
 	       isfinite(v->ratio.ratio) && !v->claim->speedup;
 }
 
-/* Whether a claim gets a block: an experiment of this run measured it. */
-static bool measured(const struct run *r, const struct verdict *v)
-{
-	return v->status != V_NOT_MEASURED && claim_experiment(v->claim) &&
-	       run_find_result(r, claim_experiment(v->claim));
-}
-
 /* ---- The page's parts. ---- */
 
 static void page_header(FILE *out, const struct run *r, const struct verdict *v)
@@ -305,7 +302,7 @@ static void page_header(FILE *out, const struct run *r, const struct verdict *v)
 	esc(out, _("Comparison"));
 	bool any = false;
 	for (size_t i = 0; i < claims_count() && !any; i++)
-		any = measured(r, &v[i]);
+		any = view_measured(r, &v[i]);
 	if (any) {
 		fputs("</a> <a href=\"#claims\">", out);
 		esc(out, _("Claims"));
@@ -684,7 +681,7 @@ static void claims_section(FILE *out, const struct run *r, const struct verdict 
 	size_t n = claims_count();
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		if (!measured(r, &v[i]))
+		if (!view_measured(r, &v[i]))
 			continue;
 		if (!any)
 			put(out, "<section id=\"claims\">\n<h2>", _("The claims, one by one"),

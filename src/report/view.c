@@ -236,8 +236,7 @@ static void build_row(struct view_row *w, const struct run *r)
 {
 	const struct verdict *v = w->v;
 	const struct claim *c = v->claim;
-	w->measured = v->status != V_NOT_MEASURED && claim_experiment(c) &&
-		      run_find_result(r, claim_experiment(c));
+	w->measured = view_measured(r, v);
 	/* A ranking without its figures shows the seeds' words, as any unmeasured row. */
 	w->shape =
 		c->kind == CLAIM_TABLE && v->a.set && v->a.m && v->b.m ? VIEW_RANKING : VIEW_SIDES;
@@ -269,6 +268,12 @@ static void build_row(struct view_row *w, const struct run *r)
 		snprintf(w->left, sizeof(w->left), "%s", c->process_says ? _(c->process_says) : "");
 		snprintf(w->right, sizeof(w->right), "%s", c->thread_says ? _(c->thread_says) : "");
 	}
+}
+
+bool view_measured(const struct run *r, const struct verdict *v)
+{
+	return v->status != V_NOT_MEASURED && claim_experiment(v->claim) &&
+	       run_find_result(r, claim_experiment(v->claim));
 }
 
 void view_build(struct view *w, const struct run *r, const struct verdict *v)

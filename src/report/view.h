@@ -49,6 +49,9 @@ struct view {
 	size_t n;
 };
 
+/* Whether an experiment of r measured v's claim: it gets a block of details. */
+bool view_measured(const struct run *r, const struct verdict *v);
+
 /* Builds the rows of r's verdicts v (claims_judge_all() order), every claim once. */
 void view_build(struct view *w, const struct run *r, const struct verdict *v);
 void view_free(struct view *w);
